@@ -1,0 +1,1 @@
+"""Pose estimation backends behind one interface (see :mod:`inference.pose.base`)."""
