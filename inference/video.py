@@ -1,0 +1,300 @@
+"""Video files: probing, frames with presentation timestamps, browser-playable proxies.
+
+Everything here is PyAV (FFmpeg's libraries), so probing and decoding use the same code paths as
+the analysis. Frames are yielded in display orientation: the rotation from the container's display
+matrix is applied. Time always comes from presentation timestamps, never index × nominal fps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+# Magic numbers of formats people upload by mistake, for a message that says what the file is.
+_NOT_VIDEO_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive or office document"),
+    (b"<svg", "an SVG image"),
+    (b"<?xml", "an XML document"),
+    (b"<!DOCTYPE", "an HTML page"),
+    (b"<html", "an HTML page"),
+    (b"ID3", "an MP3 audio file"),
+    (b"fLaC", "a FLAC audio file"),
+    (b"OggS", "an Ogg file"),
+)
+
+MAX_DIMENSION = 8192
+MIN_DIMENSION = 16
+
+
+class VideoError(ValueError):
+    """A file that cannot be used as a training video; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What a probe learns about a video file. width/height are in display orientation."""
+
+    container: str
+    codec: str
+    width: int
+    height: int
+    rotation: int
+    fps: float
+    duration: float
+    frame_count: int
+    has_audio: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def sniff(path: str | Path) -> str | None:
+    """Return a description of what the file is if it is clearly not a video, else None."""
+    with open(path, "rb") as fh:
+        head = fh.read(512)
+    if not head:
+        return "an empty file (0 bytes)"
+    stripped = head.lstrip().lower()
+    for magic, what in _NOT_VIDEO_SIGNATURES:
+        if head.startswith(magic) or stripped.startswith(magic.lower()):
+            return what
+    if _looks_like_text(head):
+        return "a text file"
+    return None
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+    return printable / max(len(text), 1) > 0.95
+
+
+def probe(path: str | Path, *, max_duration: float | None = None) -> VideoInfo:
+    """Open, validate and describe a video. Raises VideoError with a user-facing message.
+
+    Decodes the first frame and a frame near the end, so truncated or corrupt files are caught
+    here rather than half-way through an analysis.
+    """
+    what = sniff(path)
+    if what is not None:
+        raise VideoError(f"This is not a video: the file looks like {what}.")
+    try:
+        container = av.open(str(path), metadata_errors="ignore")
+    except (av.FFmpegError, UnicodeDecodeError) as exc:
+        raise VideoError(
+            "The file could not be read as a video (unknown or damaged container). "
+            "Export it again as MP4 or MOV and retry."
+        ) from exc
+    with container:
+        if not container.streams.video:
+            raise VideoError("The file has no video track (audio only?).")
+        stream = container.streams.video[0]
+        codec = stream.codec_context.name
+        duration = _duration(container, stream)
+        if duration <= 0:
+            raise VideoError("The video has no duration; it is empty or damaged.")
+        if max_duration is not None and duration > max_duration:
+            raise VideoError(
+                f"The video is {duration / 60:.1f} min long; the limit is "
+                f"{max_duration / 60:.0f} min. Trim it and upload again."
+            )
+        first = _decode_one(container, stream, at=None)
+        rotation = _rotation(first)
+        width, height = (first.height, first.width) if rotation % 180 else (first.width, first.height)
+        if min(width, height) < MIN_DIMENSION or max(width, height) > MAX_DIMENSION:
+            raise VideoError(
+                f"The video is {width}x{height} pixels; sizes from {MIN_DIMENSION} to "
+                f"{MAX_DIMENSION} pixels per side are accepted."
+            )
+        if duration > 1.0:
+            _decode_one(container, stream, at=duration * 0.9)
+        _check_tail(container, stream, Path(path).stat().st_size)
+        fps = float(stream.average_rate or stream.guessed_rate or 0)
+        if not np.isfinite(fps) or fps <= 0 or fps > 1000:
+            raise VideoError("The video's frame rate is missing or impossible.")
+        frames = int(stream.frames or round(duration * fps))
+        return VideoInfo(
+            container=container.format.name.split(",")[0],
+            codec=codec,
+            width=int(width),
+            height=int(height),
+            rotation=rotation,
+            fps=round(fps, 3),
+            duration=round(duration, 3),
+            frame_count=frames,
+            has_audio=bool(container.streams.audio),
+        )
+
+
+def _duration(container: av.container.InputContainer, stream: av.VideoStream) -> float:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return 0.0
+
+
+def _decode_one(
+    container: av.container.InputContainer, stream: av.VideoStream, *, at: float | None
+) -> av.VideoFrame:
+    try:
+        if at is not None:
+            assert stream.time_base is not None
+            container.seek(int(at / stream.time_base), stream=stream, backward=True)
+        for frame in container.decode(stream):
+            return frame
+    except (av.FFmpegError, ValueError) as exc:
+        raise VideoError(
+            "The video is damaged or truncated (frames could not be decoded). "
+            "Check the upload finished, or export the clip again."
+        ) from exc
+    raise VideoError(
+        "The video is damaged or truncated (no frame could be decoded"
+        + (" near its end)." if at is not None else ").")
+    )
+
+
+def _check_tail(
+    container: av.container.InputContainer, stream: av.VideoStream, file_size: int
+) -> None:
+    """Demux every packet (no decoding: cheap, mostly reading the file once) and compare with
+    the index. Catches files cut off after an index that still promises the missing frames."""
+    expected = stream.frames or 0
+    container.seek(0, stream=stream, backward=True)
+    count = 0
+    try:
+        for packet in container.demux(stream):
+            if packet.size > 0:
+                count += 1
+                if packet.pos is not None and packet.pos + packet.size > file_size:
+                    break
+    except av.FFmpegError as exc:
+        raise VideoError("The video is damaged; export the clip again.") from exc
+    if expected and count < expected:
+        raise VideoError(
+            f"The video is truncated: {expected - count} of its {expected} frames are missing. "
+            "Check the upload finished, or copy the file from the camera again."
+        )
+
+
+def _rotation(frame: av.VideoFrame) -> int:
+    """Clockwise degrees to turn the stored picture to show it upright (0, 90, 180, 270)."""
+    # PyAV reports the display matrix angle counter-clockwise.
+    return int(-round(getattr(frame, "rotation", 0) or 0)) % 360
+
+
+def _upright(image: np.ndarray, rotation: int) -> np.ndarray:
+    if rotation == 90:
+        return cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE)
+    if rotation == 180:
+        return cv2.rotate(image, cv2.ROTATE_180)
+    if rotation == 270:
+        return cv2.rotate(image, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    return image
+
+
+def _scaled_size(width: int, height: int, max_side: int | None) -> tuple[int, int]:
+    if not max_side or max(width, height) <= max_side:
+        return width, height
+    scale = max_side / max(width, height)
+    # Even sizes: H.264 with 4:2:0 chroma needs them, and they cost nothing elsewhere.
+    return max(2, int(round(width * scale / 2)) * 2), max(2, int(round(height * scale / 2)) * 2)
+
+
+def iter_frames(
+    path: str | Path, *, max_side: int | None = None
+) -> Iterator[tuple[np.ndarray, float]]:
+    """Yield (frame, t): frame (H, W, 3) uint8 BGR upright, t seconds from presentation time.
+
+    max_side scales the frame so its long side is at most that many pixels (scaled by FFmpeg's
+    swscale during the colour conversion, so a 4K frame is never held at full size as BGR).
+    Memory does not grow with the video's length.
+    """
+    with av.open(str(path), metadata_errors="ignore") as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        start = stream.start_time or 0
+        for frame in container.decode(stream):
+            rotation = _rotation(frame)
+            sw, sh = frame.width, frame.height
+            if rotation % 180:
+                tw, th = _scaled_size(sh, sw, max_side)
+                tw, th = th, tw
+            else:
+                tw, th = _scaled_size(sw, sh, max_side)
+            image = frame.to_ndarray(format="bgr24", width=tw, height=th)
+            pts = frame.pts if frame.pts is not None else 0
+            t = float((pts - start) * frame.time_base) if frame.time_base else float(frame.time or 0)
+            yield _upright(image, rotation), t
+
+
+def make_proxy(
+    source: str | Path,
+    proxy_path: str | Path,
+    poster_path: str | Path,
+    *,
+    max_side: int = 1280,
+    progress: Callable[[float], None] | None = None,
+    duration: float | None = None,
+) -> dict[str, float | int]:
+    """Encode a browser-playable H.264 MP4 (yuv420p, faststart, upright, long side ≤ max_side)
+    and a JPEG poster. Presentation times are kept, so variable frame rates stay right.
+
+    Keyframes every half second, so seeking in the player lands close to the asked frame.
+    Returns {"width", "height", "frames"}.
+    """
+    with av.open(str(source), metadata_errors="ignore") as src:
+        in_stream = src.streams.video[0]
+        fps = in_stream.average_rate or Fraction(30)
+    out = av.open(str(proxy_path), mode="w", options={"movflags": "+faststart"})
+    stream = None
+    count = 0
+    poster_written = False
+    try:
+        for image, t in iter_frames(source, max_side=max_side):
+            if stream is None:
+                stream = out.add_stream("libx264", rate=fps)
+                stream.width, stream.height = image.shape[1], image.shape[0]
+                stream.pix_fmt = "yuv420p"
+                stream.time_base = Fraction(1, 90000)
+                stream.codec_context.time_base = Fraction(1, 90000)
+                stream.codec_context.options = {
+                    "preset": "veryfast",
+                    "crf": "23",
+                    "g": str(max(1, round(float(fps) / 2))),
+                }
+            frame = av.VideoFrame.from_ndarray(image, format="bgr24")
+            frame.pts = int(round(t * 90000))
+            frame.time_base = Fraction(1, 90000)
+            for packet in stream.encode(frame):
+                out.mux(packet)
+            if not poster_written and (t >= 1.0 or count == 0):
+                cv2.imwrite(str(poster_path), image, [cv2.IMWRITE_JPEG_QUALITY, 85])
+                poster_written = t >= 1.0
+            count += 1
+            if progress is not None and duration:
+                progress(min(1.0, t / duration))
+        if stream is None:
+            raise VideoError("The video has no decodable frames.")
+        for packet in stream.encode(None):
+            out.mux(packet)
+    except av.FFmpegError as exc:
+        raise VideoError(
+            "The video is damaged: decoding stopped part-way. Export the clip again."
+        ) from exc
+    finally:
+        out.close()
+    return {"width": stream.width, "height": stream.height, "frames": count}
