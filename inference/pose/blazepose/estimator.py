@@ -1,0 +1,160 @@
+"""Multi-person BlazePose in video mode: detect, then follow each person by their own landmarks.
+
+MediaPipe's PoseLandmarkCpu graph (pose_landmark_cpu.pbtxt) follows one person: it runs the
+detector only when there is no ROI from the previous frame's landmarks. Here every person found
+keeps an ROI of their own; the detector also runs every ``redetect_every`` frames and whenever a
+person was lost, so people who walk in are picked up. A detection is a person already followed
+when its hip centre lies within ``SAME_PERSON_DISTANCE`` ROI sides of that person's hip centre.
+Two followed ROIs that converge on one body are merged (the more confident one stays).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from inference.pose.blazepose.detector import Detection, PoseDetector
+from inference.pose.blazepose.landmarks import LandmarkModel, LandmarkOutput, Roi, roi_from_points
+
+SKELETON = "blazepose33"
+SAME_PERSON_DISTANCE = 0.15  # of the followed ROI's side, between hip centres
+DUPLICATE_DISTANCE = 0.05  # of the ROI side, median distance between two people's landmarks
+
+
+def _default_model(name: str) -> str:
+    from inference.models import model_path
+
+    return str(model_path(name))
+
+
+@dataclass
+class _Followed:
+    roi: Roi
+    last: LandmarkOutput | None = None
+
+
+@dataclass
+class BlazePoseEstimator:
+    """BlazePose (pose_detection.tflite + pose_landmark_full.tflite) for every person in a video.
+
+    Call :meth:`process` with consecutive frames of one video (``reset()`` between videos), or
+    :meth:`process_image` for a single image. Each person is a
+    :class:`~inference.pose.blazepose.landmarks.LandmarkOutput`; ``keypoints()`` turns a list of
+    them into the (P, 33, 3) array other stages use.
+
+    redetect_every: run the detector at least this often (frames) while people are followed.
+    max_people: stop adding people beyond this many (each costs one landmark-model call).
+    num_threads: TFLite threads per interpreter.
+    with_mask: also return each person's segmentation mask (costs a sigmoid of 256x256).
+    """
+
+    detector_path: str | Path | None = None
+    landmark_path: str | Path | None = None
+    redetect_every: int = 10
+    max_people: int = 8
+    num_threads: int = 2
+    min_detection_score: float = 0.5
+    with_mask: bool = False
+    skeleton: str = SKELETON
+    _followed: list[_Followed] = field(default_factory=list, init=False, repr=False)
+    _since_detection: int = field(default=0, init=False, repr=False)
+    _lost: bool = field(default=True, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        detector = self.detector_path or _default_model("pose_detection.tflite")
+        landmark = self.landmark_path or _default_model("pose_landmark_full.tflite")
+        self.detector = PoseDetector(str(detector), self.num_threads, self.min_detection_score)
+        self.landmarks = LandmarkModel(str(landmark), self.num_threads)
+
+    def reset(self) -> None:
+        """Forget everyone followed (start of a new video)."""
+        self._followed = []
+        self._since_detection = 0
+        self._lost = True
+
+    def process_image(self, image_bgr: np.ndarray, max_people: int | None = None) -> list[LandmarkOutput]:
+        """Single image: detect, then landmarks for each detection (best first).
+
+        With max_people=1 this is what MediaPipe's static_image_mode does.
+        """
+        limit = self.max_people if max_people is None else max_people
+        height, width = image_bgr.shape[:2]
+        people = []
+        for detection in self.detector.detect(image_bgr)[:limit]:
+            found = self.landmarks.run(image_bgr, roi_from_detection(detection, width, height), self.with_mask)
+            if found is not None:
+                people.append(found)
+        return _drop_duplicates(people)
+
+    def process(self, frame_bgr: np.ndarray, timestamp: float | None = None) -> list[LandmarkOutput]:
+        """Next frame of the video → everyone found in it (no identities; see inference.tracking).
+
+        timestamp is accepted for interface symmetry; the models do not use time.
+        """
+        height, width = frame_bgr.shape[:2]
+        rois = [f.roi for f in self._followed]
+        if self._lost or not rois or self._since_detection >= self.redetect_every - 1:
+            rois += self._new_people(frame_bgr, width, height)
+            self._since_detection = 0
+        else:
+            self._since_detection += 1
+        people = []
+        for roi in rois:
+            found = self.landmarks.run(frame_bgr, roi, self.with_mask)
+            if found is not None:
+                people.append(found)
+        people = _drop_duplicates(people)
+        self._lost = len(people) < len(rois)
+        self._followed = [_Followed(p.next_roi(), p) for p in people]
+        return people
+
+    def estimate(self, frames: list[np.ndarray]) -> list[np.ndarray]:
+        """FramePoseEstimator interface: consecutive frames → per frame (P, 33, 3) x, y, visibility."""
+        return [keypoints(self.process(frame)) for frame in frames]
+
+    def _new_people(self, frame_bgr: np.ndarray, width: int, height: int) -> list[Roi]:
+        followed = [f.last for f in self._followed if f.last is not None]
+        new = []
+        for detection in self.detector.detect(frame_bgr):
+            if len(followed) + len(new) >= self.max_people:
+                break
+            roi = roi_from_detection(detection, width, height)
+            if not any(_same_person(roi, p) for p in followed) and not any(
+                np.hypot(roi.cx - r.cx, roi.cy - r.cy) < SAME_PERSON_DISTANCE * r.size for r in new
+            ):
+                new.append(roi)
+        return new
+
+
+def roi_from_detection(detection: Detection, width: int, height: int) -> Roi:
+    """Full-body ROI in pixels from detector keypoints 0 (hip centre) and 1 (size/rotation)."""
+    scale = np.array([width, height], np.float64)
+    return roi_from_points(detection.keypoints[0] * scale, detection.keypoints[1] * scale)
+
+
+def _same_person(roi: Roi, person: LandmarkOutput) -> bool:
+    hip = person.auxiliary[0]
+    return bool(np.hypot(roi.cx - hip[0], roi.cy - hip[1]) < SAME_PERSON_DISTANCE * person.roi.size)
+
+
+def _drop_duplicates(people: list[LandmarkOutput]) -> list[LandmarkOutput]:
+    """Keep one of any two results whose landmarks coincide (two ROIs that found one body)."""
+    kept: list[LandmarkOutput] = []
+    for person in sorted(people, key=lambda p: -p.score):
+        if not any(_coincide(person, other) for other in kept):
+            kept.append(person)
+    return kept
+
+
+def _coincide(a: LandmarkOutput, b: LandmarkOutput) -> bool:
+    distance = np.median(np.hypot(*(a.landmarks[:, :2] - b.landmarks[:, :2]).T))
+    return bool(distance < DUPLICATE_DISTANCE * min(a.roi.size, b.roi.size))
+
+
+def keypoints(people: list[LandmarkOutput]) -> np.ndarray:
+    """(P, 33, 3) x, y in frame pixels and visibility, from a list of people."""
+    if not people:
+        return np.zeros((0, 33, 3), np.float32)
+    return np.stack([p.landmarks[:, [0, 1, 3]] for p in people]).astype(np.float32)
