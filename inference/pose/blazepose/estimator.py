@@ -4,8 +4,11 @@ MediaPipe's PoseLandmarkCpu graph (pose_landmark_cpu.pbtxt) follows one person: 
 detector only when there is no ROI from the previous frame's landmarks. Here every person found
 keeps an ROI of their own; the detector also runs every ``redetect_every`` frames and whenever a
 person was lost, so people who walk in are picked up. A detection is a person already followed
-when its hip centre lies within ``SAME_PERSON_DISTANCE`` ROI sides of that person's hip centre.
-Two followed ROIs that converge on one body are merged (the more confident one stays).
+when its hip centre lies within ``SAME_PERSON_DISTANCE`` ROI sides of that person's hip centre;
+other detections get a landmark pass of their own. The detector's hip point is rough when people
+stand close together, so identity is settled on landmarks: two results whose landmarks coincide
+(median distance under ``DUPLICATE_DISTANCE`` ROI sides) are one body, and the person already
+followed (or, between two followed ones, the more confident) stays.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from inference.pose.blazepose.detector import Detection, PoseDetector
 from inference.pose.blazepose.landmarks import LandmarkModel, LandmarkOutput, Roi, roi_from_points
 
 SKELETON = "blazepose33"
-SAME_PERSON_DISTANCE = 0.15  # of the followed ROI's side, between hip centres
+SAME_PERSON_DISTANCE = 0.05  # of the followed ROI's side, between hip centres
 DUPLICATE_DISTANCE = 0.05  # of the ROI side, median distance between two people's landmarks
 
 
@@ -86,7 +89,7 @@ class BlazePoseEstimator:
             found = self.landmarks.run(image_bgr, roi_from_detection(detection, width, height), self.with_mask)
             if found is not None:
                 people.append(found)
-        return _drop_duplicates(people)
+        return _drop_duplicates([(True, p) for p in people])
 
     def process(self, frame_bgr: np.ndarray, timestamp: float | None = None) -> list[LandmarkOutput]:
         """Next frame of the video → everyone found in it (no identities; see inference.tracking).
@@ -95,18 +98,15 @@ class BlazePoseEstimator:
         """
         height, width = frame_bgr.shape[:2]
         rois = [f.roi for f in self._followed]
+        followed = len(rois)
         if self._lost or not rois or self._since_detection >= self.redetect_every - 1:
             rois += self._new_people(frame_bgr, width, height)
             self._since_detection = 0
         else:
             self._since_detection += 1
-        people = []
-        for roi in rois:
-            found = self.landmarks.run(frame_bgr, roi, self.with_mask)
-            if found is not None:
-                people.append(found)
-        people = _drop_duplicates(people)
-        self._lost = len(people) < len(rois)
+        found = [(i >= followed, self.landmarks.run(frame_bgr, roi, self.with_mask)) for i, roi in enumerate(rois)]
+        people = _drop_duplicates([(new, p) for new, p in found if p is not None])
+        self._lost = len(people) < followed
         self._followed = [_Followed(p.next_roi(), p) for p in people]
         return people
 
@@ -116,14 +116,12 @@ class BlazePoseEstimator:
 
     def _new_people(self, frame_bgr: np.ndarray, width: int, height: int) -> list[Roi]:
         followed = [f.last for f in self._followed if f.last is not None]
-        new = []
+        new: list[Roi] = []
         for detection in self.detector.detect(frame_bgr):
             if len(followed) + len(new) >= self.max_people:
                 break
             roi = roi_from_detection(detection, width, height)
-            if not any(_same_person(roi, p) for p in followed) and not any(
-                np.hypot(roi.cx - r.cx, roi.cy - r.cy) < SAME_PERSON_DISTANCE * r.size for r in new
-            ):
+            if not any(_same_person(roi, p) for p in followed):
                 new.append(roi)
         return new
 
@@ -139,10 +137,13 @@ def _same_person(roi: Roi, person: LandmarkOutput) -> bool:
     return bool(np.hypot(roi.cx - hip[0], roi.cy - hip[1]) < SAME_PERSON_DISTANCE * person.roi.size)
 
 
-def _drop_duplicates(people: list[LandmarkOutput]) -> list[LandmarkOutput]:
-    """Keep one of any two results whose landmarks coincide (two ROIs that found one body)."""
+def _drop_duplicates(people: list[tuple[bool, LandmarkOutput]]) -> list[LandmarkOutput]:
+    """Keep one of any two results whose landmarks coincide (two ROIs that found one body).
+
+    people: (is_new, result) pairs; followed people win over new ones, then higher scores.
+    """
     kept: list[LandmarkOutput] = []
-    for person in sorted(people, key=lambda p: -p.score):
+    for _, person in sorted(people, key=lambda item: (item[0], -item[1].score)):
         if not any(_coincide(person, other) for other in kept):
             kept.append(person)
     return kept
