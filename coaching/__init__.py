@@ -1,0 +1,5 @@
+"""PoseCoach Django project."""
+
+from coaching.celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,1 @@
+"""Accounts use Django's own User; roles live in coaching.athletes.Membership."""

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from coaching.analysis.models import Analysis
+from coaching.athletes.selectors import User
+from coaching.videos.models import Video
+from coaching.videos.selectors import video_list_visible
+
+
+def analysis_latest(*, video: Video) -> Analysis | None:
+    return video.analyses.order_by("-created_at", "-pk").first()
+
+
+def analysis_list_visible(*, user: User) -> QuerySet[Analysis]:
+    return Analysis.objects.filter(video__in=video_list_visible(user=user)).select_related(
+        "video"
+    )
+
+
+def analysis_status(*, analysis: Analysis | None) -> dict[str, object]:
+    """What the video page polls: status, stage, percent, error, and file URLs once done."""
+    if analysis is None:
+        return {"status": "none"}
+    data: dict[str, object] = {
+        "id": analysis.pk,
+        "status": analysis.status,
+        "status_label": analysis.get_status_display(),
+        "stage": analysis.stage,
+        "progress": analysis.progress,
+        "error": analysis.error,
+        "timings": analysis.timings,
+    }
+    return data

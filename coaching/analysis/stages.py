@@ -1,0 +1,87 @@
+"""The stages of an analysis run, as a table. Each stage reads the source video and earlier
+outputs from a StageContext and writes files into its work folder; the service stores them.
+
+Later issues add stages here (pose, kinematics, actions, segmentation, feedback).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.files import File
+
+from coaching.storage import local_path
+from inference.video import make_proxy
+
+if TYPE_CHECKING:
+    from coaching.analysis.models import Analysis
+
+
+@dataclass
+class StageContext:
+    analysis_id: int
+    source: Path
+    workdir: Path
+    duration: float
+    backend: str
+    progress: Callable[[float], None]
+    outputs: dict[str, Path] = field(default_factory=dict)  # model FileField name → local file
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    @contextmanager
+    def open(
+        cls, analysis: Analysis, progress: Callable[[float], None]
+    ) -> Iterator[StageContext]:
+        Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+        workdir = Path(tempfile.mkdtemp(prefix="analysis-", dir=settings.FILE_UPLOAD_TEMP_DIR))
+        try:
+            with local_path(analysis.video.file) as source:
+                yield cls(
+                    analysis_id=analysis.pk,
+                    source=source,
+                    workdir=workdir,
+                    duration=analysis.video.duration_s,
+                    backend=analysis.backend,
+                    progress=progress,
+                )
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def save_outputs(self, analysis: Analysis) -> list[str]:
+        """Move every output file into storage; return the model fields that changed."""
+        changed = []
+        for field_name, path in self.outputs.items():
+            with path.open("rb") as fh:
+                getattr(analysis, field_name).save(path.name, File(fh), save=False)
+            changed.append(field_name)
+        analysis.summary = {**analysis.summary, **self.summary}
+        changed.append("summary")
+        return changed
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    start: float  # share of the run's progress bar where the stage begins
+    end: float
+    run: Callable[[StageContext], None]
+
+
+def proxy_stage(ctx: StageContext) -> None:
+    proxy, poster = ctx.workdir / "proxy.mp4", ctx.workdir / "poster.jpg"
+    info = make_proxy(ctx.source, proxy, poster, progress=ctx.progress, duration=ctx.duration)
+    ctx.outputs.update(proxy=proxy, poster=poster)
+    ctx.summary["proxy"] = info
+
+
+STAGES: list[Stage] = [
+    Stage("proxy", 0.0, 0.3, proxy_stage),
+]

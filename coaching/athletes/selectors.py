@@ -1,0 +1,67 @@
+"""Reads, always scoped to what the user may see. Another team's object is simply not there
+(the view turns that into a 404)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from coaching.athletes.models import COACH_ROLES, Athlete, Membership, Role, Team
+
+User = AbstractBaseUser | AnonymousUser
+
+ATHLETE_SORTS = {
+    "name": "name",
+    "-name": "-name",
+    "height": "height_cm",
+    "-height": "-height_cm",
+    "discipline": "discipline",
+    "newest": "-created_at",
+}
+
+
+def team_list_for_coach(*, user: User) -> QuerySet[Team]:
+    if not user.is_authenticated:
+        return Team.objects.none()
+    return Team.objects.filter(
+        memberships__user=user, memberships__role__in=COACH_ROLES
+    ).distinct()
+
+
+def team_role(*, user: User, team: Team) -> Role | None:
+    if not user.is_authenticated:
+        return None
+    role = (
+        Membership.objects.filter(team=team, user=user).values_list("role", flat=True).first()
+    )
+    return Role(role) if role else None
+
+
+def athlete_list_visible(*, user: User) -> QuerySet[Athlete]:
+    """Athletes of the teams the user coaches, plus the user's own profile."""
+    if not user.is_authenticated:
+        return Athlete.objects.none()
+    return Athlete.objects.filter(
+        Q(team__in=team_list_for_coach(user=user)) | Q(user=user)
+    ).select_related("team")
+
+
+def athlete_list_for_team(
+    *, team: Team, search: str = "", sort: str = "name"
+) -> QuerySet[Athlete]:
+    qs = team.athletes.all()
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(discipline__icontains=search))
+    return qs.order_by(ATHLETE_SORTS.get(sort, "name"), "pk")
+
+
+def athlete_list_coached(*, user: User) -> QuerySet[Athlete]:
+    if not user.is_authenticated:
+        return Athlete.objects.none()
+    return Athlete.objects.filter(team__in=team_list_for_coach(user=user))
+
+
+def athlete_for_user(*, user: User) -> Athlete | None:
+    if not user.is_authenticated:
+        return None
+    return Athlete.objects.filter(user=user).select_related("team").first()

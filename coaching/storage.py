@@ -1,0 +1,43 @@
+"""Storage helpers shared by uploads and workers: a local path for any stored or uploaded file
+(S3 objects are downloaded to a temporary file), and safe deletion."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePath
+from typing import Any
+
+from django.conf import settings
+from django.db.models.fields.files import FieldFile
+
+
+@contextmanager
+def local_path(file: Any) -> Iterator[Path]:
+    """Yield a filesystem path holding the file's bytes for the duration of the block."""
+    if hasattr(file, "temporary_file_path"):
+        yield Path(file.temporary_file_path())
+        return
+    if isinstance(file, FieldFile):
+        try:
+            yield Path(file.path)
+            return
+        except NotImplementedError:
+            pass  # remote storage: copy it down
+    suffix = PurePath(getattr(file, "name", "") or "").suffix
+    Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(suffix=suffix, dir=settings.FILE_UPLOAD_TEMP_DIR) as tmp:
+        file.open("rb")
+        try:
+            shutil.copyfileobj(file, tmp, 1024 * 1024)
+        finally:
+            file.close()
+        tmp.flush()
+        yield Path(tmp.name)
+
+
+def delete_field_file(field_file: FieldFile) -> None:
+    if field_file and field_file.name:
+        field_file.storage.delete(field_file.name)

@@ -1,0 +1,41 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from coaching.analysis import views as analysis_views
+from coaching.athletes import views as athlete_views
+from coaching.videos import views as video_views
+
+urlpatterns = [
+    path("", athlete_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("teams/new/", athlete_views.team_create, name="team_create"),
+    path("teams/<int:team_id>/", athlete_views.team_detail, name="team_detail"),
+    path("teams/<int:team_id>/athletes/new/", athlete_views.athlete_create, name="athlete_create"),
+    path("athletes/<int:athlete_id>/", athlete_views.athlete_detail, name="athlete_detail"),
+    path("athletes/<int:athlete_id>/edit/", athlete_views.athlete_edit, name="athlete_edit"),
+    path("athletes/<int:athlete_id>/delete/", athlete_views.athlete_delete, name="athlete_delete"),
+    path("athletes/<int:athlete_id>/upload/", video_views.video_upload, name="video_upload"),
+    path("videos/<int:video_id>/", video_views.video_detail, name="video_detail"),
+    path("videos/<int:video_id>/status/", video_views.video_status, name="video_status"),
+    path("videos/<int:video_id>/rerun/", video_views.video_rerun, name="video_rerun"),
+    path("videos/<int:video_id>/delete/", video_views.video_delete, name="video_delete"),
+    path("videos/<int:video_id>/original/", video_views.video_original, name="video_original"),
+    path(
+        "analyses/<int:analysis_id>/files/<str:kind>/",
+        analysis_views.analysis_file,
+        name="analysis_file",
+    ),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,46 @@
+"""Uploaded training videos and what the probe learned about them."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+
+from coaching.athletes.models import Athlete, Team
+
+
+def video_upload_to(instance: Video, filename: str) -> str:
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    return f"teams/{instance.team_id}/videos/{uuid.uuid4().hex}{suffix}"
+
+
+class Video(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="videos")
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="videos")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    recorded_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    file = models.FileField(upload_to=video_upload_to, max_length=255)
+    original_name = models.CharField(max_length=255)
+    size_bytes = models.BigIntegerField()
+    container = models.CharField(max_length=40)
+    codec = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    rotation = models.PositiveSmallIntegerField(default=0)
+    fps = models.FloatField()
+    duration_s = models.FloatField()
+    frame_count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_on", "-created_at"]
+        indexes = [models.Index(fields=["athlete", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title

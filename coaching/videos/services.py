@@ -1,0 +1,105 @@
+"""Writes for videos: validated upload into storage, deletion with every file."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from coaching.athletes.models import Athlete
+from coaching.storage import delete_field_file, local_path
+from coaching.videos.models import Video
+from inference.video import VideoError, probe
+
+log = logging.getLogger(__name__)
+
+
+def _check_extension(name: str) -> None:
+    suffix = PurePath(name).suffix.lower().lstrip(".")
+    allowed = settings.UPLOAD_ALLOWED_EXTENSIONS
+    if suffix not in allowed:
+        raise ValidationError(
+            f"“{name}” is not a video file we accept. Upload one of: "
+            + ", ".join(f".{ext}" for ext in allowed)
+            + "."
+        )
+
+
+def video_upload(
+    *,
+    athlete: Athlete,
+    file: UploadedFile,
+    uploaded_by: User,
+    title: str = "",
+    recorded_on: date | None = None,
+    notes: str = "",
+    backend: str | None = None,
+) -> Video:
+    """Validate the uploaded file (extension, content, decodability, limits), store it and
+    queue its analysis. Raises ValidationError with a message for the user; a rejected upload
+    leaves no file and no row."""
+    from coaching.analysis.services import analysis_create
+
+    name = file.name or "video"
+    _check_extension(name)
+    if file.size is not None and file.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            f"“{name}” is larger than the limit of {settings.UPLOAD_MAX_BYTES / 1024**3:.1f} GB."
+        )
+    try:
+        with local_path(file) as path:
+            info = probe(path, max_duration=settings.UPLOAD_MAX_DURATION_S)
+    except VideoError as exc:
+        raise ValidationError(f"“{name}”: {exc}") from exc
+
+    video = Video(
+        team=athlete.team,
+        athlete=athlete,
+        uploaded_by=uploaded_by,
+        title=title.strip() or PurePath(name).stem[:200],
+        recorded_on=recorded_on,
+        notes=notes,
+        original_name=name[:255],
+        size_bytes=file.size or 0,
+        container=info.container,
+        codec=info.codec,
+        width=info.width,
+        height=info.height,
+        rotation=info.rotation,
+        fps=info.fps,
+        duration_s=info.duration,
+        frame_count=info.frame_count,
+    )
+    video.file.save(name, file, save=False)
+    try:
+        with transaction.atomic():
+            video.save()
+            analysis_create(video=video, backend=backend)
+    except Exception:
+        delete_field_file(video.file)
+        raise
+    return video
+
+
+def video_delete(*, video: Video) -> None:
+    """Delete the video row, its analyses and every stored file (after the commit)."""
+    files = [video.file]
+    for analysis in video.analyses.all():
+        files.extend([analysis.proxy, analysis.poster, analysis.poses, analysis.overlay])
+    names = [(f.storage, f.name) for f in files if f]
+    video.delete()
+
+    def remove() -> None:
+        for storage, file_name in names:
+            try:
+                storage.delete(file_name)
+            except OSError:
+                log.exception("Could not delete %s", file_name)
+
+    transaction.on_commit(remove)

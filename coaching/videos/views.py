@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from coaching.analysis.selectors import analysis_latest, analysis_status
+from coaching.analysis.services import analysis_rerun
+from coaching.athletes.access import is_coach, require_coach, visible_athlete_or_404
+from coaching.serving import serve_field_file
+from coaching.videos import services
+from coaching.videos.forms import VideoUploadForm
+from coaching.videos.models import Video
+from coaching.videos.selectors import video_list_visible
+
+
+def _visible_video_or_404(request: HttpRequest, video_id: int) -> Video:
+    return get_object_or_404(video_list_visible(user=request.user), pk=video_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def video_upload(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """GET: the upload page. POST (one file per request, sent by the page's script): JSON."""
+    athlete = visible_athlete_or_404(request, athlete_id)
+    require_coach(request, athlete.team)
+    if request.method == "GET":
+        return render(request, "videos/upload.html", {"athlete": athlete, "form": VideoUploadForm()})
+    if getattr(request, "upload_too_large", False):
+        return _upload_error(
+            "The file is larger than the upload limit; trim or compress it and try again.", 413
+        )
+    form = VideoUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        return _upload_error(errors or "The upload was incomplete; try again.", 400)
+    try:
+        video = services.video_upload(
+            athlete=athlete,
+            file=form.cleaned_data["file"],
+            uploaded_by=request.user,
+            title=form.cleaned_data["title"],
+            recorded_on=form.cleaned_data["recorded_on"],
+            notes=form.cleaned_data["notes"],
+        )
+    except ValidationError as exc:
+        return _upload_error(" ".join(exc.messages), 400)
+    return JsonResponse(
+        {"ok": True, "id": video.pk, "url": reverse("video_detail", args=[video.pk])}, status=201
+    )
+
+
+def _upload_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": message}, status=status)
+
+
+@login_required
+def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
+    video = _visible_video_or_404(request, video_id)
+    analysis = analysis_latest(video=video)
+    return render(
+        request,
+        "videos/video_detail.html",
+        {
+            "video": video,
+            "analysis": analysis,
+            "analyses": video.analyses.all()[:10],
+            "is_coach": is_coach(request, video.team),
+        },
+    )
+
+
+@login_required
+@require_GET
+def video_status(request: HttpRequest, video_id: int) -> JsonResponse:
+    video = _visible_video_or_404(request, video_id)
+    analysis = analysis_latest(video=video)
+    data = analysis_status(analysis=analysis)
+    if analysis is not None and analysis.proxy:
+        data["proxy_url"] = reverse("analysis_file", args=[analysis.pk, "proxy"])
+        data["poster_url"] = reverse("analysis_file", args=[analysis.pk, "poster"])
+    return JsonResponse(data)
+
+
+@login_required
+@require_POST
+def video_rerun(request: HttpRequest, video_id: int) -> HttpResponse:
+    video = _visible_video_or_404(request, video_id)
+    require_coach(request, video.team)
+    analysis_rerun(video=video)
+    messages.success(request, "A new analysis was queued.")
+    return redirect("video_detail", video_id=video.pk)
+
+
+@login_required
+@require_POST
+def video_delete(request: HttpRequest, video_id: int) -> HttpResponse:
+    video = _visible_video_or_404(request, video_id)
+    require_coach(request, video.team)
+    athlete_id, title = video.athlete_id, video.title
+    services.video_delete(video=video)
+    messages.success(request, f"“{title}” was deleted.")
+    return redirect("athlete_detail", athlete_id=athlete_id)
+
+
+@login_required
+@require_GET
+def video_original(request: HttpRequest, video_id: int) -> HttpResponse:
+    video = _visible_video_or_404(request, video_id)
+    return serve_field_file(request, video.file, download_name=video.original_name)
