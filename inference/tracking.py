@@ -1,0 +1,271 @@
+"""Person identities across frames, quality per track, and the choice of the athlete.
+
+Matching (per frame): every live track predicts its pose at the frame's time with a constant
+velocity (from its last two observations), and the Hungarian algorithm
+(``scipy.optimize.linear_sum_assignment``) pairs predictions with the frame's poses on
+1 − OKS (object keypoint similarity, COCO's keypoint metric with one falloff κ for every keypoint,
+scaled by the track's box; Ruggero Ronchi & Perona, 2017). Pairs under ``min_similarity`` are not
+matched. A track that is not matched keeps predicting for ``max_gap`` seconds (a short occlusion,
+a missed detection) and is closed after that; its κ widens with every missed frame because the
+prediction gets less certain. Unmatched poses start new tracks.
+
+Athlete rule: the track with the largest sum, over the frames it is in, of
+``height × centrality``, where height is the pose's box height over the frame height and
+centrality is 1 − (distance of the box centre from the frame centre) / (half the frame diagonal).
+So the athlete is the person who is in the video longest, biggest and nearest the middle, in one
+number. A coach overrides it by clicking a person: :func:`track_at_point` returns the track whose
+pose is nearest to the click at the frame nearest the click's time.
+
+Arrays: keypoints (P, K, 3) per frame — x, y pixels, confidence; NaN x/y or confidence ≤
+``min_confidence`` mark keypoints that are absent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+MIN_CONFIDENCE = 0.3
+
+
+@dataclass(frozen=True)
+class TrackerConfig:
+    """min_similarity: OKS below which a pose and a prediction are never paired.
+    kappa: OKS falloff per keypoint as a fraction of the box scale; grows by kappa_per_miss for
+    every frame the track was not seen, up to max_kappa.
+    max_gap: seconds a track survives unseen.
+    max_speed: body scales per second beyond which a velocity estimate is not trusted.
+    """
+
+    min_similarity: float = 0.15
+    kappa: float = 0.1
+    kappa_per_miss: float = 0.03
+    max_kappa: float = 0.3
+    max_gap: float = 0.6
+    max_speed: float = 4.0
+    min_confidence: float = MIN_CONFIDENCE
+
+
+@dataclass(frozen=True)
+class TrackSummary:
+    """Quality of one track over a video (frames are analysed frames, not source frames)."""
+
+    track_id: int
+    first_frame: int
+    last_frame: int
+    frames: int
+    coverage: float  # frames / analysed frames of the video
+    mean_confidence: float  # of the keypoints' confidences, absent ones count 0
+    mean_height: float  # box height / frame height
+    mean_centrality: float
+    athlete_score: float
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
+
+
+@dataclass
+class _Track:
+    track_id: int
+    frames: list[int] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+    poses: list[np.ndarray] = field(default_factory=list)
+    missed: int = 0
+
+    def predict(self, t: float, max_speed: float, min_confidence: float) -> np.ndarray:
+        last = self.poses[-1]
+        if len(self.poses) < 2 or self.times[-1] <= self.times[-2]:
+            return last
+        dt = self.times[-1] - self.times[-2]
+        prev = self.poses[-2]
+        both = visible(last, min_confidence) & visible(prev, min_confidence)
+        if not both.any():
+            return last
+        velocity = (last[both, :2] - prev[both, :2]).mean(0) / dt  # the body's, not per joint
+        if np.hypot(*velocity) > max_speed * box_scale(last, min_confidence):
+            return last
+        moved = last.copy()
+        moved[:, :2] += velocity * (t - self.times[-1])
+        return moved
+
+
+def visible(pose: np.ndarray, min_confidence: float = MIN_CONFIDENCE) -> np.ndarray:
+    """(K,) bool: keypoints with finite x, y and confidence above min_confidence."""
+    return np.isfinite(pose[:, :2]).all(1) & (np.nan_to_num(pose[:, 2]) > min_confidence)
+
+
+def pose_box(pose: np.ndarray, min_confidence: float = MIN_CONFIDENCE) -> np.ndarray | None:
+    """(4,) xmin, ymin, xmax, ymax of the visible keypoints, or None."""
+    mask = visible(pose, min_confidence)
+    if not mask.any():
+        return None
+    xy = pose[mask, :2]
+    return np.concatenate([xy.min(0), xy.max(0)])
+
+
+def box_scale(pose: np.ndarray, min_confidence: float = MIN_CONFIDENCE) -> float:
+    """sqrt of the visible keypoints' box area (COCO's OKS scale), at least 1 pixel."""
+    box = pose_box(pose, min_confidence)
+    if box is None:
+        return 1.0
+    return float(max(np.sqrt(max(box[2] - box[0], 1.0) * max(box[3] - box[1], 1.0)), 1.0))
+
+
+def oks(a: np.ndarray, b: np.ndarray, scale: float, kappa: float, min_confidence: float = MIN_CONFIDENCE) -> float:
+    """Object keypoint similarity of two (K, 3) poses over keypoints visible in both (0 if none)."""
+    both = visible(a, min_confidence) & visible(b, min_confidence)
+    if not both.any():
+        return 0.0
+    d2 = ((a[both, :2] - b[both, :2]) ** 2).sum(1)
+    return float(np.exp(-d2 / (2.0 * scale**2 * kappa**2)).mean())
+
+
+class Tracker:
+    """Feed frames in order with :meth:`update`; read tracks with :meth:`tracks`."""
+
+    def __init__(self, config: TrackerConfig | None = None):
+        self.config = config or TrackerConfig()
+        self._live: list[_Track] = []
+        self._closed: list[_Track] = []
+        self._next_id = 0
+        self.num_frames = 0
+
+    def update(self, poses: np.ndarray, t: float) -> list[int]:
+        """poses: (P, K, 3) of one frame at time t (seconds) → the track id of each pose."""
+        cfg = self.config
+        frame = self.num_frames
+        self.num_frames += 1
+        self._close_stale(t)
+        ids = [-1] * len(poses)
+        if self._live and len(poses):
+            sim = np.zeros((len(self._live), len(poses)))
+            for i, track in enumerate(self._live):
+                predicted = track.predict(t, cfg.max_speed, cfg.min_confidence)
+                scale = box_scale(predicted, cfg.min_confidence)
+                kappa = min(cfg.kappa + cfg.kappa_per_miss * track.missed, cfg.max_kappa)
+                for j, pose in enumerate(poses):
+                    sim[i, j] = oks(predicted, pose, scale, kappa, cfg.min_confidence)
+            rows, cols = linear_sum_assignment(1.0 - sim)
+            for i, j in zip(rows, cols, strict=True):
+                if sim[i, j] >= cfg.min_similarity:
+                    ids[j] = self._extend(self._live[i], frame, t, poses[j])
+        matched = {tid for tid in ids if tid >= 0}
+        for track in self._live:
+            if track.track_id not in matched:
+                track.missed += 1
+        for j, pose in enumerate(poses):
+            if ids[j] < 0 and visible(pose, cfg.min_confidence).any():
+                track = _Track(self._next_id)
+                self._next_id += 1
+                self._live.append(track)
+                ids[j] = self._extend(track, frame, t, pose)
+        return ids
+
+    def tracks(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """track id → (frame indices (N,), poses (N, K, 3)), every track so far, by id."""
+        everything = sorted(self._closed + self._live, key=lambda tr: tr.track_id)
+        return {tr.track_id: (np.array(tr.frames), np.stack(tr.poses)) for tr in everything}
+
+    def assemble(self, num_keypoints: int, min_frames: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        """Tracks as arrays: keypoints (T, P, K, 3) with NaN x, y and 0 confidence where a track
+        is absent, and track ids (P,). Tracks seen in fewer than min_frames frames are left out."""
+        tracks = {k: v for k, v in self.tracks().items() if len(v[0]) >= min_frames}
+        out = np.full((self.num_frames, len(tracks), num_keypoints, 3), np.nan, np.float32)
+        out[..., 2] = 0.0
+        for p, (frames, poses) in enumerate(tracks.values()):
+            out[frames, p] = poses
+        return out, np.array(list(tracks), np.int64)
+
+    def _extend(self, track: _Track, frame: int, t: float, pose: np.ndarray) -> int:
+        track.frames.append(frame)
+        track.times.append(t)
+        track.poses.append(np.asarray(pose, np.float32))
+        track.missed = 0
+        return track.track_id
+
+    def _close_stale(self, t: float) -> None:
+        keep = []
+        for track in self._live:
+            (self._closed if t - track.times[-1] > self.config.max_gap else keep).append(track)
+        self._live = keep
+
+
+def summarize(
+    keypoints: np.ndarray, track_ids: np.ndarray, size: tuple[int, int], min_confidence: float = MIN_CONFIDENCE
+) -> list[TrackSummary]:
+    """Per track quality and athlete score. keypoints: (T, P, K, 3); track_ids (P,); size (w, h)."""
+    width, height = size
+    centre = np.array([width / 2, height / 2])
+    half_diagonal = float(np.hypot(width, height) / 2)
+    summaries = []
+    for p, track_id in enumerate(track_ids):
+        present, heights, central, conf = [], [], [], []
+        for t in range(keypoints.shape[0]):
+            box = pose_box(keypoints[t, p], min_confidence)
+            if box is None:
+                continue
+            present.append(t)
+            heights.append((box[3] - box[1]) / height)
+            middle = (box[:2] + box[2:]) / 2
+            central.append(max(0.0, 1.0 - float(np.hypot(*(middle - centre))) / half_diagonal))
+            conf.append(float(np.nan_to_num(keypoints[t, p, :, 2]).mean()))
+        if not present:
+            continue
+        h, c = np.array(heights), np.array(central)
+        summaries.append(
+            TrackSummary(
+                track_id=int(track_id),
+                first_frame=present[0],
+                last_frame=present[-1],
+                frames=len(present),
+                coverage=len(present) / max(keypoints.shape[0], 1),
+                mean_confidence=float(np.mean(conf)),
+                mean_height=float(h.mean()),
+                mean_centrality=float(c.mean()),
+                athlete_score=float((h * c).sum()),
+            )
+        )
+    return summaries
+
+
+def choose_athlete(summaries: list[TrackSummary]) -> int | None:
+    """The track id with the highest athlete score (see module docstring), None without tracks."""
+    if not summaries:
+        return None
+    return max(summaries, key=lambda s: (s.athlete_score, -s.track_id)).track_id
+
+
+def track_at_point(
+    keypoints: np.ndarray,
+    track_ids: np.ndarray,
+    timestamps: np.ndarray,
+    x: float,
+    y: float,
+    t: float,
+    min_confidence: float = MIN_CONFIDENCE,
+) -> int | None:
+    """The track a click at (x, y) pixels, time t seconds, points at.
+
+    At the analysed frame nearest t, a person whose box (grown by 10 %) holds the point wins over
+    one whose box does not; among those, the one with a keypoint nearest the point. None when
+    nobody is in that frame.
+    """
+    if keypoints.shape[0] == 0:
+        return None
+    frame = int(np.argmin(np.abs(np.asarray(timestamps) - t)))
+    point = np.array([x, y], np.float64)
+    best: tuple[bool, float, int] | None = None
+    for p, track_id in enumerate(track_ids):
+        pose = keypoints[frame, p]
+        box = pose_box(pose, min_confidence)
+        if box is None:
+            continue
+        margin = 0.1 * (box[2:] - box[:2])
+        inside = bool(((box[:2] - margin) <= point).all() and (point <= (box[2:] + margin)).all())
+        distance = float(np.min(np.hypot(*(pose[visible(pose, min_confidence), :2] - point).T)))
+        key = (not inside, distance, int(track_id))
+        if best is None or key < best:
+            best = key
+    return None if best is None else best[2]
