@@ -95,8 +95,8 @@ def probe(path: str | Path, *, max_duration: float | None = None) -> VideoInfo:
         container = av.open(str(path), metadata_errors="ignore")
     except (av.FFmpegError, UnicodeDecodeError) as exc:
         raise VideoError(
-            "The file could not be read as a video (unknown or damaged container). "
-            "Export it again as MP4 or MOV and retry."
+            "The file could not be read as a video: it is damaged or truncated, or not a "
+            "video format we know. Export it again as MP4 or MOV and retry."
         ) from exc
     with container:
         if not container.streams.video:
@@ -256,9 +256,11 @@ def make_proxy(
     Keyframes every half second, so seeking in the player lands close to the asked frame.
     Returns {"width", "height", "frames"}.
     """
-    with av.open(str(source), metadata_errors="ignore") as src:
-        in_stream = src.streams.video[0]
-        fps = in_stream.average_rate or Fraction(30)
+    try:
+        with av.open(str(source), metadata_errors="ignore") as src:
+            fps = src.streams.video[0].average_rate or Fraction(30)
+    except (av.FFmpegError, IndexError) as exc:
+        raise VideoError("The video could not be opened: it is damaged or not a video.") from exc
     out = av.open(str(proxy_path), mode="w", options={"movflags": "+faststart"})
     stream = None
     count = 0

@@ -1,6 +1,20 @@
-"""Tests: the same settings as production where it matters, a fixed key, fast hashing."""
+"""Tests: production-like settings, a fixed key, fast hashing, and a private var/ folder per
+test session (exported, so worker processes started by tests share it)."""
 
-from coaching.settings.base import *  # noqa: F403
+import atexit
+import os
+import shutil
+import tempfile
+
+if not os.environ.get("POSECOACH_VAR_DIR"):
+    _var = tempfile.mkdtemp(prefix="posecoach-test-")
+    os.environ["POSECOACH_VAR_DIR"] = _var
+    _owner = os.getpid()
+    atexit.register(lambda: os.getpid() == _owner and shutil.rmtree(_var, ignore_errors=True))
+
+os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+
+from coaching.settings.base import *  # noqa: E402, F403
 
 SECRET_KEY = "tests-only-not-secret"  # noqa: S105
 DEBUG = False

@@ -30,11 +30,12 @@ def video_upload(request: HttpRequest, athlete_id: int) -> HttpResponse:
     require_coach(request, athlete.team)
     if request.method == "GET":
         return render(request, "videos/upload.html", {"athlete": athlete, "form": VideoUploadForm()})
+    files = request.FILES  # parses the body (streamed to a temporary file by our handler)
     if getattr(request, "upload_too_large", False):
         return _upload_error(
             "The file is larger than the upload limit; trim or compress it and try again.", 413
         )
-    form = VideoUploadForm(request.POST, request.FILES)
+    form = VideoUploadForm(request.POST, files)
     if not form.is_valid():
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         return _upload_error(errors or "The upload was incomplete; try again.", 400)

@@ -1,0 +1,98 @@
+"""Services and selectors: athletes, deletion with files, the analysis state machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from coaching.analysis.models import Analysis, Status
+from coaching.analysis.services import analysis_claim, analysis_create, analysis_run
+from coaching.athletes.selectors import athlete_list_for_team, athlete_list_visible
+from coaching.athletes.services import athlete_delete, athlete_update
+from coaching.videos.models import Video
+
+pytestmark = pytest.mark.django_db
+
+
+def test_athlete_search_and_sort(world) -> None:
+    names = [a.name for a in athlete_list_for_team(team=world.team, sort="-name")]
+    assert names == ["Ann", "Al"]
+    assert [a.name for a in athlete_list_for_team(team=world.team, search="an")] == ["Ann"]
+    assert set(athlete_list_visible(user=world.ann_user)) == {world.ann}
+    assert set(athlete_list_visible(user=world.coach)) == {world.ann, world.al}
+
+
+def test_athlete_update_validates(world) -> None:
+    athlete_update(athlete=world.al, data={"discipline": "sprint", "dominant_side": "left"})
+    world.al.refresh_from_db()
+    assert (world.al.discipline, world.al.dominant_side) == ("sprint", "left")
+
+
+def test_athlete_delete_removes_videos_and_files(world, django_capture_on_commit_callbacks) -> None:
+    paths = [Path(world.video.file.path), Path(world.analysis.proxy.path)]
+    assert all(p.exists() for p in paths)
+    with django_capture_on_commit_callbacks(execute=True):
+        athlete_delete(athlete=world.ann)
+    assert not Video.objects.filter(pk=world.video.pk).exists()
+    assert not Analysis.objects.filter(pk=world.analysis.pk).exists()
+    assert not any(p.exists() for p in paths)
+    assert Video.objects.filter(pk=world.video_b.pk).exists()
+
+
+def test_claim_happens_once(world) -> None:
+    analysis = Analysis.objects.create(video=world.video)
+    assert analysis_claim(analysis_id=analysis.pk) is True
+    assert analysis_claim(analysis_id=analysis.pk) is False
+    analysis.refresh_from_db()
+    assert analysis.status == Status.RUNNING and analysis.started_at and analysis.worker_host
+
+
+def test_analysis_is_queued_after_commit(world, django_capture_on_commit_callbacks, monkeypatch) -> None:
+    sent = []
+    from coaching.analysis import tasks
+
+    monkeypatch.setattr(tasks.run_analysis, "apply_async", lambda **kw: sent.append(kw))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        analysis = analysis_create(video=world.video)
+    assert sent == [] and len(callbacks) == 1
+    callbacks[0]()
+    assert sent == [{"args": [analysis.pk], "queue": "gpu"}]
+
+
+def test_run_makes_a_playable_proxy(world, make_clip) -> None:
+    clip = make_clip(frames=30, size=(320, 200))
+    world.video.file.save("real.mp4", ContentFile(clip.read_bytes()), save=True)
+    analysis = Analysis.objects.create(video=world.video)
+    analysis_run(analysis_id=analysis.pk)
+    analysis.refresh_from_db()
+    assert analysis.status == Status.DONE, analysis.error
+    assert analysis.progress == 100 and analysis.finished_at
+    assert "proxy" in analysis.timings
+    from inference.video import probe
+
+    info = probe(analysis.proxy.path)
+    assert (info.codec, info.width, info.height, info.frame_count) == ("h264", 320, 200, 30)
+    assert Path(analysis.poster.path).read_bytes()[:2] == b"\xff\xd8"
+    # a second delivery of the same message does nothing
+    analysis_run(analysis_id=analysis.pk)
+    analysis.refresh_from_db()
+    assert analysis.status == Status.DONE
+
+
+def test_run_on_a_broken_file_fails_with_a_message(world) -> None:
+    world.video.file.save("broken.mp4", ContentFile(b"\0" * 1000), save=True)
+    analysis = Analysis.objects.create(video=world.video)
+    analysis_run(analysis_id=analysis.pk)
+    analysis.refresh_from_db()
+    assert analysis.status == Status.FAILED
+    assert "damaged" in analysis.error.lower()
+
+
+def test_status_endpoint_reports_progress(client, world) -> None:
+    client.force_login(world.coach)
+    data = client.get(reverse("video_status", args=[world.video.pk])).json()
+    assert data["status"] == "done" and data["progress"] == 100
+    assert data["proxy_url"].endswith("/proxy/")
