@@ -1,0 +1,73 @@
+"""``python -m inference analyze CLIP --out DIR``: run the analysis pipeline on one video.
+
+Writes DIR/poses.npz and DIR/result.json (see inference.pipeline.AnalysisResult.write) and
+DIR/overlay.json (the compact keypoints for the browser overlay). Registered as a subcommand of
+``python -m inference``; ``python -m inference.analyze_cmd`` runs it alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("clip", type=Path, help="video file")
+    parser.add_argument("--out", type=Path, required=True, help="output folder")
+    parser.add_argument("--backend", choices=("blazepose", "openpose"), default="blazepose")
+    parser.add_argument(
+        "--max-side", type=int, default=960, help="long side of analysed frames, pixels (0: source size)"
+    )
+    parser.add_argument(
+        "--athlete-at",
+        type=float,
+        nargs=3,
+        metavar=("X", "Y", "T"),
+        help="choose the athlete as the person at pixel X, Y at T seconds (source pixels)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def run(args: argparse.Namespace) -> int:
+    from inference.models import ModelError
+    from inference.pipeline import AnalysisConfig, analyze, compact_keypoints_json
+    from inference.video import VideoError
+
+    config = AnalysisConfig(
+        backend=args.backend,
+        max_side=args.max_side or None,
+        athlete_point=tuple(args.athlete_at) if args.athlete_at else None,
+    )
+
+    def progress(stage: str, fraction: float) -> None:
+        if not args.quiet:
+            print(f"\r{stage} {fraction:4.0%}", end="" if fraction < 1 else "\n", file=sys.stderr)
+
+    try:
+        result = analyze(args.clip, config, progress)
+    except (VideoError, ModelError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    result.write(args.out)
+    overlay = compact_keypoints_json(result.poses, athlete_track_id=result.athlete_track_id)
+    (args.out / "overlay.json").write_text(json.dumps(overlay, separators=(",", ":")))
+    summary = result.summary()
+    print(
+        f"{args.clip.name}: {summary['frames']} frames, {len(summary['people'])} people, athlete "
+        f"track {summary['athlete_track_id']} in {summary['frames_with_athlete']} frames, "
+        f"{summary['frames'] / max(summary['timings']['total'], 1e-9):.1f} frames/s → {args.out}"
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m inference analyze", description=__doc__)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
