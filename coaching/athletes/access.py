@@ -3,12 +3,20 @@ by an athlete on their own object is a 403."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from coaching.athletes.models import COACH_ROLES, Athlete, Team
 from coaching.athletes.selectors import athlete_list_visible, team_list_for_coach, team_role
+
+
+def current_user(request: HttpRequest) -> User:
+    """The signed-in user (views using this are behind login_required)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied("Sign in first.")
+    return request.user
 
 
 def coached_team_or_404(request: HttpRequest, team_id: int) -> Team:

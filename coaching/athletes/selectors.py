@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.db.models import Q, QuerySet
 
 from coaching.athletes.models import COACH_ROLES, Athlete, Membership, Role, Team
 
-User = AbstractBaseUser | AnonymousUser
+User = AuthUser | AnonymousUser
 
 ATHLETE_SORTS = {
     "name": "name",

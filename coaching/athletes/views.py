@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from coaching.athletes import services
 from coaching.athletes.access import (
     coached_team_or_404,
+    current_user,
     is_coach,
     require_coach,
     visible_athlete_or_404,
@@ -37,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def team_create(request: HttpRequest) -> HttpResponse:
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        team = services.team_create(name=form.cleaned_data["name"], head_coach=request.user)
+        team = services.team_create(name=form.cleaned_data["name"], head_coach=current_user(request))
         messages.success(request, f"Team “{team.name}” created. Add its athletes.")
         return redirect("team_detail", team_id=team.pk)
     return render(request, "athletes/team_form.html", {"form": form})

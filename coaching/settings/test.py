@@ -10,7 +10,12 @@ if not os.environ.get("POSECOACH_VAR_DIR"):
     _var = tempfile.mkdtemp(prefix="posecoach-test-")
     os.environ["POSECOACH_VAR_DIR"] = _var
     _owner = os.getpid()
-    atexit.register(lambda: os.getpid() == _owner and shutil.rmtree(_var, ignore_errors=True))
+
+    def _cleanup() -> None:
+        if os.getpid() == _owner:  # not in worker processes forked from the test run
+            shutil.rmtree(_var, ignore_errors=True)
+
+    atexit.register(_cleanup)
 
 os.environ.setdefault("CELERY_BROKER_URL", "memory://")
 

@@ -92,13 +92,13 @@ def video_delete(*, video: Video) -> None:
     files = [video.file]
     for analysis in video.analyses.all():
         files.extend([analysis.proxy, analysis.poster, analysis.poses, analysis.overlay])
-    names = [(f.storage, f.name) for f in files if f]
+    names = [(f.storage, f.name) for f in files if f and f.name]
     video.delete()
 
     def remove() -> None:
         for storage, file_name in names:
             try:
-                storage.delete(file_name)
+                storage.delete(str(file_name))
             except OSError:
                 log.exception("Could not delete %s", file_name)
 

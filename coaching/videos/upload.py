@@ -41,4 +41,4 @@ class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
 
     def _mark_too_large(self) -> None:
         if self.request is not None:
-            self.request.upload_too_large = True
+            setattr(self.request, "upload_too_large", True)  # noqa: B010 - read by the view

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coaching.analysis.selectors import analysis_latest, analysis_status
 from coaching.analysis.services import analysis_rerun
-from coaching.athletes.access import is_coach, require_coach, visible_athlete_or_404
+from coaching.athletes.access import current_user, is_coach, require_coach, visible_athlete_or_404
 from coaching.serving import serve_field_file
 from coaching.videos import services
 from coaching.videos.forms import VideoUploadForm
@@ -43,7 +44,7 @@ def video_upload(request: HttpRequest, athlete_id: int) -> HttpResponse:
         video = services.video_upload(
             athlete=athlete,
             file=form.cleaned_data["file"],
-            uploaded_by=request.user,
+            uploaded_by=current_user(request),
             title=form.cleaned_data["title"],
             recorded_on=form.cleaned_data["recorded_on"],
             notes=form.cleaned_data["notes"],
@@ -110,6 +111,6 @@ def video_delete(request: HttpRequest, video_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def video_original(request: HttpRequest, video_id: int) -> HttpResponse:
+def video_original(request: HttpRequest, video_id: int) -> HttpResponseBase:
     video = _visible_video_or_404(request, video_id)
     return serve_field_file(request, video.file, download_name=video.original_name)

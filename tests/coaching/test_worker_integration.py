@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.support import shared_clip, wait_for_analysis
 from inference.video import probe
+from tests.support import shared_clip, wait_for_analysis
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

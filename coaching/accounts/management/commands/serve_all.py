@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, addr: str, concurrency: int, **options: Any) -> None:
         if settings.CELERY_BROKER_URL.startswith("filesystem"):
             for key in ("data_folder_in", "control_folder"):
-                os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key], exist_ok=True)
+                os.makedirs(str(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key]), exist_ok=True)
         python = sys.executable
         commands = {
             "web": [python, "manage.py", "runserver", addr, "--noreload"],
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             while not stopping and all(p.poll() is None for p in procs.values()):
                 time.sleep(0.3)
         finally:
-            for name, proc in procs.items():
+            for proc in procs.values():
                 if proc.poll() is None:
                     proc.send_signal(signal.SIGTERM)  # warm shutdown: the worker finishes its task
             deadline = time.monotonic() + 30

@@ -1,0 +1,42 @@
+# The two commands: `make run` (everything, then web + worker at http://127.0.0.1:8000)
+# and `make test` (everything, then every test). Both are safe to re-run.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install models migrate lint typecheck clean bench
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+models: install
+	$(PY) -m inference.models fetch
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+run: models migrate
+	$(PY) manage.py demo_coach
+	$(PY) manage.py serve_all
+
+lint: install
+	$(PY) -m ruff check coaching inference tests bench
+
+typecheck: install
+	$(PY) -m mypy coaching
+
+test: models lint typecheck
+	$(PY) -m pytest
+
+bench: models
+	$(PY) bench/upload.py
+	$(PY) bench/pipeline.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
