@@ -89,7 +89,7 @@ class BlazePoseEstimator:
             found = self.landmarks.run(image_bgr, roi_from_detection(detection, width, height), self.with_mask)
             if found is not None:
                 people.append(found)
-        return _drop_duplicates([(True, p) for p in people])
+        return _drop_duplicates([(float("inf"), p) for p in people])
 
     def process(self, frame_bgr: np.ndarray, timestamp: float | None = None) -> list[LandmarkOutput]:
         """Next frame of the video → everyone found in it (no identities; see inference.tracking).
@@ -104,8 +104,9 @@ class BlazePoseEstimator:
             self._since_detection = 0
         else:
             self._since_detection += 1
-        found = [(i >= followed, self.landmarks.run(frame_bgr, roi, self.with_mask)) for i, roi in enumerate(rois)]
-        people = _drop_duplicates([(new, p) for new, p in found if p is not None])
+        previous = [f.last for f in self._followed] + [None] * (len(rois) - followed)
+        found = [(self.landmarks.run(frame_bgr, roi, self.with_mask), last) for roi, last in zip(rois, previous, strict=True)]
+        people = _drop_duplicates([(_drift(p, last), p) for p, last in found if p is not None])
         self._lost = len(people) < followed
         self._followed = [_Followed(p.next_roi(), p) for p in people]
         return people
@@ -137,10 +138,21 @@ def _same_person(roi: Roi, person: LandmarkOutput) -> bool:
     return bool(np.hypot(roi.cx - hip[0], roi.cy - hip[1]) < SAME_PERSON_DISTANCE * person.roi.size)
 
 
-def _drop_duplicates(people: list[tuple[bool, LandmarkOutput]]) -> list[LandmarkOutput]:
+def _drift(person: LandmarkOutput, last: LandmarkOutput | None) -> float:
+    """How far a followed person's landmarks moved since the last frame (median, in ROI sides);
+    infinite for a new detection."""
+    if last is None:
+        return float("inf")
+    moved = np.hypot(*(person.landmarks[:, :2] - last.landmarks[:, :2]).T)
+    return float(np.median(moved) / max(last.roi.size, 1.0))
+
+
+def _drop_duplicates(people: list[tuple[float, LandmarkOutput]]) -> list[LandmarkOutput]:
     """Keep one of any two results whose landmarks coincide (two ROIs that found one body).
 
-    people: (is_new, result) pairs; followed people win over new ones, then higher scores.
+    people: (drift, result) pairs. The result that moved least from its own previous landmarks
+    stays: when two people overlap, the ROI that slid onto the other body is the one that jumped.
+    New detections (infinite drift) come last; ties go to the higher presence score.
     """
     kept: list[LandmarkOutput] = []
     for _, person in sorted(people, key=lambda item: (item[0], -item[1].score)):
