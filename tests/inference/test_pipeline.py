@@ -1,0 +1,119 @@
+"""The analysis pipeline on a real clip, its outputs on disk, and the analyze command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from inference.pose.base import PoseSequence
+
+ROOT = Path(__file__).resolve().parents[2]
+MEDIA = ROOT.parent / "shared" / "media"
+WALK = MEDIA / "lab_walk_portrait_60fps.mp4"
+
+pytestmark = pytest.mark.skipif(not WALK.is_file(), reason=f"real clips not found at {MEDIA}")
+
+
+@pytest.fixture(scope="module")
+def walk_result():  # type: ignore[no-untyped-def]
+    from inference.models import ModelError
+    from inference.pipeline import AnalysisConfig, analyze
+
+    calls: list[tuple[str, float]] = []
+    try:
+        result = analyze(WALK, AnalysisConfig(), lambda stage, fraction: calls.append((stage, fraction)))
+    except ModelError as error:
+        pytest.skip(f"BlazePose models not fetched: {error}")
+    return result, calls
+
+
+def test_athlete_present_in_more_than_90_percent_of_frames(walk_result) -> None:  # type: ignore[no-untyped-def]
+    result, _ = walk_result
+    assert result.poses.num_frames == 100
+    assert result.athlete_track_id is not None and result.athlete_source == "auto"
+    assert result.frames_with_athlete / result.poses.num_frames > 0.9
+
+
+def test_portrait_orientation_and_body_upright(walk_result) -> None:  # type: ignore[no-untyped-def]
+    result, _ = walk_result
+    poses = result.poses
+    assert poses.size == (1080, 1920)
+    assert poses.skeleton == "blazepose33"
+    athlete = result.athlete_keypoints()
+    present = np.isfinite(athlete[:, :, 0]).all(axis=1)
+    xy = athlete[present, :, :2]
+    assert (xy[..., 0] >= -50).all() and (xy[..., 0] <= 1080 + 50).all()
+    assert (xy[..., 1] >= -50).all() and (xy[..., 1] <= 1920 + 50).all()
+    head_y = xy[:, 0, 1]  # nose
+    feet_y = xy[:, [27, 28, 29, 30, 31, 32], 1].mean(axis=1)  # ankles, heels, toes
+    assert (head_y < feet_y).all()
+    assert np.median(feet_y - head_y) > 400  # a standing person, not a sideways one
+
+
+def test_left_and_right_are_the_persons_own(walk_result) -> None:  # type: ignore[no-untyped-def]
+    """The walker faces the camera at the start: his right shoulder is on the image's left."""
+    result, _ = walk_result
+    first = result.athlete_keypoints()[:10]
+    assert (first[:, 12, 0] < first[:, 11, 0]).all()  # right_shoulder left of left_shoulder
+
+
+def test_timestamps_progress_and_result_files(walk_result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result, calls = walk_result
+    timestamps = result.poses.timestamps
+    assert timestamps[0] == pytest.approx(0.0) and np.all(np.diff(timestamps) > 0)
+    assert np.median(np.diff(timestamps)) == pytest.approx(1 / 60, rel=0.01)
+    assert calls[0] == ("pose", 0.0) and calls[-1] == ("pose", 1.0)
+    fractions = [f for _, f in calls]
+    assert fractions == sorted(fractions) and len(calls) >= 10
+
+    result.write(tmp_path)
+    loaded = PoseSequence.load(tmp_path / "poses.npz")
+    np.testing.assert_array_equal(loaded.keypoints, result.poses.keypoints)
+    np.testing.assert_array_equal(loaded.track_ids, result.poses.track_ids)
+    summary = json.loads((tmp_path / "result.json").read_text())
+    assert summary["backend"] == "blazepose"
+    assert summary["athlete_track_id"] == result.athlete_track_id
+    assert summary["frames_with_athlete"] == result.frames_with_athlete
+    assert set(summary["models"]) == {"pose_detection.tflite", "pose_landmark_full.tflite"}
+    assert all(len(digest) == 64 for digest in summary["models"].values())
+    assert {"decode", "pose", "tracking", "total"} <= set(summary["timings"])
+    assert summary["people"][0]["coverage"] > 0.9
+
+
+def test_click_overrides_the_athlete(walk_result) -> None:  # type: ignore[no-untyped-def]
+    from inference.tracking import track_at_point
+
+    result, _ = walk_result
+    athlete = result.athlete_keypoints()
+    hip = np.nanmean(athlete[50, [23, 24], :2], axis=0)
+    poses = result.poses
+    clicked = track_at_point(poses.keypoints, poses.track_ids, poses.timestamps, hip[0], hip[1], poses.timestamps[50])
+    assert clicked == result.athlete_track_id
+
+
+def test_analyze_command_writes_the_folder(tmp_path: Path) -> None:
+    from inference.analyze_cmd import main
+    from inference.models import ModelError
+
+    try:
+        code = main([str(MEDIA / "indoor_two_people_1080p.mp4"), "--out", str(tmp_path), "--quiet"])
+    except ModelError as error:
+        pytest.skip(f"BlazePose models not fetched: {error}")
+    assert code == 0
+    summary = json.loads((tmp_path / "result.json").read_text())
+    assert len(summary["people"]) == 2
+    overlay = json.loads((tmp_path / "overlay.json").read_text())
+    assert overlay["skeleton"] == "blazepose33" and len(overlay["tracks"]) == 2
+    assert len(overlay["frames"]) == len(overlay["t"]) < summary["frames"]  # decimated to 15 fps
+
+
+def test_analyze_command_reports_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from inference.analyze_cmd import main
+
+    bogus = tmp_path / "notes.mp4"
+    bogus.write_text("this is not a video\n")
+    assert main([str(bogus), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert "error:" in capsys.readouterr().err
