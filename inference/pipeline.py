@@ -50,7 +50,7 @@ class AnalysisConfig:
     redetect_every: int = 10
     max_people: int = 8
     num_threads: int = 2
-    batch_size: int = 4
+    batch_size: int = 8
     min_track_frames: int = 3
 
     def __post_init__(self) -> None:
@@ -138,8 +138,8 @@ class _Backend(Protocol):
 
 
 class _BlazePoseBackend:
-    model_files = ("pose_detection.tflite", "pose_landmark_full.tflite")
-    batch_size = 1  # video mode: each frame's ROIs come from the previous frame
+    model_files: tuple[str, ...] = ("pose_detection.tflite", "pose_landmark_full.tflite")
+    batch_size: int = 1  # video mode: each frame's ROIs come from the previous frame
 
     def __init__(self, config: AnalysisConfig):
         from inference.pose.blazepose import BlazePoseEstimator
@@ -159,14 +159,14 @@ class _BlazePoseBackend:
 
 
 class _OpenPoseBackend:
-    model_files = ("openpose_mobilenet_thin.npz",)
+    model_files: tuple[str, ...] = ("openpose_mobilenet_thin.npz",)
 
     def __init__(self, config: AnalysisConfig):
         try:
-            from inference.pose.openpose import OpenPoseEstimator  # type: ignore[attr-defined]
+            from inference.pose.openpose import OpenPoseEstimator
         except ImportError as error:
             raise ValueError("the openpose backend is not available in this build") from error
-        self._estimator = OpenPoseEstimator()
+        self._estimator = OpenPoseEstimator(batch_size=config.batch_size)
         self.skeleton = self._estimator.skeleton
         self.batch_size = config.batch_size
 

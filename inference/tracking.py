@@ -186,7 +186,7 @@ class Tracker:
         return track.track_id
 
     def _close_stale(self, t: float) -> None:
-        keep = []
+        keep: list[_Track] = []
         for track in self._live:
             (self._closed if t - track.times[-1] > self.config.max_gap else keep).append(track)
         self._live = keep

@@ -60,6 +60,19 @@ def test_left_and_right_are_the_persons_own(walk_result) -> None:  # type: ignor
     assert (first[:, 12, 0] < first[:, 11, 0]).all()  # right_shoulder left of left_shoulder
 
 
+def test_blazepose_maps_to_body25_with_feet(walk_result) -> None:  # type: ignore[no-untyped-def]
+    from inference.skeleton import convert, get_skeleton
+
+    result, _ = walk_result
+    body25 = convert(result.athlete_keypoints(), "blazepose33", "body25")
+    names = get_skeleton("body25").keypoints
+    at = {name: body25[:, names.index(name)] for name in ("Neck", "MidHip", "LHeel", "RBigToe", "LSmallToe")}
+    assert (at["Neck"][:, 1] < at["MidHip"][:, 1]).all()
+    assert (at["MidHip"][:, 1] < at["LHeel"][:, 1]).all()
+    assert np.isfinite(at["RBigToe"][:, :2]).all()
+    assert np.isnan(at["LSmallToe"][:, 0]).all()  # BlazePose has no small toe
+
+
 def test_timestamps_progress_and_result_files(walk_result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result, calls = walk_result
     timestamps = result.poses.timestamps
