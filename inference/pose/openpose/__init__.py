@@ -6,5 +6,9 @@
 - :mod:`.estimator` runs both on frames: :class:`OpenPoseEstimator`.
 - :mod:`.jsonio` reads and writes OpenPose JSON files.
 
-Import the submodules directly; this package's import has no side effects.
+Importing the package loads neither TensorFlow nor weights; the network is built on first use.
 """
+
+from inference.pose.openpose.estimator import OpenPoseEstimator
+
+__all__ = ["OpenPoseEstimator"]

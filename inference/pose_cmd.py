@@ -1,0 +1,188 @@
+"""``python -m inference pose CLIP --out DIR``: every person's keypoints in every frame of a clip.
+
+Writes DIR/poses.npz (:class:`inference.pose.base.PoseSequence`: ``keypoints`` (T, P, K, 3),
+``skeleton``, ``fps``, ``timestamps``; person slots are per frame, not tracked identities),
+DIR/json/ with one OpenPose JSON file per frame, and with ``--render`` DIR/render.mp4 (H.264) with
+the skeletons drawn. Progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from inference.pose.base import PoseSequence
+from inference.skeleton import convert, get_skeleton
+
+BACKENDS = ("openpose", "blazepose")
+JSON_FORMATS = ("body25", "coco18", "native")
+_COLOURS = ((0, 200, 255), (255, 120, 0), (0, 220, 0), (220, 0, 220), (255, 255, 0), (0, 0, 255))
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("clip", type=Path, help="video file")
+    parser.add_argument("--out", type=Path, required=True, help="output folder (created)")
+    parser.add_argument("--backend", choices=BACKENDS, default="blazepose")
+    parser.add_argument("--render", action="store_true", help="also write DIR/render.mp4")
+    parser.add_argument("--json-format", choices=JSON_FORMATS, default="body25",
+                        help="keypoint order of the JSON files (native: the backend's own)")
+    parser.add_argument("--input-size", choices=("432x368", "656x368"), default="432x368",
+                        help="openpose: network input size")
+    parser.add_argument("--scales", type=float, nargs="+", default=[1.0],
+                        help="openpose: average the maps over these scales of the input size")
+    parser.add_argument("--batch-size", type=int, default=8, help="openpose: frames per call")
+    parser.add_argument("--max-side", type=int, default=0,
+                        help="scale frames so their long side is at most this (0: source size)")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")  # fmt: skip
+
+
+def make_estimator(args: argparse.Namespace):  # -> FramePoseEstimator
+    """The backend named by ``args.backend``, imported only when chosen."""
+    if args.backend == "openpose":
+        from inference.pose.openpose.estimator import INPUT_SIZES, OpenPoseEstimator
+
+        return OpenPoseEstimator(input_size=INPUT_SIZES[args.input_size],
+                                 scales=tuple(args.scales), batch_size=args.batch_size)  # fmt: skip
+    try:
+        from inference.pose.blazepose import BlazePoseEstimator
+    except ImportError as error:
+        raise RuntimeError(
+            f"the blazepose backend is not available ({error}); use --backend openpose"
+        ) from error
+    return BlazePoseEstimator()
+
+
+def draw_people(image: np.ndarray, people: np.ndarray, skeleton: str) -> np.ndarray:
+    """Draw (P, K, 3) people on a BGR image in place: limbs and points, one colour per slot."""
+    import cv2
+
+    limbs = get_skeleton(skeleton).limbs
+    thickness = max(2, round(max(image.shape[:2]) / 400))
+    for p, person in enumerate(people):
+        colour = _COLOURS[p % len(_COLOURS)]
+        ok = np.isfinite(person[:, :2]).all(axis=1) & (person[:, 2] > 0)
+        for a, b in limbs:
+            if ok[a] and ok[b]:
+                pa, pb = person[a, :2].round().astype(int), person[b, :2].round().astype(int)
+                cv2.line(image, tuple(pa.tolist()), tuple(pb.tolist()), colour, thickness, cv2.LINE_AA)
+        for k in np.nonzero(ok)[0]:
+            centre = tuple(person[k, :2].round().astype(int).tolist())
+            cv2.circle(image, centre, thickness + 2, (255, 255, 255), -1, cv2.LINE_AA)
+            cv2.circle(image, centre, thickness + 1, colour, -1, cv2.LINE_AA)
+    return image
+
+
+class _Renderer:
+    """H.264 MP4 writer (PyAV/libx264, yuv420p) for frames of a fixed size."""
+
+    def __init__(self, path: Path, fps: float, size: tuple[int, int]):
+        import av
+
+        self._container = av.open(str(path), "w")
+        self._stream = self._container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
+        # 4:2:0 chroma needs even sizes.
+        self._size = (size[0] - size[0] % 2, size[1] - size[1] % 2)
+        self._stream.width, self._stream.height = self._size
+        self._stream.pix_fmt = "yuv420p"
+        self._stream.options = {"crf": "23", "preset": "veryfast"}
+
+    def write(self, image: np.ndarray) -> None:
+        import av
+
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image[: self._size[1], : self._size[0]]), format="bgr24")
+        for packet in self._stream.encode(frame):
+            self._container.mux(packet)
+
+    def close(self) -> None:
+        for packet in self._stream.encode():
+            self._container.mux(packet)
+        self._container.close()
+
+
+def _batches(frames: Iterator[tuple[np.ndarray, float]], size: int) -> Iterator[list[tuple[np.ndarray, float]]]:
+    batch: list[tuple[np.ndarray, float]] = []
+    for item in frames:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _json_people(people: np.ndarray, skeleton: str, json_format: str) -> np.ndarray:
+    if json_format == "native" or json_format == skeleton:
+        return people
+    return convert(people, skeleton, json_format)
+
+
+def _stack(per_frame: list[np.ndarray], num_keypoints: int) -> np.ndarray:
+    """Per-frame (P_t, K, 3) → (T, max P_t, K, 3), NaN/0 where a frame has fewer people."""
+    most = max((len(p) for p in per_frame), default=0)
+    out = np.full((len(per_frame), most, num_keypoints, 3), np.nan, np.float32)
+    out[..., 2] = 0.0
+    for t, people in enumerate(per_frame):
+        out[t, : len(people)] = people
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from inference.models import ModelError
+    from inference.pose.openpose.jsonio import frame_file_name, write_frame
+    from inference.video import VideoError, iter_frames, probe
+
+    try:
+        info = probe(args.clip)
+        estimator = make_estimator(args)
+    except (VideoError, ModelError, RuntimeError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    json_dir = args.out / "json"
+    json_dir.mkdir(parents=True, exist_ok=True)
+    batch_size = args.batch_size if args.backend == "openpose" else 1
+    per_frame: list[np.ndarray] = []
+    timestamps: list[float] = []
+    renderer = None
+    size = (0, 0)
+    started = time.perf_counter()
+    for batch in _batches(iter_frames(args.clip, max_side=args.max_side or None), batch_size):
+        images = [image for image, _ in batch]
+        results = estimator.estimate(images)
+        for image, people in zip(images, results, strict=True):
+            index = len(per_frame)
+            per_frame.append(people)
+            write_frame(json_dir / frame_file_name(args.clip.stem, index),
+                        _json_people(people, estimator.skeleton, args.json_format))  # fmt: skip
+            if args.render:
+                if renderer is None:
+                    renderer = _Renderer(args.out / "render.mp4", info.fps, (image.shape[1], image.shape[0]))
+                renderer.write(draw_people(image.copy(), people, estimator.skeleton))
+        timestamps.extend(t for _, t in batch)
+        size = (images[0].shape[1], images[0].shape[0])
+        if not args.quiet:
+            done = len(per_frame)
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            total = f"/{info.frame_count}" if info.frame_count else ""
+            print(f"\rpose: frame {done}{total} ({rate:.1f} frames/s)", end="", file=sys.stderr)
+    if renderer is not None:
+        renderer.close()
+    if not args.quiet:
+        print(file=sys.stderr)
+    num_keypoints = get_skeleton(estimator.skeleton).num_keypoints
+    PoseSequence(
+        keypoints=_stack(per_frame, num_keypoints),
+        skeleton=estimator.skeleton,
+        timestamps=np.asarray(timestamps, np.float64),
+        fps=float(info.fps),
+        size=size,
+    ).save(args.out / "poses.npz")
+    found = [len(p) for p in per_frame]
+    print(f"{args.clip.name}: {len(found)} frames, people per frame min {min(found, default=0)} "
+          f"max {max(found, default=0)} → {args.out}", file=sys.stderr)  # fmt: skip
+    return 0
