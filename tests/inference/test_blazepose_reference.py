@@ -126,6 +126,23 @@ def test_both_people_found_in_a_single_image(estimator) -> None:  # type: ignore
     assert hip_x[0] < 900 < hip_x[1]  # one on each side of the gap between them
 
 
+def test_segmentation_mask_covers_the_body(estimator) -> None:  # type: ignore[no-untyped-def]
+    from inference.pose.blazepose import BlazePoseEstimator
+
+    masked = BlazePoseEstimator(with_mask=True)
+    image = _frame("lab_walk_portrait_60fps.mp4", 40)
+    person = masked.process_image(image, max_people=1)[0]
+    assert person.mask is not None and person.mask.shape == (256, 256)
+    assert 0.0 <= person.mask.min() and person.mask.max() <= 1.0
+    mask = person.frame_mask(image.shape[1], image.shape[0])
+    hips = person.landmarks[[23, 24], :2].mean(0)
+    shoulders = person.landmarks[[11, 12], :2].mean(0)
+    torso = ((hips + shoulders) / 2).round().astype(int)
+    assert mask[torso[1], torso[0]] > 0.8  # the middle of the torso is person
+    assert mask[50, 50] < 0.2 and mask.mean() < 0.3  # a corner of the room is not
+    assert estimator.process_image(image, max_people=1)[0].mask is None  # off by default
+
+
 @pytest.mark.skipif(not BASKETBALL.is_file(), reason="opencv-doc's basketball1.png is not installed")
 def test_basketball_players_found(estimator) -> None:  # type: ignore[no-untyped-def]
     import cv2

@@ -153,6 +153,15 @@ class LandmarkOutput:
     def next_roi(self) -> Roi:
         return roi_from_points(self.auxiliary[0], self.auxiliary[1])
 
+    def frame_mask(self, width: int, height: int) -> np.ndarray | None:
+        """(height, width) float32 person probability in frame pixels (0 outside the ROI)."""
+        if self.mask is None:
+            return None
+        return cv2.warpAffine(
+            self.mask, self.roi.crop_to_image(), (width, height), flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_CONSTANT, borderValue=0.0,
+        )  # fmt: skip
+
 
 def decode_landmarks(
     raw: np.ndarray, heatmap: np.ndarray, world: np.ndarray, score: float, roi: Roi
