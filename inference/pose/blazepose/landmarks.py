@@ -95,7 +95,8 @@ def crop(image_bgr: np.ndarray, roi: Roi) -> np.ndarray:
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+    """Logistic function, written with tanh so large logits cannot overflow."""
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x)))
 
 
 def refine_with_heatmap(xy: np.ndarray, heatmap: np.ndarray) -> np.ndarray:
