@@ -130,3 +130,33 @@ def test_analyze_command_reports_a_bad_file(tmp_path: Path, capsys: pytest.Captu
     bogus.write_text("this is not a video\n")
     assert main([str(bogus), "--out", str(tmp_path / "out"), "--quiet"]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_video_without_people(tmp_path: Path) -> None:
+    """An empty room: no tracks, no athlete, and every output still written."""
+    import av
+
+    from inference.models import ModelError
+    from inference.overlay import compact_keypoints_json
+    from inference.pipeline import AnalysisConfig, analyze
+
+    path = tmp_path / "empty.mp4"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
+        for i in range(20):
+            image = np.full((240, 320, 3), 40 + i, np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="bgr24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    try:
+        result = analyze(path, AnalysisConfig())
+    except ModelError as error:
+        pytest.skip(f"BlazePose models not fetched: {error}")
+    assert result.poses.keypoints.shape == (20, 0, 33, 3)
+    assert result.athlete_track_id is None and result.frames_with_athlete == 0
+    result.write(tmp_path / "out")
+    assert json.loads((tmp_path / "out" / "result.json").read_text())["people"] == []
+    overlay = compact_keypoints_json(result.poses)
+    assert overlay["tracks"] == [] and all(frame == [] for frame in overlay["frames"])
