@@ -37,5 +37,10 @@ urlpatterns = [
         analysis_views.analysis_file,
         name="analysis_file",
     ),
+    path(
+        "analyses/<int:analysis_id>/athlete/",
+        analysis_views.analysis_athlete,
+        name="analysis_athlete",
+    ),
     path("admin/", admin.site.urls),
 ]

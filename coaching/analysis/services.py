@@ -10,13 +10,16 @@ import logging
 import socket
 import time
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from coaching.analysis.models import Analysis, Status
-from coaching.analysis.stages import STAGES, StageContext
+from coaching.analysis.stages import OVERLAY_MAX_FPS, STAGES, StageContext
+from coaching.storage import local_path
 from coaching.videos.models import Video
+from inference.models import ModelError
 from inference.video import VideoError
 
 log = logging.getLogger(__name__)
@@ -92,8 +95,11 @@ def analysis_run(*, analysis_id: int) -> None:
                 stage.run(ctx)
                 timings[stage.name] = round(time.perf_counter() - began, 3)
             _finish(analysis, ctx, timings)
-    except VideoError as exc:
+    except (VideoError, ModelError) as exc:
         _fail(analysis_id, str(exc), timings)
+    except SoftTimeLimitExceeded:
+        _fail(analysis_id, "The analysis took longer than the time limit and was stopped. "
+              "Trim the video to the part you need and upload it again.", timings)
     except Exception as exc:  # noqa: BLE001 - a worker must end the run, not loop on it
         log.exception("Analysis %s failed", analysis_id)
         _fail(analysis_id, f"The analysis failed unexpectedly ({type(exc).__name__}). "
@@ -125,3 +131,34 @@ def _fail(analysis_id: int, message: str, timings: dict[str, float]) -> None:
 def analysis_rerun(*, video: Video, backend: str | None = None) -> Analysis:
     return analysis_create(video=video, backend=backend)
 
+
+
+def analysis_set_athlete(*, analysis: Analysis, x: float, y: float, t: float) -> int | None:
+    """The coach clicked a person at (x, y) source pixels, t seconds: make that track the
+    athlete of this analysis. Returns the chosen track id, None when nobody is there."""
+    import json
+
+    from django.core.files.base import ContentFile
+
+    from inference.overlay import compact_keypoints_json
+    from inference.pose.base import PoseSequence
+    from inference.tracking import track_at_point
+
+    if analysis.status != Status.DONE or not analysis.poses:
+        return None
+    with local_path(analysis.poses) as path:
+        poses = PoseSequence.load(path)
+    track_id = track_at_point(poses.keypoints, poses.track_ids, poses.timestamps, x, y, t)
+    if track_id is None:
+        return None
+    overlay = compact_keypoints_json(poses, athlete_track_id=track_id, max_fps=OVERLAY_MAX_FPS)
+    old_overlay = analysis.overlay.name
+    analysis.overlay.save("overlay.json", ContentFile(json.dumps(overlay, separators=(",", ":"))),
+                          save=False)
+    pose_summary = {**analysis.summary.get("pose", {}), "athlete_track_id": track_id,
+                    "athlete_source": "click"}
+    analysis.summary = {**analysis.summary, "pose": pose_summary}
+    analysis.save(update_fields=["overlay", "summary"])
+    if old_overlay:
+        analysis.overlay.storage.delete(old_overlay)
+    return track_id

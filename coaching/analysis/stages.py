@@ -6,6 +6,7 @@ Later issues add stages here (pose, kinematics, actions, segmentation, feedback)
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -82,6 +83,29 @@ def proxy_stage(ctx: StageContext) -> None:
     ctx.summary["proxy"] = info
 
 
+def pose_stage(ctx: StageContext) -> None:
+    """Pose estimation and tracking of every person; the athlete chosen by the tracking rule."""
+    from inference.overlay import compact_keypoints_json
+    from inference.pipeline import AnalysisConfig, analyze
+
+    result = analyze(
+        ctx.source,
+        AnalysisConfig(backend=ctx.backend),
+        progress=lambda _stage, fraction: ctx.progress(fraction),
+    )
+    poses_path, overlay_path = ctx.workdir / "poses.npz", ctx.workdir / "overlay.json"
+    result.poses.save(poses_path)
+    overlay = compact_keypoints_json(
+        result.poses, athlete_track_id=result.athlete_track_id, max_fps=OVERLAY_MAX_FPS
+    )
+    overlay_path.write_text(json.dumps(overlay, separators=(",", ":")))
+    ctx.outputs.update(poses=poses_path, overlay=overlay_path)
+    ctx.summary["pose"] = result.summary()
+
+
+OVERLAY_MAX_FPS = 30.0
+
 STAGES: list[Stage] = [
-    Stage("proxy", 0.0, 0.3, proxy_stage),
+    Stage("proxy", 0.0, 0.25, proxy_stage),
+    Stage("pose", 0.25, 0.97, pose_stage),
 ]

@@ -4,9 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from coaching.analysis.selectors import analysis_list_visible
+from coaching.analysis.services import analysis_set_athlete
+from coaching.athletes.access import require_coach
 from coaching.serving import serve_field_file
 
 ANALYSIS_FILES = ("proxy", "poster", "poses", "overlay")
@@ -19,3 +21,20 @@ def analysis_file(request: HttpRequest, analysis_id: int, kind: str) -> HttpResp
     if kind not in ANALYSIS_FILES:
         raise Http404("No such file.")
     return serve_field_file(request, getattr(analysis, kind))
+
+
+@login_required
+@require_POST
+def analysis_athlete(request: HttpRequest, analysis_id: int) -> JsonResponse:
+    """The coach clicked a person on the frame: that person becomes the analysed athlete."""
+    analysis = get_object_or_404(analysis_list_visible(user=request.user), pk=analysis_id)
+    require_coach(request, analysis.video.team)
+    try:
+        x, y, t = (float(request.POST[k]) for k in ("x", "y", "t"))
+    except (KeyError, ValueError):
+        return JsonResponse({"ok": False, "error": "Send x, y (pixels) and t (seconds)."}, status=400)
+    track_id = analysis_set_athlete(analysis=analysis, x=x, y=y, t=t)
+    if track_id is None:
+        return JsonResponse({"ok": False, "error": "Nobody was found there; click on a person."},
+                            status=400)
+    return JsonResponse({"ok": True, "athlete": track_id})

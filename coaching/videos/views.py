@@ -85,6 +85,9 @@ def video_status(request: HttpRequest, video_id: int) -> JsonResponse:
     if analysis is not None and analysis.proxy:
         data["proxy_url"] = reverse("analysis_file", args=[analysis.pk, "proxy"])
         data["poster_url"] = reverse("analysis_file", args=[analysis.pk, "poster"])
+    if analysis is not None and analysis.overlay:
+        data["overlay_url"] = reverse("analysis_file", args=[analysis.pk, "overlay"])
+        data["athlete_url"] = reverse("analysis_athlete", args=[analysis.pk])
     return JsonResponse(data)
 
 

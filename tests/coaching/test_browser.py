@@ -69,7 +69,19 @@ def test_coach_uploads_and_watches(browser, live_server, world, celery_worker_pr
     page.click("text=Open the video")
     page.wait_for_selector("#status-badge.done", timeout=120_000)
     page.wait_for_function("document.getElementById('player').readyState >= 2", timeout=30_000)
+    page.wait_for_selector("#overlay-controls:not([hidden])")
+    page.eval_on_selector("#player", "v => { v.currentTime = 1.0; }")
+    page.wait_for_timeout(500)
+    drawn = page.evaluate("""() => { const c = document.getElementById('overlay');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }""")
     page.screenshot(path=str(shots / "video-done.png"))
+    assert drawn > 500, "no skeleton was drawn over the video"
+    page.check("input[value=off]")
+    cleared = page.evaluate("""() => { const c = document.getElementById('overlay');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        return d.some((v, i) => i % 4 === 3 && v > 0); }""")
+    assert not cleared
     assert page.eval_on_selector("#player", "v => v.videoWidth") == 1280
     assert page.inner_text("#status-percent") == "100%"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -96,3 +97,28 @@ def test_status_endpoint_reports_progress(client, world) -> None:
     data = client.get(reverse("video_status", args=[world.video.pk])).json()
     assert data["status"] == "done" and data["progress"] == 100
     assert data["proxy_url"].endswith("/proxy/")
+
+
+def test_coach_click_changes_the_athlete(world, tmp_path) -> None:
+    import json
+
+    from coaching.analysis.services import analysis_set_athlete
+    from inference.pose.base import PoseSequence
+
+    keypoints = np.full((3, 2, 33, 3), np.nan, np.float32)
+    keypoints[:, 0, :, :2] = [100, 100]  # person slot 0 around (100..140, 100..200)
+    keypoints[:, 0, ::2, :2] = [140, 200]
+    keypoints[:, 1, :, :2] = [400, 120]  # person slot 1 around (400..440, 120..220)
+    keypoints[:, 1, ::2, :2] = [440, 220]
+    keypoints[..., 2] = 0.9
+    poses = PoseSequence(keypoints, "blazepose33", np.array([0.0, 0.1, 0.2]), 10.0, (640, 480),
+                         np.array([7, 9]))
+    poses.save(tmp_path / "poses.npz")
+    analysis = world.analysis
+    analysis.poses.save("poses.npz", ContentFile((tmp_path / "poses.npz").read_bytes()), save=False)
+    analysis.summary = {"pose": {"athlete_track_id": 7, "athlete_source": "auto"}}
+    analysis.save()
+    assert analysis_set_athlete(analysis=analysis, x=420, y=170, t=0.1) == 9
+    analysis.refresh_from_db()
+    assert analysis.summary["pose"] == {"athlete_track_id": 9, "athlete_source": "click"}
+    assert json.loads(Path(analysis.overlay.path).read_text())["athlete"] == 9

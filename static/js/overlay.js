@@ -1,0 +1,121 @@
+// Skeleton overlay on the video page: draws every tracked person (or only the athlete) on a
+// canvas over the <video>, from the compact keypoint JSON of inference/overlay.py.
+(function () {
+  "use strict";
+  const player = document.getElementById("player");
+  const canvas = document.getElementById("overlay");
+  if (!player || !canvas) return;
+  const ctx = canvas.getContext("2d");
+  const controls = document.getElementById("overlay-controls");
+  const note = document.getElementById("overlay-note");
+  let data = null;
+  let athleteUrl = null;
+  const ATHLETE = "#ff8c00", OTHER = "#22d3ee";
+
+  function mode() {
+    const checked = document.querySelector("input[name=overlay-mode]:checked");
+    return checked ? checked.value : "all";
+  }
+
+  // The rectangle the picture occupies inside the element (object-fit: contain).
+  function contentRect() {
+    const w = player.clientWidth, h = player.clientHeight;
+    const vw = data.size[0], vh = data.size[1];
+    const scale = Math.min(w / vw, h / vh);
+    return { x: (w - vw * scale) / 2, y: (h - vh * scale) / 2, scale };
+  }
+
+  function frameAt(t) {
+    const times = data.t;
+    let lo = 0, hi = times.length - 1;
+    while (lo < hi) {  // first frame with time >= t, then the nearer of it and its predecessor
+      const mid = (lo + hi) >> 1;
+      if (times[mid] < t) lo = mid + 1; else hi = mid;
+    }
+    if (lo > 0 && Math.abs(times[lo - 1] - t) < Math.abs(times[lo] - t)) lo -= 1;
+    return lo;
+  }
+
+  function draw() {
+    const dpr = window.devicePixelRatio || 1;
+    const w = player.clientWidth, h = player.clientHeight;
+    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+      canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
+      canvas.style.width = w + "px"; canvas.style.height = h + "px";
+    }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    if (!data || mode() === "off" || !data.t.length) return;
+    const r = contentRect();
+    const people = data.frames[frameAt(player.currentTime)];
+    people.forEach((flat, slot) => {
+      if (!flat) return;
+      const isAthlete = data.tracks[slot] === data.athlete;
+      if (mode() === "athlete" && !isAthlete) return;
+      const colour = isAthlete ? ATHLETE : OTHER;
+      const px = (k) => r.x + flat[3 * k] * r.scale, py = (k) => r.y + flat[3 * k + 1] * r.scale;
+      const ok = (k) => flat[3 * k + 2] >= 30;
+      ctx.lineWidth = isAthlete ? 4 : 2.5;
+      ctx.strokeStyle = colour;
+      ctx.lineCap = "round";
+      for (const [a, b] of data.limbs) {
+        if (!ok(a) || !ok(b)) continue;
+        ctx.beginPath(); ctx.moveTo(px(a), py(a)); ctx.lineTo(px(b), py(b)); ctx.stroke();
+      }
+      ctx.fillStyle = "#fff";
+      for (let k = 0; k < data.keypoints.length; k++) {
+        if (!ok(k)) continue;
+        ctx.beginPath(); ctx.arc(px(k), py(k), isAthlete ? 3.5 : 2.5, 0, 2 * Math.PI); ctx.fill();
+      }
+    });
+  }
+
+  function loop() {
+    draw();
+    if (player.requestVideoFrameCallback) player.requestVideoFrameCallback(loop);
+    else requestAnimationFrame(loop);
+  }
+
+  async function load(url) {
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    data = await response.json();
+    canvas.hidden = false;
+    if (controls) controls.hidden = false;
+    draw();
+  }
+
+  document.addEventListener("posecoach:proxy", (event) => {
+    const detail = event.detail;
+    athleteUrl = detail.athlete_url || null;
+    if (detail.overlay_url) load(detail.overlay_url);
+  });
+  ["seeked", "loadeddata", "pause", "timeupdate"].forEach((ev) => player.addEventListener(ev, draw));
+  window.addEventListener("resize", draw);
+  document.querySelectorAll("input[name=overlay-mode]").forEach((el) => el.addEventListener("change", draw));
+  loop();
+
+  // A coach picks the athlete: press the button (the video pauses), click the person.
+  const pick = document.getElementById("pick-athlete");
+  if (pick) {
+    document.addEventListener("posecoach:proxy", () => { pick.hidden = false; });
+    pick.addEventListener("click", () => {
+      player.pause();
+      canvas.classList.add("picking");
+      if (note) note.textContent = "Click the person to analyse.";
+    });
+  }
+  canvas.addEventListener("click", async (event) => {
+    if (!data || !athleteUrl || !canvas.classList.contains("picking")) return;
+    canvas.classList.remove("picking");
+    const r = contentRect();
+    const box = canvas.getBoundingClientRect();
+    const x = (event.clientX - box.left - r.x) / r.scale, y = (event.clientY - box.top - r.y) / r.scale;
+    const body = new URLSearchParams({ x: x.toFixed(1), y: y.toFixed(1), t: player.currentTime.toFixed(3) });
+    const token = document.querySelector("[name=csrfmiddlewaretoken]").value;
+    const response = await fetch(athleteUrl, { method: "POST", body, headers: { "X-CSRFToken": token } });
+    const result = await response.json();
+    if (note) note.textContent = result.ok ? "Athlete changed: the orange skeleton is the one analysed." : result.error;
+    if (result.ok) { data.athlete = result.athlete; draw(); }
+  });
+})();
