@@ -122,3 +122,12 @@ def test_coach_click_changes_the_athlete(world, tmp_path) -> None:
     analysis.refresh_from_db()
     assert analysis.summary["pose"] == {"athlete_track_id": 9, "athlete_source": "click"}
     assert json.loads(Path(analysis.overlay.path).read_text())["athlete"] == 9
+
+
+def test_athlete_pick_view(client, world) -> None:
+    client.force_login(world.coach)
+    url = reverse("analysis_athlete", args=[world.analysis.pk])
+    bad = client.post(url, {"x": "a", "y": 1, "t": 0})
+    assert bad.status_code == 400 and "x, y" in bad.json()["error"]
+    nobody = client.post(url, {"x": 1, "y": 1, "t": 0})  # no poses stored for this analysis
+    assert nobody.status_code == 400 and "Nobody" in nobody.json()["error"]
