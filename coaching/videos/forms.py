@@ -2,9 +2,19 @@ from __future__ import annotations
 
 from django import forms
 
+BACKEND_CHOICES = [
+    ("blazepose", "BlazePose — fast, 33 landmarks with heels and toes (default)"),
+    ("openpose", "OpenPose — one network pass for a whole group"),
+]
+
 
 class VideoUploadForm(forms.Form):
     file = forms.FileField()
     title = forms.CharField(max_length=200, required=False)
     recorded_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    backend = forms.ChoiceField(choices=BACKEND_CHOICES, required=False, label="Pose engine")
+
+
+class RerunForm(forms.Form):
+    backend = forms.ChoiceField(choices=BACKEND_CHOICES, required=False)

@@ -14,7 +14,7 @@ from coaching.analysis.services import analysis_rerun
 from coaching.athletes.access import current_user, is_coach, require_coach, visible_athlete_or_404
 from coaching.serving import serve_field_file
 from coaching.videos import services
-from coaching.videos.forms import VideoUploadForm
+from coaching.videos.forms import BACKEND_CHOICES, RerunForm, VideoUploadForm
 from coaching.videos.models import Video
 from coaching.videos.selectors import video_list_visible
 
@@ -48,6 +48,7 @@ def video_upload(request: HttpRequest, athlete_id: int) -> HttpResponse:
             title=form.cleaned_data["title"],
             recorded_on=form.cleaned_data["recorded_on"],
             notes=form.cleaned_data["notes"],
+            backend=form.cleaned_data["backend"] or None,
         )
     except ValidationError as exc:
         return _upload_error(" ".join(exc.messages), 400)
@@ -72,6 +73,7 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
             "analysis": analysis,
             "analyses": video.analyses.all()[:10],
             "is_coach": is_coach(request, video.team),
+            "backends": BACKEND_CHOICES,
         },
     )
 
@@ -96,7 +98,9 @@ def video_status(request: HttpRequest, video_id: int) -> JsonResponse:
 def video_rerun(request: HttpRequest, video_id: int) -> HttpResponse:
     video = _visible_video_or_404(request, video_id)
     require_coach(request, video.team)
-    analysis_rerun(video=video)
+    form = RerunForm(request.POST)
+    backend = form.cleaned_data["backend"] if form.is_valid() else ""
+    analysis_rerun(video=video, backend=backend or None)
     messages.success(request, "A new analysis was queued.")
     return redirect("video_detail", video_id=video.pk)
 

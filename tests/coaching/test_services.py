@@ -131,3 +131,15 @@ def test_athlete_pick_view(client, world) -> None:
     assert bad.status_code == 400 and "x, y" in bad.json()["error"]
     nobody = client.post(url, {"x": 1, "y": 1, "t": 0})  # no poses stored for this analysis
     assert nobody.status_code == 400 and "Nobody" in nobody.json()["error"]
+
+
+def test_rerun_with_another_backend(client, world, django_capture_on_commit_callbacks) -> None:
+    client.force_login(world.coach)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("video_rerun", args=[world.video.pk]), {"backend": "openpose"})
+    assert response.status_code == 302
+    latest = world.video.analyses.order_by("-pk").first()
+    assert (latest.backend, latest.status) == ("openpose", Status.PENDING)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("video_rerun", args=[world.video.pk]), {"backend": "nonsense"})
+    assert world.video.analyses.order_by("-pk").first().backend == "blazepose"
