@@ -26,6 +26,7 @@ urlpatterns = [
     path("athletes/<int:athlete_id>/", athlete_views.athlete_detail, name="athlete_detail"),
     path("athletes/<int:athlete_id>/edit/", athlete_views.athlete_edit, name="athlete_edit"),
     path("athletes/<int:athlete_id>/delete/", athlete_views.athlete_delete, name="athlete_delete"),
+    path("athletes/<int:athlete_id>/login/", athlete_views.athlete_login, name="athlete_login"),
     path("athletes/<int:athlete_id>/upload/", video_views.video_upload, name="video_upload"),
     path("videos/<int:video_id>/", video_views.video_detail, name="video_detail"),
     path("videos/<int:video_id>/status/", video_views.video_status, name="video_status"),

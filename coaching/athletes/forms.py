@@ -26,3 +26,16 @@ class AthleteForm(forms.ModelForm):
         if height is not None and not 50 <= height <= 250:
             raise forms.ValidationError("Enter a height between 50 and 250 cm.")
         return height
+
+
+class AthleteLoginForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    password = forms.CharField(widget=forms.PasswordInput, min_length=8,
+                               help_text="At least 8 characters; give it to the athlete.")
+
+    def clean_password(self) -> str:
+        from django.contrib.auth.password_validation import validate_password
+
+        password: str = self.cleaned_data["password"]
+        validate_password(password)
+        return password

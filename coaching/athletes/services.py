@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from coaching.athletes.models import Athlete, Membership, Role, Team
@@ -63,3 +64,17 @@ def athlete_delete(*, athlete: Athlete) -> None:
     for video in athlete.videos.all():
         video_delete(video=video)
     athlete.delete()
+
+
+@transaction.atomic
+def athlete_login_create(*, athlete: Athlete, username: str, password: str) -> User:
+    """Give the athlete a login of their own: it sees only their videos and analyses."""
+    if athlete.user_id is not None:
+        raise ValidationError(f"{athlete.name} already has a login.")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(f"The username “{username}” is taken; choose another.")
+    user = User.objects.create_user(username=username, password=password)
+    athlete.user = user
+    athlete.save(update_fields=["user"])
+    Membership.objects.get_or_create(team=athlete.team, user=user, defaults={"role": Role.ATHLETE})
+    return user

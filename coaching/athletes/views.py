@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -14,7 +15,7 @@ from coaching.athletes.access import (
     require_coach,
     visible_athlete_or_404,
 )
-from coaching.athletes.forms import AthleteForm, TeamForm
+from coaching.athletes.forms import AthleteForm, AthleteLoginForm, TeamForm
 from coaching.athletes.selectors import (
     ATHLETE_SORTS,
     athlete_for_user,
@@ -114,3 +115,20 @@ def athlete_delete(request: HttpRequest, athlete_id: int) -> HttpResponse:
         "athletes/athlete_confirm_delete.html",
         {"athlete": athlete, "video_count": athlete.videos.count()},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def athlete_login(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    athlete = visible_athlete_or_404(request, athlete_id)
+    require_coach(request, athlete.team)
+    form = AthleteLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.athlete_login_create(athlete=athlete, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{athlete.name} can now sign in as “{form.cleaned_data['username']}”.")
+            return redirect("athlete_detail", athlete_id=athlete.pk)
+    return render(request, "athletes/athlete_login.html", {"form": form, "athlete": athlete})

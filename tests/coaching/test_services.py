@@ -143,3 +143,17 @@ def test_rerun_with_another_backend(client, world, django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=False):
         client.post(reverse("video_rerun", args=[world.video.pk]), {"backend": "nonsense"})
     assert world.video.analyses.order_by("-pk").first().backend == "blazepose"
+
+
+def test_coach_gives_an_athlete_a_login(client, world) -> None:
+    client.force_login(world.coach)
+    url = reverse("athlete_login", args=[world.al.pk])
+    taken = client.post(url, {"username": "ANN", "password": "long-enough-pw-42"})
+    assert "is taken" in taken.content.decode()
+    weak = client.post(url, {"username": "al", "password": "12345678"})
+    assert weak.status_code == 200 and not world.al.__class__.objects.get(pk=world.al.pk).user_id
+    assert client.post(url, {"username": "al", "password": "long-enough-pw-42"}).status_code == 302
+    client.logout()
+    assert client.login(username="al", password="long-enough-pw-42")
+    assert client.get(reverse("video_detail", args=[world.video_al.pk])).status_code == 200
+    assert client.get(reverse("video_detail", args=[world.video.pk])).status_code == 404
