@@ -5,7 +5,8 @@
 Each row runs in a fresh Python process, so its peak RSS is its own; with --repeat N the fastest
 of N runs is shown (other work on a shared machine only ever slows a run down). Rows:
 - decode: inference.video.iter_frames at the analysis size (and at source size);
-- decode + pose, 1 person: BlazePose video mode limited to one person (max_people=1);
+- decode + pose, 1 person: BlazePose video mode limited to one person (max_people=1), frames
+  decoded in a thread as the pipeline does (models loaded before the clock starts);
 - decode + pose, everyone: BlazePose video mode, every person (the two-people clips have 2);
 - analysis: inference.pipeline.analyze end to end (probe, model loading and verification,
   decode thread, pose, tracking, result) — "fps" over the whole call, "steady fps" over the
@@ -38,11 +39,13 @@ def _measure(row: str, clip: Path, max_side: int) -> dict[str, float]:
             frames += 1
         return {"frames": frames, "seconds": time.perf_counter() - start}
     if row.startswith("pose"):
+        from inference.pipeline import PREFETCH, _prefetch
         from inference.pose.blazepose import BlazePoseEstimator
 
         estimator = BlazePoseEstimator(max_people=1 if row == "pose-1" else 8)
         start, frames, people = time.perf_counter(), 0, 0
-        for frame, t in iter_frames(clip, max_side=max_side):
+        decode_seconds = {"decode": 0.0}
+        for frame, t in _prefetch(iter_frames(clip, max_side=max_side), PREFETCH, decode_seconds):
             people += len(estimator.process(frame, t))
             frames += 1
         return {"frames": frames, "seconds": time.perf_counter() - start, "people": people / max(frames, 1)}
