@@ -30,5 +30,11 @@ def analysis_status(*, analysis: Analysis | None) -> dict[str, object]:
         "progress": analysis.progress,
         "error": analysis.error,
         "timings": analysis.timings,
+        "backend": analysis.backend,
     }
+    pose = analysis.summary.get("pose")
+    if pose:
+        data["people"] = len(pose.get("people", []))
+        data["frames"] = pose.get("frames")
+        data["frames_with_athlete"] = pose.get("frames_with_athlete")
     return data

@@ -19,6 +19,10 @@
     percent.textContent = (data.progress || 0) + "%";
     error.hidden = !data.error;
     error.textContent = data.error || "";
+    if (data.people !== undefined) {
+      document.getElementById("people-found").textContent = data.people + " (the athlete in " +
+        data.frames_with_athlete + " of " + data.frames + " frames; " + data.backend + ")";
+    }
     if (data.proxy_url && player.dataset.src !== data.proxy_url) {
       player.dataset.src = data.proxy_url;
       player.poster = data.poster_url || "";
