@@ -110,3 +110,12 @@ def celery_worker_process(django_db_setup: None, django_db_blocker: object):
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+    # The worker's pool processes may outlive its main process by a moment; the test database
+    # can only be dropped once no other session is connected to it.
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
