@@ -6,9 +6,22 @@
 - :mod:`.estimator` runs both on frames: :class:`OpenPoseEstimator`.
 - :mod:`.jsonio` reads and writes OpenPose JSON files.
 
-Importing the package loads neither TensorFlow nor weights; the network is built on first use.
+Importing the package loads nothing heavy (not even OpenCV); the network is built on first use.
 """
 
-from inference.pose.openpose.estimator import OpenPoseEstimator
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from inference.pose.openpose.estimator import OpenPoseEstimator
 
 __all__ = ["OpenPoseEstimator"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "OpenPoseEstimator":
+        from inference.pose.openpose.estimator import OpenPoseEstimator
+
+        return OpenPoseEstimator
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
