@@ -89,9 +89,9 @@ def bench_networks(frames: list[np.ndarray], batches: list[int], rounds: int) ->
         for _ in range(rounds):
             for name, run in runners.items():
                 samples.setdefault((name, "net"), []).append(
-                    _rate(lambda run=run: [run(c) for c in chunks], n))
+                    _rate(lambda run=run, chunks=chunks: [run(c) for c in chunks], n))
                 samples.setdefault((name, "net+decode"), []).append(
-                    _rate(lambda e=estimators[name]: e.estimate(frames[:n]), n))  # fmt: skip
+                    _rate(lambda e=estimators[name], n=n: e.estimate(frames[:n]), n))  # fmt: skip
         for name in runners:
             rows.append((name, batch, statistics.median(samples[(name, "net")]),
                          statistics.median(samples[(name, "net+decode")])))  # fmt: skip
@@ -136,7 +136,7 @@ def main() -> None:
           f"input {SIZE[0]}x{SIZE[1]}, keras backend {keras.backend.backend()}, "
           f"{os.cpu_count()} CPUs")  # fmt: skip
     rows = bench_networks(frames, args.batches, args.rounds)
-    print(f"\n| model | batch | network frames/s | network + decoding frames/s |")
+    print("\n| model | batch | network frames/s | network + decoding frames/s |")
     print("| --- | ---: | ---: | ---: |")
     for name, batch, net, full in rows:
         print(f"| {name} | {batch} | {net:.1f} | {full:.1f} |")
