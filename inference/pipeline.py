@@ -41,7 +41,10 @@ class AnalysisConfig:
         None applies the automatic rule of :mod:`inference.tracking`.
     redetect_every / max_people / num_threads: BlazePose video-mode settings.
     batch_size: frames per call for backends that gain from batches (OpenPose).
-    min_track_frames: tracks seen in fewer frames are dropped as noise.
+    min_track_frames / min_track_seconds: tracks seen in fewer frames or over a shorter time are
+        dropped as noise (a phantom the landmark model assembles from two overlapping people
+        lasts a few frames; nobody a coach cares about is on screen for less than a quarter
+        second).
     """
 
     backend: str = "blazepose"
@@ -52,6 +55,7 @@ class AnalysisConfig:
     num_threads: int = 2
     batch_size: int = 8
     min_track_frames: int = 3
+    min_track_seconds: float = 0.25
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -296,7 +300,9 @@ def _finish(
 ) -> AnalysisResult:
     from inference.skeleton import get_skeleton
 
-    keypoints, track_ids = tracker.assemble(get_skeleton(backend.skeleton).num_keypoints, config.min_track_frames)
+    keypoints, track_ids = tracker.assemble(
+        get_skeleton(backend.skeleton).num_keypoints, config.min_track_frames, config.min_track_seconds
+    )
     size = (int(video["width"]), int(video["height"]))
     poses = PoseSequence(
         keypoints=keypoints,

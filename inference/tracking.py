@@ -168,10 +168,21 @@ class Tracker:
         everything = sorted(self._closed + self._live, key=lambda tr: tr.track_id)
         return {tr.track_id: (np.array(tr.frames), np.stack(tr.poses)) for tr in everything}
 
-    def assemble(self, num_keypoints: int, min_frames: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    def assemble(
+        self, num_keypoints: int, min_frames: int = 1, min_seconds: float = 0.0
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Tracks as arrays: keypoints (T, P, K, 3) with NaN x, y and 0 confidence where a track
-        is absent, and track ids (P,). Tracks seen in fewer than min_frames frames are left out."""
-        tracks = {k: v for k, v in self.tracks().items() if len(v[0]) >= min_frames}
+        is absent, and track ids (P,). Tracks seen in fewer than min_frames frames, or over less
+        than min_seconds (capped at half the video's span), are left out as noise."""
+        everything = sorted(self._closed + self._live, key=lambda tr: tr.track_id)
+        times = [t for tr in everything for t in (tr.times[0], tr.times[-1])]
+        span = max(times) - min(times) if times else 0.0
+        min_seconds = min(min_seconds, span / 2)
+        kept = {
+            tr.track_id for tr in everything
+            if len(tr.frames) >= min_frames and tr.times[-1] - tr.times[0] >= min_seconds
+        }  # fmt: skip
+        tracks = {k: v for k, v in self.tracks().items() if k in kept}
         out = np.full((self.num_frames, len(tracks), num_keypoints, 3), np.nan, np.float32)
         out[..., 2] = 0.0
         for p, (frames, poses) in enumerate(tracks.values()):

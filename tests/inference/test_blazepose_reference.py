@@ -67,7 +67,7 @@ def test_matches_mediapipe_reference(estimator, case_path: Path) -> None:  # typ
     assert image.shape[1::-1] == tuple(case["size"])
     assert image.mean() == pytest.approx(case["pixel_mean"], abs=0.5)
 
-    people = estimator.process_image(image, max_people=1)  # what static_image_mode does
+    people = estimator.process_image(image, max_people=1)  # static_image_mode: the best detection
     assert len(people) == 1
     ours = people[0]
     reference = np.asarray(case["landmarks"])
@@ -109,12 +109,14 @@ def test_every_person_is_found_in_two_people_clips(estimator, clip: str, min_sha
     for frame in _frames(clip, max_side=960):
         people = estimator.process(frame)
         counts.append(len(people))
-        if len(people) == 2:
-            hips = [p.landmarks[[23, 24], :2].mean(0) for p in people]
-            assert np.hypot(*(hips[0] - hips[1])) > 20  # two bodies, not one found twice
+        hips = [p.landmarks[[23, 24], :2].mean(0) for p in people]
+        for i in range(len(hips)):
+            for j in range(i):
+                assert np.hypot(*(hips[i] - hips[j])) > 20  # distinct bodies, not one found twice
     counts_array = np.array(counts)
-    assert (counts_array <= 2).all()
-    assert (counts_array == 2).mean() >= min_share, counts
+    # lab_two_people also has an observer at the back of the room, found now and then
+    assert (counts_array <= 3).all()
+    assert (counts_array >= 2).mean() >= min_share, counts
     if clip.startswith("indoor"):
         assert (counts_array[:45] == 2).all(), counts
 
@@ -147,5 +149,9 @@ def test_segmentation_mask_covers_the_body(estimator) -> None:  # type: ignore[n
 def test_basketball_players_found(estimator) -> None:  # type: ignore[no-untyped-def]
     import cv2
 
+    """Two players; the one on the right is in profile and cut by the frame's edge (the detector
+    scores him 0.15, below MediaPipe's 0.5, and the landmark model confirms him)."""
     people = estimator.process_image(cv2.imread(str(BASKETBALL)))
-    assert len(people) >= 2
+    assert len(people) == 2
+    nose_x = sorted(float(p.landmarks[0, 0]) for p in people)
+    assert nose_x[0] < 150 and nose_x[1] > 450

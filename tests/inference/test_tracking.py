@@ -98,6 +98,16 @@ def test_long_absence_starts_a_new_track() -> None:
     assert ids[0] == [0] and ids[-1] == [1]
 
 
+def test_short_tracks_are_dropped_as_noise() -> None:
+    tracker = Tracker()
+    for i in range(60):  # 2 s of one person; a phantom for 4 frames in the middle
+        people = [person(300, 300)] + ([person(800, 300)] if 20 <= i < 24 else [])
+        tracker.update(np.stack(people), i / FPS)
+    assert len(tracker.assemble(len(_BODY), min_frames=3)[1]) == 2
+    keypoints, track_ids = tracker.assemble(len(_BODY), min_frames=3, min_seconds=0.25)
+    assert track_ids.tolist() == [0] and keypoints.shape[1] == 1
+
+
 def test_assemble_and_athlete_rule() -> None:
     tracker = Tracker()
     size = (1000, 600)

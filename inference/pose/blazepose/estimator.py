@@ -20,8 +20,15 @@ import numpy as np
 
 from inference.pose.blazepose.detector import Detection, PoseDetector
 from inference.pose.blazepose.landmarks import LandmarkModel, LandmarkOutput, Roi, roi_from_points
+from inference.skeleton import get_skeleton
 
 SKELETON = "blazepose33"
+# MediaPipe keeps detections from 0.5 (solutions.pose's min_detection_confidence). Here every
+# candidate is verified by the landmark model's pose flag (≥ 0.5) anyway, so the detector may
+# propose more: people seen in profile, cut by the frame edge or small score 0.1–0.5 (the second
+# player of opencv's basketball1.png scores 0.15) and are found; a candidate costs one landmark
+# call on detection frames only.
+MIN_DETECTION_SCORE = 0.1
 SAME_PERSON_DISTANCE = 0.05  # of the followed ROI's side, between hip centres
 DUPLICATE_DISTANCE = 0.05  # of the ROI side, median distance between two people's landmarks
 
@@ -50,6 +57,8 @@ class BlazePoseEstimator:
     redetect_every: run the detector at least this often (frames) while people are followed.
     max_people: stop adding people beyond this many (each costs one landmark-model call).
     num_threads: TFLite threads per interpreter.
+    min_detection_score: detector score from which a candidate gets a landmark pass (see
+        MIN_DETECTION_SCORE; 0.5 reproduces MediaPipe's choice).
     with_mask: also return each person's segmentation mask (costs a sigmoid of 256x256).
     """
 
@@ -58,7 +67,7 @@ class BlazePoseEstimator:
     redetect_every: int = 10
     max_people: int = 8
     num_threads: int = 2
-    min_detection_score: float = 0.5
+    min_detection_score: float = MIN_DETECTION_SCORE
     with_mask: bool = False
     skeleton: str = SKELETON
     _followed: list[_Followed] = field(default_factory=list, init=False, repr=False)
@@ -80,7 +89,7 @@ class BlazePoseEstimator:
     def process_image(self, image_bgr: np.ndarray, max_people: int | None = None) -> list[LandmarkOutput]:
         """Single image: detect, then landmarks for each detection (best first).
 
-        With max_people=1 this is what MediaPipe's static_image_mode does.
+        With max_people=1 and min_detection_score=0.5 this is MediaPipe's static_image_mode.
         """
         limit = self.max_people if max_people is None else max_people
         height, width = image_bgr.shape[:2]
@@ -161,9 +170,19 @@ def _drop_duplicates(people: list[tuple[float, LandmarkOutput]]) -> list[Landmar
     return kept
 
 
+_TORSO = [11, 12, 23, 24]  # shoulders and hips
+
+
 def _coincide(a: LandmarkOutput, b: LandmarkOutput) -> bool:
-    distance = np.median(np.hypot(*(a.landmarks[:, :2] - b.landmarks[:, :2]).T))
-    return bool(distance < DUPLICATE_DISTANCE * min(a.roi.size, b.roi.size))
+    """One body found twice: the landmarks, or the torso alone (limbs of a second, poorer fit can
+    wander off), lie within DUPLICATE_DISTANCE ROI sides of each other (median) — compared as
+    they are and with b's left and right swapped (a second fit may take the back for the front)."""
+    limit = DUPLICATE_DISTANCE * min(a.roi.size, b.roi.size)
+    for other in (b.landmarks, b.landmarks[list(get_skeleton(SKELETON).mirror)]):
+        distance = np.hypot(*(a.landmarks[:, :2] - other[:, :2]).T)
+        if np.median(distance) < limit or np.median(distance[_TORSO]) < limit:
+            return True
+    return False
 
 
 def keypoints(people: list[LandmarkOutput]) -> np.ndarray:
