@@ -1,0 +1,152 @@
+"""Joint and segment angles, defined once as data with Sports2D's conventions.
+
+Source of the conventions: Sports2D (Pagnon et al., 2024, JOSS 9(101), 6849;
+github.com/davidpagnon/Sports2D, ``angle_dict``, ``points_to_angles`` and ``fixed_angles`` in
+Sports2D/Utilities/common.py and process.py). Each definition lists named points
+(:mod:`inference.kinematics.points`), an offset and a scale, applied as in Sports2D:
+
+- 2 points (a, b) — segment angle: the direction of b→a, anticlockwise from the horizontal with
+  y up (``-atan2(dy_image, dx)``), i.e. ``atan2(a-b)`` in image pixels times the scale -1.
+- 3 points (a, b, c) — joint angle at b between u = a-b and v = c-b: ``-atan2(u×v, u·v)`` in image
+  pixels.
+- 4 points (a, b, c, d) — angle between u = b-a and v = d-c, same formula.
+
+then ``(angle + offset) * scale``, wrapped to (-180, 180] (pelvis and shoulders: (-90, 90]).
+
+Before that, x is multiplied by the facing direction (+1 the athlete faces the image's right, -1
+its left), as Sports2D does for a person seen from the side, so "forward" is +x and flexion is
+positive whichever way the athlete faces. Zero is the anatomical standing pose for joint angles
+(knee straight: 0°, knee at a right angle: 90° flexion). See docs/kinematics.md for diagrams.
+
+Shapes: T frames, N named points, A angles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from inference.kinematics.points import point_index
+
+
+@dataclass(frozen=True)
+class AngleDef:
+    """One angle: its name, kind ("joint" or "segment"), points, Sports2D offset/scale and the half
+    width of its wrap interval (180 or 90 degrees)."""
+
+    name: str
+    kind: str
+    points: tuple[str, ...]
+    offset: float
+    scale: float
+    wrap: float = 180.0
+    meaning: str = ""
+
+
+def _sided(name: str, kind: str, points: tuple[str, ...], offset: float, scale: float, meaning: str) -> tuple[AngleDef, ...]:
+    """The right and left versions of a definition written with ``{S}`` for the side prefix."""
+    return tuple(
+        AngleDef(f"{side}_{name}", kind, tuple(p.replace("{S}", prefix) for p in points), offset, scale, 180.0, meaning)
+        for side, prefix in (("right", "R"), ("left", "L"))
+    )
+
+
+# Sports2D's angle_dict, in our names. The upstream left wrist once listed its points in another
+# order (LElbow, LIndex, LWrist); both sides here have the vertex at the wrist.
+ANGLES: tuple[AngleDef, ...] = (
+    *_sided("ankle", "joint", ("{S}Knee", "{S}Ankle", "{S}BigToe", "{S}Heel"), 90, 1,
+            "dorsiflexion +, plantarflexion -; 0 with the foot at a right angle to the shank"),
+    *_sided("knee", "joint", ("{S}Ankle", "{S}Knee", "{S}Hip"), -180, 1, "flexion +; 0 straight"),
+    *_sided("hip", "joint", ("{S}Knee", "{S}Hip", "Hip", "Neck"), 0, -1,
+            "flexion + (thigh forward of the trunk line); 0 thigh along the trunk"),
+    *_sided("shoulder", "joint", ("{S}Elbow", "{S}Shoulder", "Hip", "Neck"), 0, -1,
+            "flexion + (arm forward of the trunk line); 0 arm along the trunk"),
+    *_sided("elbow", "joint", ("{S}Wrist", "{S}Elbow", "{S}Shoulder"), 180, -1, "flexion +; 0 straight"),
+    *_sided("wrist", "joint", ("{S}Elbow", "{S}Wrist", "{S}Index"), -180, 1,
+            "hand tipped forward of the forearm line +; 0 straight (BlazePose only)"),
+    *_sided("foot", "segment", ("{S}BigToe", "{S}Heel"), 0, -1, "heel→toe; 0 flat, + toes up"),
+    *_sided("shank", "segment", ("{S}Ankle", "{S}Knee"), 0, -1, "knee→ankle; -90 vertical"),
+    *_sided("thigh", "segment", ("{S}Knee", "{S}Hip"), 0, -1, "hip→knee; -90 vertical, 0 horizontal"),
+    AngleDef("pelvis", "segment", ("LHip", "RHip"), 0, -1, 90.0, "right hip→left hip; 0 level"),
+    AngleDef("trunk", "segment", ("Neck", "Hip"), 0, -1, 180.0, "hip centre→neck; 90 upright, <90 leaning forward"),
+    AngleDef("shoulders", "segment", ("LShoulder", "RShoulder"), 0, -1, 90.0, "right→left shoulder; 0 level"),
+    AngleDef("head", "segment", ("Head", "Neck"), 0, -1, 180.0, "neck→ears' midpoint; 90 upright"),
+    *_sided("arm", "segment", ("{S}Elbow", "{S}Shoulder"), 0, -1, "shoulder→elbow; -90 hanging"),
+    *_sided("forearm", "segment", ("{S}Wrist", "{S}Elbow"), 0, -1, "elbow→wrist; -90 hanging"),
+)  # fmt: skip
+
+ANGLE_NAMES: tuple[str, ...] = tuple(a.name for a in ANGLES)
+
+
+def angle_def(name: str) -> AngleDef:
+    for definition in ANGLES:
+        if definition.name == name:
+            return definition
+    raise KeyError(f"unknown angle {name!r}; known: {', '.join(ANGLE_NAMES)}")
+
+
+def _raw_angle(p: list[np.ndarray]) -> np.ndarray:
+    """Sports2D's points_to_angles on image coordinates, vectorised. p: 2–4 arrays (T, 2)."""
+    if len(p) == 2:
+        d = p[0] - p[1]
+        return np.degrees(np.arctan2(d[:, 1], d[:, 0]))
+    u, v = (p[0] - p[1], p[2] - p[1]) if len(p) == 3 else (p[1] - p[0], p[3] - p[2])
+    cross = u[:, 0] * v[:, 1] - u[:, 1] * v[:, 0]
+    dot = (u * v).sum(axis=1)
+    return -np.degrees(np.arctan2(cross, dot))
+
+
+def wrap(angle: np.ndarray, half_width: float = 180.0) -> np.ndarray:
+    """Wrap degrees into [-half_width, half_width)."""
+    return (angle + half_width) % (2 * half_width) - half_width
+
+
+def compute_angles(
+    xy: np.ndarray, confidence: np.ndarray, facing: np.ndarray, definitions: tuple[AngleDef, ...] = ANGLES
+) -> tuple[np.ndarray, np.ndarray]:
+    """Angles of one person.
+
+    xy: (T, N, 2) named points in pixels (x right, y down), NaN where absent.
+    confidence: (T, N) per point. facing: (T,) +1 / -1 (see module docstring).
+    Returns angles (T, A) degrees, NaN where a point is missing, and confidence (T, A): the lowest
+    confidence of the angle's points.
+    """
+    flipped = xy * np.stack([facing, np.ones_like(facing)], axis=-1)[:, None, :]
+    frames = xy.shape[0]
+    angles = np.full((frames, len(definitions)), np.nan)
+    conf = np.zeros((frames, len(definitions)))
+    for a, d in enumerate(definitions):
+        idx = [point_index(n) for n in d.points]
+        raw = _raw_angle([flipped[:, i] for i in idx])
+        angles[:, a] = wrap((raw + d.offset) * d.scale, d.wrap)
+        conf[:, a] = confidence[:, idx].min(axis=1)
+    conf[~np.isfinite(angles)] = 0.0
+    return angles, conf
+
+
+def estimate_facing(xy: np.ndarray, window: int = 31) -> np.ndarray:
+    """+1 where the athlete faces the image's right, -1 its left, per frame.
+
+    xy: (T, N, 2). Evidence per frame, first available of: toes ahead of heels (BODY_25,
+    BlazePose; Sports2D's rule), the nose ahead of the ears' midpoint. Frames without evidence take
+    the next decided frame (the last one at the end); a running median over ``window`` frames keeps noise from flipping
+    it. Returns (T,) float64; all +1 when nothing decides (Sports2D's default side).
+    """
+    def x(name: str) -> np.ndarray:
+        return xy[:, point_index(name), 0]
+
+    toes = (x("LBigToe") + x("RBigToe")) - (x("LHeel") + x("RHeel"))
+    nose = x("Nose") - x("Head")
+    evidence = np.where(np.isfinite(toes), toes, nose)
+    sign = np.sign(np.nan_to_num(evidence))
+    known = np.flatnonzero(sign != 0)
+    if known.size == 0:
+        return np.ones(xy.shape[0])
+    nearest = known[np.clip(np.searchsorted(known, np.arange(sign.size)), 0, known.size - 1)]
+    sign = sign[nearest]
+    if window > 1 and sign.size > window:
+        from scipy.ndimage import median_filter
+
+        sign = median_filter(sign, size=window | 1, mode="nearest")
+    return np.where(sign < 0, -1.0, 1.0)

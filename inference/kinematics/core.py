@@ -1,0 +1,184 @@
+"""``compute_kinematics``: one athlete's keypoints → cleaned points, angles, derivatives, centre of
+mass and scale.
+
+Order of operations (each step in its own module):
+
+1. named points from the backend's keypoints (:mod:`.points`); points below ``min_confidence``
+   count as absent;
+2. left/right swap correction for OpenPose output (:mod:`.swap`);
+3. facing direction per frame (:func:`.angles.estimate_facing`);
+4. per coordinate: Hampel outlier rejection, gap filling up to ``max_gap_s``, zero-phase Butterworth
+   low-pass (:mod:`.filters`) — filtering the points, not the angles, keeps every angle consistent
+   with one smooth skeleton;
+5. angles (:mod:`.angles`), unwrapped, then angular velocity and acceleration from the timestamps;
+6. centre of mass (:mod:`.com`) and pixels → metres (:mod:`.scale`).
+
+Shapes: T frames, N named points, A angles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from inference.kinematics import filters, storage
+from inference.kinematics.angles import ANGLE_NAMES, compute_angles, estimate_facing
+from inference.kinematics.com import centre_of_mass
+from inference.kinematics.points import POINT_NAMES, named_points, point_index
+from inference.kinematics.scale import Scale, pixel_scale
+from inference.kinematics.swap import OPENPOSE_SKELETONS, apply_swaps, detect_swaps
+from inference.pose.base import PoseSequence
+
+
+@dataclass(frozen=True)
+class KinematicsConfig:
+    """cutoff_hz / order: Butterworth low-pass (6 Hz, order 4: Winter 2009 §3.4 for gait; raise
+        the cut-off for fast movements such as sprinting or throwing, 10–12 Hz).
+    filter: False skips Hampel, gap filling and low-pass (raw angles).
+    max_gap_s: longest gap filled by interpolation. hampel_window (samples) / hampel_sigma.
+    min_confidence: keypoints below it count as absent.
+    swap: "auto" (correct left/right swaps for OpenPose skeletons only), "on" or "off".
+    facing: "auto", "right" or "left" (the direction the athlete faces in the image).
+    height_cm: the athlete's height, for pixels → metres (None: stay in pixels).
+    """
+
+    cutoff_hz: float = 6.0
+    order: int = 4
+    filter: bool = True
+    max_gap_s: float = 0.25
+    hampel_window: int = 7
+    hampel_sigma: float = 3.0
+    min_confidence: float = 0.2
+    swap: str = "auto"
+    facing: str = "auto"
+    height_cm: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.swap not in ("auto", "on", "off"):
+            raise ValueError(f"swap must be auto, on or off, not {self.swap!r}")
+        if self.facing not in ("auto", "right", "left"):
+            raise ValueError(f"facing must be auto, right or left, not {self.facing!r}")
+        if self.cutoff_hz <= 0 or self.order < 1:
+            raise ValueError("cutoff_hz must be > 0 and order >= 1")
+
+
+@dataclass(frozen=True)
+class Kinematics:
+    """One athlete's kinematics.
+
+    timestamps: (T,) seconds. angle_names: (A,) names of :data:`ANGLES` columns.
+    angles: (T, A) degrees (Sports2D conventions, unwrapped), NaN where not measurable.
+    angle_confidence: (T, A) lowest confidence of the angle's points (0 where interpolated).
+    angular_velocity: (T, A) deg/s. angular_acceleration: (T, A) deg/s².
+    point_names: (N,) named points. points: (T, N, 2) cleaned pixels (x right, y down).
+    point_confidence: (T, N). com: (T, 2) centre of mass in pixels.
+    facing: (T,) +1 facing image right, -1 left. swaps: {group: (T,) bool} corrected frames.
+    scale: pixels → metres (``scale.metres_per_pixel`` None when unknown).
+    """
+
+    timestamps: np.ndarray
+    angle_names: tuple[str, ...]
+    angles: np.ndarray
+    angle_confidence: np.ndarray
+    angular_velocity: np.ndarray
+    angular_acceleration: np.ndarray
+    point_names: tuple[str, ...]
+    points: np.ndarray
+    point_confidence: np.ndarray
+    com: np.ndarray
+    facing: np.ndarray
+    swaps: dict[str, np.ndarray]
+    scale: Scale
+    skeleton: str
+    config: KinematicsConfig = field(default_factory=KinematicsConfig)
+
+    def angle(self, name: str) -> np.ndarray:
+        """(T,) one angle by name."""
+        return self.angles[:, self.angle_names.index(name)]
+
+    def velocity(self, name: str) -> np.ndarray:
+        return self.angular_velocity[:, self.angle_names.index(name)]
+
+    def point(self, name: str) -> np.ndarray:
+        """(T, 2) one named point, pixels."""
+        return self.points[:, point_index(name)]
+
+    def com_metres(self) -> np.ndarray | None:
+        """(T, 2) centre of mass in metres, x right, y up (origin: image top-left); None unscaled."""
+        mpp = self.scale.metres_per_pixel
+        return None if mpp is None else self.com * np.array([mpp, -mpp])
+
+    def to_csv(self, path: str | Path | None = None, decimals: int = 2) -> str:
+        """Angles per frame as CSV: ``time`` then one column per angle, degrees (see .storage)."""
+        return storage.to_csv(self, path, decimals)
+
+    def to_dict(self, decimals: int = 2) -> dict[str, Any]:
+        """JSON-able form (see .storage.to_dict)."""
+        return storage.to_dict(self, decimals)
+
+    def save(self, path: str | Path) -> None:
+        """Lossless ``.npz`` (read back with :meth:`load`)."""
+        storage.save_npz(self, path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Kinematics:
+        return storage.load_npz(path)
+
+
+def _athlete_points(poses: PoseSequence, athlete_index: int, config: KinematicsConfig) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    if not 0 <= athlete_index < poses.num_people:
+        raise IndexError(f"athlete_index {athlete_index} is not a person slot (0..{poses.num_people - 1})")
+    xy, conf = named_points(poses.keypoints[:, athlete_index], poses.skeleton)
+    weak = conf < config.min_confidence
+    xy[weak] = np.nan
+    conf[weak] = 0.0
+    frames = xy.shape[0]
+    swaps = {}
+    if config.swap == "on" or (config.swap == "auto" and poses.skeleton in OPENPOSE_SKELETONS):
+        swaps = detect_swaps(xy)
+        xy, conf = apply_swaps(xy, swaps), apply_swaps(conf, swaps)
+    swaps = swaps or {g: np.zeros(frames, bool) for g in ("legs", "arms")}
+    return xy, conf, swaps
+
+
+def _clean(xy: np.ndarray, t: np.ndarray, config: KinematicsConfig) -> np.ndarray:
+    if not config.filter:
+        return xy
+    out = filters.hampel(xy, config.hampel_window, config.hampel_sigma)
+    out = filters.fill_gaps(out, t, config.max_gap_s)
+    return filters.butterworth(out, t, config.cutoff_hz, config.order)
+
+
+def compute_kinematics(poses: PoseSequence, athlete_index: int, config: KinematicsConfig | None = None) -> Kinematics:
+    """Kinematics of the person in slot ``athlete_index`` of ``poses`` (see module docstring)."""
+    config = config or KinematicsConfig()
+    t = np.asarray(poses.timestamps, np.float64)
+    xy, conf, swaps = _athlete_points(poses, athlete_index, config)
+    if config.facing == "auto":
+        facing = estimate_facing(xy, window=max(3, int(round(0.5 * (poses.fps or 30)))))
+    else:
+        facing = np.full(len(t), 1.0 if config.facing == "right" else -1.0)
+    clean = _clean(xy, t, config)
+    angles, angle_conf = compute_angles(clean, conf, facing)
+    angles = filters.unwrap_degrees(angles)
+    velocity = filters.derivative(angles, t)
+    return Kinematics(
+        timestamps=t,
+        angle_names=ANGLE_NAMES,
+        angles=angles,
+        angle_confidence=angle_conf,
+        angular_velocity=velocity,
+        angular_acceleration=filters.derivative(velocity, t),
+        point_names=POINT_NAMES,
+        points=clean,
+        point_confidence=conf,
+        com=centre_of_mass(clean),
+        facing=facing,
+        swaps=swaps,
+        scale=pixel_scale(clean, config.height_cm),
+        skeleton=poses.skeleton,
+        config=config,
+    )

@@ -1,0 +1,105 @@
+"""Storage forms of :class:`~inference.kinematics.core.Kinematics`: CSV of angles, a JSON-able dict
+and a lossless ``.npz``.
+
+- CSV: ``time`` then one column per angle in degrees, one row per frame, empty cells where an
+  angle is not measurable (what DIR/angles.csv holds; spreadsheets and pandas read it as is).
+- dict: every array as lists with NaN → None, rounded, for JSON and for chart builders.
+- npz: the arrays as they are, for the report's figures (load with :func:`load_npz`).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from inference.kinematics.core import Kinematics
+
+
+def _list(a: np.ndarray, decimals: int) -> list[Any]:
+    """Array → nested lists, NaN → None."""
+    rounded = np.round(np.asarray(a, np.float64), decimals)
+    return np.where(np.isfinite(rounded), rounded, None).tolist()
+
+
+def to_csv(kin: Kinematics, path: str | Path | None = None, decimals: int = 2) -> str:
+    """Angles per frame as CSV text (written to ``path`` too when given)."""
+    table = np.column_stack([kin.timestamps, kin.angles])
+    buffer = io.StringIO()
+    buffer.write(",".join(("time", *kin.angle_names)) + "\n")
+    time_fmt, value_fmt = "%.4f", f"%.{decimals}f"
+    for row in table:
+        cells = [time_fmt % row[0]] + [value_fmt % v if np.isfinite(v) else "" for v in row[1:]]
+        buffer.write(",".join(cells) + "\n")
+    text = buffer.getvalue()
+    if path is not None:
+        Path(path).write_text(text)
+    return text
+
+
+def to_dict(kin: Kinematics, decimals: int = 2) -> dict[str, Any]:
+    """JSON-able form: per-angle series, velocity, centre of mass, facing, scale, skeleton."""
+    return {
+        "skeleton": kin.skeleton,
+        "timestamps": _list(kin.timestamps, 4),
+        "angles": {n: _list(kin.angles[:, a], decimals) for a, n in enumerate(kin.angle_names)},
+        "angle_confidence": {n: _list(kin.angle_confidence[:, a], 2) for a, n in enumerate(kin.angle_names)},
+        "angular_velocity": {n: _list(kin.angular_velocity[:, a], 1) for a, n in enumerate(kin.angle_names)},
+        "com_px": {"x": _list(kin.com[:, 0], 1), "y": _list(kin.com[:, 1], 1)},
+        "facing": kin.facing.astype(int).tolist(),
+        "swapped_frames": {g: int(v.sum()) for g, v in kin.swaps.items()},
+        "scale": kin.scale.as_dict(),
+        "config": {k: v for k, v in vars(kin.config).items()},
+    }
+
+
+def save_npz(kin: Kinematics, path: str | Path) -> None:
+    """Write every array (and names, scale, config as JSON) to ``path``."""
+    np.savez_compressed(
+        path,
+        timestamps=kin.timestamps,
+        angle_names=np.array(kin.angle_names),
+        angles=kin.angles.astype(np.float32),
+        angle_confidence=kin.angle_confidence.astype(np.float32),
+        angular_velocity=kin.angular_velocity.astype(np.float32),
+        angular_acceleration=kin.angular_acceleration.astype(np.float32),
+        point_names=np.array(kin.point_names),
+        points=kin.points.astype(np.float32),
+        point_confidence=kin.point_confidence.astype(np.float32),
+        com=kin.com.astype(np.float32),
+        facing=kin.facing.astype(np.int8),
+        swap_groups=np.array(list(kin.swaps)),
+        swaps=np.stack(list(kin.swaps.values()), axis=1) if kin.swaps else np.zeros((len(kin.timestamps), 0), bool),
+        meta=np.array(json.dumps({"skeleton": kin.skeleton, "scale": kin.scale.as_dict(), "config": vars(kin.config)})),
+    )
+
+
+def load_npz(path: str | Path) -> Kinematics:
+    """Read what :func:`save_npz` wrote."""
+    from inference.kinematics.core import Kinematics, KinematicsConfig
+    from inference.kinematics.scale import Scale
+
+    with np.load(path, allow_pickle=False) as data:
+        meta = json.loads(str(data["meta"]))
+        groups = [str(g) for g in data["swap_groups"]]
+        return Kinematics(
+            timestamps=data["timestamps"],
+            angle_names=tuple(str(n) for n in data["angle_names"]),
+            angles=data["angles"].astype(np.float64),
+            angle_confidence=data["angle_confidence"].astype(np.float64),
+            angular_velocity=data["angular_velocity"].astype(np.float64),
+            angular_acceleration=data["angular_acceleration"].astype(np.float64),
+            point_names=tuple(str(n) for n in data["point_names"]),
+            points=data["points"].astype(np.float64),
+            point_confidence=data["point_confidence"].astype(np.float64),
+            com=data["com"].astype(np.float64),
+            facing=data["facing"].astype(np.float64),
+            swaps={g: data["swaps"][:, i] for i, g in enumerate(groups)},
+            scale=Scale(**meta["scale"]),
+            skeleton=meta["skeleton"],
+            config=KinematicsConfig(**meta["config"]),
+        )
