@@ -7,14 +7,16 @@ matrix is applied. Time always comes from presentation timestamps, never index �
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from fractions import Fraction
 from pathlib import Path
 
 import av
 import cv2
 import numpy as np
+from av.video.reformatter import Colorspace, ColorTrc
+
+from inference.hdr import HDR_TRANSFERS, HLG, PQ, tone_map_to_sdr
 
 # Magic numbers of formats people upload by mistake, for a message that says what the file is.
 _NOT_VIDEO_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -32,6 +34,7 @@ _NOT_VIDEO_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"OggS", "an Ogg file"),
 )
 
+SLOW_MOTION_FPS = 100.0
 MAX_DIMENSION = 8192
 MIN_DIMENSION = 16
 
@@ -53,9 +56,20 @@ class VideoInfo:
     duration: float
     frame_count: int
     has_audio: bool
+    bit_depth: int = 8
+    transfer: str = "sdr"  # "sdr", "smpte2084" (PQ HDR) or "arib-std-b67" (HLG HDR)
+
+    @property
+    def hdr(self) -> bool:
+        return self.transfer in HDR_TRANSFERS
+
+    @property
+    def slow_motion(self) -> bool:
+        """Captured at 100 fps or more: played at real time it is fast, slowed it is smooth."""
+        return self.fps >= SLOW_MOTION_FPS
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return {**asdict(self), "hdr": self.hdr, "slow_motion": self.slow_motion}
 
 
 def sniff(path: str | Path) -> str | None:
@@ -136,7 +150,17 @@ def probe(path: str | Path, *, max_duration: float | None = None) -> VideoInfo:
             duration=round(duration, 3),
             frame_count=frames,
             has_audio=bool(container.streams.audio),
+            bit_depth=_bit_depth(first),
+            transfer=transfer_name(first),
         )
+
+
+def _bit_depth(frame: av.VideoFrame) -> int:
+    name = frame.format.name
+    for depth in (16, 12, 10):
+        if str(depth) in name:
+            return depth
+    return 8
 
 
 def _duration(container: av.container.InputContainer, stream: av.VideoStream) -> float:
@@ -214,13 +238,49 @@ def _scaled_size(width: int, height: int, max_side: int | None) -> tuple[int, in
     return max(2, int(round(width * scale / 2)) * 2), max(2, int(round(height * scale / 2)) * 2)
 
 
+def frame_time(frame: av.VideoFrame | av.AudioFrame, start: int) -> float:
+    """Seconds since the stream's start, from the presentation timestamp."""
+    if frame.pts is None or frame.time_base is None:
+        return float(frame.time or 0.0)
+    return float((frame.pts - start) * frame.time_base)
+
+
+def transfer_name(frame: av.VideoFrame) -> str:
+    """The frame's transfer characteristic: "smpte2084" (PQ), "arib-std-b67" (HLG) or "sdr"."""
+    trc = int(frame.color_trc or 0)
+    return {int(ColorTrc.SMPTE2084): PQ, int(ColorTrc.ARIB_STD_B67): HLG}.get(trc, "sdr")
+
+
+def frame_to_bgr(frame: av.VideoFrame, max_side: int | None = None) -> np.ndarray:
+    """(H, W, 3) uint8 BGR, upright, SDR BT.709, long side ≤ max_side.
+
+    Scaling happens in swscale during the colour conversion, so a 4K frame is never held at
+    full size as RGB. HDR frames (PQ/HLG) are tone-mapped (inference.hdr) so they do not look
+    washed out; 10-bit SDR converts directly.
+    """
+    rotation = _rotation(frame)
+    sw, sh = frame.width, frame.height
+    if rotation % 180:
+        th, tw = _scaled_size(sh, sw, max_side)
+    else:
+        tw, th = _scaled_size(sw, sh, max_side)
+    transfer = transfer_name(frame)
+    if transfer in HDR_TRANSFERS:
+        rgb48 = frame.reformat(
+            width=tw, height=th, format="rgb48le", src_colorspace=Colorspace.BT2020
+        ).to_ndarray()
+        image = tone_map_to_sdr(rgb48, transfer)
+    else:
+        image = frame.to_ndarray(format="bgr24", width=tw, height=th)
+    return _upright(image, rotation)
+
+
 def iter_frames(
     path: str | Path, *, max_side: int | None = None
 ) -> Iterator[tuple[np.ndarray, float]]:
-    """Yield (frame, t): frame (H, W, 3) uint8 BGR upright, t seconds from presentation time.
+    """Yield (frame, t): frame (H, W, 3) uint8 BGR upright SDR, t seconds of presentation time
+    (capture time: a 240 fps slow-motion clip yields 240 frames per second of t).
 
-    max_side scales the frame so its long side is at most that many pixels (scaled by FFmpeg's
-    swscale during the colour conversion, so a 4K frame is never held at full size as BGR).
     Memory does not grow with the video's length.
     """
     with av.open(str(path), metadata_errors="ignore") as container:
@@ -228,75 +288,4 @@ def iter_frames(
         stream.thread_type = "AUTO"
         start = stream.start_time or 0
         for frame in container.decode(stream):
-            rotation = _rotation(frame)
-            sw, sh = frame.width, frame.height
-            if rotation % 180:
-                tw, th = _scaled_size(sh, sw, max_side)
-                tw, th = th, tw
-            else:
-                tw, th = _scaled_size(sw, sh, max_side)
-            image = frame.to_ndarray(format="bgr24", width=tw, height=th)
-            pts = frame.pts if frame.pts is not None else 0
-            t = float((pts - start) * frame.time_base) if frame.time_base else float(frame.time or 0)
-            yield _upright(image, rotation), t
-
-
-def make_proxy(
-    source: str | Path,
-    proxy_path: str | Path,
-    poster_path: str | Path,
-    *,
-    max_side: int = 1280,
-    progress: Callable[[float], None] | None = None,
-    duration: float | None = None,
-) -> dict[str, float | int]:
-    """Encode a browser-playable H.264 MP4 (yuv420p, faststart, upright, long side ≤ max_side)
-    and a JPEG poster. Presentation times are kept, so variable frame rates stay right.
-
-    Keyframes every half second, so seeking in the player lands close to the asked frame.
-    Returns {"width", "height", "frames"}.
-    """
-    try:
-        with av.open(str(source), metadata_errors="ignore") as src:
-            fps = src.streams.video[0].average_rate or Fraction(30)
-    except (av.FFmpegError, IndexError) as exc:
-        raise VideoError("The video could not be opened: it is damaged or not a video.") from exc
-    out = av.open(str(proxy_path), mode="w", options={"movflags": "+faststart"})
-    stream = None
-    count = 0
-    poster_written = False
-    try:
-        for image, t in iter_frames(source, max_side=max_side):
-            if stream is None:
-                stream = out.add_stream("libx264", rate=fps)
-                stream.width, stream.height = image.shape[1], image.shape[0]
-                stream.pix_fmt = "yuv420p"
-                stream.time_base = Fraction(1, 90000)
-                stream.codec_context.time_base = Fraction(1, 90000)
-                stream.codec_context.options = {
-                    "preset": "veryfast",
-                    "crf": "23",
-                    "g": str(max(1, round(float(fps) / 2))),
-                }
-            frame = av.VideoFrame.from_ndarray(image, format="bgr24")
-            frame.pts = int(round(t * 90000))
-            frame.time_base = Fraction(1, 90000)
-            for packet in stream.encode(frame):
-                out.mux(packet)
-            if not poster_written and (t >= 1.0 or count == 0):
-                cv2.imwrite(str(poster_path), image, [cv2.IMWRITE_JPEG_QUALITY, 85])
-                poster_written = t >= 1.0
-            count += 1
-            if progress is not None and duration:
-                progress(min(1.0, t / duration))
-        if stream is None:
-            raise VideoError("The video has no decodable frames.")
-        for packet in stream.encode(None):
-            out.mux(packet)
-    except av.FFmpegError as exc:
-        raise VideoError(
-            "The video is damaged: decoding stopped part-way. Export the clip again."
-        ) from exc
-    finally:
-        out.close()
-    return {"width": stream.width, "height": stream.height, "frames": count}
+            yield frame_to_bgr(frame, max_side), frame_time(frame, start)

@@ -54,3 +54,83 @@ def wait_for_analysis(video_id: int, *, timeout: float = 120) -> object:
             return analysis
         time.sleep(0.5)
     raise AssertionError(f"the analysis of video {video_id} did not finish in {timeout} s")
+
+
+PHONE_KINDS = ("h264_rotated", "hevc10_hlg", "prores", "slowmo240", "vfr", "uhd4k", "with_audio")
+
+
+def make_phone_clip(kind: str, out_dir: Path, *, frames: int = 20) -> Path:
+    """A short clip shaped like a phone's, made from real footage in ../shared/media:
+
+    h264_rotated  portrait walk stored landscape with a 90° display matrix (as iPhones do)
+    hevc10_hlg    HEVC 10-bit HLG BT.2020 in .mov (iPhone HDR)
+    prores        ProRes 422 10-bit in .mov
+    slowmo240     240 fps capture
+    vfr           irregular frame intervals (variable frame rate)
+    uhd4k         3840x2160
+    with_audio    H.264 + AAC (a 440 Hz tone)
+    """
+    import av
+    import cv2
+
+    from inference.hdr import sdr_to_hlg
+    from inference.video import iter_frames
+
+    source = shared_clip("lab_walk_portrait_60fps.mp4" if kind in ("h264_rotated", "slowmo240", "vfr")
+                         else "indoor_two_people_1080p.mp4")
+    suffix = ".mov" if kind in ("hevc10_hlg", "prores") else ".mp4"
+    path = out_dir / f"{kind}{suffix}"
+    codec, pix_fmt, rate = {"hevc10_hlg": ("libx265", "yuv420p10le", 30),
+                            "prores": ("prores_ks", "yuv422p10le", 30),
+                            "slowmo240": ("libx264", "yuv420p", 240),
+                            "vfr": ("libx264", "yuv420p", 60)}.get(kind, ("libx264", "yuv420p", 30))
+    images = []
+    for image, _ in iter_frames(source, max_side=None if kind == "uhd4k" else 960):
+        if kind == "uhd4k":
+            image = cv2.resize(image, (3840, 2160), interpolation=cv2.INTER_LINEAR)
+        if kind == "h264_rotated":
+            image = cv2.rotate(image, cv2.ROTATE_90_COUNTERCLOCKWISE)  # stored as the sensor saw it
+        images.append(image)
+        if len(images) == frames:
+            break
+    height, width = images[0].shape[:2]
+    time_base = Fraction(1, 48000)
+    times = np.arange(len(images)) / rate
+    if kind == "vfr":
+        steps = np.where(np.arange(len(images)) % 3 == 0, 1 / 30, 1 / 90)
+        times = np.concatenate([[0.0], np.cumsum(steps[:-1])])
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream(codec, rate=Fraction(rate))
+        stream.width, stream.height, stream.pix_fmt = width, height, pix_fmt
+        stream.time_base = stream.codec_context.time_base = time_base
+        if kind == "hevc10_hlg":
+            cc = stream.codec_context
+            cc.color_primaries, cc.color_trc, cc.colorspace = 9, 18, 9  # BT.2020, HLG, BT.2020 NCL
+            cc.options = {"x265-params": "log-level=error:colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc"}
+        if kind == "h264_rotated":
+            stream.set_display_rotation(-90)  # FFmpeg counts counter-clockwise: -90 = turn clockwise to show
+        audio = out.add_stream("aac", rate=48000) if kind == "with_audio" else None
+        for image, t in zip(images, times, strict=True):
+            if kind == "hevc10_hlg":
+                frame = av.VideoFrame.from_ndarray(sdr_to_hlg(image), format="rgb48le")
+                frame.color_trc, frame.color_primaries, frame.colorspace = 18, 9, 9
+                frame = frame.reformat(format=pix_fmt, dst_colorspace=9)
+            else:
+                frame = av.VideoFrame.from_ndarray(image, format="bgr24")
+            frame.pts, frame.time_base = int(round(t / time_base)), time_base
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+        if audio is not None:
+            samples = int(48000 * len(images) / rate)
+            tone = (0.2 * np.sin(2 * np.pi * 440 * np.arange(samples) / 48000)).astype(np.float32)
+            for offset in range(0, samples, 1024):
+                chunk = tone[None, offset:offset + 1024]
+                frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="mono")
+                frame.sample_rate, frame.pts = 48000, offset
+                for packet in audio.encode(frame):
+                    out.mux(packet)
+            for packet in audio.encode(None):
+                out.mux(packet)
+    return path

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.files import File
 
 from coaching.storage import local_path
-from inference.video import make_proxy
+from inference.proxy import make_proxy
 
 if TYPE_CHECKING:
     from coaching.analysis.models import Analysis

@@ -9,4 +9,4 @@ class VideoAdmin(admin.ModelAdmin):
     list_filter = ["team", "codec"]
     search_fields = ["title", "athlete__name", "original_name"]
     readonly_fields = ["size_bytes", "container", "codec", "width", "height", "rotation", "fps",
-                       "duration_s", "frame_count", "created_at"]
+                       "duration_s", "frame_count", "bit_depth", "transfer", "has_audio", "created_at"]

@@ -9,6 +9,9 @@ from django.conf import settings
 from django.db import models
 
 from coaching.athletes.models import Athlete, Team
+from inference.video import SLOW_MOTION_FPS
+
+PLAYBACK_RATES = (0.1, 0.125, 0.25, 0.5, 1.0, 1.5, 2.0)
 
 
 def video_upload_to(instance: Video, filename: str) -> str:
@@ -36,6 +39,11 @@ class Video(models.Model):
     fps = models.FloatField()
     duration_s = models.FloatField()
     frame_count = models.PositiveIntegerField()
+    bit_depth = models.PositiveSmallIntegerField(default=8)
+    transfer = models.CharField(
+        max_length=20, default="sdr", help_text="sdr, smpte2084 (PQ HDR) or arib-std-b67 (HLG HDR)"
+    )
+    has_audio = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -44,3 +52,18 @@ class Video(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_hdr(self) -> bool:
+        return self.transfer != "sdr"
+
+    @property
+    def is_slow_motion(self) -> bool:
+        return self.fps >= SLOW_MOTION_FPS
+
+    @property
+    def default_playback_rate(self) -> float:
+        """Slow-motion captures start at a rate that shows them at about 60 fps."""
+        if not self.is_slow_motion:
+            return 1.0
+        return min(PLAYBACK_RATES, key=lambda r: abs(r - 60.0 / self.fps))

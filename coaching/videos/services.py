@@ -75,6 +75,9 @@ def video_upload(
         fps=info.fps,
         duration_s=info.duration,
         frame_count=info.frame_count,
+        bit_depth=info.bit_depth,
+        transfer=info.transfer,
+        has_audio=info.has_audio,
     )
     video.file.save(name, file, save=False)
     try:

@@ -15,7 +15,7 @@ from coaching.athletes.access import current_user, is_coach, require_coach, visi
 from coaching.serving import serve_field_file
 from coaching.videos import services
 from coaching.videos.forms import BACKEND_CHOICES, RerunForm, VideoUploadForm
-from coaching.videos.models import Video
+from coaching.videos.models import PLAYBACK_RATES, Video
 from coaching.videos.selectors import video_list_visible
 
 
@@ -74,6 +74,7 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
             "analyses": video.analyses.all()[:10],
             "is_coach": is_coach(request, video.team),
             "backends": BACKEND_CHOICES,
+            "playback_rates": PLAYBACK_RATES,
         },
     )
 

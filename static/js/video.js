@@ -48,5 +48,22 @@
     }
     setTimeout(poll, delay);
   }
+  // Playback speed: says whether the video shows real time or slow motion, and how slow.
+  const rate = document.getElementById("playback-rate");
+  const speedLabel = document.getElementById("speed-label");
+  function showRate() {
+    const r = parseFloat(rate.value);
+    player.playbackRate = r;
+    const fps = parseFloat(rate.dataset.fps);
+    let text = r === 1 ? "Real time" : (r < 1 ? "Slow motion, " + (1 / r).toFixed(r >= 0.5 ? 1 : 0) + "× slower than real time"
+                                                : "Fast, " + r + "× real time");
+    if (fps >= 100) text += " · captured at " + fps + " fps";
+    speedLabel.textContent = text;
+  }
+  if (rate) {
+    rate.addEventListener("change", showRate);
+    player.addEventListener("loadeddata", showRate);
+    showRate();
+  }
   poll();
 })();
