@@ -1,0 +1,129 @@
+"""Angles on constructed skeletons with known answers (Sports2D conventions)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from inference.kinematics import ANGLE_NAMES, KinematicsConfig, compute_kinematics
+from inference.kinematics.angles import compute_angles, estimate_facing
+from inference.kinematics.points import POINT_NAMES, named_points
+from inference.kinematics.synthetic import body25_to, sequence, side_view_body25
+from inference.skeleton import BODY25_NAMES, flip_horizontal
+
+RAW = KinematicsConfig(filter=False)
+POSE = dict(trunk_lean=20.0, hip=(60.0, 10.0), knee=(90.0, 30.0), ankle=(10.0, -15.0),
+            shoulder=(45.0, -20.0), elbow=(80.0, 5.0))  # fmt: skip
+
+
+def angles_of(keypoints: np.ndarray, skeleton: str = "body25", config: KinematicsConfig = RAW) -> dict[str, np.ndarray]:
+    t = np.arange(keypoints.shape[0]) / 60.0
+    kin = compute_kinematics(sequence(keypoints, t, skeleton), 0, config)
+    return {name: kin.angle(name) for name in kin.angle_names}
+
+
+def by_hand(points: dict[str, tuple[float, float]]) -> np.ndarray:
+    """(1, 25, 3) BODY_25 keypoints from a few named image points; the rest absent."""
+    kp = np.full((1, len(BODY25_NAMES), 3), np.nan)
+    kp[..., 2] = 0.0
+    for name, xy in points.items():
+        kp[0, BODY25_NAMES.index(name)] = (*xy, 1.0)
+    return kp
+
+
+def test_a_right_angle_knee_drawn_by_hand_is_90_degrees_of_flexion() -> None:
+    # Facing image-right (toes ahead of heels): thigh vertical, shank horizontal behind the knee.
+    kp = by_hand({"RHip": (500, 400), "RKnee": (500, 500), "RAnkle": (400, 500),
+                  "RHeel": (390, 510), "RBigToe": (430, 530)})  # fmt: skip
+    angles = angles_of(kp)
+    assert angles["right_knee"][0] == pytest.approx(90.0)
+    assert angles["right_thigh"][0] == pytest.approx(-90.0)  # hip→knee pointing down
+    assert abs(angles["right_shank"][0]) == pytest.approx(180.0)  # knee→ankle pointing backward
+    assert np.isnan(angles["left_knee"][0])  # left leg absent
+
+
+def test_a_straight_hanging_arm_reads_zero_at_elbow_and_shoulder() -> None:
+    kp = by_hand({"RShoulder": (500, 200), "RElbow": (500, 350), "RWrist": (500, 480),
+                  "Neck": (500, 200), "MidHip": (500, 500), "RHip": (500, 500), "LHip": (500, 500)})  # fmt: skip
+    angles = angles_of(kp)
+    assert angles["right_elbow"][0] == pytest.approx(0.0)
+    assert angles["right_shoulder"][0] == pytest.approx(0.0)
+    assert angles["right_arm"][0] == pytest.approx(-90.0)
+    assert angles["right_forearm"][0] == pytest.approx(-90.0)
+    assert angles["trunk"][0] == pytest.approx(90.0)
+
+
+def test_forward_kinematics_round_trip_every_joint_and_segment() -> None:
+    angles = angles_of(side_view_body25(3, **POSE))
+    expected = {"right_hip": 60, "left_hip": 10, "right_knee": 90, "left_knee": 30,
+                "right_ankle": 10, "left_ankle": -15, "right_shoulder": 45, "left_shoulder": -20,
+                "right_elbow": 80, "left_elbow": 5, "trunk": 70, "head": 70,
+                "right_thigh": -50, "right_shank": -140, "right_foot": -40,
+                "right_arm": -65, "right_forearm": 15}  # fmt: skip
+    for name, value in expected.items():
+        assert angles[name] == pytest.approx(np.full(3, value), abs=1e-3), name
+    assert np.isnan(angles["right_wrist"]).all()  # BODY_25 has no index finger
+
+
+def test_facing_left_gives_the_same_angles_as_facing_right() -> None:
+    right = angles_of(side_view_body25(2, **POSE, facing=1.0))
+    left = angles_of(side_view_body25(2, **POSE, facing=-1.0))
+    for name in ANGLE_NAMES:
+        np.testing.assert_allclose(left[name], right[name], atol=1e-3, err_msg=name)
+
+
+def test_mirror_image_swaps_left_and_right_joint_angles() -> None:
+    kp = side_view_body25(2, **POSE)
+    mirrored = flip_horizontal(kp, "body25", width=1920).astype(np.float64)
+    a, m = angles_of(kp), angles_of(mirrored)
+    for joint in ("ankle", "knee", "hip", "shoulder", "elbow", "thigh", "shank", "foot", "arm", "forearm"):
+        np.testing.assert_allclose(m[f"left_{joint}"], a[f"right_{joint}"], atol=1e-4, err_msg=joint)
+        np.testing.assert_allclose(m[f"right_{joint}"], a[f"left_{joint}"], atol=1e-4, err_msg=joint)
+    np.testing.assert_allclose(m["trunk"], a["trunk"], atol=1e-4)
+
+
+@pytest.mark.parametrize("skeleton", ["blazepose33", "coco18"])
+def test_the_same_pose_in_other_keypoint_sets_gives_the_same_angles(skeleton: str) -> None:
+    kp = side_view_body25(2, **POSE)
+    ref, other = angles_of(kp), angles_of(body25_to(kp, skeleton), skeleton)
+    has_feet = skeleton == "blazepose33"
+    for name in ANGLE_NAMES:
+        if "wrist" in name or (not has_feet and ("ankle" in name or "foot" in name)):
+            continue
+        np.testing.assert_allclose(other[name], ref[name], atol=1e-3, err_msg=name)
+    if not has_feet:
+        assert np.isnan(other["right_ankle"]).all() and np.isnan(other["right_foot"]).all()
+
+
+def test_missing_keypoint_gives_nan_only_where_used_and_confidence_is_the_minimum() -> None:
+    kp = side_view_body25(4, **POSE)
+    kp[1, BODY25_NAMES.index("RKnee")] = (np.nan, np.nan, 0.0)
+    kp[2, BODY25_NAMES.index("RAnkle"), 2] = 0.4
+    xy, conf = named_points(kp, "body25")
+    angles, angle_conf = compute_angles(xy, conf, np.ones(4))
+    col = {n: i for i, n in enumerate(ANGLE_NAMES)}
+    for name in ("right_knee", "right_hip", "right_thigh", "right_shank", "right_ankle"):
+        assert np.isnan(angles[1, col[name]]) and angle_conf[1, col[name]] == 0.0
+    assert np.isfinite(angles[1, col["left_knee"]]) and np.isfinite(angles[1, col["trunk"]])
+    assert angle_conf[2, col["right_knee"]] == pytest.approx(0.4)
+    assert angle_conf[2, col["left_knee"]] == pytest.approx(1.0)
+
+
+def test_an_arm_circling_overhead_is_unwrapped_without_360_degree_jumps() -> None:
+    t = np.arange(121) / 60.0
+    shoulder = np.linspace(0.0, 400.0, t.size)  # more than a full turn
+    kp = side_view_body25(t.size, shoulder=(shoulder, 0.0))
+    arm = angles_of(kp)["right_arm"]
+    assert np.abs(np.diff(arm)).max() < 10.0
+    assert arm[-1] - arm[0] == pytest.approx(400.0, abs=1e-3)
+
+
+def test_facing_follows_the_feet_and_falls_back_to_the_nose() -> None:
+    xy, _ = named_points(side_view_body25(40, facing=-1.0), "body25")
+    assert (estimate_facing(xy) == -1).all()
+    no_feet = xy.copy()
+    for name in ("LBigToe", "RBigToe", "LHeel", "RHeel"):
+        no_feet[:, POINT_NAMES.index(name)] = np.nan
+    assert (estimate_facing(no_feet) == -1).all()
+    nothing = np.full_like(xy, np.nan)
+    assert (estimate_facing(nothing) == 1).all()

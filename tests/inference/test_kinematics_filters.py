@@ -1,0 +1,191 @@
+"""Filters: cut-off behaviour and zero phase, irregular timestamps, gap filling, Hampel,
+unwrapping, derivatives; left/right swaps, scale, centre of mass, storage round trips."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from inference.kinematics import KinematicsConfig, compute_kinematics
+from inference.kinematics.com import SEGMENTS, centre_of_mass
+from inference.kinematics.core import Kinematics
+from inference.kinematics.filters import (
+    butterworth,
+    derivative,
+    fill_gaps,
+    hampel,
+    is_regular,
+    unwrap_degrees,
+)
+from inference.kinematics.points import named_points, point_index
+from inference.kinematics.scale import ANKLE_TO_SHOULDER_OF_HEIGHT, pixel_scale
+from inference.kinematics.swap import apply_swaps, detect_swaps
+from inference.kinematics.synthetic import body25_to, sequence, side_view_body25
+
+FS = 60.0
+
+
+def sine(freq: float, t: np.ndarray, amp: float = 1.0) -> np.ndarray:
+    return amp * np.sin(2 * np.pi * freq * t)
+
+
+def test_low_pass_keeps_slow_motion_removes_noise_and_has_no_phase_shift() -> None:
+    t = np.arange(600) / FS
+    rng = np.random.default_rng(0)
+    clean = sine(1.0, t, 30.0)
+    noisy = clean + sine(15.0, t, 10.0) + rng.normal(0, 3.0, t.size)
+    out = butterworth(noisy, t, cutoff_hz=6.0, order=4)
+    core = slice(60, -60)
+    noise_rms = np.sqrt(np.mean((noisy - clean)[core] ** 2))
+    error_rms = np.sqrt(np.mean((out - clean)[core] ** 2))
+    assert error_rms < 0.25 * noise_rms and error_rms < 2.0  # 30° amplitude kept, noise mostly gone
+    lags = np.arange(-10, 11)
+    xcorr = [np.dot(np.roll(out, k)[core], clean[core]) for k in lags]
+    assert lags[int(np.argmax(xcorr))] == 0  # zero phase: no lag between filtered and true
+    assert np.std(butterworth(sine(15.0, t, 10.0), t)[core]) < 0.05 * np.std(sine(15.0, t, 10.0))
+
+
+@pytest.mark.parametrize(("freq", "gain"), [(1.0, 1.0), (6.0, 0.5), (12.0, 0.0)])
+def test_gain_at_pass_cutoff_and_stop_frequencies(freq: float, gain: float) -> None:
+    t = np.arange(1200) / FS
+    out = butterworth(sine(freq, t), t, cutoff_hz=6.0, order=4)
+    measured = np.abs(out[200:-200]).max()
+    assert measured == pytest.approx(gain, abs=0.05)  # two passes: -6 dB (×0.5) at the cut-off
+
+
+def test_irregular_timestamps_are_resampled_and_the_filter_still_works() -> None:
+    rng = np.random.default_rng(1)
+    t = np.cumsum(rng.uniform(0.6, 1.4, 600) / FS)
+    assert not is_regular(t) and is_regular(np.arange(10) / FS)
+    clean = sine(1.0, t, 20.0)
+    out = butterworth(clean + sine(20.0, t, 5.0), t)
+    assert np.abs(out[60:-60] - clean[60:-60]).max() < 1.5
+
+
+def test_gaps_are_filled_up_to_the_limit_and_nan_runs_are_filtered_apart() -> None:
+    t = np.arange(200) / FS
+    x = 2.0 * t + 1.0
+    holed = x.copy()
+    holed[20:25] = np.nan  # 5 frames: 0.1 s from last to next sample
+    holed[100:140] = np.nan  # 40 frames: too long
+    holed[:3] = np.nan  # the ends are never extrapolated
+    filled = fill_gaps(holed, t, max_gap_s=0.25)
+    np.testing.assert_allclose(filled[20:25], x[20:25])
+    assert np.isnan(filled[100:140]).all() and np.isnan(filled[:3]).all()
+    smooth = butterworth(filled, t)
+    assert np.isnan(smooth[100:140]).all() and np.isfinite(smooth[30:100]).all()
+
+
+def test_hampel_replaces_spikes_and_leaves_clean_samples_alone() -> None:
+    t = np.arange(300) / FS
+    x = sine(0.5, t, 20.0)
+    spiked = x.copy()
+    spikes = [40, 97, 150, 222]
+    spiked[spikes] += 40.0
+    out = hampel(spiked, window=7, n_sigma=3.0)
+    assert np.abs(out[spikes] - x[spikes]).max() < 2.0
+    others = np.setdiff1d(np.arange(3, 297), spikes)
+    np.testing.assert_array_equal(out[others], spiked[others])
+    channels = hampel(np.stack([spiked, -spiked], axis=1))  # (T, C) works column by column
+    np.testing.assert_allclose(channels[:, 1], -channels[:, 0])
+
+
+def test_unwrap_removes_360_degree_jumps_across_gaps() -> None:
+    truth = np.linspace(100.0, 500.0, 81)
+    wrapped = (truth + 180.0) % 360.0 - 180.0
+    wrapped[30:33] = np.nan
+    out = unwrap_degrees(wrapped)
+    keep = np.isfinite(out)
+    np.testing.assert_allclose(out[keep], truth[keep], atol=1e-9)
+
+
+def test_derivative_uses_the_timestamps() -> None:
+    rng = np.random.default_rng(2)
+    t = np.cumsum(rng.uniform(0.5, 1.5, 400) / FS)
+    x = np.sin(2 * np.pi * t)
+    dx = derivative(x, t)
+    assert np.abs(dx[1:-1] - 2 * np.pi * np.cos(2 * np.pi * t[1:-1])).max() < 0.05
+    quad = derivative(3.0 * t**2, t)
+    np.testing.assert_allclose(quad[1:-1], 6.0 * t[1:-1], rtol=1e-9)  # exact for a parabola
+    x[50] = np.nan
+    assert np.isnan(derivative(x, t)[50]) and np.isfinite(derivative(x, t)[[49, 51]]).all()
+
+
+def walking_body25(frames: int = 240) -> np.ndarray:
+    t = np.arange(frames) / FS
+    swing = 30.0 * np.sin(2 * np.pi * 1.0 * t)
+    return side_view_body25(frames, hip_xy=np.stack([200.0 * t, np.zeros(frames)], 1),
+                            hip=(swing, -swing), knee=(20 + 20 * np.sin(2 * np.pi * t), 20 - 20 * np.sin(2 * np.pi * t)))  # fmt: skip
+
+
+def test_openpose_left_right_swaps_are_found_and_corrected() -> None:
+    kp = walking_body25()
+    xy, _ = named_points(kp, "body25")
+    assert not any(v.any() for v in detect_swaps(xy).values())  # legs crossing are not swaps
+    swapped = xy.copy()
+    swapped[100:106] = apply_swaps(xy, {"legs": np.r_[np.zeros(100, bool), np.ones(6, bool), np.zeros(134, bool)]})[100:106]
+    found = detect_swaps(swapped)
+    assert np.flatnonzero(found["legs"]).tolist() == list(range(100, 106))
+    assert not found["arms"].any()
+    np.testing.assert_allclose(apply_swaps(swapped, found), xy)
+
+
+def test_compute_kinematics_corrects_swaps_only_for_openpose_skeletons() -> None:
+    kp = walking_body25()  # BODY_25's order is the start of POINT_NAMES
+    right = [point_index(f"R{n}") for n in ("Hip", "Knee", "Ankle", "BigToe", "SmallToe", "Heel")]
+    left = [point_index(f"L{n}") for n in ("Hip", "Knee", "Ankle", "BigToe", "SmallToe", "Heel")]
+    kp[100:106, right + left] = kp[100:106, left + right]  # OpenPose labels the legs the wrong way
+    t = np.arange(kp.shape[0]) / FS
+    kin = compute_kinematics(sequence(kp, t), 0, KinematicsConfig(filter=False))
+    assert kin.swaps["legs"][100:106].all() and kin.swaps["legs"].sum() == 6
+    off = compute_kinematics(sequence(kp, t), 0, KinematicsConfig(filter=False, swap="off"))
+    assert not off.swaps["legs"].any()
+
+
+def test_scale_from_height_and_clear_reasons_when_missing() -> None:
+    kp = side_view_body25(10)
+    xy, _ = named_points(kp, "body25")
+    chain = 246.0 + 245.0 + 290.0  # shank + thigh + trunk of the synthetic figure, pixels
+    scale = pixel_scale(xy, 180.0)
+    assert scale.height_px == pytest.approx(chain / ANKLE_TO_SHOULDER_OF_HEIGHT, rel=1e-6)
+    assert scale.metres_per_pixel == pytest.approx(1.80 / scale.height_px)
+    missing = pixel_scale(xy, None)
+    assert missing.metres_per_pixel is None and "not known" in missing.reason
+    absurd = pixel_scale(xy, 1800.0)
+    assert absurd.metres_per_pixel is None and "outside" in absurd.reason
+    nobody = pixel_scale(np.full_like(xy, np.nan), 180.0)
+    assert nobody.metres_per_pixel is None and nobody.height_px is None
+
+
+def test_centre_of_mass_table_sums_to_one_and_lies_where_expected() -> None:
+    assert sum(s.mass for s in SEGMENTS) == pytest.approx(1.0, abs=1e-9)
+    xy, _ = named_points(side_view_body25(1), "body25")
+    com = centre_of_mass(xy)[0]
+    hip, neck = xy[0, point_index("Hip")], xy[0, point_index("Neck")]
+    assert com[0] == pytest.approx(hip[0], abs=15.0)  # upright: near the hip's vertical
+    assert neck[1] < com[1] < hip[1] + 60  # between the neck and a little below the hip centre
+    one_arm = xy.copy()
+    one_arm[:, [point_index("RElbow"), point_index("RWrist")]] = np.nan
+    assert np.isfinite(centre_of_mass(one_arm)).all()  # 5 % of the mass missing: renormalised
+    no_trunk = xy.copy()
+    no_trunk[:, point_index("Neck")] = np.nan
+    assert np.isnan(centre_of_mass(no_trunk)).all()
+
+
+def test_kinematics_storage_round_trips(tmp_path) -> None:
+    t = np.arange(120) / FS
+    kp = body25_to(walking_body25(120), "blazepose33")
+    kin = compute_kinematics(sequence(kp, t, "blazepose33"), 0, KinematicsConfig(height_cm=180))
+    text = kin.to_csv(tmp_path / "angles.csv")
+    rows = [line.split(",") for line in text.strip().split("\n")]
+    assert rows[0] == ["time", *kin.angle_names] and len(rows) == 121
+    assert float(rows[1][rows[0].index("right_knee")]) == pytest.approx(kin.angle("right_knee")[0], abs=0.01)
+    assert rows[1][rows[0].index("pelvis")] != ""
+    data = json.loads(json.dumps(kin.to_dict()))
+    assert len(data["angles"]["left_hip"]) == 120 and data["scale"]["metres_per_pixel"] > 0
+    kin.save(tmp_path / "kinematics.npz")
+    back = Kinematics.load(tmp_path / "kinematics.npz")
+    np.testing.assert_allclose(back.angles, kin.angles, atol=1e-3)
+    assert back.angle_names == kin.angle_names and back.scale == kin.scale and back.config == kin.config
