@@ -3,7 +3,10 @@
     python bench/pipeline.py [--media ../shared/media] [--max-side 960] [--repeat 1]
 
 Each row runs in a fresh Python process, so its peak RSS is its own; with --repeat N the fastest
-of N runs is shown (other work on a shared machine only ever slows a run down). Rows:
+of N runs is shown (other work on a shared machine only ever slows a run down). "CPU ms/frame"
+(user + system time of the process over frames, imports and model loading included for the
+analysis row) is less sensitive to other load than frames/s: 2 cores give 66 CPU ms per frame
+at 30 frames/s. Rows:
 - decode: inference.video.iter_frames at the analysis size (and at source size);
 - decode + pose, 1 person: BlazePose video mode limited to one person (max_people=1), frames
   decoded in a thread as the pipeline does (models loaded before the clock starts);
@@ -64,8 +67,15 @@ def _measure(row: str, clip: Path, max_side: int) -> dict[str, float]:
     }
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _child(row: str, clip: Path, max_side: int) -> None:
+    cpu_before = _cpu_seconds()
     out = _measure(row, clip, max_side)
+    out["cpu_ms_per_frame"] = (_cpu_seconds() - cpu_before) * 1000 / max(out["frames"], 1)
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(out))
 
@@ -97,8 +107,8 @@ def main() -> int:
         f"{os.cpu_count()} CPUs, load average {load:.2f} at start; analysis size: long side "
         f"{args.max_side} px; fastest of {max(args.repeat, 1)} run(s) per row"
     )
-    print(f"| {'stage':<32} | {'clip':<34} | {'frames':>6} | {'people':>6} | {'fps':>6} | {'steady fps':>10} | {'peak RSS MB':>11} |")
-    print(f"|{'-' * 34}|{'-' * 36}|{'-' * 8}|{'-' * 8}|{'-' * 8}|{'-' * 12}|{'-' * 13}|")
+    print(f"| {'stage':<32} | {'clip':<34} | {'frames':>6} | {'people':>6} | {'fps':>6} | {'steady fps':>10} | {'CPU ms/frame':>12} | {'peak RSS MB':>11} |")
+    print(f"|{'-' * 34}|{'-' * 36}|{'-' * 8}|{'-' * 8}|{'-' * 8}|{'-' * 12}|{'-' * 14}|{'-' * 13}|")
     labels = {
         "decode-source": "decode only, source size",
         "decode": f"decode only, {args.max_side} px",
@@ -114,7 +124,8 @@ def main() -> int:
             steady = f"{r['steady_fps']:.1f}" if "steady_fps" in r else "-"
             print(
                 f"| {labels[row]:<32} | {clip.name:<34} | {int(r['frames']):>6} | {people:>6} | "
-                f"{r['frames'] / r['seconds']:>6.1f} | {steady:>10} | {r['peak_rss_mb']:>11.0f} |"
+                f"{r['frames'] / r['seconds']:>6.1f} | {steady:>10} | {r['cpu_ms_per_frame']:>12.1f} | "
+                f"{r['peak_rss_mb']:>11.0f} |"
             )
     return 0
 

@@ -93,12 +93,9 @@ class BlazePoseEstimator:
         """
         limit = self.max_people if max_people is None else max_people
         height, width = image_bgr.shape[:2]
-        people = []
-        for detection in self.detector.detect(image_bgr)[:limit]:
-            found = self.landmarks.run(image_bgr, roi_from_detection(detection, width, height), self.with_mask)
-            if found is not None:
-                people.append(found)
-        return _drop_duplicates([(float("inf"), p) for p in people])
+        rois = [roi_from_detection(d, width, height) for d in self.detector.detect(image_bgr)[:limit]]
+        found = self.landmarks.run_many(image_bgr, rois, self.with_mask)
+        return _drop_duplicates([(float("inf"), p) for p in found if p is not None])
 
     def process(self, frame_bgr: np.ndarray, timestamp: float | None = None) -> list[LandmarkOutput]:
         """Next frame of the video → everyone found in it (no identities; see inference.tracking).
@@ -114,7 +111,7 @@ class BlazePoseEstimator:
         else:
             self._since_detection += 1
         previous = [f.last for f in self._followed] + [None] * (len(rois) - followed)
-        found = [(self.landmarks.run(frame_bgr, roi, self.with_mask), last) for roi, last in zip(rois, previous, strict=True)]
+        found = zip(self.landmarks.run_many(frame_bgr, rois, self.with_mask), previous, strict=True)
         people = _drop_duplicates([(_drift(p, last), p) for p, last in found if p is not None])
         self._lost = len(people) < followed
         self._followed = [_Followed(p.next_roi(), p) for p in people]

@@ -22,6 +22,7 @@ scaled to the ROI, maps to the image by the rotation [[cos r, -sin r], [sin r, c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -198,32 +199,63 @@ def _project(crop_xy: np.ndarray, roi: Roi) -> np.ndarray:
 
 
 class LandmarkModel:
-    """Runs pose_landmark_full.tflite on one ROI at a time."""
+    """Runs pose_landmark_full.tflite on ROIs, several people in one call.
+
+    One interpreter per batch size (1 up to MAX_BATCH, made when first needed): a batch of two
+    crops runs ~5-10 % faster than two calls on this CPU, with identical outputs.
+    """
+
+    MAX_BATCH = 4
 
     def __init__(self, model_path: str, num_threads: int = 2):
-        from ai_edge_litert.interpreter import Interpreter
+        self._model_path = str(model_path)
+        self._num_threads = num_threads
+        self._interpreters: dict[int, Any] = {}
+        self._interpreter_for(1)  # fail early on a bad model file
 
-        self._interpreter = Interpreter(model_path=str(model_path), num_threads=num_threads)
-        self._interpreter.allocate_tensors()
-        self._input = self._interpreter.get_input_details()[0]["index"]
-        out = {o["name"]: o["index"] for o in self._interpreter.get_output_details()}
-        # Identity: landmarks (1, 195); Identity_1: presence flag (1, 1); Identity_2: segmentation
-        # logits (1, 256, 256, 1); Identity_3: heatmap (1, 64, 64, 39); Identity_4: world (1, 117).
-        self._landmarks, self._flag = out["Identity"], out["Identity_1"]
-        self._mask, self._heatmap, self._world = out["Identity_2"], out["Identity_3"], out["Identity_4"]
+    def _interpreter_for(self, batch: int) -> Any:
+        if batch not in self._interpreters:
+            from ai_edge_litert.interpreter import Interpreter
 
-    def run(
-        self, image_bgr: np.ndarray, roi: Roi, with_mask: bool = False
-    ) -> LandmarkOutput | None:
+            interpreter = Interpreter(model_path=self._model_path, num_threads=self._num_threads)
+            if batch != 1:
+                interpreter.resize_tensor_input(interpreter.get_input_details()[0]["index"], [batch, INPUT_SIZE, INPUT_SIZE, 3])
+            interpreter.allocate_tensors()
+            self._interpreters[batch] = interpreter
+        return self._interpreters[batch]
+
+    def run(self, image_bgr: np.ndarray, roi: Roi, with_mask: bool = False) -> LandmarkOutput | None:
         """Landmarks inside ``roi``, or None when the model says no pose is there."""
-        self._interpreter.set_tensor(self._input, crop(image_bgr, roi))
-        self._interpreter.invoke()
-        get = self._interpreter.get_tensor
-        score = float(get(self._flag).reshape(-1)[0])
-        if score < PRESENCE_THRESHOLD:
-            return None
-        out = decode_landmarks(get(self._landmarks)[0], get(self._heatmap)[0], get(self._world)[0], score, roi)
-        if with_mask:
-            mask = sigmoid(get(self._mask)[0, :, :, 0]).astype(np.float32)
-            out = LandmarkOutput(out.landmarks, out.auxiliary, out.world, out.score, roi, mask)
-        return out
+        return self.run_many(image_bgr, [roi], with_mask)[0]
+
+    def run_many(
+        self, image_bgr: np.ndarray, rois: list[Roi], with_mask: bool = False
+    ) -> list[LandmarkOutput | None]:
+        """Landmarks inside each ROI (None where no pose is there), in batches of ≤ MAX_BATCH."""
+        results: list[LandmarkOutput | None] = []
+        for start in range(0, len(rois), self.MAX_BATCH):
+            chunk = rois[start : start + self.MAX_BATCH]
+            interpreter = self._interpreter_for(len(chunk))
+            interpreter.set_tensor(
+                interpreter.get_input_details()[0]["index"],
+                np.concatenate([crop(image_bgr, roi) for roi in chunk]),
+            )
+            interpreter.invoke()
+            # Identity: landmarks (N, 195); Identity_1: presence flag (N, 1); Identity_2:
+            # segmentation logits (N, 256, 256, 1); Identity_3: heatmap (N, 64, 64, 39);
+            # Identity_4: world landmarks (N, 117).
+            out = {o["name"]: interpreter.get_tensor(o["index"]) for o in interpreter.get_output_details()}
+            for i, roi in enumerate(chunk):
+                results.append(_decode_one(out, i, roi, with_mask))
+        return results
+
+
+def _decode_one(out: dict[str, np.ndarray], i: int, roi: Roi, with_mask: bool) -> LandmarkOutput | None:
+    score = float(out["Identity_1"][i].reshape(-1)[0])
+    if score < PRESENCE_THRESHOLD:
+        return None
+    result = decode_landmarks(out["Identity"][i], out["Identity_3"][i], out["Identity_4"][i], score, roi)
+    if not with_mask:
+        return result
+    mask = sigmoid(out["Identity_2"][i, :, :, 0]).astype(np.float32)
+    return LandmarkOutput(result.landmarks, result.auxiliary, result.world, result.score, roi, mask)
