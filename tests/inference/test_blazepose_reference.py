@@ -128,6 +128,17 @@ def test_both_people_found_in_a_single_image(estimator) -> None:  # type: ignore
     assert hip_x[0] < 900 < hip_x[1]  # one on each side of the gap between them
 
 
+def test_batched_landmarks_equal_one_by_one(estimator) -> None:  # type: ignore[no-untyped-def]
+    image = _frame("indoor_two_people_1080p.mp4", 0)
+    rois = [p.roi for p in estimator.process_image(image)]
+    assert len(rois) == 2
+    batched = estimator.landmarks.run_many(image, rois)
+    for roi, together in zip(rois, batched, strict=True):
+        alone = estimator.landmarks.run(image, roi)
+        assert together is not None and alone is not None
+        np.testing.assert_allclose(together.landmarks, alone.landmarks, atol=1e-3)
+
+
 def test_segmentation_mask_covers_the_body(estimator) -> None:  # type: ignore[no-untyped-def]
     from inference.pose.blazepose import BlazePoseEstimator
 
