@@ -1,0 +1,7 @@
+"""Technique feedback: declarative rules per movement (:mod:`.rules`), the measures they read
+(:mod:`.measures`) and their evaluation into findings (:mod:`.engine`). See docs/kinematics.md."""
+
+from inference.feedback.engine import Feedback, Finding, evaluate_feedback
+from inference.feedback.rules import MOVEMENTS, RULES, Rule, rules_for
+
+__all__ = ["MOVEMENTS", "RULES", "Feedback", "Finding", "Rule", "evaluate_feedback", "rules_for"]

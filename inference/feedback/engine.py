@@ -1,0 +1,123 @@
+"""Evaluating technique rules: kinematics + events → findings.
+
+A finding is a fired rule: id, severity ("warning" or "major"), the measured value and the threshold,
+the time ranges where it happened (seconds, to seek the video), a plain-language message, a
+suggestion and the threshold's source. Rules that could not be measured are listed with the reason,
+so the report can say what to film differently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from inference.feedback.measures import MEASURES, Context, Instance, ranges_of_motion, view_of
+from inference.feedback.rules import Rule, rules_for
+from inference.kinematics.core import Kinematics
+from inference.kinematics.events import Events
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    value: float
+    threshold: float
+    unit: str
+    fault: str
+    time_ranges: tuple[tuple[float, float], ...]
+    message: str
+    suggestion: str
+    source: str
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["value"] = round(self.value, 2)
+        out["time_ranges"] = [[round(a, 3), round(b, 3)] for a, b in self.time_ranges]
+        return out
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """findings: fired rules, majors first then by time; passed: rule ids measured and fine;
+    skipped: {rule id: why not measurable}; view: "side", "front", "oblique" or "unknown"."""
+
+    movement: str
+    view: str
+    findings: tuple[Finding, ...]
+    passed: tuple[str, ...]
+    skipped: dict[str, str]
+    ranges_of_motion: dict[str, float | None]
+
+    def to_dict(self) -> dict[str, Any]:
+        """What DIR/feedback.json holds."""
+        return {
+            "movement": self.movement,
+            "view": self.view,
+            "findings": [f.as_dict() for f in self.findings],
+            "passed": list(self.passed),
+            "skipped": [{"rule": r, "reason": why} for r, why in self.skipped.items()],
+            "ranges_of_motion": self.ranges_of_motion,
+        }
+
+
+def _is_fault(value: float, rule: Rule, limit: float) -> bool:
+    return value < limit if rule.fault == "below" else value > limit
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".") if abs(x) < 10 else f"{x:.0f}"
+
+
+def judge(rule: Rule, instances: list[Instance]) -> Finding | None:
+    """The finding of ``rule`` over measured instances, None when it does not fire."""
+    values = np.array([i.value for i in instances])
+    if rule.aggregate == "median":
+        value = float(np.median(values))
+        failing = [i for i in instances if _is_fault(i.value, rule, rule.threshold)] or instances
+        if not _is_fault(value, rule, rule.threshold):
+            return None
+    else:
+        failing = [i for i in instances if _is_fault(i.value, rule, rule.threshold)]
+        if not failing:
+            return None
+        value = float(values.min() if rule.fault == "below" else values.max())
+    severity = "major" if _is_fault(value, rule, rule.major) else "warning"
+    return Finding(
+        rule=rule.id, severity=severity, value=value, threshold=rule.threshold, unit=rule.unit, fault=rule.fault,
+        time_ranges=tuple((i.start, i.end) for i in failing),
+        message=rule.message.format(value=_fmt(value), threshold=_fmt(rule.threshold)),
+        suggestion=rule.suggestion, source=rule.source,
+    )  # fmt: skip
+
+
+def evaluate_feedback(
+    kin: Kinematics, events: Events, movement: str | None = None, prior_bests: dict[str, float] | None = None
+) -> Feedback:
+    """Apply the rules of ``movement`` (default: the events' movement) to one athlete.
+
+    prior_bests: {angle name: best range of motion in degrees} from the athlete's earlier analyses.
+    """
+    movement = movement or events.movement
+    ctx = Context(kin, events, dict(prior_bests or {}))
+    view = view_of(kin)
+    findings, passed, skipped = [], [], {}
+    for rule in rules_for(movement):
+        measure, needs = MEASURES[rule.measure]
+        if needs is not None and view != needs:
+            skipped[rule.id] = f"needs a {needs} view; this clip looks {view}"
+            continue
+        measured = measure(ctx, **rule.params)
+        if isinstance(measured, str):
+            skipped[rule.id] = measured
+            continue
+        finding = judge(rule, measured)
+        if finding is None:
+            passed.append(rule.id)
+        else:
+            findings.append(finding)
+    order = {"major": 0, "warning": 1}
+    findings.sort(key=lambda f: (order[f.severity], f.time_ranges[0][0] if f.time_ranges else 0.0))
+    return Feedback(movement, view, tuple(findings), tuple(passed), skipped, ranges_of_motion(kin))
