@@ -3,8 +3,8 @@
 Written from Cao et al., "Realtime Multi-Person 2D Pose Estimation using Part Affinity Fields"
 (CVPR 2017) and its journal version (TPAMI 2019), §2.2–2.4:
 
-1. upsample the stride-8 heatmaps (cubic, after a light Gaussian smoothing); PAFs are upsampled
-   bilinearly, evaluated only at the points the line integrals read;
+1. upsample the stride-8 heatmaps (cubic, ×2 by default, after a light Gaussian smoothing); PAFs
+   are upsampled bilinearly, evaluated only at the points the line integrals read;
 2. part candidates: threshold, 3x3 non-maximum suppression; sub-pixel peak position from a
    parabola through the log of the map (exact for a Gaussian peak);
 3. limb scores: the line integral of the PAF along each candidate pair, sampled at
@@ -40,7 +40,7 @@ class DecodeConfig:
     """Decoder settings. Defaults are OpenPose's published ones where it has one."""
 
     stride: int = 8
-    upsample: int = 4  # maps are decoded at stride / upsample input pixels per map pixel
+    upsample: int = 2  # heatmaps are searched at stride / upsample input pixels per pixel
     smooth_sigma: float = 2.0  # input pixels; 0 turns smoothing off
     peak_threshold: float = 0.1
     paf_threshold: float = 0.05
@@ -69,7 +69,7 @@ def smooth_maps(maps: np.ndarray, sigma: float) -> np.ndarray:
     return cv2.GaussianBlur(np.ascontiguousarray(maps), (0, 0), sigma).reshape(maps.shape)
 
 
-_NEIGHBOURS = tuple((dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy, dx) != (0, 0))
+_BEFORE = ((-1, -1), (-1, 0), (-1, 1), (0, -1))  # neighbours that must be strictly lower
 
 
 def find_peaks(heat: np.ndarray, threshold: float) -> list[np.ndarray]:
@@ -79,31 +79,38 @@ def find_peaks(heat: np.ndarray, threshold: float) -> list[np.ndarray]:
     the log of the map (the vertex is exact for a Gaussian peak). Non-maximum suppression over
     the 8 neighbours; on a flat top the top-left pixel wins, so a plateau gives one peak.
     """
-    h, w = heat.shape[:2]
-    heat = heat[..., :NUM_PARTS]
-    ys, xs, parts = np.nonzero(heat >= threshold)
-    values = heat[ys, xs, parts]
+    heat = np.ascontiguousarray(heat[..., :NUM_PARTS], dtype=np.float32)
+    h, w, c = heat.shape
+    # 3x3 grey dilation = the neighbourhood maximum (borders replicate, which cannot create
+    # a maximum that is not one).
+    neighbourhood = cv2.dilate(heat, np.ones((3, 3), np.uint8)).reshape(heat.shape)
+    flat = heat.ravel()
+    index = np.flatnonzero((heat >= threshold) & (heat >= neighbourhood))
+    parts = index % c
+    ys, xs = np.divmod(index // c, w)
 
     def at(dy: int, dx: int) -> np.ndarray:
-        ny, nx = ys + dy, xs + dx
-        inside = (ny >= 0) & (ny < h) & (nx >= 0) & (nx < w)
-        out = heat[np.clip(ny, 0, h - 1), np.clip(nx, 0, w - 1), parts]
-        return np.where(inside, out, -np.inf)
+        y, x = ys + dy, xs + dx
+        inside = (y >= 0) & (y < h) & (x >= 0) & (x < w)
+        values = flat[np.clip(index + (dy * w + dx) * c, 0, flat.size - 1)]
+        return np.where(inside, values, -np.inf)
 
-    keep = np.ones(len(values), bool)
-    for dy, dx in _NEIGHBOURS:
-        keep &= values > at(dy, dx) if (dy, dx) < (0, 0) else values >= at(dy, dx)
-    ys, xs, parts, values = ys[keep], xs[keep], parts[keep], values[keep]
+    values = flat[index]
+    keep = np.ones(len(index), bool)
+    for dy, dx in _BEFORE:
+        keep &= values > at(dy, dx)
+    index, parts, ys, xs, values = index[keep], parts[keep], ys[keep], xs[keep], values[keep]
+    logc = np.log(np.maximum(values, 1e-6))
     offsets = []
     for before, after in (((0, -1), (0, 1)), ((-1, 0), (1, 0))):
         a = np.log(np.maximum(at(*before), 1e-6))
         b = np.log(np.maximum(at(*after), 1e-6))
-        c = np.log(np.maximum(values, 1e-6))
-        curvature = a - 2 * c + b
+        curvature = a - 2 * logc + b
         with np.errstate(divide="ignore", invalid="ignore"):
             offsets.append(np.clip(np.where(curvature < 0, 0.5 * (a - b) / curvature, 0), -0.5, 0.5))
-    found = np.stack([xs + offsets[0], ys + offsets[1], np.clip(values, 0, 1)], 1)
-    return [found[parts == part].astype(np.float32) for part in range(NUM_PARTS)]
+    found = np.stack([xs + offsets[0], ys + offsets[1], np.clip(values, 0, 1)], 1).astype(np.float32)
+    order = np.argsort(parts, kind="stable")
+    return np.split(found[order], np.searchsorted(parts[order], np.arange(1, NUM_PARTS)))
 
 
 def _bilinear(field: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
