@@ -1,7 +1,8 @@
 """``python -m inference analyze CLIP --out DIR``: run the analysis pipeline on one video.
 
-Writes DIR/poses.npz and DIR/result.json (see inference.pipeline.AnalysisResult.write) and
-DIR/overlay.json (the compact keypoints for the browser overlay). Registered as a subcommand of
+Writes DIR/poses.npz and DIR/result.json (see inference.pipeline.AnalysisResult.write),
+DIR/overlay.json (the compact keypoints for the browser overlay), and DIR/angles.csv,
+DIR/kinematics.npz, DIR/events.json, DIR/feedback.json (inference.kinematics.outputs). Registered as a subcommand of
 ``python -m inference``; ``python -m inference.analyze_cmd`` runs it alone.
 """
 
@@ -29,6 +30,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="choose the athlete as the person at pixel X, Y at T seconds (source pixels)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    # Kinematics stage (inference.kinematics.outputs): angles.csv, events.json, feedback.json.
+    parser.add_argument("--movement", default="general",
+                        choices=("squat", "jump", "run", "walk", "dance", "general"),
+                        help="movement whose events and technique rules apply")  # fmt: skip
+    parser.add_argument("--height-cm", type=float, help="athlete's height, for pixels → metres")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
     result.write(args.out)
     overlay = compact_keypoints_json(result.poses, athlete_track_id=result.athlete_track_id)
     (args.out / "overlay.json").write_text(json.dumps(overlay, separators=(",", ":")))
+    from inference.kinematics.outputs import write_kinematics_outputs
+
+    write_kinematics_outputs(result, args.out, movement=args.movement, height_cm=args.height_cm)
     summary = result.summary()
     print(
         f"{args.clip.name}: {summary['frames']} frames, {len(summary['people'])} people, athlete "
