@@ -132,6 +132,12 @@ def _stack(per_frame: list[np.ndarray], num_keypoints: int) -> np.ndarray:
     return out
 
 
+def _progress(done: int, total: int, started: float) -> None:
+    rate = done / max(time.perf_counter() - started, 1e-9)
+    of = f"/{total}" if total else ""
+    print(f"\rpose: frame {done}{of} ({rate:.1f} frames/s)", end="", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from inference.models import ModelError
     from inference.pose.openpose.jsonio import frame_file_name, write_frame
@@ -150,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
     timestamps: list[float] = []
     renderer = None
     size = (0, 0)
-    started = time.perf_counter()
+    started = last_report = time.perf_counter()
     for batch in _batches(iter_frames(args.clip, max_side=args.max_side or None), batch_size):
         images = [image for image, _ in batch]
         results = estimator.estimate(images)
@@ -165,14 +171,13 @@ def run(args: argparse.Namespace) -> int:
                 renderer.write(draw_people(image.copy(), people, estimator.skeleton))
         timestamps.extend(t for _, t in batch)
         size = (images[0].shape[1], images[0].shape[0])
-        if not args.quiet:
-            done = len(per_frame)
-            rate = done / max(time.perf_counter() - started, 1e-9)
-            total = f"/{info.frame_count}" if info.frame_count else ""
-            print(f"\rpose: frame {done}{total} ({rate:.1f} frames/s)", end="", file=sys.stderr)
+        if not args.quiet and time.perf_counter() - last_report > 0.5:
+            last_report = time.perf_counter()
+            _progress(len(per_frame), info.frame_count, started)
     if renderer is not None:
         renderer.close()
     if not args.quiet:
+        _progress(len(per_frame), info.frame_count, started)
         print(file=sys.stderr)
     num_keypoints = get_skeleton(estimator.skeleton).num_keypoints
     PoseSequence(
