@@ -64,8 +64,9 @@ def run(args: argparse.Namespace) -> int:
 
     write_kinematics_outputs(result, args.out, movement=args.movement, height_cm=args.height_cm)
     summary = result.summary()
+    people = len(summary["people"])
     print(
-        f"{args.clip.name}: {summary['frames']} frames, {len(summary['people'])} people, athlete "
+        f"{args.clip.name}: {summary['frames']} frames, {people} {'person' if people == 1 else 'people'}, athlete "
         f"track {summary['athlete_track_id']} in {summary['frames_with_athlete']} frames, "
         f"{summary['frames'] / max(summary['timings']['total'], 1e-9):.1f} frames/s → {args.out}"
     )
