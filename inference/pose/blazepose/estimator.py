@@ -7,8 +7,10 @@ person was lost, so people who walk in are picked up. A detection is a person al
 when its hip centre lies within ``SAME_PERSON_DISTANCE`` ROI sides of that person's hip centre;
 other detections get a landmark pass of their own. The detector's hip point is rough when people
 stand close together, so identity is settled on landmarks: two results whose landmarks coincide
-(median distance under ``DUPLICATE_DISTANCE`` ROI sides) are one body, and the person already
-followed (or, between two followed ones, the more confident) stays.
+(median distance under ``DUPLICATE_DISTANCE`` ROI sides, also with left and right swapped) are
+one body, and the one whose landmarks moved least since the previous frame stays (a new detection
+loses to anyone already followed). All ROIs of a frame go through the landmark model in one
+batched call.
 """
 
 from __future__ import annotations
