@@ -70,7 +70,7 @@ class EventConfig:
     min_flight_s: float = 0.08
     max_flight_s: float = 1.2
     ground_window_s: float = 2.0
-    swing_speed: float = 1.0
+    swing_speed: float = 0.8
     min_swing_s: float = 0.1
 
 
@@ -116,16 +116,20 @@ def find_reps(x: np.ndarray, t: np.ndarray, config: EventConfig = EventConfig())
 
 
 def _crossing(h: np.ndarray, t: np.ndarray, start: int, step: int, level: float) -> float:
-    """Walk from frame ``start`` in direction ``step`` until h drops to ``level``; the crossing
-    time, linearly interpolated between the two frames around it."""
+    """Walk from frame ``start`` in direction ``step`` while h stays above ``level``; then extend
+    the line through the last frame above and the first at or below it down to h = 0 (the foot's
+    contact), at most one frame beyond. Without that the contact level's height would shorten every
+    flight by twice its rise time."""
     i = start
     while 0 <= i + step < h.size and h[i + step] > level:
         i += step
     j = i + step
     if not 0 <= j < h.size:
         return float(t[i])
-    frac = (h[i] - level) / (h[i] - h[j]) if h[i] != h[j] else 0.0
-    return float(t[i] + frac * (t[j] - t[i]))
+    if h[i] <= h[j]:
+        return float(t[j])
+    frac = h[i] / (h[i] - h[j])  # 0 at frame i, 1 at frame j, > 1 beyond j
+    return float(t[i] + min(frac, 2.0) * (t[j] - t[i]))
 
 
 def find_jumps(foot_y: np.ndarray, leg_px: float, t: np.ndarray, config: EventConfig = EventConfig()) -> list[Event]:
