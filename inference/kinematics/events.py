@@ -1,8 +1,10 @@
 """Events in a movement: repetitions, jumps and steps, each with a time range in seconds.
 
-- Repetitions (``rep``): peaks of a chosen angle (e.g. mean knee flexion for squats) found with
-  :func:`scipy.signal.find_peaks` with a prominence and a minimum period; each repetition runs from
-  where the signal leaves its base to where it returns (``peak_widths`` at 95 % of the prominence).
+- Repetitions (``rep``): peaks of a chosen signal (:data:`REP_SIGNALS`: the mean knee flexion, or
+  the hip centre's drop in % of leg length, which works from the side and from the front) found
+  with :func:`scipy.signal.find_peaks` with a prominence and a minimum period; each repetition runs
+  from where the signal leaves its base to where it returns (``peak_widths`` at 95 % of the
+  prominence).
 - Jumps (``jump``): flight = both feet above the ground line. The ground line is a running median
   of the lowest foot point's image height; a flight is detected where the feet are higher than
   :attr:`EventConfig.flight_threshold` leg lengths and its take-off and landing are refined to where
@@ -28,6 +30,7 @@ from scipy import signal
 from scipy.ndimage import median_filter
 
 from inference.kinematics.filters import runs
+from inference.kinematics.points import point_index
 
 if TYPE_CHECKING:
     from inference.kinematics.core import Kinematics
@@ -55,14 +58,14 @@ class Event:
 
 @dataclass(frozen=True)
 class EventConfig:
-    """rep_prominence_deg: least prominence of a repetition's peak, and at least
-    rep_relative_prominence of the signal's 5–95 % range; rep_min_period_s: shortest repetition.
+    """rep_relative_prominence: a repetition's peak stands out by at least this fraction of the
+    signal's 5–95 % range (and by the signal's own minimum, :data:`REP_SIGNALS`);
+    rep_min_period_s: shortest repetition.
     flight_threshold / contact_threshold: feet above the ground, in leg lengths (detect / refine).
     min_flight_s / max_flight_s: plausible flights. ground_window_s: running median of the ground.
     swing_speed: ankle speed (leg lengths / s) above which a foot is swinging; min_swing_s: shortest
     swing."""
 
-    rep_prominence_deg: float = 20.0
     rep_relative_prominence: float = 0.35
     rep_min_period_s: float = 0.6
     flight_threshold: float = 0.08
@@ -79,7 +82,7 @@ MOVEMENT_EVENTS: dict[str, tuple[str, ...]] = {
     "squat": ("reps",), "jump": ("jumps",), "run": ("steps",), "walk": ("steps",),
     "dance": (), "general": (),
 }  # fmt: skip
-REP_ANGLES: dict[str, tuple[str, ...]] = {"squat": ("right_knee", "left_knee")}
+REP_SIGNAL_FOR: dict[str, str] = {"squat": "hip_drop"}
 
 
 def _filled(x: np.ndarray) -> np.ndarray:
@@ -95,13 +98,13 @@ def _time_at(t: np.ndarray, index: np.ndarray | float) -> np.ndarray:
     return np.interp(index, np.arange(t.size), t)
 
 
-def find_reps(x: np.ndarray, t: np.ndarray, config: EventConfig = EventConfig()) -> list[Event]:
-    """Repetitions as peaks of x (T,) degrees at timestamps t (T,)."""
+def find_reps(x: np.ndarray, t: np.ndarray, min_prominence: float = 20.0, config: EventConfig = EventConfig()) -> list[Event]:
+    """Repetitions as peaks of x (T,) at timestamps t (T,); ``min_prominence`` in x's unit."""
     y = _filled(np.asarray(x, np.float64))
     if y.size < 3:
         return []
     spread = np.subtract(*np.percentile(y, [95, 5]))
-    prominence = max(config.rep_prominence_deg, config.rep_relative_prominence * spread)
+    prominence = max(min_prominence, config.rep_relative_prominence * spread)
     dt = float(np.median(np.diff(t)))
     distance = max(1, int(round(config.rep_min_period_s / dt)))
     peaks, props = signal.find_peaks(y, prominence=prominence, distance=distance)
@@ -110,7 +113,7 @@ def find_reps(x: np.ndarray, t: np.ndarray, config: EventConfig = EventConfig())
     _, _, left, right = signal.peak_widths(y, peaks, rel_height=0.95)
     return [
         Event("rep", float(_time_at(t, lo)), float(_time_at(t, hi)), None,
-              {"peak_time_s": float(t[p]), "peak_deg": float(y[p]), "prominence_deg": float(prom)})
+              {"peak_time_s": float(t[p]), "peak": float(y[p]), "prominence": float(prom)})
         for p, lo, hi, prom in zip(peaks, left, right, props["prominences"], strict=True)
     ]  # fmt: skip
 
@@ -205,13 +208,30 @@ def leg_length_px(kin: Kinematics) -> float:
 
 
 def lowest_foot_y(kin: Kinematics) -> np.ndarray:
-    """(T,) image y of the lowest foot point (ankles, heels, toes; the largest y), NaN if none."""
+    """(T,) image y of the lowest foot point (ankles, heels, toes; the largest y), NaN if none;
+    from the points before the low-pass, which would blur take-off and landing."""
     names = ("RAnkle", "LAnkle", "RHeel", "LHeel", "RBigToe", "LBigToe")
-    ys = np.stack([kin.point(n)[:, 1] for n in names], axis=1)
+    ys = np.stack([kin.points_unsmoothed[:, point_index(n), 1] for n in names], axis=1)
     out = np.full(ys.shape[0], np.nan)
     seen = np.isfinite(ys).any(axis=1)
     out[seen] = np.nanmax(ys[seen], axis=1)
     return out
+
+
+def _knee_flexion(kin: Kinematics) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        return np.nanmean(np.stack([kin.angle("right_knee"), kin.angle("left_knee")], axis=1), axis=1)
+
+
+def _hip_drop(kin: Kinematics) -> np.ndarray:
+    return 100.0 * kin.point("Hip")[:, 1] / leg_length_px(kin)
+
+
+# Signals repetitions are counted on: (function, least prominence, unit).
+REP_SIGNALS: dict[str, tuple[Any, float, str]] = {
+    "knee_flexion": (_knee_flexion, 20.0, "deg"),
+    "hip_drop": (_hip_drop, 15.0, "% leg length"),
+}
 
 
 def _summary(found: dict[str, list[Event]]) -> dict[str, Any]:
@@ -237,13 +257,16 @@ def detect_events(kin: Kinematics, movement: str = "general", config: EventConfi
     found: dict[str, list[Event]] = {}
     for detector in MOVEMENT_EVENTS[movement]:
         if detector == "reps":
-            with np.errstate(all="ignore"):
-                signal_deg = np.nanmean(np.stack([kin.angle(a) for a in REP_ANGLES[movement]], axis=1), axis=1)
-            found["reps"] = find_reps(signal_deg, t, config)
+            compute, min_prominence, _ = REP_SIGNALS[REP_SIGNAL_FOR[movement]]
+            found["reps"] = find_reps(compute(kin), t, min_prominence, config) if np.isfinite(leg) else []
         elif detector == "jumps":
             found["jumps"] = find_jumps(lowest_foot_y(kin), leg, t, config)
         elif detector == "steps":
             ankles = {"right": kin.point("RAnkle"), "left": kin.point("LAnkle")}
             found["steps"] = find_steps(ankles, leg, t, config) if np.isfinite(leg) else []
     events = sorted((e for group in found.values() for e in group), key=lambda e: e.start)
-    return Events(movement, tuple(events), _summary(found))
+    summary = _summary(found)
+    if "reps" in found:
+        name = REP_SIGNAL_FOR[movement]
+        summary["rep_signal"] = {"name": name, "unit": REP_SIGNALS[name][2]}
+    return Events(movement, tuple(events), summary)

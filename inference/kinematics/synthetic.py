@@ -79,6 +79,17 @@ def side_view_body25(
     return out
 
 
+def on_ground(keypoints: np.ndarray, ground_y: float = 1000.0, lift_px: np.ndarray | float = 0.0) -> np.ndarray:
+    """Shift each frame of BODY_25 keypoints (T, 25, 3) vertically so that its lowest foot point
+    (ankles, heels, toes) is ``lift_px`` (T,) above image row ``ground_y``: a figure posed by angles
+    then stands, squats or flies like a person on a floor."""
+    feet = [BODY25_NAMES.index(n) for n in ("RAnkle", "LAnkle", "RHeel", "LHeel", "RBigToe", "LBigToe")]
+    lowest = np.nanmax(keypoints[:, feet, 1], axis=1)
+    out = keypoints.copy()
+    out[..., 1] += (ground_y - np.broadcast_to(lift_px, lowest.shape) - lowest)[:, None]
+    return out
+
+
 def body25_to(keypoints: np.ndarray, skeleton: str) -> np.ndarray:
     """Re-express BODY_25 keypoints (T, 25, 3) in another set, copying every keypoint that the
     set's mapping to BODY_25 takes from a single source; the rest are NaN, confidence 0."""

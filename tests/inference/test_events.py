@@ -15,7 +15,7 @@ from inference.kinematics.events import (
     find_reps,
     find_steps,
 )
-from inference.kinematics.synthetic import sequence, side_view_body25
+from inference.kinematics.synthetic import on_ground, sequence, side_view_body25
 from inference.skeleton import BODY25_NAMES
 
 FS = 60.0
@@ -39,7 +39,7 @@ def test_repetitions_are_counted_with_time_ranges_around_each_bottom() -> None:
         bottom = 0.5 + 2.0 * k + 1.0
         assert rep.values["peak_time_s"] == pytest.approx(bottom, abs=0.1)
         assert rep.start < bottom < rep.end and rep.end - rep.start > 1.0
-        assert rep.values["peak_deg"] == pytest.approx(110.0, abs=6.0)
+        assert rep.values["peak"] == pytest.approx(110.0, abs=6.0)
 
 
 def test_noise_and_small_wobbles_are_not_repetitions() -> None:
@@ -106,11 +106,12 @@ def test_steps_and_cadence_from_ankles() -> None:
 def test_detect_events_on_a_synthetic_squat_clip_and_json_shape() -> None:
     t = np.arange(int(9 * FS)) / FS
     s = squat_profile(t, reps=4)
-    kp = side_view_body25(t.size, trunk_lean=35 * s, hip=(120 * s, 120 * s), knee=(120 * s, 120 * s), ankle=(35 * s, 35 * s))
+    kp = on_ground(side_view_body25(t.size, trunk_lean=35 * s, hip=(120 * s, 120 * s), knee=(120 * s, 120 * s), ankle=(35 * s, 35 * s)))
     kp[300:305, BODY25_NAMES.index("RKnee")] = (np.nan, np.nan, 0.0)
     kin = compute_kinematics(sequence(kp, t), 0, KinematicsConfig())
     events = detect_events(kin, "squat")
     assert events.summary["rep_count"] == 4 and len(events.of_kind("rep")) == 4
+    assert events.summary["rep_signal"] == {"name": "hip_drop", "unit": "% leg length"}
     data = events.to_dict()
     assert set(data) == {"movement", "events", "summary"}
     assert set(data["events"][0]) == {"kind", "start", "end", "side", "values"}
@@ -121,3 +122,15 @@ def test_detect_events_on_a_synthetic_squat_clip_and_json_shape() -> None:
 def test_event_as_dict_rounds_and_nulls_nan() -> None:
     d = Event("rep", 1.234567, 2.0, None, {"a": float("nan"), "b": 1.234567}).as_dict()
     assert d == {"kind": "rep", "start": 1.2346, "end": 2.0, "side": None, "values": {"a": None, "b": 1.2346}}
+
+
+def test_detect_events_finds_a_jump_of_a_figure_flying_off_the_ground() -> None:
+    t = np.arange(int(4 * FS)) / FS
+    duration, px_per_m = 0.5, 1000.0 / 1.8
+    tt = t - 1.5
+    lift = np.where((tt > 0) & (tt < duration), (G * duration / 2 * tt - G / 2 * tt**2) * px_per_m, 0.0)
+    kp = on_ground(side_view_body25(t.size, ankle=(-30.0, -30.0)), lift_px=lift)  # toes pointed
+    events = detect_events(compute_kinematics(sequence(kp, t), 0), "jump")
+    (jump,) = events.of_kind("jump")
+    assert jump.values["flight_time_s"] == pytest.approx(duration, abs=0.02)
+    assert events.summary["best_jump_height_m"] == pytest.approx(G * duration**2 / 8, rel=0.1)
