@@ -70,6 +70,9 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("PLAYWRIGHT_BROWSERS_PATH", "0")
 
 
+WORKER_LEASE_S = 5  # short, so the fault tests see a dead worker's lease run out quickly
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup: None, django_db_blocker: object):
     """A real `celery worker` process on the test database and the configured broker.
@@ -89,7 +92,7 @@ def celery_worker_process(django_db_setup: None, django_db_blocker: object):
         pytest.skip("needs Redis: run with CELERY_BROKER_URL=redis://... (as .ci/run does)")
     url = f"postgres://{db['USER'] or ''}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}@{db['HOST'] or ''}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coaching.settings.test", "DATABASE_URL": url,
-           "CELERY_BROKER_URL": broker}
+           "CELERY_BROKER_URL": broker, "ANALYSIS_LEASE_S": str(WORKER_LEASE_S)}
     log_path = Path(settings.VAR_DIR) / "worker.log"
     log = log_path.open("wb")
     proc = subprocess.Popen(

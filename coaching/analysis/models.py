@@ -26,7 +26,10 @@ class Analysis(models.Model):
     error = models.TextField(blank=True)
     backend = models.CharField(max_length=20, default="blazepose")
     created_at = models.DateTimeField(auto_now_add=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     worker_host = models.CharField(max_length=255, blank=True)
     timings = models.JSONField(default=dict, blank=True)
@@ -39,7 +42,19 @@ class Analysis(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "analyses"
-        indexes = [models.Index(fields=["video", "-created_at"])]
+        indexes = [
+            models.Index(fields=["video", "-created_at"]),
+            models.Index(fields=["status", "heartbeat_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="analysis_progress_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | models.Q(progress=100),
+                name="analysis_done_is_100",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Analysis {self.pk} of {self.video} ({self.status})"

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from typing import Any
 
-from coaching.analysis.services import analysis_run
+from celery import shared_task
+from django.conf import settings
+
+from coaching.analysis.runner import Claim, analysis_run, analysis_sweep
 
 
 @shared_task(
+    bind=True,
     name="analysis.run",
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,
+    max_retries=None,
 )
-def run_analysis(analysis_id: int) -> None:
-    analysis_run(analysis_id=analysis_id)
+def run_analysis(self: Any, analysis_id: int) -> None:
+    if analysis_run(analysis_id=analysis_id) is Claim.BUSY:
+        # Another worker holds the run's lease: if it died, the lease runs out and we take over.
+        raise self.retry(countdown=settings.ANALYSIS_LEASE_S, max_retries=100)
+
+
+@shared_task(name="analysis.sweep", ignore_result=True)
+def sweep_analyses() -> int:
+    return len(analysis_sweep())

@@ -151,6 +151,17 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 3 * 3600)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 3 * 3600 + 300)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# An upload must not hang on a down broker: two quick tries, then the sweeper takes over.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BEAT_SCHEDULE = {
+    "analysis-sweep": {"task": "analysis.sweep", "schedule": 60.0, "options": {"queue": "default"}}
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# A worker renews its claim on a run every quarter of this; a run whose claim is older than it is
+# taken over by the next delivery (its worker died).
+ANALYSIS_LEASE_S = env_int("ANALYSIS_LEASE_S", 60)
+ANALYSIS_RESEND_AFTER_S = env_int("ANALYSIS_RESEND_AFTER_S", 600)
 
 POSECOACH_DEFAULT_BACKEND = env_str("POSECOACH_POSE_BACKEND", "blazepose")
 

@@ -8,7 +8,7 @@ from tests.support import ROOT
 
 COMPOSE = yaml.safe_load((ROOT / "docker" / "compose.yaml").read_text())
 SERVICES = COMPOSE["services"]
-APP = ("web", "worker-gpu", "worker-default")
+APP = ("web", "worker-gpu", "worker-default", "beat")
 
 
 def test_services_present() -> None:
@@ -28,7 +28,7 @@ def test_app_services_share_database_broker_and_media() -> None:
         assert env["DJANGO_SETTINGS_MODULE"] == "coaching.settings.production"
         assert "SECRET_KEY" in env
         assert "media:/data" in SERVICES[name]["volumes"], name
-        assert SERVICES[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
+        assert SERVICES[name]["depends_on"]["redis"]["condition"] == "service_healthy"
 
 
 def test_workers_listen_on_their_queues() -> None:

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from coaching.analysis.models import Analysis, Status
-from coaching.analysis.services import analysis_run
+from coaching.analysis.runner import analysis_run
 from coaching.videos.models import Video
 from inference.pose.base import PoseSequence
 from inference.video import iter_frames, probe

@@ -10,7 +10,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from coaching.analysis.models import Analysis, Status
-from coaching.analysis.services import analysis_claim, analysis_create, analysis_run
+from coaching.analysis.runner import Claim, analysis_claim, analysis_run
+from coaching.analysis.services import analysis_create
 from coaching.athletes.selectors import athlete_list_for_team, athlete_list_visible
 from coaching.athletes.services import athlete_delete, athlete_update
 from coaching.videos.models import Video
@@ -45,8 +46,8 @@ def test_athlete_delete_removes_videos_and_files(world, django_capture_on_commit
 
 def test_claim_happens_once(world) -> None:
     analysis = Analysis.objects.create(video=world.video)
-    assert analysis_claim(analysis_id=analysis.pk) is True
-    assert analysis_claim(analysis_id=analysis.pk) is False
+    assert analysis_claim(analysis_id=analysis.pk) == (Claim.CLAIMED, 1)
+    assert analysis_claim(analysis_id=analysis.pk) == (Claim.BUSY, 1)
     analysis.refresh_from_db()
     assert analysis.status == Status.RUNNING and analysis.started_at and analysis.worker_host
 

@@ -43,3 +43,56 @@ def test_upload_is_analysed_by_a_real_worker(client, world, celery_worker_proces
     assert overlay["athlete"] == pose["athlete_track_id"] and len(overlay["t"]) >= 50
     status = client.get(reverse("video_status", args=[response.json()["id"]])).json()
     assert status["status"] == "done" and status["progress"] == 100
+
+
+def _pool_children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_killed_worker_process_run_completes_exactly_once(client, world, celery_worker_process) -> None:
+    """SIGKILL the pool process in the middle of an analysis: the message comes back (acks late,
+    reject on worker lost), waits for the dead attempt's lease to run out, and completes once."""
+    import os
+    import signal
+    import time
+
+    from coaching.analysis.models import Analysis
+
+    clip = shared_clip("indoor_two_people_1080p.mp4")
+    client.force_login(world.coach)
+    upload = SimpleUploadedFile(clip.name, clip.read_bytes(), content_type="video/mp4")
+    video_id = client.post(reverse("video_upload", args=[world.al.pk]), {"file": upload}).json()["id"]
+    deadline = time.monotonic() + 60
+    while True:
+        analysis = Analysis.objects.get(video_id=video_id)
+        if analysis.status == "running" and analysis.stage == "pose":
+            break
+        assert analysis.status in ("pending", "running"), analysis.error
+        assert time.monotonic() < deadline, "the run never reached the pose stage"
+        time.sleep(0.05)
+    children = _pool_children(celery_worker_process.pid)
+    assert children, "the worker has no pool process"
+    for child in children:
+        os.kill(child, signal.SIGKILL)
+    analysis = wait_for_analysis(video_id, timeout=180)
+    assert analysis.status == "done", analysis.error
+    assert analysis.attempts == 2
+    assert analysis.progress == 100 and analysis.poses and analysis.proxy
+    stored = list(Path(analysis.proxy.path).parent.iterdir())
+    assert sorted(p.name for p in stored) == sorted(
+        Path(f.name).name for f in (analysis.proxy, analysis.poster, analysis.poses, analysis.overlay))
+    assert Analysis.objects.filter(video_id=video_id).count() == 1
+
+
+def test_bad_video_fails_once_without_retry(world, celery_worker_process) -> None:
+    from django.core.files.base import ContentFile
+
+    from coaching.analysis.models import Analysis
+    from coaching.analysis.services import analysis_create
+
+    world.video_al.file.save("broken.mp4", ContentFile(b"\0" * 5000), save=True)
+    analysis = analysis_create(video=world.video_al)
+    done = wait_for_analysis(world.video_al.pk, timeout=60)
+    assert done.pk == analysis.pk and done.status == "failed"
+    assert "damaged" in done.error and done.attempts == 1
+    assert Analysis.objects.get(pk=analysis.pk).attempts == 1

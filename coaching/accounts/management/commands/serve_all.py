@@ -29,7 +29,7 @@ class Command(BaseCommand):
         commands = {
             "web": [python, "manage.py", "runserver", addr, "--noreload"],
             "worker": [python, "-m", "celery", "-A", "coaching", "worker", "-Q", "gpu,default",
-                       "-c", str(concurrency), "--loglevel", "INFO", "-n", "embedded@%h"],
+                       "-c", str(concurrency), "--loglevel", "INFO", "-n", "embedded@%h", "--beat"],
         }
         procs = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()}
         self.stdout.write(self.style.SUCCESS(f"PoseCoach is running at http://{addr}/ (Ctrl-C stops it)"))

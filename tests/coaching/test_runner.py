@@ -1,0 +1,101 @@
+"""The run's lease, attempts, conditional writes and the sweeper (database only; the real
+worker process is in test_worker_integration.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from coaching.analysis import tasks
+from coaching.analysis.models import Analysis, Status
+from coaching.analysis.runner import (
+    MAX_ATTEMPTS,
+    Claim,
+    _Run,
+    analysis_claim,
+    analysis_run,
+    analysis_sweep,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sent(monkeypatch) -> list[dict]:
+    calls: list[dict] = []
+    monkeypatch.setattr(tasks.run_analysis, "apply_async", lambda **kw: calls.append(kw))
+    return calls
+
+
+def test_expired_lease_is_taken_over_and_the_old_attempt_loses_its_writes(world, settings) -> None:
+    analysis = Analysis.objects.create(video=world.video)
+    assert analysis_claim(analysis_id=analysis.pk) == (Claim.CLAIMED, 1)
+    old = _Run(analysis.pk, 1)
+    Analysis.objects.filter(pk=analysis.pk).update(
+        heartbeat_at=timezone.now() - timedelta(seconds=settings.ANALYSIS_LEASE_S + 1))
+    assert analysis_claim(analysis_id=analysis.pk) == (Claim.CLAIMED, 2)
+    assert old.update(status=Status.DONE, progress=100) is False
+    assert _Run(analysis.pk, 2).update(progress=50) is True
+
+
+def test_ended_runs_are_not_claimed(world) -> None:
+    assert analysis_claim(analysis_id=world.analysis.pk)[0] is Claim.ENDED  # DONE
+    assert analysis_claim(analysis_id=999_999)[0] is Claim.ENDED
+
+
+def test_a_run_that_keeps_killing_workers_is_given_up(world) -> None:
+    analysis = Analysis.objects.create(video=world.video, attempts=MAX_ATTEMPTS)
+    assert analysis_run(analysis_id=analysis.pk) is Claim.ENDED
+    analysis.refresh_from_db()
+    assert analysis.status == Status.FAILED and "given up" in analysis.error
+
+
+def test_broker_down_at_upload_then_the_sweeper_sends_it(world, monkeypatch, django_capture_on_commit_callbacks, sent) -> None:
+    from coaching.analysis.services import analysis_create
+
+    def down(**kwargs: object) -> None:
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.run_analysis, "apply_async", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        analysis = analysis_create(video=world.video)
+    analysis.refresh_from_db()
+    assert analysis.status == Status.PENDING and analysis.enqueued_at is None
+    monkeypatch.setattr(tasks.run_analysis, "apply_async", lambda **kw: sent.append(kw))
+    assert analysis_sweep(now=timezone.now()) == []  # too fresh: the upload may still be sending
+    assert analysis_sweep(now=timezone.now() + timedelta(minutes=1)) == [analysis.pk]
+    assert sent == [{"args": [analysis.pk], "queue": "gpu"}]
+    analysis.refresh_from_db()
+    assert analysis.enqueued_at is not None
+    assert analysis_sweep(now=timezone.now() + timedelta(minutes=1)) == []  # sent once
+
+
+def test_sweeper_resends_runs_of_dead_workers_only(world, settings, sent) -> None:
+    now = timezone.now()
+    dead = Analysis.objects.create(video=world.video, status=Status.RUNNING, attempts=1,
+                                   heartbeat_at=now - timedelta(seconds=3 * settings.ANALYSIS_LEASE_S))
+    alive = Analysis.objects.create(video=world.video, status=Status.RUNNING, attempts=1,
+                                    heartbeat_at=now)
+    assert analysis_sweep(now=now) == [dead.pk]
+    assert alive.pk not in [call["args"][0] for call in sent]
+
+
+def test_busy_run_is_retried_after_the_lease(world, settings, monkeypatch) -> None:
+    analysis = Analysis.objects.create(video=world.video)
+    analysis_claim(analysis_id=analysis.pk)
+    retried: list[dict] = []
+
+    class Retry(Exception):
+        pass
+
+    def fake_retry(**kwargs: object) -> Exception:
+        retried.append(kwargs)
+        return Retry()
+
+    monkeypatch.setattr(tasks.run_analysis, "retry", fake_retry)
+    with pytest.raises(Retry):
+        tasks.run_analysis.run(analysis.pk)
+    assert retried[0]["countdown"] == settings.ANALYSIS_LEASE_S
