@@ -115,6 +115,8 @@ def make_proxy(
                         if audio is not None:
                             audio.encode(frame)
                         continue
+                    if not isinstance(frame, av.VideoFrame):
+                        continue
                     image, t = frame_to_bgr(frame, max_side), frame_time(frame, start)
                     video.encode(image, t)
                     if not poster_done:
