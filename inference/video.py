@@ -116,6 +116,11 @@ def probe(path: str | Path, *, max_duration: float | None = None) -> VideoInfo:
         if not container.streams.video:
             raise VideoError("The file has no video track (audio only?).")
         stream = container.streams.video[0]
+        if stream.codec_context is None:
+            raise VideoError(
+                "The video track cannot be decoded: the file is truncated (its index is missing) "
+                "or uses a codec we do not have. Export it again as MP4 or MOV."
+            )
         codec = stream.codec_context.name
         duration = _duration(container, stream)
         if duration <= 0:
@@ -198,19 +203,31 @@ def _check_tail(
     the index. Catches files cut off after an index that still promises the missing frames."""
     expected = stream.frames or 0
     container.seek(0, stream=stream, backward=True)
-    count = 0
+    count, last_end = 0, 0.0
     try:
         for packet in container.demux(stream):
             if packet.size > 0:
                 count += 1
                 if packet.pos is not None and packet.pos + packet.size > file_size:
                     break
+                if packet.pts is not None and packet.time_base is not None:
+                    end = (packet.pts + (packet.duration or 0) - (stream.start_time or 0))
+                    last_end = max(last_end, float(end * packet.time_base))
     except av.FFmpegError as exc:
         raise VideoError("The video is damaged; export the clip again.") from exc
+    missing = "Check the upload finished, or copy the file from the camera again."
     if expected and count < expected:
         raise VideoError(
             f"The video is truncated: {expected - count} of its {expected} frames are missing. "
-            "Check the upload finished, or copy the file from the camera again."
+            + missing
+        )
+    # Containers without a frame count (Matroska, WebM, AVI): the packets must reach the end.
+    duration = _duration(container, stream)
+    fps = float(stream.average_rate or stream.guessed_rate or 30)
+    if not expected and duration > 0 and last_end < duration - max(0.25, 3 / fps):
+        raise VideoError(
+            f"The video is truncated: it should last {duration:.1f} s but its frames stop at "
+            f"{last_end:.1f} s. " + missing
         )
 
 
