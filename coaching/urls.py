@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from coaching.accounts import views as account_views
 from coaching.analysis import views as analysis_views
 from coaching.athletes import views as athlete_views
 from coaching.videos import views as video_views
 
 urlpatterns = [
     path("", athlete_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account_views.RateLimitedLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

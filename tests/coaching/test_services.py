@@ -158,3 +158,21 @@ def test_coach_gives_an_athlete_a_login(client, world) -> None:
     assert client.login(username="al", password="long-enough-pw-42")
     assert client.get(reverse("video_detail", args=[world.video_al.pk])).status_code == 200
     assert client.get(reverse("video_detail", args=[world.video.pk])).status_code == 404
+
+
+def test_media_audit_reports_orphans_and_missing_files(world) -> None:
+    from io import StringIO
+
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    orphan = default_storage.save("teams/999/videos/left-behind.mp4", ContentFile(b"x"))
+    Path(world.analysis_b.proxy.path).unlink()
+    out = StringIO()
+    call_command("media_audit", stdout=out)
+    report = out.getvalue()
+    assert f"orphan file: {orphan}" in report
+    assert f"missing file: {world.analysis_b.proxy.name} (of analysis {world.analysis_b.pk} (proxy))" in report
+    assert default_storage.exists(orphan)
+    call_command("media_audit", "--delete-orphans", stdout=StringIO())
+    assert not default_storage.exists(orphan) and default_storage.exists(world.video.file.name)
