@@ -226,16 +226,21 @@ def shank_at_contact(ctx: Context) -> Measured:
     return found or "the shanks were not seen at touch-down"
 
 
-def range_of_motion(x: np.ndarray) -> float:
-    """5th to 95th percentile range of an angle series, degrees (robust to single-frame errors)."""
-    good = x[np.isfinite(x)]
+MIN_CONFIDENCE = 0.5  # frames below it (interpolated, foreshortened, implausible) are not judged
+
+
+def range_of_motion(kin: Kinematics, name: str) -> float:
+    """5th to 95th percentile range of an angle over its confident frames, degrees (robust to
+    single-frame errors); NaN with fewer than 3 such frames."""
+    x = kin.angle(name)
+    good = x[np.isfinite(x) & (kin.angle_confidence[:, kin.angle_names.index(name)] >= MIN_CONFIDENCE)]
     return float(np.subtract(*np.percentile(good, [95, 5]))) if good.size >= 3 else float("nan")
 
 
 def rom_symmetry(ctx: Context, joint: str) -> Measured:
     """Symmetry of the left and right ranges of motion of ``joint`` over the clip, %."""
     kin = ctx.kin
-    value = _symmetry(range_of_motion(kin.angle(f"left_{joint}")), range_of_motion(kin.angle(f"right_{joint}")))
+    value = _symmetry(range_of_motion(kin, f"left_{joint}"), range_of_motion(kin, f"right_{joint}"))
     if not np.isfinite(value):
         return f"the {joint}s were not seen on both sides"
     return [Instance(value, float(kin.timestamps[0]), float(kin.timestamps[-1]))]
@@ -246,7 +251,7 @@ def rom_vs_best(ctx: Context, angle: str) -> Measured:
     best = ctx.prior_bests.get(angle)
     if not best:
         return f"no earlier best for {angle.replace('_', ' ')}"
-    rom = range_of_motion(ctx.kin.angle(angle))
+    rom = range_of_motion(ctx.kin, angle)
     if not np.isfinite(rom):
         return f"{angle.replace('_', ' ')} was not seen"
     return [Instance(100.0 * rom / best, float(ctx.kin.timestamps[0]), float(ctx.kin.timestamps[-1]))]
@@ -271,4 +276,4 @@ MEASURES: dict[str, tuple[Measure, str | None]] = {
 
 def ranges_of_motion(kin: Kinematics) -> dict[str, Any]:
     """{angle: ROM degrees or None} for every angle (the report's summary; prior bests later)."""
-    return {n: (round(v, 1) if np.isfinite(v := range_of_motion(kin.angle(n))) else None) for n in kin.angle_names}
+    return {n: (round(v, 1) if np.isfinite(v := range_of_motion(kin, n)) else None) for n in kin.angle_names}

@@ -32,8 +32,10 @@ from inference.kinematics.points import point_index
 
 @dataclass(frozen=True)
 class AngleDef:
-    """One angle: its name, kind ("joint" or "segment"), points, Sports2D offset/scale and the half
-    width of its wrap interval (180 or 90 degrees)."""
+    """One angle: its name, kind ("joint" or "segment"), points, Sports2D offset/scale, the half
+    width of its wrap interval (180 or 90 degrees), and for joints the plausible range (degrees)
+    outside which a 2D value is a projection artefact. Segment angles (and the shoulder, which can
+    circle) are unwrapped over time; hinge joints stay in (-180, 180], where anatomy keeps them."""
 
     name: str
     kind: str
@@ -42,14 +44,28 @@ class AngleDef:
     scale: float
     wrap: float = 180.0
     meaning: str = ""
+    plausible: tuple[float, float] | None = None
+
+    @property
+    def unwrap(self) -> bool:
+        return self.kind == "segment" or self.name.endswith("shoulder")
+
+
+# Normal active ranges of motion (AAOS; Greene & Heckman 1994, The Clinical Measurement of Joint
+# Motion), widened by about 20° for the error of a 2D projection.
+PLAUSIBLE: dict[str, tuple[float, float]] = {
+    "ankle": (-70, 40), "knee": (-30, 160), "hip": (-50, 140),
+    "shoulder": (-80, 200), "elbow": (-20, 170), "wrist": (-100, 100),
+}  # fmt: skip
 
 
 def _sided(name: str, kind: str, points: tuple[str, ...], offset: float, scale: float, meaning: str) -> tuple[AngleDef, ...]:
     """The right and left versions of a definition written with ``{S}`` for the side prefix."""
     return tuple(
-        AngleDef(f"{side}_{name}", kind, tuple(p.replace("{S}", prefix) for p in points), offset, scale, 180.0, meaning)
+        AngleDef(f"{side}_{name}", kind, tuple(p.replace("{S}", prefix) for p in points), offset, scale, 180.0,
+                 meaning, PLAUSIBLE.get(name))
         for side, prefix in (("right", "R"), ("left", "L"))
-    )
+    )  # fmt: skip
 
 
 # Sports2D's angle_dict, in our names. The upstream left wrist once listed its points in another
@@ -102,6 +118,31 @@ def wrap(angle: np.ndarray, half_width: float = 180.0) -> np.ndarray:
     return (angle + half_width) % (2 * half_width) - half_width
 
 
+# A segment seen at less than FORESHORTENED[0] of its usual length (it points at the camera) makes
+# its angles meaningless in 2D: their confidence falls linearly to 0 between these two fractions.
+FORESHORTENED = (0.3, 0.7)
+
+
+def _vectors(p: list[np.ndarray]) -> list[np.ndarray]:
+    """The segment vectors an angle is made of (T, 2) each."""
+    if len(p) == 2:
+        return [p[0] - p[1]]
+    return [p[0] - p[1], p[2] - p[1]] if len(p) == 3 else [p[1] - p[0], p[3] - p[2]]
+
+
+def foreshortening(vectors: list[np.ndarray]) -> np.ndarray:
+    """(T,) in [0, 1]: 1 while every segment shows at least FORESHORTENED[1] of its usual length
+    (its 90th percentile over the clip), 0 at FORESHORTENED[0] or less."""
+    low, high = FORESHORTENED
+    factor = np.ones(vectors[0].shape[0])
+    for v in vectors:
+        length = np.linalg.norm(v, axis=1)
+        usual = np.nanpercentile(length, 90) if np.isfinite(length).any() else np.nan
+        if np.isfinite(usual) and usual > 0:
+            factor = np.fmin(factor, np.clip((length / usual - low) / (high - low), 0.0, 1.0))
+    return factor
+
+
 def compute_angles(
     xy: np.ndarray, confidence: np.ndarray, facing: np.ndarray, definitions: tuple[AngleDef, ...] = ANGLES
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -110,7 +151,8 @@ def compute_angles(
     xy: (T, N, 2) named points in pixels (x right, y down), NaN where absent.
     confidence: (T, N) per point. facing: (T,) +1 / -1 (see module docstring).
     Returns angles (T, A) degrees, NaN where a point is missing, and confidence (T, A): the lowest
-    confidence of the angle's points.
+    confidence of the angle's points, times :func:`foreshortening` of its segments, and 0 where a
+    joint angle is outside its plausible range.
     """
     flipped = xy * np.stack([facing, np.ones_like(facing)], axis=-1)[:, None, :]
     frames = xy.shape[0]
@@ -118,9 +160,12 @@ def compute_angles(
     conf = np.zeros((frames, len(definitions)))
     for a, d in enumerate(definitions):
         idx = [point_index(n) for n in d.points]
-        raw = _raw_angle([flipped[:, i] for i in idx])
-        angles[:, a] = wrap((raw + d.offset) * d.scale, d.wrap)
-        conf[:, a] = confidence[:, idx].min(axis=1)
+        pts = [flipped[:, i] for i in idx]
+        angles[:, a] = wrap((_raw_angle(pts) + d.offset) * d.scale, d.wrap)
+        conf[:, a] = confidence[:, idx].min(axis=1) * foreshortening(_vectors(pts))
+        if d.plausible is not None:
+            low, high = d.plausible
+            conf[(angles[:, a] < low) | (angles[:, a] > high), a] = 0.0
     conf[~np.isfinite(angles)] = 0.0
     return angles, conf
 

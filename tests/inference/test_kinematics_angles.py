@@ -127,3 +127,24 @@ def test_facing_follows_the_feet_and_falls_back_to_the_nose() -> None:
     assert (estimate_facing(no_feet) == -1).all()
     nothing = np.full_like(xy, np.nan)
     assert (estimate_facing(nothing) == 1).all()
+
+
+def test_confidence_drops_for_a_segment_pointing_at_the_camera_and_for_impossible_joints() -> None:
+    t = np.arange(60) / 60.0
+    elbow = np.full(t.size, 30.0)
+    kp = side_view_body25(t.size, elbow=(elbow, elbow))
+    wrist, elbow_k = BODY25_NAMES.index("RWrist"), BODY25_NAMES.index("RElbow")
+    kp[30:40, wrist, :2] = kp[30:40, elbow_k, :2] + 0.1 * (kp[30:40, wrist, :2] - kp[30:40, elbow_k, :2])
+    kin = compute_kinematics(sequence(kp, t), 0, RAW)
+    conf = kin.angle_confidence[:, kin.angle_names.index("right_elbow")]
+    assert conf[30:40].max() == 0.0 and conf[:30].min() == 1.0  # forearm at 10 % of its length
+    knee = np.where(t > 0.5, 200.0, 20.0)  # folded past anatomy: a projection artefact
+    kin = compute_kinematics(sequence(side_view_body25(t.size, knee=(knee, 20.0)), t), 0, RAW)
+    conf = kin.angle_confidence[:, kin.angle_names.index("right_knee")]
+    assert conf[t > 0.5].max() == 0.0 and conf[t <= 0.5].min() == 1.0
+    ramp = np.linspace(150.0, 210.0, t.size)  # 60°/s through ±180°
+    facing_right = KinematicsConfig(filter=False, facing="right")  # the folded foot points backwards
+    kin = compute_kinematics(sequence(side_view_body25(t.size, knee=(ramp, 20.0)), t), 0, facing_right)
+    assert np.nanmax(np.abs(kin.angle("right_knee"))) <= 180.0  # hinge joints are not unwrapped
+    assert kin.velocity("right_knee") == pytest.approx(np.full(t.size, 60.0 * 60 / 59), abs=0.5)  # but
+    # their velocity comes from the continuous series

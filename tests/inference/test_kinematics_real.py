@@ -1,0 +1,96 @@
+"""The kinematics stage on a real clip: ../shared/media/lab_walk_portrait_60fps.mp4.
+
+What the clip shows (checked frame by frame): one man, filmed from the front-left in portrait,
+takes one big step out to the side with his right foot (about 0.3–0.65 s), leans his trunk far
+over (deepest around 1.0 s), steps back (about 0.85–1.2 s) and lifts his left leg at the end.
+It is not a straight walk, so the checks are what this movement must show: knee curves in an
+anatomical range that move and stay smooth, a sideways trunk lean and return, two right-foot steps.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from inference.kinematics import Kinematics, KinematicsConfig, compute_kinematics
+from inference.kinematics.outputs import write_kinematics_outputs
+from tests.support import shared_clip
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, Path]:
+    from inference.pipeline import AnalysisConfig, analyze
+
+    clip = shared_clip("lab_walk_portrait_60fps.mp4")
+    result = analyze(clip, AnalysisConfig())
+    out = tmp_path_factory.mktemp("walk")
+    write_kinematics_outputs(result, out, movement="walk", height_cm=178.0)
+    return result, out
+
+
+def test_angles_csv_has_every_frame_and_plausible_knee_curves(analysed: tuple[object, Path]) -> None:
+    result, out = analysed
+    with (out / "angles.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == result.poses.num_frames == 100  # type: ignore[attr-defined]
+    times = np.array([float(r["time"]) for r in rows])
+    np.testing.assert_allclose(times, result.poses.timestamps, atol=1e-4)  # type: ignore[attr-defined]
+    for side, least_range in (("right", 25.0), ("left", 30.0)):
+        knee = np.array([float(r[f"{side}_knee"]) for r in rows])
+        assert np.isfinite(knee).all()
+        assert -25.0 < knee.min() and knee.max() < 100.0  # anatomical, seen slightly obliquely
+        assert knee.max() - knee.min() > least_range  # the knees really bend in this movement
+
+
+def test_curves_are_smooth_and_follow_the_unfiltered_angles(analysed: tuple[object, Path]) -> None:
+    result, out = analysed
+    kin = Kinematics.load(out / "kinematics.npz")
+    raw = compute_kinematics(result.poses, result.athlete_index, KinematicsConfig(filter=False))  # type: ignore[attr-defined]
+    for name in ("right_knee", "left_knee", "right_hip", "left_hip", "trunk"):
+        assert np.nanmax(np.abs(kin.velocity(name))) < 600.0, name  # deg/s: no jitter spikes
+        rms = np.sqrt(np.nanmean((kin.angle(name) - raw.angle(name)) ** 2))
+        assert rms < 4.0, name  # smoothing removes jitter, not the movement
+
+
+def test_trunk_leans_over_and_comes_back(analysed: tuple[object, Path]) -> None:
+    _, out = analysed
+    kin = Kinematics.load(out / "kinematics.npz")
+    trunk, t = kin.angle("trunk"), kin.timestamps
+    assert trunk[0] > 75.0 and trunk[-1] > 70.0  # upright at both ends (90° = vertical)
+    assert trunk.min() < 50.0 and 0.8 < t[np.argmin(trunk)] < 1.2
+
+
+def test_the_two_right_foot_steps_and_a_human_cadence(analysed: tuple[object, Path]) -> None:
+    _, out = analysed
+    events = json.loads((out / "events.json").read_text())
+    steps = [e for e in events["events"] if e["kind"] == "step"]
+    assert [e["side"] for e in steps] == ["right", "right"]
+    assert steps[0]["start"] == pytest.approx(0.3, abs=0.1) and steps[0]["end"] == pytest.approx(0.65, abs=0.1)
+    assert steps[1]["start"] == pytest.approx(0.85, abs=0.1) and steps[1]["end"] == pytest.approx(1.2, abs=0.1)
+    assert 60.0 <= events["summary"]["cadence_spm"] <= 200.0
+    assert events["scale"]["metres_per_pixel"] == pytest.approx(1.78 / events["scale"]["height_px"])
+
+
+def test_the_raised_forearm_pointing_at_the_camera_is_marked_unreliable(analysed: tuple[object, Path]) -> None:
+    _, out = analysed
+    kin = Kinematics.load(out / "kinematics.npz")
+    conf = kin.angle_confidence[:, kin.angle_names.index("right_elbow")]
+    t = kin.timestamps
+    assert conf[t < 0.2].min() > 0.9  # arm hanging at the start: trusted
+    assert conf[(t > 0.5) & (t < 1.2)].max() < 0.1  # arm overhead, seen end-on: not trusted
+    assert conf[:, None].shape == (100, 1) and kin.angle_confidence[:, kin.angle_names.index("trunk")].min() > 0.9
+
+
+def test_feedback_json_is_complete_and_honest_about_the_view(analysed: tuple[object, Path]) -> None:
+    _, out = analysed
+    feedback = json.loads((out / "feedback.json").read_text())
+    assert feedback["view"] == "oblique"
+    ids = {f["rule"] for f in feedback["findings"]} | set(feedback["passed"])
+    assert ids == {"symmetry.knee", "symmetry.hip", "symmetry.shoulder", "symmetry.elbow"}
+    # The right arm goes up over the head and ends bent at the hip; the left stays nearly straight.
+    elbow = next(f for f in feedback["findings"] if f["rule"] == "symmetry.elbow")
+    assert elbow["severity"] == "major" and elbow["time_ranges"] == [[0.0, 1.65]]
