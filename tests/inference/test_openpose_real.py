@@ -89,3 +89,22 @@ def test_most_frames_of_the_indoor_clip_show_both_people(estimator):
     counts = [len(p) for p in estimator.estimate(frames)]
     assert sum(c == 2 for c in counts) >= 0.75 * len(counts), counts
     assert max(counts) == 2
+
+
+def test_656x368_finds_both_people_while_they_hug():
+    frames = _frames("indoor_two_people_1080p.mp4", {64})
+    people = OpenPoseEstimator(input_size=(656, 368)).estimate([frames[64]])[0]
+    # Seen drawn: the man hugging from the left and the one he holds.
+    _assert_people_at(people, [(862, 535), (980, 514)], frames[64].shape)
+
+
+def test_multi_scale_averaging_keeps_people_in_place(estimator):
+    frames = _frames("indoor_two_people_1080p.mp4", {0})
+    single = estimator.estimate([frames[0]])[0]
+    multi = OpenPoseEstimator(scales=(1.0, 1.5)).estimate([frames[0]])[0]
+    _assert_people_at(multi, CASES["indoor_two_people_1080p.mp4"][0], frames[0].shape)
+    # Same people, keypoints within a few pixels of the single-scale result.
+    order = [int(np.argmin(np.hypot(*(np.nanmean(multi[:, TORSO, :2], 1) - c).T)))
+             for c in np.nanmean(single[:, TORSO, :2], 1)]  # fmt: skip
+    shift = np.linalg.norm(multi[order, :, :2] - single[:, :, :2], axis=-1)
+    assert np.nanmedian(shift) < 15
