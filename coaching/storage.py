@@ -14,6 +14,22 @@ from django.conf import settings
 from django.db.models.fields.files import FieldFile
 
 
+class StorageUnavailable(Exception):
+    """Storage could not be read or written just now (network, S3, a full or unmounted disk):
+    worth retrying later, unlike a damaged video."""
+
+
+def transient_storage_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [OSError]
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        errors += [BotoCoreError, ClientError]
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
 @contextmanager
 def local_path(file: Any) -> Iterator[Path]:
     """Yield a filesystem path holding the file's bytes for the duration of the block."""

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from coaching.analysis.models import Analysis, Status
 from coaching.analysis.stages import STAGES, StageContext
+from coaching.storage import StorageUnavailable
 from inference.models import ModelError
 from inference.video import VideoError
 
@@ -38,6 +39,7 @@ MAX_ATTEMPTS = 3
 
 class Claim(enum.Enum):
     CLAIMED = "claimed"
+    RETRY = "retry"  # storage was unavailable: the run is PENDING again, retry with backoff
     BUSY = "busy"  # another worker holds a live lease: try again after the lease time
     ENDED = "ended"  # done, failed, or gone: nothing to do
 
@@ -154,6 +156,11 @@ def analysis_run(*, analysis_id: int) -> Claim:
                 stage.run(ctx)
                 timings[stage.name] = round(time.perf_counter() - began, 3)
             _finish(run, analysis, ctx, timings)
+    except StorageUnavailable as exc:
+        log.warning("Analysis %s: %s; it will be retried.", analysis_id, exc)
+        run.update(status=Status.PENDING, stage="waiting for storage", progress=0,
+                   error=f"Storage was unavailable ({exc}); retrying.")
+        return Claim.RETRY
     except (VideoError, ModelError) as exc:
         _fail(run, str(exc), timings)
     except SoftTimeLimitExceeded:
@@ -195,5 +202,16 @@ def analysis_sweep(*, now: object = None) -> list[int]:
         | Q(enqueued_at__lt=now - timedelta(seconds=settings.ANALYSIS_RESEND_AFTER_S))  # type: ignore[operator]
     )
     dead_running = Q(status=Status.RUNNING, heartbeat_at__lt=now - 2 * lease())  # type: ignore[operator]
+    # Past the hard time limit a run cannot be alive: end it, so the coach can re-run it.
+    too_long = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) - lease()  # type: ignore[operator]
+    Analysis.objects.filter(status=Status.RUNNING, started_at__lt=too_long).update(
+        status=Status.FAILED, stage="failed", finished_at=now,
+        error="The analysis ran past its time limit and was stopped. Re-run it, or trim the video.")
     ids = list(Analysis.objects.filter(stale_pending | dead_running).values_list("id", flat=True)[:500])
     return [analysis_id for analysis_id in ids if analysis_enqueue(analysis_id=analysis_id)]
+
+
+def analysis_give_up(*, analysis_id: int, reason: str) -> None:
+    Analysis.objects.filter(id=analysis_id, status=Status.PENDING).update(
+        status=Status.FAILED, stage="failed", finished_at=timezone.now(),
+        error=f"The analysis could not run: {reason}. Try re-running it later.")

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.files import File
 
-from coaching.storage import local_path
+from coaching.storage import StorageUnavailable, local_path, transient_storage_errors
 from inference.proxy import make_proxy
+from inference.video import VideoError
 
 if TYPE_CHECKING:
     from coaching.analysis.models import Analysis
@@ -44,7 +45,7 @@ class StageContext:
         Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
         workdir = Path(tempfile.mkdtemp(prefix="analysis-", dir=settings.FILE_UPLOAD_TEMP_DIR))
         try:
-            with local_path(analysis.video.file) as source:
+            with _source(analysis) as source:
                 yield cls(
                     analysis_id=analysis.pk,
                     source=source,
@@ -60,12 +61,37 @@ class StageContext:
         """Move every output file into storage; return the model fields that changed."""
         changed = []
         for field_name, path in self.outputs.items():
-            with path.open("rb") as fh:
-                getattr(analysis, field_name).save(path.name, File(fh), save=False)
+            try:
+                with path.open("rb") as fh:
+                    getattr(analysis, field_name).save(path.name, File(fh), save=False)
+            except transient_storage_errors() as exc:
+                raise StorageUnavailable(f"could not store {path.name}: {exc}") from exc
             changed.append(field_name)
         analysis.summary = {**analysis.summary, **self.summary}
         changed.append("summary")
         return changed
+
+
+@contextmanager
+def _source(analysis: Analysis) -> Iterator[Path]:
+    """A local path of the uploaded video. A missing original is permanent (FAILED); a storage
+    that does not answer is transient (the run is retried with backoff)."""
+    field_file = analysis.video.file
+    try:
+        exists = field_file.storage.exists(field_file.name)
+    except transient_storage_errors() as exc:
+        raise StorageUnavailable(f"storage did not answer: {exc}") from exc
+    if not exists:
+        raise VideoError("The original video file is missing from storage; upload it again.")
+    try:
+        manager = local_path(field_file)
+        source = manager.__enter__()
+    except transient_storage_errors() as exc:
+        raise StorageUnavailable(f"could not read the video: {exc}") from exc
+    try:
+        yield source
+    finally:
+        manager.__exit__(None, None, None)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 
-from coaching.analysis.runner import Claim, analysis_run, analysis_sweep
+from coaching.analysis.runner import Claim, analysis_give_up, analysis_run, analysis_sweep
+
+STORAGE_RETRIES = 5
 
 
 @shared_task(
@@ -19,9 +21,15 @@ from coaching.analysis.runner import Claim, analysis_run, analysis_sweep
     max_retries=None,
 )
 def run_analysis(self: Any, analysis_id: int) -> None:
-    if analysis_run(analysis_id=analysis_id) is Claim.BUSY:
+    outcome = analysis_run(analysis_id=analysis_id)
+    if outcome is Claim.BUSY:
         # Another worker holds the run's lease: if it died, the lease runs out and we take over.
         raise self.retry(countdown=settings.ANALYSIS_LEASE_S, max_retries=100)
+    if outcome is Claim.RETRY:
+        if self.request.retries >= STORAGE_RETRIES:
+            analysis_give_up(analysis_id=analysis_id, reason="storage stayed unavailable")
+            return
+        raise self.retry(countdown=min(600, 10 * 2**self.request.retries), max_retries=None)
 
 
 @shared_task(name="analysis.sweep", ignore_result=True)

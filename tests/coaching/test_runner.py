@@ -99,3 +99,77 @@ def test_busy_run_is_retried_after_the_lease(world, settings, monkeypatch) -> No
     with pytest.raises(Retry):
         tasks.run_analysis.run(analysis.pk)
     assert retried[0]["countdown"] == settings.ANALYSIS_LEASE_S
+
+
+def test_transient_storage_error_puts_the_run_back_then_it_completes(world, make_clip, monkeypatch) -> None:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import FileSystemStorage
+
+    world.video.file.save("real.mp4", ContentFile(make_clip(frames=12).read_bytes()), save=True)
+    analysis = Analysis.objects.create(video=world.video)
+    real_save = FileSystemStorage._save
+    failures = iter([True])
+
+    def flaky_save(self, name, content):
+        if next(failures, False):
+            raise OSError(5, "Input/output error (NFS server not responding)")
+        return real_save(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", flaky_save)
+    assert analysis_run(analysis_id=analysis.pk) is Claim.RETRY
+    analysis.refresh_from_db()
+    assert analysis.status == Status.PENDING and "Storage was unavailable" in analysis.error
+    assert analysis_run(analysis_id=analysis.pk) is Claim.ENDED
+    analysis.refresh_from_db()
+    assert analysis.status == Status.DONE and analysis.attempts == 2
+
+
+def test_task_backs_off_on_storage_errors_then_gives_up(world, monkeypatch) -> None:
+    from coaching.analysis import runner
+
+    analysis = Analysis.objects.create(video=world.video)
+    monkeypatch.setattr(tasks, "analysis_run", lambda **kw: runner.Claim.RETRY)
+    countdowns: list[object] = []
+
+    class Retry(Exception):
+        pass
+
+    def fake_retry(**kwargs: object) -> Exception:
+        countdowns.append(kwargs["countdown"])
+        return Retry()
+
+    monkeypatch.setattr(tasks.run_analysis, "retry", fake_retry)
+    for attempt in range(tasks.STORAGE_RETRIES):
+        tasks.run_analysis.push_request(retries=attempt)
+        with pytest.raises(Retry):
+            tasks.run_analysis.run(analysis.pk)
+        tasks.run_analysis.pop_request()
+    assert countdowns == [10, 20, 40, 80, 160]
+    tasks.run_analysis.push_request(retries=tasks.STORAGE_RETRIES)
+    tasks.run_analysis.run(analysis.pk)
+    tasks.run_analysis.pop_request()
+    analysis.refresh_from_db()
+    assert analysis.status == Status.FAILED and "storage stayed unavailable" in analysis.error
+
+
+def test_missing_original_fails_without_retry(world) -> None:
+    from pathlib import Path
+
+    Path(world.video.file.path).unlink()
+    analysis = Analysis.objects.create(video=world.video)
+    assert analysis_run(analysis_id=analysis.pk) is Claim.ENDED
+    analysis.refresh_from_db()
+    assert analysis.status == Status.FAILED and "missing from storage" in analysis.error
+
+
+def test_run_stuck_past_the_hard_limit_is_failed_and_can_be_rerun(world, settings, sent) -> None:
+    now = timezone.now()
+    stuck = Analysis.objects.create(
+        video=world.video, status=Status.RUNNING, attempts=1, heartbeat_at=now,
+        started_at=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 2 * settings.ANALYSIS_LEASE_S))
+    analysis_sweep(now=now)
+    stuck.refresh_from_db()
+    assert stuck.status == Status.FAILED and "time limit" in stuck.error
+    from coaching.analysis.services import analysis_rerun
+
+    assert analysis_rerun(video=world.video).status == Status.PENDING
