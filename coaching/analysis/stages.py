@@ -78,7 +78,7 @@ def _source(analysis: Analysis) -> Iterator[Path]:
     that does not answer is transient (the run is retried with backoff)."""
     field_file = analysis.video.file
     try:
-        exists = field_file.storage.exists(field_file.name)
+        exists = bool(field_file.name) and field_file.storage.exists(str(field_file.name))
     except transient_storage_errors() as exc:
         raise StorageUnavailable(f"storage did not answer: {exc}") from exc
     if not exists:
