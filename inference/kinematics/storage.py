@@ -4,7 +4,8 @@ and a lossless ``.npz``.
 - CSV: ``time`` then one column per angle in degrees, one row per frame, empty cells where an
   angle is not measurable (what DIR/angles.csv holds; spreadsheets and pandas read it as is).
 - dict: every array as lists with NaN → None, rounded, for JSON and for chart builders.
-- npz: the arrays as they are, for the report's figures (load with :func:`load_npz`).
+- npz: the arrays as they are (float32, uncompressed: writing 10 minutes compressed took longer
+  than computing them), for the report's figures (load with :func:`load_npz`).
 """
 
 from __future__ import annotations
@@ -30,12 +31,9 @@ def to_csv(kin: Kinematics, path: str | Path | None = None, decimals: int = 2) -
     """Angles per frame as CSV text (written to ``path`` too when given)."""
     table = np.column_stack([kin.timestamps, kin.angles])
     buffer = io.StringIO()
-    buffer.write(",".join(("time", *kin.angle_names)) + "\n")
-    time_fmt, value_fmt = "%.4f", f"%.{decimals}f"
-    for row in table:
-        cells = [time_fmt % row[0]] + [value_fmt % v if np.isfinite(v) else "" for v in row[1:]]
-        buffer.write(",".join(cells) + "\n")
-    text = buffer.getvalue()
+    fmt = ["%.4f"] + [f"%.{decimals}f"] * len(kin.angle_names)
+    np.savetxt(buffer, table, fmt=fmt, delimiter=",", header=",".join(("time", *kin.angle_names)), comments="")
+    text = buffer.getvalue().replace(",nan", ",")  # empty cells where an angle is not measurable
     if path is not None:
         Path(path).write_text(text)
     return text
@@ -59,7 +57,7 @@ def to_dict(kin: Kinematics, decimals: int = 2) -> dict[str, Any]:
 
 def save_npz(kin: Kinematics, path: str | Path) -> None:
     """Write every array (and names, scale, config as JSON) to ``path``."""
-    np.savez_compressed(
+    np.savez(
         path,
         timestamps=kin.timestamps,
         angle_names=np.array(kin.angle_names),
