@@ -64,7 +64,8 @@ def main() -> None:
             exact.set_weights(model.get_weights())
             out = np.asarray(exact.predict_on_batch(x))
         print(f"max abs diff vs frozen graph, highest precision: {np.abs(out - reference).max():.2e}")
-    weights = [v.value for v in model.trainable_variables]
+    # Own copies: Keras's predict step may replace (and free) the variables' device buffers.
+    weights = jax.device_put([np.asarray(v.value) for v in model.trainable_variables])
     jitted = jax.jit(lambda w, t: model.stateless_call(w, [], t, training=False)[0])
     print("| batch | predict_on_batch frames/s | jitted, on device frames/s |\n| ---: | ---: | ---: |")
     for batch in args.batches:
