@@ -4,6 +4,7 @@ from django.urls import path
 
 from coaching.accounts import views as account_views
 from coaching.analysis import views as analysis_views
+from coaching.athletes import member_views
 from coaching.athletes import views as athlete_views
 from coaching.videos import views as video_views
 
@@ -23,6 +24,14 @@ urlpatterns = [
     ),
     path("teams/new/", athlete_views.team_create, name="team_create"),
     path("teams/<int:team_id>/", athlete_views.team_detail, name="team_detail"),
+    path("teams/<int:team_id>/members/", member_views.team_members, name="team_members"),
+    path(
+        "teams/<int:team_id>/members/<int:membership_id>/remove/",
+        member_views.membership_delete,
+        name="membership_delete",
+    ),
+    path("teams/<int:team_id>/settings/", member_views.team_settings, name="team_settings"),
+    path("invitations/<str:token>/", member_views.invitation_open, name="invitation_accept"),
     path("teams/<int:team_id>/athletes/new/", athlete_views.athlete_create, name="athlete_create"),
     path("athletes/<int:athlete_id>/", athlete_views.athlete_detail, name="athlete_detail"),
     path("athletes/<int:athlete_id>/edit/", athlete_views.athlete_edit, name="athlete_edit"),

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coaching.analysis.selectors import analysis_list_visible
 from coaching.analysis.services import analysis_set_athlete
-from coaching.athletes.access import require_coach
+from coaching.athletes.access import require
+from coaching.athletes.permissions import Action
 from coaching.serving import serve_field_file
 
 ANALYSIS_FILES = ("proxy", "poster", "poses", "overlay")
@@ -28,7 +29,7 @@ def analysis_file(request: HttpRequest, analysis_id: int, kind: str) -> HttpResp
 def analysis_athlete(request: HttpRequest, analysis_id: int) -> JsonResponse:
     """The coach clicked a person on the frame: that person becomes the analysed athlete."""
     analysis = get_object_or_404(analysis_list_visible(user=request.user), pk=analysis_id)
-    require_coach(request, analysis.video.team)
+    require(request, analysis.video.team, Action.RERUN)
     try:
         x, y, t = (float(request.POST[k]) for k in ("x", "y", "t"))
     except (KeyError, ValueError):

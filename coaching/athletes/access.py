@@ -1,5 +1,5 @@
-"""Scoped lookups for views: an object outside the user's teams is a 404, a coach-only action
-by an athlete on their own object is a 403."""
+"""Scoped lookups for views: an object outside the user's teams is a 404; an action the user's
+role does not allow on an object they can see is a 403 (coaching.athletes.permissions)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from coaching.athletes.models import COACH_ROLES, Athlete, Team
-from coaching.athletes.selectors import athlete_list_visible, team_list_for_coach, team_role
+from coaching.athletes.models import Athlete, Team
+from coaching.athletes.permissions import Action, abilities, allowed
+from coaching.athletes.selectors import athlete_list_visible, team_list_for_coach
 
 
 def current_user(request: HttpRequest) -> User:
@@ -27,10 +28,10 @@ def visible_athlete_or_404(request: HttpRequest, athlete_id: int) -> Athlete:
     return get_object_or_404(athlete_list_visible(user=request.user), pk=athlete_id)
 
 
-def is_coach(request: HttpRequest, team: Team) -> bool:
-    return team_role(user=request.user, team=team) in COACH_ROLES
+def can(request: HttpRequest, team: Team, athlete: Athlete | None = None) -> dict[str, bool]:
+    return abilities(user=request.user, team=team, athlete=athlete)
 
 
-def require_coach(request: HttpRequest, team: Team) -> None:
-    if not is_coach(request, team):
-        raise PermissionDenied("Only the team's coaches can do this.")
+def require(request: HttpRequest, team: Team, action: Action, athlete: Athlete | None = None) -> None:
+    if not allowed(user=request.user, team=team, action=action, athlete=athlete):
+        raise PermissionDenied(f"Your role in {team.name} does not allow this.")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from coaching.athletes.models import Athlete, Membership, Team
+from coaching.athletes.models import Athlete, Invitation, Membership, Team
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,3 +28,10 @@ class AthleteAdmin(admin.ModelAdmin):
     list_display = ["name", "team", "discipline", "dominant_side", "height_cm"]
     list_filter = ["team", "dominant_side"]
     search_fields = ["name", "discipline"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["team", "role", "athlete", "created_at", "expires_at", "accepted_by"]
+    list_filter = ["role"]
+    readonly_fields = ["token", "created_at", "accepted_at"]

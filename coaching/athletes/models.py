@@ -8,6 +8,9 @@ from django.db import models
 
 class Team(models.Model):
     name = models.CharField(max_length=120)
+    athletes_can_upload = models.BooleanField(
+        default=False, help_text="Athletes with a login may upload videos of themselves."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -81,3 +84,40 @@ class Athlete(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+INVITABLE_ROLES = (Role.ASSISTANT_COACH, Role.ATHLETE)
+
+
+class Invitation(models.Model):
+    """A link a head coach sends: whoever opens it signs in (or creates an account) and joins
+    the team in the role, linked to the athlete profile for athletes."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=20, choices=[(r.value, r.label) for r in INVITABLE_ROLES])
+    athlete = models.ForeignKey(
+        Athlete, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="assistant_coach", athlete__isnull=True)
+                | models.Q(role="athlete", athlete__isnull=False),
+                name="athlete_invitation_names_the_profile",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.team} as {self.get_role_display()}"

@@ -9,13 +9,14 @@ from django.views.decorators.http import require_http_methods
 
 from coaching.athletes import services
 from coaching.athletes.access import (
+    can,
     coached_team_or_404,
     current_user,
-    is_coach,
-    require_coach,
+    require,
     visible_athlete_or_404,
 )
 from coaching.athletes.forms import AthleteForm, AthleteLoginForm, TeamForm
+from coaching.athletes.permissions import Action
 from coaching.athletes.selectors import (
     ATHLETE_SORTS,
     athlete_for_user,
@@ -54,7 +55,8 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     return render(
         request,
         "athletes/team_detail.html",
-        {"team": team, "athletes": athletes, "q": search, "sort": sort, "sorts": ATHLETE_SORTS},
+        {"team": team, "athletes": athletes, "q": search, "sort": sort, "sorts": ATHLETE_SORTS,
+         "can": can(request, team)},
     )
 
 
@@ -62,6 +64,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def athlete_create(request: HttpRequest, team_id: int) -> HttpResponse:
     team = coached_team_or_404(request, team_id)
+    require(request, team, Action.EDIT_ATHLETE)
     form = AthleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         athlete = services.athlete_create(team=team, **form.cleaned_data)
@@ -81,7 +84,7 @@ def athlete_detail(request: HttpRequest, athlete_id: int) -> HttpResponse:
     return render(
         request,
         "athletes/athlete_detail.html",
-        {"athlete": athlete, "videos": videos, "is_coach": is_coach(request, athlete.team)},
+        {"athlete": athlete, "videos": videos, "can": can(request, athlete.team, athlete)},
     )
 
 
@@ -89,7 +92,7 @@ def athlete_detail(request: HttpRequest, athlete_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def athlete_edit(request: HttpRequest, athlete_id: int) -> HttpResponse:
     athlete = visible_athlete_or_404(request, athlete_id)
-    require_coach(request, athlete.team)
+    require(request, athlete.team, Action.EDIT_ATHLETE)
     form = AthleteForm(request.POST or None, instance=athlete)
     if request.method == "POST" and form.is_valid():
         services.athlete_update(athlete=athlete, data=form.cleaned_data)
@@ -104,7 +107,7 @@ def athlete_edit(request: HttpRequest, athlete_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def athlete_delete(request: HttpRequest, athlete_id: int) -> HttpResponse:
     athlete = visible_athlete_or_404(request, athlete_id)
-    require_coach(request, athlete.team)
+    require(request, athlete.team, Action.DELETE)
     if request.method == "POST":
         team_id, name = athlete.team_id, athlete.name
         services.athlete_delete(athlete=athlete)
@@ -121,7 +124,7 @@ def athlete_delete(request: HttpRequest, athlete_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def athlete_login(request: HttpRequest, athlete_id: int) -> HttpResponse:
     athlete = visible_athlete_or_404(request, athlete_id)
-    require_coach(request, athlete.team)
+    require(request, athlete.team, Action.MANAGE_MEMBERS)
     form = AthleteLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coaching.analysis.selectors import analysis_latest, analysis_status
 from coaching.analysis.services import analysis_rerun
-from coaching.athletes.access import current_user, is_coach, require_coach, visible_athlete_or_404
+from coaching.athletes.access import can, current_user, require, visible_athlete_or_404
+from coaching.athletes.permissions import Action
 from coaching.serving import serve_field_file
 from coaching.videos import services
 from coaching.videos.forms import BACKEND_CHOICES, RerunForm, VideoUploadForm
@@ -28,7 +29,7 @@ def _visible_video_or_404(request: HttpRequest, video_id: int) -> Video:
 def video_upload(request: HttpRequest, athlete_id: int) -> HttpResponse:
     """GET: the upload page. POST (one file per request, sent by the page's script): JSON."""
     athlete = visible_athlete_or_404(request, athlete_id)
-    require_coach(request, athlete.team)
+    require(request, athlete.team, Action.UPLOAD, athlete)
     if request.method == "GET":
         return render(request, "videos/upload.html", {"athlete": athlete, "form": VideoUploadForm()})
     files = request.FILES  # parses the body (streamed to a temporary file by our handler)
@@ -72,7 +73,7 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
             "video": video,
             "analysis": analysis,
             "analyses": video.analyses.all()[:10],
-            "is_coach": is_coach(request, video.team),
+            "can": can(request, video.team, video.athlete),
             "backends": BACKEND_CHOICES,
             "playback_rates": PLAYBACK_RATES,
         },
@@ -98,7 +99,7 @@ def video_status(request: HttpRequest, video_id: int) -> JsonResponse:
 @require_POST
 def video_rerun(request: HttpRequest, video_id: int) -> HttpResponse:
     video = _visible_video_or_404(request, video_id)
-    require_coach(request, video.team)
+    require(request, video.team, Action.RERUN)
     form = RerunForm(request.POST)
     backend = form.cleaned_data["backend"] if form.is_valid() else ""
     analysis_rerun(video=video, backend=backend or None)
@@ -110,7 +111,7 @@ def video_rerun(request: HttpRequest, video_id: int) -> HttpResponse:
 @require_POST
 def video_delete(request: HttpRequest, video_id: int) -> HttpResponse:
     video = _visible_video_or_404(request, video_id)
-    require_coach(request, video.team)
+    require(request, video.team, Action.DELETE)
     athlete_id, title = video.athlete_id, video.title
     services.video_delete(video=video)
     messages.success(request, f"“{title}” was deleted.")

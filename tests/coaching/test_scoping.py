@@ -18,7 +18,10 @@ OTHER_TEAM_KWARGS = {
     "video_id": lambda w: w.video_b.pk,
     "analysis_id": lambda w: w.analysis_b.pk,
     "kind": lambda w: "proxy",
+    "membership_id": lambda w: w.team_b.memberships.first().pk,
 }
+# Capability URLs: the unguessable token is the credential (tested in test_roles.py).
+CAPABILITY = {"invitation_accept"}
 
 
 def _patterns(resolver: URLResolver, prefix: str = "") -> Iterator[URLPattern]:
@@ -31,8 +34,8 @@ def _patterns(resolver: URLResolver, prefix: str = "") -> Iterator[URLPattern]:
             yield entry
 
 
-SCOPED = [p.name for p in _patterns(get_resolver()) if p.pattern.converters]
-PUBLIC = {"login"}
+SCOPED = [p.name for p in _patterns(get_resolver()) if p.pattern.converters and p.name not in CAPABILITY]
+PUBLIC = {"login"} | CAPABILITY
 ALL_NAMED = [p.name for p in _patterns(get_resolver()) if p.name]
 
 

@@ -1,0 +1,153 @@
+"""The permission matrix, proven over every URL in the URL conf × role, on the role's own team:
+a view the role may use answers (not 403/404), one it may not is a 403, an object the role
+cannot see is a 404. New URLs fail here until they are given their action in URL_ACTIONS."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from coaching.athletes.invitations import invitation_create
+from coaching.athletes.models import Membership, Role
+from coaching.athletes.permissions import Action, permission_matrix_markdown
+from tests.support import ROOT
+
+pytestmark = pytest.mark.django_db
+
+# Each scoped URL: the action it needs (None: seeing the object is enough), and whether its
+# object is team-level (only coaches see the team) or belongs to an athlete.
+URL_ACTIONS = {
+    "team_detail": (Action.VIEW_TEAM, "team"),
+    "team_members": (Action.MANAGE_MEMBERS, "team"),
+    "membership_delete": (Action.MANAGE_MEMBERS, "team"),
+    "team_settings": (Action.MANAGE_MEMBERS, "team"),
+    "athlete_create": (Action.EDIT_ATHLETE, "team"),
+    "athlete_detail": (None, "athlete"),
+    "athlete_edit": (Action.EDIT_ATHLETE, "athlete"),
+    "athlete_delete": (Action.DELETE, "athlete"),
+    "athlete_login": (Action.MANAGE_MEMBERS, "athlete"),
+    "video_upload": (Action.UPLOAD, "athlete"),
+    "video_detail": (None, "athlete"),
+    "video_status": (None, "athlete"),
+    "video_rerun": (Action.RERUN, "athlete"),
+    "video_delete": (Action.DELETE, "athlete"),
+    "video_original": (None, "athlete"),
+    "analysis_file": (None, "athlete"),
+    "analysis_athlete": (Action.RERUN, "athlete"),
+}
+ROLES = ("head_coach", "assistant_coach", "athlete")
+
+
+def _patterns(resolver: URLResolver):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name != "admin":
+                yield from _patterns(entry)
+        elif isinstance(entry, URLPattern):
+            yield entry
+
+
+SCOPED = sorted(p.name for p in _patterns(get_resolver())
+                if p.pattern.converters and p.name != "invitation_accept")
+
+
+def test_every_scoped_url_has_an_action() -> None:
+    assert set(SCOPED) == set(URL_ACTIONS)
+
+
+def _own_kwargs(world, name: str) -> dict[str, object]:
+    pattern = next(p for p in _patterns(get_resolver()) if p.name == name)
+    values = {"team_id": world.team.pk, "athlete_id": world.ann.pk, "video_id": world.video.pk,
+              "analysis_id": world.analysis.pk, "kind": "proxy",
+              "membership_id": Membership.objects.get(user=world.other_member).pk}
+    return {key: values[key] for key in pattern.pattern.converters}
+
+
+@pytest.fixture
+def team_world(world):
+    world.assistant = User.objects.create_user("assistant", password="pw-assistant-123")
+    Membership.objects.create(team=world.team, user=world.assistant, role=Role.ASSISTANT_COACH)
+    world.other_member = User.objects.create_user("member", password="pw-member-123")
+    Membership.objects.create(team=world.team, user=world.other_member, role=Role.ASSISTANT_COACH)
+    world.team.athletes_can_upload = True
+    world.team.save()
+    return world
+
+
+def _user(world, role: str):
+    return {"head_coach": world.coach, "assistant_coach": world.assistant, "athlete": world.ann_user}[role]
+
+
+@pytest.mark.parametrize("name", SCOPED)
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(client, team_world, name: str, role: str) -> None:
+    from coaching.athletes.permissions import PERMISSIONS
+
+    action, level = URL_ACTIONS[name]
+    client.force_login(_user(team_world, role))
+    url = reverse(name, kwargs=_own_kwargs(team_world, name))
+    sees = role != "athlete" or level == "athlete"  # ann's own profile, video, analysis
+    may = action is None or action in PERMISSIONS[Role(role)] or (
+        action == Action.UPLOAD and role == "athlete")  # own videos, team allows it
+    codes = {m: getattr(client, m)(url).status_code for m in ("get", "post")}
+    useful = [c for c in codes.values() if c != 405]
+    assert useful, (name, codes)
+    if not sees:
+        assert set(useful) == {404}, (name, role, codes)
+    elif not may:
+        assert set(useful) == {403}, (name, role, codes)
+    else:
+        assert not set(useful) & {403, 404, 500}, (name, role, codes)
+
+
+def test_athlete_upload_depends_on_the_team_setting(client, team_world) -> None:
+    client.force_login(team_world.ann_user)
+    url = reverse("video_upload", args=[team_world.ann.pk])
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("video_upload", args=[team_world.al.pk])).status_code == 404
+    team_world.team.athletes_can_upload = False
+    team_world.team.save()
+    assert client.get(url).status_code == 403
+
+
+def test_readme_shows_the_permission_matrix() -> None:
+    assert permission_matrix_markdown() in (ROOT / "README.md").read_text()
+
+
+def test_invitation_flow(client, team_world) -> None:
+    invitation = invitation_create(team=team_world.team, role=Role.ATHLETE,
+                                   created_by=team_world.coach, athlete=team_world.al)
+    url = reverse("invitation_accept", args=[invitation.token])
+    page = client.get(url).content.decode()
+    assert "Join Team A" in page and "Al" in page
+    response = client.post(url, {"username": "al-runner", "password1": "long-enough-pw-42",
+                                 "password2": "long-enough-pw-42"})
+    assert response.status_code == 302
+    team_world.al.refresh_from_db()
+    assert team_world.al.user.username == "al-runner"
+    assert client.get(reverse("video_detail", args=[team_world.video_al.pk])).status_code == 200
+    assert client.get(reverse("video_detail", args=[team_world.video.pk])).status_code == 404
+    reused = client.post(url)
+    assert "already used" in reused.content.decode()
+    assert client.get(reverse("invitation_accept", args=["not-a-token"])).status_code == 404
+
+
+def test_assistant_invitation_and_removal(client, team_world) -> None:
+    client.force_login(team_world.coach)
+    response = client.post(reverse("team_members", args=[team_world.team.pk]),
+                           {"role": "assistant_coach", "athlete": ""})
+    assert response.status_code == 302
+    token = team_world.team.invitations.get(role="assistant_coach").token
+    newcomer = User.objects.create_user("newcomer", password="pw-newcomer-123")
+    client.force_login(newcomer)
+    client.post(reverse("invitation_accept", args=[token]))
+    assert Membership.objects.get(user=newcomer).role == Role.ASSISTANT_COACH
+    assert client.get(reverse("team_detail", args=[team_world.team.pk])).status_code == 200
+    client.force_login(team_world.coach)
+    membership = Membership.objects.get(user=newcomer)
+    client.post(reverse("membership_delete", args=[team_world.team.pk, membership.pk]))
+    assert not Membership.objects.filter(user=newcomer).exists()
+    head = Membership.objects.get(user=team_world.coach)
+    client.post(reverse("membership_delete", args=[team_world.team.pk, head.pk]))
+    assert Membership.objects.filter(pk=head.pk).exists()  # the only head coach stays
