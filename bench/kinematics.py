@@ -22,7 +22,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -92,9 +94,9 @@ def main() -> None:
     wall, cpu, kin = timed(lambda: compute_kinematics(poses, 0, config), args.repeat)
     rows.append(("compute_kinematics", wall, cpu, f"{len(kin.angle_names)} angles"))
     for movement in ("squat", "walk"):
-        wall, cpu, events = timed(lambda m=movement: detect_events(kin, m), args.repeat)
+        wall, cpu, events = timed(partial(detect_events, kin, movement), args.repeat)
         rows.append((f"detect_events ({movement})", wall, cpu, f"{len(events.events)} events"))
-        wall, cpu, fb = timed(lambda e=events, m=movement: evaluate_feedback(kin, e, m), args.repeat)
+        wall, cpu, fb = timed(partial(evaluate_feedback, kin, events, movement), args.repeat)
         rows.append((f"evaluate_feedback ({movement})", wall, cpu, f"{len(fb.findings)} findings, {len(fb.passed)} passed"))
     with tempfile.TemporaryDirectory() as tmp:
         wall, cpu, _ = timed(lambda: kin.to_csv(Path(tmp) / "angles.csv"), args.repeat)
@@ -102,11 +104,8 @@ def main() -> None:
         wall, cpu, _ = timed(lambda: kin.save(Path(tmp) / "k.npz"), args.repeat)
         rows.append(("kinematics.npz", wall, cpu, f"{(Path(tmp) / 'k.npz').stat().st_size / 1e6:.1f} MB"))
 
-        class Result:
-            athlete_index = 0
-
-        Result.poses = poses  # type: ignore[attr-defined]
-        wall, cpu, summary = timed(lambda: write_kinematics_outputs(Result(), tmp, movement="squat", height_cm=180.0), args.repeat)
+        result = SimpleNamespace(poses=poses, athlete_index=0)  # what an AnalysisResult offers
+        wall, cpu, summary = timed(lambda: write_kinematics_outputs(result, tmp, movement="squat", height_cm=180.0), args.repeat)
         rows.append(("total: write_kinematics_outputs", wall, cpu, f"{summary['events']['rep_count']} reps"))
     frames = poses.num_frames
     print(f"{frames} frames ({args.minutes:g} min at {args.fps:g} fps), {args.skeleton}, fastest of {args.repeat}, "

@@ -143,7 +143,7 @@ def find_jumps(foot_y: np.ndarray, leg_px: float, t: np.ndarray, config: EventCo
     dt = float(np.median(np.diff(t)))
     ground = median_filter(y, size=max(3, int(config.ground_window_s / dt)) | 1, mode="nearest")
     h = (ground - y) / leg_px  # height of the lower foot above the ground, leg lengths
-    jumps = []
+    jumps: list[Event] = []
     for start, stop in runs(h > config.flight_threshold):
         take_off = _crossing(h, t, start, -1, config.contact_threshold)
         landing = _crossing(h, t, stop - 1, +1, config.contact_threshold)
@@ -237,13 +237,14 @@ REP_SIGNALS: dict[str, tuple[Any, float, str]] = {
 def _summary(found: dict[str, list[Event]]) -> dict[str, Any]:
     reps, jumps, steps = found.get("reps"), found.get("jumps"), found.get("steps")
     heights = [e.values["height_m"] for e in jumps or []]
+    steps_per_minute = cadence(steps) if steps else None
     return {
         "rep_count": None if reps is None else len(reps),
         "jump_count": None if jumps is None else len(jumps),
         "best_jump_height_m": round(max(heights), 3) if heights else None,
         "mean_flight_time_s": round(float(np.mean([e.values["flight_time_s"] for e in jumps])), 3) if jumps else None,
         "step_count": None if steps is None else len(steps),
-        "cadence_spm": None if not steps or cadence(steps) is None else round(cadence(steps), 1),
+        "cadence_spm": None if steps_per_minute is None else round(steps_per_minute, 1),
     }
 
 

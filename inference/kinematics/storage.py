@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 def _list(a: np.ndarray, decimals: int) -> list[Any]:
     """Array → nested lists, NaN → None."""
     rounded = np.round(np.asarray(a, np.float64), decimals)
-    return np.where(np.isfinite(rounded), rounded, None).tolist()
+    out = rounded.astype(object)
+    out[~np.isfinite(rounded)] = None
+    return list(out.tolist())
 
 
 def to_csv(kin: Kinematics, path: str | Path | None = None, decimals: int = 2) -> str:

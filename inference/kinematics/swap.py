@@ -86,6 +86,6 @@ def apply_swaps(values: np.ndarray, swaps: dict[str, np.ndarray]) -> np.ndarray:
         right = [point_index(n) for n in SWAP_GROUPS[group]]
         left = [point_index(mirror_name(n)) for n in SWAP_GROUPS[group]]
         rows = np.flatnonzero(flagged)
-        out[np.ix_(rows, right + left)] = values[np.ix_(rows, left + right)]
+        out[np.ix_(rows, np.array(right + left))] = values[np.ix_(rows, np.array(left + right))]
     return out
 
