@@ -189,3 +189,32 @@ def test_kinematics_storage_round_trips(tmp_path) -> None:
     back = Kinematics.load(tmp_path / "kinematics.npz")
     np.testing.assert_allclose(back.angles, kin.angles, atol=1e-3)
     assert back.angle_names == kin.angle_names and back.scale == kin.scale and back.config == kin.config
+
+
+def test_outputs_without_an_athlete_or_a_height_say_why(tmp_path) -> None:
+    from types import SimpleNamespace
+
+    from inference.kinematics.outputs import write_kinematics_outputs
+
+    t = np.arange(120) / FS
+    poses = sequence(walking_body25(120), t)
+    nobody = write_kinematics_outputs(SimpleNamespace(poses=poses, athlete_index=None), tmp_path / "a", movement="run")
+    assert nobody["reason"] == "no athlete was found in the video"
+    assert (tmp_path / "a" / "angles.csv").read_text().startswith("time,right_ankle,")
+    assert json.loads((tmp_path / "a" / "feedback.json").read_text())["reason"] == nobody["reason"]
+    unscaled = write_kinematics_outputs(SimpleNamespace(poses=poses, athlete_index=0), tmp_path / "b", movement="walk")
+    assert unscaled["reason"] is None and unscaled["frames_with_angles"] == 120
+    scale = json.loads((tmp_path / "b" / "events.json").read_text())["scale"]
+    assert scale["metres_per_pixel"] is None and "height is not known" in scale["reason"]
+
+
+def test_the_analyze_command_offers_every_movement() -> None:
+    import argparse
+
+    from inference.analyze_cmd import add_arguments
+    from inference.feedback import MOVEMENTS
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    (action,) = [a for a in parser._actions if a.dest == "movement"]
+    assert tuple(action.choices or ()) == MOVEMENTS
