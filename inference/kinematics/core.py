@@ -144,7 +144,7 @@ def _athlete_points(poses: PoseSequence, athlete_index: int, config: KinematicsC
     frames = xy.shape[0]
     swaps = {}
     if config.swap == "on" or (config.swap == "auto" and poses.skeleton in OPENPOSE_SKELETONS):
-        swaps = detect_swaps(xy)
+        swaps = detect_swaps(xy, np.asarray(poses.timestamps, np.float64))
         xy, conf = apply_swaps(xy, swaps), apply_swaps(conf, swaps)
     swaps = swaps or {g: np.zeros(frames, bool) for g in ("legs", "arms")}
     return xy, conf, swaps

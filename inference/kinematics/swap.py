@@ -10,7 +10,9 @@ mirroring its group explains the previous frame much better than keeping it:
 their positions in the last frame where they were seen. Legs crossing (both sides close together)
 make both costs similar and never trigger it. The parity of the cumulative count of such frames says
 which frames to mirror; the majority parity over the clip is taken as the true labelling, so a clip
-that *starts* swapped is corrected as well.
+that *starts* swapped is corrected as well. OpenPose's swaps last a few frames; a "swapped" stretch
+longer than :data:`MAX_SWAP_S` more likely follows a missed or spurious flip (a limb hidden, the
+arm overhead seen end-on), so it is left as detected rather than mirrored.
 
 Shapes: T frames, N named points (:mod:`inference.kinematics.points`).
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from inference.kinematics.filters import runs
 from inference.kinematics.points import point_index
 from inference.skeleton import mirror_name
 
@@ -27,6 +30,7 @@ SWAP_GROUPS: dict[str, tuple[str, ...]] = {
     "arms": ("RShoulder", "RElbow", "RWrist", "RIndex"),
 }
 OPENPOSE_SKELETONS = ("coco18", "body25")
+MAX_SWAP_S = 0.5
 
 
 def _last_seen(xy: np.ndarray) -> np.ndarray:
@@ -43,7 +47,7 @@ def _last_seen(xy: np.ndarray) -> np.ndarray:
     return prev
 
 
-def _group_swaps(xy: np.ndarray, right: tuple[int, ...], left: tuple[int, ...], ratio: float) -> np.ndarray:
+def _group_swaps(xy: np.ndarray, right: tuple[int, ...], left: tuple[int, ...], ratio: float, max_frames: int) -> np.ndarray:
     """(T,) bool: frames whose labelling of this group is opposite to the clip's majority."""
     both = xy[:, list(right) + list(left)]
     mirrored = xy[:, list(left) + list(right)]
@@ -58,19 +62,24 @@ def _group_swaps(xy: np.ndarray, right: tuple[int, ...], left: tuple[int, ...], 
     present = np.isfinite(both[..., 0]).any(axis=1)
     if present.any() and parity[present].mean() > 0.5:
         parity = ~parity
+    for start, stop in runs(parity):
+        if stop - start > max_frames:
+            parity[start:stop] = False
     return parity
 
 
-def detect_swaps(xy: np.ndarray, ratio: float = 0.5) -> dict[str, np.ndarray]:
+def detect_swaps(xy: np.ndarray, t: np.ndarray, ratio: float = 0.5) -> dict[str, np.ndarray]:
     """Frames where each limb group's left/right labels are exchanged.
 
-    xy: (T, N, 2) named points. Returns {group: (T,) bool}.
+    xy: (T, N, 2) named points; t: (T,) seconds. Returns {group: (T,) bool}.
     """
+    dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
+    max_frames = max(1, int(round(MAX_SWAP_S / dt)))
     out = {}
     for group, right_names in SWAP_GROUPS.items():
         right = tuple(point_index(n) for n in right_names)
         left = tuple(point_index(mirror_name(n)) for n in right_names)
-        out[group] = _group_swaps(xy, right, left, ratio)
+        out[group] = _group_swaps(xy, right, left, ratio, max_frames)
     return out
 
 

@@ -123,13 +123,17 @@ def walking_body25(frames: int = 240) -> np.ndarray:
 def test_openpose_left_right_swaps_are_found_and_corrected() -> None:
     kp = walking_body25()
     xy, _ = named_points(kp, "body25")
-    assert not any(v.any() for v in detect_swaps(xy).values())  # legs crossing are not swaps
+    t = np.arange(xy.shape[0]) / FS
+    assert not any(v.any() for v in detect_swaps(xy, t).values())  # legs crossing are not swaps
     swapped = xy.copy()
     swapped[100:106] = apply_swaps(xy, {"legs": np.r_[np.zeros(100, bool), np.ones(6, bool), np.zeros(134, bool)]})[100:106]
-    found = detect_swaps(swapped)
+    found = detect_swaps(swapped, t)
     assert np.flatnonzero(found["legs"]).tolist() == list(range(100, 106))
     assert not found["arms"].any()
     np.testing.assert_allclose(apply_swaps(swapped, found), xy)
+    long_swap = xy.copy()
+    long_swap[100:160] = apply_swaps(xy, {"legs": np.ones(240, bool)})[100:160]  # 1 s: not trusted
+    assert not detect_swaps(long_swap, t)["legs"].any()
 
 
 def test_compute_kinematics_corrects_swaps_only_for_openpose_skeletons() -> None:
