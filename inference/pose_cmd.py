@@ -1,7 +1,8 @@
 """``python -m inference pose CLIP --out DIR``: every person's keypoints in every frame of a clip.
 
 Writes DIR/poses.npz (:class:`inference.pose.base.PoseSequence`: ``keypoints`` (T, P, K, 3),
-``skeleton``, ``fps``, ``timestamps``; person slots are per frame, not tracked identities),
+``skeleton``, ``fps``, ``timestamps``; person slots are per frame, not tracked identities, so
+``track_ids`` are all -1),
 DIR/json/ with one OpenPose JSON file per frame, and with ``--render`` DIR/render.mp4 (H.264) with
 the skeletons drawn. Progress goes to stderr.
 """
@@ -180,12 +181,14 @@ def run(args: argparse.Namespace) -> int:
         _progress(len(per_frame), info.frame_count, started)
         print(file=sys.stderr)
     num_keypoints = get_skeleton(estimator.skeleton).num_keypoints
+    keypoints = _stack(per_frame, num_keypoints)
     PoseSequence(
-        keypoints=_stack(per_frame, num_keypoints),
+        keypoints=keypoints,
         skeleton=estimator.skeleton,
         timestamps=np.asarray(timestamps, np.float64),
         fps=float(info.fps),
         size=size,
+        track_ids=np.full(keypoints.shape[1], -1, np.int64),  # slots are per frame, not tracked
     ).save(args.out / "poses.npz")
     found = [len(p) for p in per_frame]
     print(f"{args.clip.name}: {len(found)} frames, people per frame min {min(found, default=0)} "

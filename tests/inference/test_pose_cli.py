@@ -45,6 +45,7 @@ def test_pose_openpose_writes_npz_json_and_render(short_clip, tmp_path, capsys):
     assert poses.skeleton == "coco18" and poses.size == (960, 540)
     assert poses.keypoints.shape[0] == 10 and poses.keypoints.shape[2:] == (18, 3)
     assert poses.fps == pytest.approx(25)
+    assert (poses.track_ids == -1).all() and len(poses.track_ids) == poses.num_people
     np.testing.assert_allclose(np.diff(poses.timestamps), 1 / 25, atol=1e-6)
     people_per_frame = (poses.keypoints[..., 2] > 0).any(-1).sum(-1)
     assert (people_per_frame == 2).sum() >= 8
