@@ -306,7 +306,14 @@ def _build_derived(spec: DerivedFile, folder: Path, log: Callable[[str], None]) 
     module_name, function_name = spec.builder.split(":")
     builder = getattr(importlib.import_module(module_name), function_name)
     log(f"{spec.name}: converting from {', '.join(spec.inputs)} …")
-    arrays: dict[str, np.ndarray] = builder(*(folder / i for i in spec.inputs))
+    try:
+        arrays: dict[str, np.ndarray] = builder(*(folder / i for i in spec.inputs))
+    except ImportError as error:
+        raise ModelError(
+            f"{spec.name}: the conversion needs {error.name or 'a missing package'} ({error}). "
+            f"Run the fetch where TensorFlow is installed and copy {spec.name} into "
+            f"{MODELS_DIR_ENV} here."
+        ) from error
     got = weights_digest(arrays)
     if got != spec.content_sha256:
         raise ModelError(

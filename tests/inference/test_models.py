@@ -119,3 +119,13 @@ def test_path_command(models_dir, real_cache, capsys):
     shutil.copytree(real_cache, models_dir)
     assert models.main(["path", "graph_opt.pb"]) == 0
     assert capsys.readouterr().out.strip() == str(models_dir / "graph_opt.pb")
+
+
+def test_conversion_without_tensorflow_says_what_to_do(models_dir, real_cache, monkeypatch):
+    models_dir.mkdir()
+    shutil.copy(real_cache / "graph_opt.pb", models_dir / "graph_opt.pb")
+    monkeypatch.setitem(sys.modules, "tensorflow", None)  # import tensorflow → ImportError
+    with pytest.raises(models.ModelError, match="needs tensorflow") as info:
+        models.fetch_models(["openpose_mobilenet_thin.npz"], log=lambda msg: None)
+    assert models.MODELS_DIR_ENV in str(info.value)
+    assert not (models_dir / "openpose_mobilenet_thin.npz").exists()
