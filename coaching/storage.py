@@ -45,11 +45,13 @@ def local_path(file: Any) -> Iterator[Path]:
     suffix = PurePath(getattr(file, "name", "") or "").suffix
     Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(suffix=suffix, dir=settings.FILE_UPLOAD_TEMP_DIR) as tmp:
-        file.open("rb")
-        try:
+        if isinstance(file, FieldFile):  # remote storage: open, copy down, close
+            with file.open("rb") as source:
+                shutil.copyfileobj(source, tmp, 1024 * 1024)
+        else:  # an upload in memory: copy it and leave it open for the caller
+            file.seek(0)
             shutil.copyfileobj(file, tmp, 1024 * 1024)
-        finally:
-            file.close()
+            file.seek(0)
         tmp.flush()
         yield Path(tmp.name)
 

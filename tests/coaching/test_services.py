@@ -176,3 +176,13 @@ def test_media_audit_reports_orphans_and_missing_files(world) -> None:
     assert default_storage.exists(orphan)
     call_command("media_audit", "--delete-orphans", stdout=StringIO())
     assert not default_storage.exists(orphan) and default_storage.exists(world.video.file.name)
+
+
+def test_video_upload_service_takes_an_in_memory_file(world, make_clip) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coaching.videos.services import video_upload
+
+    data = make_clip(frames=12).read_bytes()
+    video = video_upload(athlete=world.al, file=SimpleUploadedFile("m.mp4", data), uploaded_by=world.coach)
+    assert Path(video.file.path).read_bytes() == data
