@@ -64,7 +64,9 @@ class EventConfig:
     flight_threshold / contact_threshold: feet above the ground, in leg lengths (detect / refine).
     min_flight_s / max_flight_s: plausible flights. ground_window_s: running median of the ground.
     swing_speed: ankle speed (leg lengths / s) above which a foot is swinging; min_swing_s: shortest
-    swing."""
+    swing; max_swing_s: longest (walking ≈ 0.4 s, running ≈ 0.5 s; a foot moving longer is not
+    stepping); min_stance_s: shortest stance (swings closer than this are one swing: even sprinters
+    stand about 0.1 s per step)."""
 
     rep_relative_prominence: float = 0.35
     rep_min_period_s: float = 0.6
@@ -75,6 +77,8 @@ class EventConfig:
     ground_window_s: float = 2.0
     swing_speed: float = 0.8
     min_swing_s: float = 0.1
+    max_swing_s: float = 0.8
+    min_stance_s: float = 0.1
 
 
 # Which detectors run for each movement, and the angles a repetition is counted on (their mean).
@@ -165,11 +169,26 @@ def find_steps(ankle_xy: dict[str, np.ndarray], leg_px: float, t: np.ndarray, co
     for side, xy in ankle_xy.items():
         speed = np.linalg.norm(np.gradient(np.asarray(xy, np.float64), t, axis=0), axis=1) / leg_px
         moving = np.nan_to_num(speed) > config.swing_speed
-        for start, stop in runs(moving):
+        # Blips under half a minimum swing are noise; then a stance too short to be real joins the
+        # swings around it; then swings too short are dropped.
+        swings = [(a, b) for a, b in runs(moving) if t[b - 1] - t[a] >= config.min_swing_s / 2]
+        for start, stop in _merge_short_stances(swings, t, config.min_stance_s):
             lift, touch = float(t[start]), float(t[stop - 1])
-            if touch - lift >= config.min_swing_s and start > 0 and stop < t.size:
+            if config.min_swing_s <= touch - lift <= config.max_swing_s and start > 0 and stop < t.size:
                 steps.append(Event("step", lift, touch, side, {"swing_time_s": touch - lift}))
     return sorted(steps, key=lambda e: e.start)
+
+
+def _merge_short_stances(swings: list[tuple[int, int]], t: np.ndarray, min_stance_s: float) -> list[tuple[int, int]]:
+    """Join swings of one foot separated by less than ``min_stance_s`` of stance (noise that dips
+    below the speed threshold mid-swing)."""
+    merged: list[tuple[int, int]] = []
+    for start, stop in swings:
+        if merged and t[start] - t[merged[-1][1] - 1] < min_stance_s:
+            merged[-1] = (merged[-1][0], stop)
+        else:
+            merged.append((start, stop))
+    return merged
 
 
 def cadence(steps: list[Event]) -> float | None:

@@ -134,3 +134,12 @@ def test_detect_events_finds_a_jump_of_a_figure_flying_off_the_ground() -> None:
     (jump,) = events.of_kind("jump")
     assert jump.values["flight_time_s"] == pytest.approx(duration, abs=0.02)
     assert events.summary["best_jump_height_m"] == pytest.approx(G * duration**2 / 8, rel=0.1)
+
+
+def test_a_swing_broken_by_noise_is_one_step() -> None:
+    t = np.arange(120) / FS
+    x = np.where(t < 0.5, 0.0, np.where(t < 1.0, 600.0 * (t - 0.5), 300.0))
+    x[45:47] = x[44]  # the ankle seems to stop for 2 frames (0.03 s) in mid-swing
+    ankle = {"right": np.stack([x, np.full(t.size, 900.0)], axis=1)}
+    (step,) = find_steps(ankle, leg_px=450.0, t=t)
+    assert step.start == pytest.approx(0.5, abs=0.05) and step.end == pytest.approx(1.0, abs=0.05)
