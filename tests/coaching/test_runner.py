@@ -173,3 +173,21 @@ def test_run_stuck_past_the_hard_limit_is_failed_and_can_be_rerun(world, setting
     from coaching.analysis.services import analysis_rerun
 
     assert analysis_rerun(video=world.video).status == Status.PENDING
+
+
+def test_publishing_to_a_dead_broker_fails_fast_and_is_caught() -> None:
+    """The real Redis client against a port where nothing listens: the publish retry policy
+    gives up within seconds (an upload never hangs on a down broker) with kombu's
+    OperationalError, the error analysis_enqueue turns into "wait for the sweeper"."""
+    import socket
+    import time
+
+    from coaching.celery import app
+
+    with socket.socket() as probe_socket:  # a free port: nothing listens there
+        probe_socket.bind(("127.0.0.1", 0))
+        port = probe_socket.getsockname()[1]
+    began = time.monotonic()
+    with pytest.raises(OperationalError), app.connection_for_write(f"redis://127.0.0.1:{port}/0") as conn:
+        tasks.run_analysis.apply_async(args=[1], queue="gpu", connection=conn)
+    assert time.monotonic() - began < 5
