@@ -129,10 +129,13 @@ def test_both_people_found_in_a_single_image(estimator) -> None:  # type: ignore
 
 
 def test_batched_landmarks_equal_one_by_one(estimator) -> None:  # type: ignore[no-untyped-def]
+    from inference.models import model_path
+    from inference.pose.blazepose.landmarks import LandmarkModel
+
     image = _frame("indoor_two_people_1080p.mp4", 0)
     rois = [p.roi for p in estimator.process_image(image)]
     assert len(rois) == 2
-    batched = estimator.landmarks.run_many(image, rois)
+    batched = LandmarkModel(str(model_path("pose_landmark_full.tflite")), max_batch=2).run_many(image, rois)
     for roi, together in zip(rois, batched, strict=True):
         alone = estimator.landmarks.run(image, roi)
         assert together is not None and alone is not None

@@ -9,8 +9,7 @@ other detections get a landmark pass of their own. The detector's hip point is r
 stand close together, so identity is settled on landmarks: two results whose landmarks coincide
 (median distance under ``DUPLICATE_DISTANCE`` ROI sides, also with left and right swapped) are
 one body, and the one whose landmarks moved least since the previous frame stays (a new detection
-loses to anyone already followed). All ROIs of a frame go through the landmark model in one
-batched call.
+loses to anyone already followed).
 """
 
 from __future__ import annotations

@@ -199,17 +199,17 @@ def _project(crop_xy: np.ndarray, roi: Roi) -> np.ndarray:
 
 
 class LandmarkModel:
-    """Runs pose_landmark_full.tflite on ROIs, several people in one call.
+    """Runs pose_landmark_full.tflite on ROIs, up to ``max_batch`` people in one call.
 
-    One interpreter per batch size (1 up to MAX_BATCH, made when first needed): a batch of two
-    crops runs ~5-10 % faster than two calls on this CPU, with identical outputs.
+    Each batch size needs an interpreter of its own (made when first needed, ~90 MB of arena
+    each). On the 2-core CPU a batch of two ran 5–10 % faster than two calls in isolation, but
+    no faster within an analysis (CPU ms per frame, bench/pipeline.py), so the default is 1.
     """
 
-    MAX_BATCH = 4
-
-    def __init__(self, model_path: str, num_threads: int = 2):
+    def __init__(self, model_path: str, num_threads: int = 2, max_batch: int = 1):
         self._model_path = str(model_path)
         self._num_threads = num_threads
+        self.max_batch = max(1, max_batch)
         self._interpreters: dict[int, Any] = {}
         self._interpreter_for(1)  # fail early on a bad model file
 
@@ -231,10 +231,10 @@ class LandmarkModel:
     def run_many(
         self, image_bgr: np.ndarray, rois: list[Roi], with_mask: bool = False
     ) -> list[LandmarkOutput | None]:
-        """Landmarks inside each ROI (None where no pose is there), in batches of ≤ MAX_BATCH."""
+        """Landmarks inside each ROI (None where no pose is there), in batches of ≤ max_batch."""
         results: list[LandmarkOutput | None] = []
-        for start in range(0, len(rois), self.MAX_BATCH):
-            chunk = rois[start : start + self.MAX_BATCH]
+        for start in range(0, len(rois), self.max_batch):
+            chunk = rois[start : start + self.max_batch]
             interpreter = self._interpreter_for(len(chunk))
             interpreter.set_tensor(
                 interpreter.get_input_details()[0]["index"],
