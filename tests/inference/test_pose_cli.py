@@ -90,3 +90,10 @@ def test_module_entry_point_help():
     done = subprocess.run([sys.executable, "-m", "inference", "pose", "--help"], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)  # fmt: skip
     assert done.returncode == 0 and "--backend" in done.stdout and "--render" in done.stdout
+
+
+def test_missing_blazepose_backend_is_a_clear_error(short_clip, tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "inference.pose.blazepose", None)  # as if not installed
+    assert main(["pose", str(short_clip), "--backend", "blazepose", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "blazepose backend is not available" in err and "--backend openpose" in err
