@@ -136,8 +136,9 @@ def foreshortening(vectors: list[np.ndarray]) -> np.ndarray:
     low, high = FORESHORTENED
     factor = np.ones(vectors[0].shape[0])
     for v in vectors:
-        length = np.linalg.norm(v, axis=1)
-        usual = np.nanpercentile(length, 90) if np.isfinite(length).any() else np.nan
+        length = np.hypot(v[:, 0], v[:, 1])
+        seen = length[np.isfinite(length)]
+        usual = np.percentile(seen, 90) if seen.size else np.nan  # percentile: nanpercentile is 5x slower
         if np.isfinite(usual) and usual > 0:
             factor = np.fmin(factor, np.clip((length / usual - low) / (high - low), 0.0, 1.0))
     return factor
