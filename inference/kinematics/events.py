@@ -29,7 +29,7 @@ import numpy as np
 from scipy import signal
 from scipy.ndimage import median_filter
 
-from inference.kinematics.filters import runs
+from inference.kinematics.filters import derivative, runs
 from inference.kinematics.points import point_index
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ def find_steps(ankle_xy: dict[str, np.ndarray], leg_px: float, t: np.ndarray, co
     """Swings of each foot from ankle positions {side: (T, 2) pixels}; sorted by start time."""
     steps = []
     for side, xy in ankle_xy.items():
-        speed = np.linalg.norm(np.gradient(np.asarray(xy, np.float64), t, axis=0), axis=1) / leg_px
+        speed = np.linalg.norm(derivative(np.asarray(xy, np.float64), t), axis=1) / leg_px
         moving = np.nan_to_num(speed) > config.swing_speed
         # Blips under half a minimum swing are noise; then a stance too short to be real joins the
         # swings around it; then swings too short are dropped.

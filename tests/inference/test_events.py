@@ -143,3 +143,15 @@ def test_a_swing_broken_by_noise_is_one_step() -> None:
     ankle = {"right": np.stack([x, np.full(t.size, 900.0)], axis=1)}
     (step,) = find_steps(ankle, leg_px=450.0, t=t)
     assert step.start == pytest.approx(0.5, abs=0.05) and step.end == pytest.approx(1.0, abs=0.05)
+
+
+@pytest.mark.parametrize("frames", [1, 2, 3, 5])
+@pytest.mark.parametrize("movement", ["squat", "jump", "run", "general"])
+def test_very_short_clips_give_no_events_and_no_errors(frames: int, movement: str) -> None:
+    from inference.feedback import evaluate_feedback
+
+    t = np.arange(frames) / FS
+    kin = compute_kinematics(sequence(side_view_body25(frames), t), 0)
+    events = detect_events(kin, movement)
+    assert events.events == ()
+    evaluate_feedback(kin, events, movement).to_dict()
