@@ -8,6 +8,7 @@ The fixtures in tests/fixtures/blazepose were made by make_reference.py beside t
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -16,7 +17,8 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-MEDIA = ROOT.parent / "shared" / "media"
+# ../shared/media beside the checkout; POSECOACH_TEST_MEDIA points elsewhere (a clone in /tmp).
+MEDIA = Path(os.environ.get("POSECOACH_TEST_MEDIA") or ROOT.parent / "shared" / "media")
 FIXTURES = ROOT / "tests" / "fixtures" / "blazepose"
 CASES = sorted(FIXTURES.glob("*.json"))
 BASKETBALL = Path("/usr/share/doc/opencv-doc/examples/data/basketball1.png")  # Debian opencv-doc
