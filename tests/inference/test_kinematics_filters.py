@@ -222,3 +222,15 @@ def test_the_analyze_command_offers_every_movement() -> None:
     add_arguments(parser)
     (action,) = [a for a in parser._actions if a.dest == "movement"]
     assert tuple(action.choices or ()) == MOVEMENTS
+
+
+@pytest.mark.parametrize("frames", [5, 8, 20, 300])
+def test_the_zero_phase_pass_equals_scipy_sosfiltfilt(frames: int) -> None:
+    from scipy import signal
+
+    from inference.kinematics.filters import _filter_run
+
+    sos = signal.butter(4, 6.0, fs=FS, output="sos")
+    y = np.random.default_rng(7).normal(size=(frames, 3))
+    expected = signal.sosfiltfilt(sos, y, axis=0, padlen=min(3 * (2 * len(sos) + 1), frames - 1))
+    np.testing.assert_allclose(_filter_run(y, sos, signal.sosfilt_zi(sos)), expected, atol=1e-12)
