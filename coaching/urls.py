@@ -6,6 +6,7 @@ from coaching.accounts import views as account_views
 from coaching.analysis import views as analysis_views
 from coaching.athletes import member_views
 from coaching.athletes import views as athlete_views
+from coaching.reviews import views as review_views
 from coaching.videos import views as video_views
 
 urlpatterns = [
@@ -53,5 +54,13 @@ urlpatterns = [
         analysis_views.analysis_athlete,
         name="analysis_athlete",
     ),
+    path("videos/<int:video_id>/annotations/", review_views.annotation_list, name="annotation_list"),
+    path("videos/<int:video_id>/annotations/new/", review_views.annotation_create, name="annotation_create"),
+    path("videos/<int:video_id>/annotations/edit/", review_views.annotation_update, name="annotation_update"),
+    path("videos/<int:video_id>/annotations/delete/", review_views.annotation_delete, name="annotation_delete"),
+    path("videos/<int:video_id>/comments/", review_views.comment_list, name="comment_list"),
+    path("videos/<int:video_id>/comments/new/", review_views.comment_create, name="comment_create"),
+    path("videos/<int:video_id>/comments/delete/", review_views.comment_delete, name="comment_delete"),
+    path("reviews/unread/", review_views.review_inbox, name="review_inbox"),
     path("admin/", admin.site.urls),
 ]

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "coaching.athletes",
     "coaching.videos",
     "coaching.analysis",
+    "coaching.reviews",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +67,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "coaching.reviews.context_processors.review_unread",
             ],
         },
     },

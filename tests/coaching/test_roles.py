@@ -35,6 +35,14 @@ URL_ACTIONS = {
     "video_original": (None, "athlete"),
     "analysis_file": (None, "athlete"),
     "analysis_athlete": (Action.RERUN, "athlete"),
+    # Review tools (coaching/reviews): drawing is for coaches (VIEW_TEAM), the thread for all.
+    "annotation_list": (None, "athlete"),
+    "annotation_create": (Action.VIEW_TEAM, "athlete"),
+    "annotation_update": (Action.VIEW_TEAM, "athlete"),
+    "annotation_delete": (Action.VIEW_TEAM, "athlete"),
+    "comment_list": (None, "athlete"),
+    "comment_create": (None, "athlete"),
+    "comment_delete": (None, "athlete"),
 }
 ROLES = ("head_coach", "assistant_coach", "athlete")
 
