@@ -37,6 +37,8 @@ test: models lint typecheck
 bench: models
 	$(PY) bench/upload.py
 	$(PY) bench/pipeline.py
+	$(PY) bench/pose_openpose.py
+	$(PY) bench/phone.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
