@@ -29,7 +29,7 @@ lint: install
 	$(PY) -m ruff check coaching inference tests bench
 
 typecheck: install
-	$(PY) -m mypy coaching
+	$(PY) -m mypy coaching inference
 
 test: models lint typecheck
 	$(PY) -m pytest

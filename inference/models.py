@@ -321,7 +321,7 @@ def _build_derived(spec: DerivedFile, folder: Path, log: Callable[[str], None]) 
             "the converter or its input changed."
         )
     tmp = folder / f".{spec.name}.{os.getpid()}.tmp.npz"
-    np.savez(tmp, **arrays)
+    np.savez(tmp, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds too narrowly
     os.replace(tmp, folder / spec.name)
     log(f"{spec.name}: ok (content sha256 verified)")
 

@@ -14,6 +14,10 @@ class Status(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# The stored files of a run, as model fields (served by analysis_file, removed with the run).
+ANALYSIS_FILES = ("proxy", "poster", "poses", "overlay", "kinematics", "angles_csv")
+
+
 def analysis_upload_to(instance: Analysis, filename: str) -> str:
     return f"teams/{instance.video.team_id}/analyses/{instance.pk}/{filename}"
 
@@ -38,6 +42,8 @@ class Analysis(models.Model):
     poster = models.FileField(upload_to=analysis_upload_to, blank=True, max_length=255)
     poses = models.FileField(upload_to=analysis_upload_to, blank=True, max_length=255)
     overlay = models.FileField(upload_to=analysis_upload_to, blank=True, max_length=255)
+    kinematics = models.FileField(upload_to=analysis_upload_to, blank=True, max_length=255)
+    angles_csv = models.FileField(upload_to=analysis_upload_to, blank=True, max_length=255)
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,6 +4,8 @@ Running a claimed analysis is coaching.analysis.runner's job."""
 from __future__ import annotations
 
 import logging
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -11,7 +13,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from coaching.analysis.models import Analysis, Status
-from coaching.analysis.stages import OVERLAY_MAX_FPS
+from coaching.analysis.stages import OVERLAY_MAX_FPS, kinematics_summary
 from coaching.storage import local_path
 from coaching.videos.models import Video
 
@@ -65,13 +67,24 @@ def analysis_set_athlete(*, analysis: Analysis, x: float, y: float, t: float) ->
     if track_id is None:
         return None
     overlay = compact_keypoints_json(poses, athlete_track_id=track_id, max_fps=OVERLAY_MAX_FPS)
-    old_overlay = analysis.overlay.name
+    old_files = [getattr(analysis, name).name for name in ("overlay", "kinematics", "angles_csv")]
     analysis.overlay.save("overlay.json", ContentFile(json.dumps(overlay, separators=(",", ":"))),
                           save=False)
     pose_summary = {**analysis.summary.get("pose", {}), "athlete_track_id": track_id,
                     "athlete_source": "click"}
-    analysis.summary = {**analysis.summary, "pose": pose_summary}
-    analysis.save(update_fields=["overlay", "summary"])
-    if old_overlay:
-        analysis.overlay.storage.delete(old_overlay)
+    index = int(list(poses.track_ids).index(track_id))
+    video = analysis.video
+    with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as workdir:
+        kinematics = kinematics_summary(
+            poses, index, Path(workdir), movement=video.movement,
+            height_cm=float(video.athlete.height_cm) if video.athlete.height_cm else None)
+        for name, file_name in (("kinematics", "kinematics.npz"), ("angles_csv", "angles.csv")):
+            path = Path(workdir) / file_name
+            if path.exists():
+                getattr(analysis, name).save(file_name, ContentFile(path.read_bytes()), save=False)
+    analysis.summary = {**analysis.summary, "pose": pose_summary, **kinematics}
+    analysis.save(update_fields=["overlay", "kinematics", "angles_csv", "summary"])
+    for name in old_files:
+        if name:
+            analysis.overlay.storage.delete(name)
     return track_id

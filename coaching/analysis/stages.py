@@ -34,8 +34,11 @@ class StageContext:
     duration: float
     backend: str
     progress: Callable[[float], None]
+    movement: str = "general"
+    height_cm: float | None = None
     outputs: dict[str, Path] = field(default_factory=dict)  # model FileField name → local file
     summary: dict[str, Any] = field(default_factory=dict)
+    results: dict[str, Any] = field(default_factory=dict)  # in-memory results for later stages
 
     @classmethod
     @contextmanager
@@ -53,6 +56,12 @@ class StageContext:
                     duration=analysis.video.duration_s,
                     backend=analysis.backend,
                     progress=progress,
+                    movement=analysis.video.movement,
+                    height_cm=(
+                        float(analysis.video.athlete.height_cm)
+                        if analysis.video.athlete.height_cm
+                        else None
+                    ),
                 )
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -127,11 +136,44 @@ def pose_stage(ctx: StageContext) -> None:
     overlay_path.write_text(json.dumps(overlay, separators=(",", ":")))
     ctx.outputs.update(poses=poses_path, overlay=overlay_path)
     ctx.summary["pose"] = result.summary()
+    ctx.results["pose"] = result
+
+
+def kinematics_stage(ctx: StageContext) -> None:
+    """Angles, events and technique feedback of the athlete (inference.kinematics/feedback)."""
+    result = ctx.results["pose"]
+    ctx.summary.update(kinematics_summary(
+        result.poses, result.athlete_index, ctx.workdir, movement=ctx.movement,
+        height_cm=ctx.height_cm))
+    for name, file_name in (("kinematics", "kinematics.npz"), ("angles_csv", "angles.csv")):
+        if (ctx.workdir / file_name).exists():
+            ctx.outputs[name] = ctx.workdir / file_name
+
+
+@dataclass(frozen=True)
+class _AthletePoses:
+    poses: Any
+    athlete_index: int | None
+
+
+def kinematics_summary(
+    poses: Any, athlete_index: int | None, workdir: Path, *, movement: str, height_cm: float | None
+) -> dict[str, Any]:
+    """Run the kinematics outputs into `workdir`; return {"events": ..., "feedback": ...}."""
+    from inference.kinematics.outputs import write_kinematics_outputs
+
+    write_kinematics_outputs(_AthletePoses(poses, athlete_index), workdir, movement=movement,
+                             height_cm=height_cm)
+    return {
+        "events": json.loads((workdir / "events.json").read_text()),
+        "feedback": json.loads((workdir / "feedback.json").read_text()),
+    }
 
 
 OVERLAY_MAX_FPS = 30.0
 
 STAGES: list[Stage] = [
     Stage("proxy", 0.0, 0.25, proxy_stage),
-    Stage("pose", 0.25, 0.97, pose_stage),
+    Stage("pose", 0.25, 0.95, pose_stage),
+    Stage("kinematics", 0.95, 0.99, kinematics_stage),
 ]

@@ -6,13 +6,12 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET, require_POST
 
+from coaching.analysis.models import ANALYSIS_FILES
 from coaching.analysis.selectors import analysis_list_visible
 from coaching.analysis.services import analysis_set_athlete
 from coaching.athletes.access import require
 from coaching.athletes.permissions import Action
 from coaching.serving import serve_field_file
-
-ANALYSIS_FILES = ("proxy", "poster", "poses", "overlay")
 
 
 @login_required

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from coaching.videos.models import MOVEMENT_CHOICES
+
 BACKEND_CHOICES = [
     ("blazepose", "BlazePose — fast, 33 landmarks with heels and toes (default)"),
     ("openpose", "OpenPose — one network pass for a whole group"),
@@ -14,6 +16,8 @@ class VideoUploadForm(forms.Form):
     recorded_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     backend = forms.ChoiceField(choices=BACKEND_CHOICES, required=False, label="Pose engine")
+    movement = forms.ChoiceField(choices=MOVEMENT_CHOICES, required=False, label="Movement",
+                                 help_text="Sets which events and technique rules apply.")
 
 
 class RerunForm(forms.Form):

@@ -12,6 +12,14 @@ from coaching.athletes.models import Athlete, Team
 from inference.video import SLOW_MOTION_FPS
 
 PLAYBACK_RATES = (0.1, 0.125, 0.25, 0.5, 1.0, 1.5, 2.0)
+MOVEMENT_CHOICES = [
+    ("general", "General / other"),
+    ("squat", "Squat"),
+    ("jump", "Jump"),
+    ("run", "Running"),
+    ("walk", "Walking"),
+    ("dance", "Dance"),
+]
 
 
 def video_upload_to(instance: Video, filename: str) -> str:
@@ -44,6 +52,12 @@ class Video(models.Model):
         max_length=20, default="sdr", help_text="sdr, smpte2084 (PQ HDR) or arib-std-b67 (HLG HDR)"
     )
     has_audio = models.BooleanField(default=False)
+    movement = models.CharField(
+        max_length=20,
+        choices=MOVEMENT_CHOICES,
+        default="general",
+        help_text="Which events and technique rules apply.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -40,6 +40,7 @@ def video_upload(
     recorded_on: date | None = None,
     notes: str = "",
     backend: str | None = None,
+    movement: str = "general",
 ) -> Video:
     """Validate the uploaded file (extension, content, decodability, limits), store it and
     queue its analysis. Raises ValidationError with a message for the user; a rejected upload
@@ -78,6 +79,7 @@ def video_upload(
         bit_depth=info.bit_depth,
         transfer=info.transfer,
         has_audio=info.has_audio,
+        movement=movement or "general",
     )
     video.file.save(name, file, save=False)
     try:
@@ -92,9 +94,11 @@ def video_upload(
 
 def video_delete(*, video: Video) -> None:
     """Delete the video row, its analyses and every stored file (after the commit)."""
+    from coaching.analysis.models import ANALYSIS_FILES
+
     files = [video.file]
     for analysis in video.analyses.all():
-        files.extend([analysis.proxy, analysis.poster, analysis.poses, analysis.overlay])
+        files.extend(getattr(analysis, name) for name in ANALYSIS_FILES)
     names = [(f.storage, f.name) for f in files if f and f.name]
     video.delete()
 

@@ -50,6 +50,7 @@ def video_upload(request: HttpRequest, athlete_id: int) -> HttpResponse:
             recorded_on=form.cleaned_data["recorded_on"],
             notes=form.cleaned_data["notes"],
             backend=form.cleaned_data["backend"] or None,
+            movement=form.cleaned_data["movement"] or "general",
         )
     except ValidationError as exc:
         return _upload_error(" ".join(exc.messages), 400)

@@ -25,7 +25,8 @@ from inference.pose.base import PoseSequence
 class _Result(Protocol):
     """What is read from an :class:`inference.pipeline.AnalysisResult`."""
 
-    poses: PoseSequence
+    @property
+    def poses(self) -> PoseSequence: ...
 
     @property
     def athlete_index(self) -> int | None: ...

@@ -251,9 +251,9 @@ def decode_maps(
     people.sort(key=lambda p: -p.score)
     out = np.full((len(people), NUM_PARTS, 3), np.nan, np.float32)
     out[..., 2] = 0.0
-    for i, p in enumerate(people):
-        for part in np.nonzero(p.parts >= 0)[0]:
-            out[i, part] = peaks[part][p.parts[part]]
+    for i, person in enumerate(people):
+        for part in np.nonzero(person.parts >= 0)[0]:
+            out[i, part] = peaks[part][person.parts[part]]
     return out
 
 

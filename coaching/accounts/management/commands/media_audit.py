@@ -9,10 +9,8 @@ from typing import Any
 from django.core.files.storage import Storage, default_storage
 from django.core.management.base import BaseCommand, CommandParser
 
-from coaching.analysis.models import Analysis
+from coaching.analysis.models import ANALYSIS_FILES, Analysis
 from coaching.videos.models import Video
-
-ANALYSIS_FILES = ("proxy", "poster", "poses", "overlay")
 
 
 def stored_files(storage: Storage, folder: str = "teams") -> Iterator[str]:
