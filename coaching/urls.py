@@ -6,6 +6,7 @@ from coaching.accounts import views as account_views
 from coaching.analysis import views as analysis_views
 from coaching.athletes import member_views
 from coaching.athletes import views as athlete_views
+from coaching.reports import views as report_views
 from coaching.reviews import views as review_views
 from coaching.videos import views as video_views
 
@@ -48,6 +49,12 @@ urlpatterns = [
         "analyses/<int:analysis_id>/files/<str:kind>/",
         analysis_views.analysis_file,
         name="analysis_file",
+    ),
+    path("analyses/<int:analysis_id>/report/", report_views.report, name="analysis_report"),
+    path(
+        "analyses/<int:analysis_id>/export/<str:fmt>/",
+        report_views.export,
+        name="analysis_export",
     ),
     path(
         "analyses/<int:analysis_id>/athlete/",

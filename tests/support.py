@@ -134,3 +134,18 @@ def make_phone_clip(kind: str, out_dir: Path, *, frames: int = 20) -> Path:
             for packet in audio.encode(None):
                 out.mux(packet)
     return path
+
+
+def wait_js(page: object, expression: str, timeout: float = 30.0) -> object:
+    """Poll a JS expression with page.evaluate until it is truthy. (Playwright's
+    wait_for_function evaluates strings inside the page, which our CSP forbids.)"""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression)  # type: ignore[attr-defined]
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        time.sleep(0.1)

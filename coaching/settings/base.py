@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import plotly
 
 from coaching.env import env_bool, env_int, env_list, env_str
 
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "coaching.videos",
     "coaching.analysis",
     "coaching.reviews",
+    "coaching.reports",
 ]
 
 MIDDLEWARE = [
@@ -102,7 +104,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# plotly.min.js comes from the plotly package (served as static/plotly/plotly.min.js; no CDN).
+STATICFILES_DIRS = [BASE_DIR / "static", ("plotly", Path(plotly.__file__).parent / "package_data")]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 
 # Media are never served from a public path: every file goes through an authorized view.

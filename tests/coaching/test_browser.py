@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import shared_clip
+from tests.support import shared_clip, wait_js
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -61,14 +61,14 @@ def test_coach_uploads_and_watches(browser, live_server, world, celery_worker_pr
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
              "downloadThroughput": -1, "uploadThroughput": 600_000})
     page.click("#upload-button")
-    page.wait_for_function("document.querySelector('.upload progress').value > 0")
+    wait_js(page, "document.querySelector('.upload progress').value > 0")
     seen = page.eval_on_selector(".upload progress", "p => p.value")
     page.screenshot(path=str(shots / "upload-progress.png"))
     page.wait_for_selector(".upload.done", timeout=60_000)
     assert 0 < seen <= 100
     page.click("text=Open the video")
     page.wait_for_selector("#status-badge.done", timeout=120_000)
-    page.wait_for_function("document.getElementById('player').readyState >= 2", timeout=30_000)
+    wait_js(page, "document.getElementById('player').readyState >= 2", timeout=30)
     page.wait_for_selector("#overlay-controls:not([hidden])")
     page.eval_on_selector("#player", "v => { v.currentTime = 1.0; }")
     page.wait_for_timeout(500)

@@ -35,6 +35,8 @@ URL_ACTIONS = {
     "video_original": (None, "athlete"),
     "analysis_file": (None, "athlete"),
     "analysis_athlete": (Action.RERUN, "athlete"),
+    "analysis_report": (None, "athlete"),
+    "analysis_export": (None, "athlete"),
     # Review tools (coaching/reviews): drawing is for coaches (VIEW_TEAM), the thread for all.
     "annotation_list": (None, "athlete"),
     "annotation_create": (Action.VIEW_TEAM, "athlete"),
@@ -67,7 +69,7 @@ def test_every_scoped_url_has_an_action() -> None:
 def _own_kwargs(world, name: str) -> dict[str, object]:
     pattern = next(p for p in _patterns(get_resolver()) if p.name == name)
     values = {"team_id": world.team.pk, "athlete_id": world.ann.pk, "video_id": world.video.pk,
-              "analysis_id": world.analysis.pk, "kind": "proxy",
+              "analysis_id": world.analysis.pk, "kind": "proxy", "fmt": "openpose",
               "membership_id": Membership.objects.get(user=world.other_member).pk}
     return {key: values[key] for key in pattern.pattern.converters}
 
@@ -80,7 +82,23 @@ def team_world(world):
     Membership.objects.create(team=world.team, user=world.other_member, role=Role.ASSISTANT_COACH)
     world.team.athletes_can_upload = True
     world.team.save()
+    _store_poses(world.analysis)
     return world
+
+
+def _store_poses(analysis) -> None:
+    """Give the DONE analysis a small real poses.npz, so its exports have something to export."""
+    import io
+
+    import numpy as np
+    from django.core.files.base import ContentFile
+
+    from inference.pose.base import PoseSequence
+
+    keypoints = np.random.default_rng(0).uniform(10, 90, (4, 1, 33, 3)).astype(np.float32)
+    buffer = io.BytesIO()
+    PoseSequence(keypoints, "blazepose33", np.arange(4) / 24, 24.0, (96, 64), np.array([0])).save(buffer)
+    analysis.poses.save("poses.npz", ContentFile(buffer.getvalue()), save=True)
 
 
 def _user(world, role: str):

@@ -18,6 +18,7 @@ OTHER_TEAM_KWARGS = {
     "video_id": lambda w: w.video_b.pk,
     "analysis_id": lambda w: w.analysis_b.pk,
     "kind": lambda w: "proxy",
+    "fmt": lambda w: "openpose",
     "membership_id": lambda w: w.team_b.memberships.first().pk,
 }
 # Capability URLs: the unguessable token is the credential (tested in test_roles.py).

@@ -1,0 +1,152 @@
+"""Plotly figures of an analysis, built by pure functions from stored results (no Django, no
+database): kinematics arrays in, figure dicts out. Display only: series are decimated, the
+stored arrays are not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from inference.kinematics.core import Kinematics
+
+MAX_POINTS = 600  # per trace on screen; a 10-minute 60 fps clip is 36,000 frames
+MIN_CONFIDENCE = 0.5  # frames below this are drawn as gaps
+SIDES = (("left", "#1f77b4"), ("right", "#d62728"))
+EVENT_COLOURS = {"rep": "rgba(31,119,180,0.12)", "jump": "rgba(44,160,44,0.18)",
+                 "step": "rgba(148,103,189,0.10)"}
+
+# Joints offered on the report: (label, angle names left/right or single).
+JOINTS: dict[str, tuple[str, ...]] = {
+    "knee": ("left_knee", "right_knee"),
+    "hip": ("left_hip", "right_hip"),
+    "ankle": ("left_ankle", "right_ankle"),
+    "shoulder": ("left_shoulder", "right_shoulder"),
+    "elbow": ("left_elbow", "right_elbow"),
+    "trunk": ("trunk",),
+    "pelvis": ("pelvis",),
+    "thigh": ("left_thigh", "right_thigh"),
+    "shank": ("left_shank", "right_shank"),
+}
+
+
+# Ranges of motion shown in the summary (joint angles and the trunk; segment angles stay in CSV).
+SUMMARY_ANGLES = {n for joint in ("knee", "hip", "ankle", "shoulder", "elbow", "trunk")
+                  for n in JOINTS[joint]}
+
+
+def decimate(t: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
+    """Indices keeping at most max_points evenly spaced frames."""
+    step = max(1, int(np.ceil(len(t) / max_points)))
+    return np.arange(0, len(t), step)
+
+
+def _list(values: np.ndarray, decimals: int = 2) -> list[float | None]:
+    """Plain JSON numbers (gaps as null), so the figure is readable without Plotly's typed
+    arrays and stays small."""
+    rounded = np.round(np.asarray(values, np.float64), decimals).astype(object)
+    rounded[~np.isfinite(np.asarray(values, np.float64))] = None
+    return list(rounded.tolist())
+
+
+def _masked(kin: Kinematics, name: str, values: np.ndarray) -> np.ndarray:
+    confident = kin.angle_confidence[:, kin.angle_names.index(name)] >= MIN_CONFIDENCE
+    return np.where(confident, values, np.nan)
+
+
+def _colour(name: str) -> str:
+    return next((c for side, c in SIDES if name.startswith(side)), "#111827")
+
+
+def _event_shapes(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {"type": "rect", "xref": "x", "yref": "paper", "x0": e["start"], "x1": e["end"],
+         "y0": 0, "y1": 1, "fillcolor": EVENT_COLOURS.get(e["kind"], "rgba(0,0,0,0.08)"),
+         "line": {"width": 0}, "layer": "below", "name": e["kind"]}
+        for e in events
+    ]
+
+
+def _layout(title: str, y_title: str, events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "title": {"text": title, "font": {"size": 15}},
+        "xaxis": {"title": {"text": "time (s)"}, "zeroline": False},
+        "yaxis": {"title": {"text": y_title}},
+        "shapes": _event_shapes(events),
+        "margin": {"l": 55, "r": 10, "t": 40, "b": 45},
+        "legend": {"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"},
+        "hovermode": "x unified",
+        "height": 300,
+    }
+
+
+def angle_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Left and right angle of a joint over time (degrees), events shaded."""
+    keep = decimate(kin.timestamps)
+    fig = go.Figure(layout=_layout(f"{joint.capitalize()} angle", "degrees", events))
+    for name in JOINTS[joint]:
+        values = _masked(kin, name, kin.angle(name))[keep]
+        fig.add_trace(go.Scatter(x=_list(kin.timestamps[keep], 3), y=_list(values),
+                                 name=name.replace("_", " "), mode="lines",
+                                 line={"color": _colour(name), "width": 2}, connectgaps=False))
+    return fig.to_plotly_json()
+
+
+def velocity_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Angular velocity of the joint (degrees per second)."""
+    keep = decimate(kin.timestamps)
+    fig = go.Figure(layout=_layout(f"{joint.capitalize()} angular velocity", "°/s", events))
+    for name in JOINTS[joint]:
+        values = _masked(kin, name, kin.velocity(name))[keep]
+        fig.add_trace(go.Scatter(x=_list(kin.timestamps[keep], 3), y=_list(values, 1),
+                                 name=name.replace("_", " "), mode="lines",
+                                 line={"color": _colour(name), "width": 1.5}))
+    return fig.to_plotly_json()
+
+
+def com_figure(kin: Kinematics) -> dict[str, Any]:
+    """The centre of mass path in the image (metres when scaled, else pixels; y up)."""
+    keep = decimate(kin.timestamps)
+    metres = kin.com_metres()
+    unit = "m" if metres is not None else "px"
+    path = metres if metres is not None else kin.com * np.array([1, -1])
+    fig = go.Figure(go.Scatter(
+        x=_list(path[keep, 0], 3), y=_list(path[keep, 1], 3), mode="lines+markers",
+        name="centre of mass",
+        marker={"size": 4, "color": _list(kin.timestamps[keep], 3), "colorscale": "Viridis",
+                "colorbar": {"title": {"text": "s"}}},
+        line={"color": "#9ca3af", "width": 1}, customdata=_list(kin.timestamps[keep], 3),
+        hovertemplate="t=%{customdata:.2f} s<extra></extra>"))
+    fig.update_layout(title={"text": "Centre of mass path", "font": {"size": 15}}, height=300,
+                      margin={"l": 55, "r": 10, "t": 40, "b": 45},
+                      xaxis={"title": {"text": f"x ({unit})"}},
+                      yaxis={"title": {"text": f"height ({unit})"}, "scaleanchor": "x"})
+    return fig.to_plotly_json()
+
+
+def report_figures(kin: Kinematics, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Every figure of the report: {"angles": {joint: fig}, "velocity": {joint: fig}, "com": fig}."""
+    joints = [j for j, names in JOINTS.items() if all(n in kin.angle_names for n in names)]
+    return {
+        "angles": {j: angle_figure(kin, j, events) for j in joints},
+        "velocity": {j: velocity_figure(kin, j, events) for j in joints},
+        "com": com_figure(kin),
+    }
+
+
+def summary_rows(events_summary: dict[str, Any], ranges: dict[str, float | None]) -> list[tuple[str, str]]:
+    """The summary table: (label, value) rows, only for what was measured."""
+    rows: list[tuple[str, str]] = []
+    labels = {"rep_count": ("Repetitions", "{:.0f}"), "jump_count": ("Jumps", "{:.0f}"),
+              "best_jump_height_m": ("Best jump height", "{:.2f} m"),
+              "mean_flight_time_s": ("Mean flight time", "{:.3f} s"),
+              "step_count": ("Steps", "{:.0f}"), "cadence_spm": ("Cadence", "{:.0f} steps/min")}
+    for key, (label, fmt) in labels.items():
+        value = events_summary.get(key)
+        if value is not None:
+            rows.append((label, fmt.format(value)))
+    for name, value in ranges.items():
+        if value is not None and name in SUMMARY_ANGLES:
+            rows.append((f"Range of motion, {name.replace('_', ' ')}", f"{value:.0f}°"))
+    return rows

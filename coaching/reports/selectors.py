@@ -1,0 +1,59 @@
+"""Reads for the report page: the stored results of a DONE analysis, turned into figures."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from plotly.utils import PlotlyJSONEncoder
+
+from coaching.analysis.models import Analysis, Status
+from coaching.reports.figures import JOINTS, report_figures, summary_rows
+from coaching.storage import local_path
+from inference.kinematics.core import Kinematics
+
+
+@dataclass(frozen=True)
+class Report:
+    analysis: Analysis
+    reason: str = ""  # why there is nothing to chart (no athlete, still running...)
+    figures: dict[str, Any] = field(default_factory=dict)
+    joints: list[str] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    summary: list[tuple[str, str]] = field(default_factory=list)
+    movement: str = "general"
+    scale_reason: str = ""
+
+
+def kinematics_load(*, analysis: Analysis) -> Kinematics:
+    with local_path(analysis.kinematics) as path:
+        return Kinematics.load(path)
+
+
+def report_get(*, analysis: Analysis) -> Report:
+    if analysis.status != Status.DONE:
+        return Report(analysis, reason="The analysis has not finished yet.")
+    events = analysis.summary.get("events", {})
+    feedback = analysis.summary.get("feedback", {})
+    reason = events.get("reason") or feedback.get("reason") or ""
+    if not analysis.kinematics:
+        return Report(analysis, reason=reason or "This analysis was made before angles were "
+                      "measured; re-run it to get the report.")
+    kin = kinematics_load(analysis=analysis)
+    figures = json.loads(json.dumps(report_figures(kin, events.get("events", [])), cls=PlotlyJSONEncoder))
+    severity = {"high": 0, "medium": 1, "low": 2}
+    findings = sorted(feedback.get("findings", []), key=lambda f: severity.get(f.get("severity"), 3))
+    return Report(
+        analysis,
+        figures=figures,
+        joints=[j for j in JOINTS if j in figures["angles"]],
+        findings=findings,
+        skipped=feedback.get("skipped", []),
+        events=events.get("events", []),
+        summary=summary_rows(events.get("summary", {}), feedback.get("ranges_of_motion", {})),
+        movement=events.get("movement", "general"),
+        scale_reason=(events.get("scale") or {}).get("reason") or "",
+    )

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from coaching.analysis.models import Status
+from coaching.analysis.selectors import analysis_list_visible
+from coaching.athletes.access import can
+from coaching.reports.selectors import kinematics_load, report_get
+from coaching.storage import local_path
+from inference.exports import openpose_zip, to_mot, to_trc
+from inference.pose.base import PoseSequence
+
+EXPORTS = {  # format: (file suffix, content type)
+    "trc": (".trc", "text/plain; charset=utf-8"),
+    "mot": (".mot", "text/plain; charset=utf-8"),
+    "openpose": ("_openpose_json.zip", "application/zip"),
+}
+
+
+@login_required
+@require_GET
+def report(request: HttpRequest, analysis_id: int) -> HttpResponse:
+    analysis = get_object_or_404(
+        analysis_list_visible(user=request.user).select_related("video__athlete"), pk=analysis_id)
+    data = report_get(analysis=analysis)
+    return render(request, "reports/report.html", {
+        "report": data, "analysis": analysis, "video": analysis.video,
+        "can": can(request, analysis.video.team, analysis.video.athlete),
+    })
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, analysis_id: int, fmt: str) -> HttpResponse:
+    analysis = get_object_or_404(analysis_list_visible(user=request.user), pk=analysis_id)
+    if fmt not in EXPORTS or analysis.status != Status.DONE:
+        raise Http404("No such export.")
+    suffix, content_type = EXPORTS[fmt]
+    stem = f"analysis-{analysis.pk}"
+    if fmt == "openpose":
+        if not analysis.poses:
+            raise Http404("This analysis has no poses.")
+        with local_path(analysis.poses) as path:
+            body: bytes | str = openpose_zip(PoseSequence.load(path), stem=stem)
+    else:
+        if not analysis.kinematics:
+            raise Http404("This analysis has no angles; re-run it.")
+        kin = kinematics_load(analysis=analysis)
+        body = to_trc(kin, name=stem + suffix) if fmt == "trc" else to_mot(kin, name=stem)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}{suffix}"'
+    return response

@@ -1,0 +1,71 @@
+// Report page: the proxy with the skeleton, Plotly charts with a playhead that follows the
+// video, clicks on charts / feedback / events that seek the video.
+(function () {
+  "use strict";
+  const page = document.getElementById("report-page");
+  if (!page) return;
+  const player = document.getElementById("player");
+  if (page.dataset.proxyUrl) {
+    player.src = page.dataset.proxyUrl;
+    if (page.dataset.posterUrl) player.poster = page.dataset.posterUrl;
+    document.dispatchEvent(new CustomEvent("posecoach:proxy", { detail: {
+      overlay_url: page.dataset.overlayUrl || null, athlete_url: page.dataset.athleteUrl || null,
+    } }));
+  }
+  function seek(t) {
+    player.currentTime = Math.max(0, t);
+    player.pause();
+  }
+  document.querySelectorAll("button.seek").forEach((b) =>
+    b.addEventListener("click", () => seek(parseFloat(b.dataset.t))));
+
+  const source = document.getElementById("figures");
+  if (!source || !window.Plotly) return;
+  const figures = JSON.parse(source.textContent);
+  const config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
+  const timeCharts = ["chart-angle", "chart-velocity"];
+
+  function playhead(t) {
+    return { type: "line", xref: "x", yref: "paper", x0: t, x1: t, y0: 0, y1: 1,
+             line: { color: "#f59e0b", width: 2 }, name: "playhead" };
+  }
+  function draw(joint) {
+    const pairs = [["chart-angle", figures.angles[joint]], ["chart-velocity", figures.velocity[joint]]];
+    for (const [id, fig] of pairs) {
+      const layout = Object.assign({}, fig.layout);
+      layout.shapes = (layout.shapes || []).concat([playhead(player.currentTime || 0)]);
+      Plotly.react(id, fig.data, layout, config);
+    }
+  }
+  function bindClicks(id) {
+    const el = document.getElementById(id);
+    el.on("plotly_click", (event) => {
+      const point = event.points && event.points[0];
+      if (!point) return;
+      const t = point.customdata !== undefined ? point.customdata : point.x;
+      seek(Number(t));
+    });
+  }
+  const joint = document.getElementById("joint");
+  draw(joint.value);
+  Plotly.newPlot("chart-com", figures.com.data, figures.com.layout, config);
+  timeCharts.concat(["chart-com"]).forEach(bindClicks);
+  joint.addEventListener("change", () => draw(joint.value));
+
+  let pending = false;
+  function movePlayhead() {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      for (const id of timeCharts) {
+        const el = document.getElementById(id);
+        if (!el.layout) continue;
+        const shapes = (el.layout.shapes || []).filter((s) => s.name !== "playhead");
+        shapes.push(playhead(player.currentTime));
+        Plotly.relayout(el, { shapes });
+      }
+    });
+  }
+  ["timeupdate", "seeked"].forEach((ev) => player.addEventListener(ev, movePlayhead));
+})();

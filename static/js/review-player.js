@@ -1,0 +1,109 @@
+// Review player: frame-by-frame stepping, an A–B loop, jumps to the previous/next comment or
+// drawing, speed keys, keyboard shortcuts. The proxy keeps the source's presentation times and
+// has a keyframe every 0.5 s, so a seek to a frame's time shows that frame.
+window.PoseReviewPlayer = (function () {
+  "use strict";
+  const root = document.getElementById("review");
+  const player = document.getElementById("player");
+  if (!root || !player) return null;
+  const fps = parseFloat(root.dataset.fps) || 30;
+  const duration = parseFloat(root.dataset.duration) || 0;
+  // Frame n is shown from n/fps; we seek just past that instant, so that rounding of the time
+  // (to microseconds in the media pipeline) never shows frame n-1. The same offset on every
+  // frame keeps each step exactly 1/fps.
+  const EPS = Math.min(0.001, 0.25 / fps);
+  const readout = document.getElementById("time-readout");
+  const loopReadout = document.getElementById("loop-readout");
+  const loopClear = document.getElementById("loop-clear");
+  const rate = document.getElementById("playback-rate");
+  let loopA = null, loopB = null;
+  let marks = [];
+
+  function frameAt(t) { return Math.floor(t * fps + 1e-6); }
+  function lastFrame() {
+    const end = isFinite(player.duration) && player.duration > 0 ? player.duration : duration;
+    return Math.max(0, Math.ceil(end * fps - 1e-6) - 1);
+  }
+  function frameTime(n) { return n / fps + EPS; }
+
+  function seek(t) {
+    player.pause();
+    player.currentTime = Math.max(0, t);
+  }
+
+  function stepFrames(delta) {
+    const n = Math.min(lastFrame(), Math.max(0, frameAt(player.currentTime) + delta));
+    seek(frameTime(n));
+  }
+
+  function jumpMark(direction) {
+    const t = player.currentTime, half = 0.5 / fps;
+    const target = direction > 0 ? marks.find((m) => m > t + half)
+                                 : [...marks].reverse().find((m) => m < t - half);
+    if (target !== undefined) seek(target);
+  }
+
+  function showLoop() {
+    const fmt = (t) => (t === null ? "…" : t.toFixed(2) + " s");
+    loopReadout.textContent = loopA === null && loopB === null ? "" : "Loop " + fmt(loopA) + " – " + fmt(loopB);
+    loopClear.hidden = loopA === null && loopB === null;
+  }
+  function setLoop(which) {
+    const t = player.currentTime;
+    if (which === "a") { loopA = t; if (loopB !== null && loopB <= t) loopB = null; }
+    else { loopB = t; if (loopA === null || loopA >= t) loopA = Math.max(0, t - 1); }
+    showLoop();
+  }
+  function clearLoop() { loopA = loopB = null; showLoop(); }
+
+  function changeRate(delta) {
+    if (!rate) return;
+    const i = Math.min(rate.options.length - 1, Math.max(0, rate.selectedIndex + delta));
+    if (i === rate.selectedIndex) return;
+    rate.selectedIndex = i;
+    rate.dispatchEvent(new Event("change"));
+  }
+
+  function tick() {
+    const t = player.currentTime;
+    if (loopA !== null && loopB !== null && !player.paused && t >= loopB) player.currentTime = loopA;
+    readout.textContent = "Frame " + (frameAt(t) + 1) + " of " + (lastFrame() + 1) + " · " + t.toFixed(3) + " s";
+    requestAnimationFrame(tick);
+  }
+  player.addEventListener("ended", () => {
+    if (loopA !== null && loopB !== null) { player.currentTime = loopA; player.play(); }
+  });
+
+  const buttons = {
+    "frame-back": () => stepFrames(-1), "frame-forward": () => stepFrames(1),
+    "mark-prev": () => jumpMark(-1), "mark-next": () => jumpMark(1),
+    "loop-a": () => setLoop("a"), "loop-b": () => setLoop("b"), "loop-clear": clearLoop,
+  };
+  Object.entries(buttons).forEach(([id, fn]) => {
+    const el = document.getElementById(id);
+    if (el) el.addEventListener("click", fn);
+  });
+
+  const KEYS = {
+    ",": () => stepFrames(-1), ".": () => stepFrames(1),
+    "k": () => (player.paused ? player.play() : player.pause()),
+    "[": () => setLoop("a"), "]": () => setLoop("b"), "\\": clearLoop,
+    "p": () => jumpMark(-1), "n": () => jumpMark(1),
+    "-": () => changeRate(-1), "=": () => changeRate(1), "+": () => changeRate(1),
+  };
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    const fn = KEYS[event.key];
+    if (!fn || player.hidden) return;
+    event.preventDefault();
+    fn();
+  });
+  requestAnimationFrame(tick);
+
+  return {
+    fps, EPS, frameAt, frameTime, seek, stepFrames,
+    setMarks(times) { marks = [...new Set(times)].sort((a, b) => a - b); },
+  };
+})();

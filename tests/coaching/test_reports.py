@@ -1,0 +1,143 @@
+"""The report: pure figure builders, exports that parse back, the page on a real analysis, and
+in Chromium the charts with a click that seeks the video."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from coaching.analysis.models import Analysis, Status
+from coaching.analysis.runner import analysis_run
+from coaching.reports.figures import MAX_POINTS, report_figures, summary_rows
+from inference.exports import openpose_zip, to_mot, to_trc
+from inference.kinematics.core import compute_kinematics
+from inference.kinematics.synthetic import sequence, side_view_body25
+from inference.pose.openpose import jsonio
+from inference.skeleton import convert
+from tests.support import shared_clip, wait_js
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def squats():
+    """A side-view figure squatting twice a second for 20 s at 60 fps (1200 frames)."""
+    t = np.arange(1200) / 60.0
+    knee = 50 + 45 * (1 - np.cos(2 * np.pi * 0.5 * t))
+    keypoints = side_view_body25(len(t), knee=(knee, knee), hip=(knee * 0.8, knee * 0.8))
+    poses = sequence(keypoints, t)
+    return poses, compute_kinematics(poses, 0)
+
+
+def test_figures_are_decimated_with_left_and_right_and_events(squats) -> None:
+    _, kin = squats
+    events = [{"kind": "rep", "start": 1.0, "end": 3.0}, {"kind": "rep", "start": 5.0, "end": 7.0}]
+    figures = report_figures(kin, events)
+    knee = figures["angles"]["knee"]
+    assert [trace["name"] for trace in knee["data"]] == ["left knee", "right knee"]
+    assert len(knee["data"][0]["x"]) <= MAX_POINTS
+    assert len(knee["layout"]["shapes"]) == 2
+    shown = np.array(knee["data"][1]["y"], dtype=float)
+    assert np.nanmax(shown) == pytest.approx(np.nanmax(kin.angle("right_knee")), abs=3)
+    assert set(figures) == {"angles", "velocity", "com"}
+    assert summary_rows({"rep_count": 10}, {"right_knee": 88.4}) == [
+        ("Repetitions", "10"), ("Range of motion, right knee", "88°")]
+
+
+def test_exports_parse_back(squats) -> None:
+    poses, kin = squats
+    mot = to_mot(kin).splitlines()
+    assert mot[2] == f"nRows={len(kin.timestamps)}" and mot[5] == "endheader"
+    columns = mot[6].split("\t")
+    table = np.genfromtxt(io.StringIO("\n".join(mot[7:])), delimiter="\t")
+    col = columns.index("right_knee")
+    np.testing.assert_allclose(table[:, col], kin.angle("right_knee"), atol=1e-4, equal_nan=True)
+    trc = to_trc(kin).splitlines()
+    assert trc[0].startswith("PathFileType\t4") and trc[2].split("\t")[2] == str(len(kin.timestamps))
+    first = trc[6].split("\t")
+    assert float(first[1]) == pytest.approx(kin.timestamps[0])
+    assert float(first[2]) == pytest.approx(kin.points[0, 0, 0], abs=1e-3)
+    archive = zipfile.ZipFile(io.BytesIO(openpose_zip(poses)))
+    assert len(archive.namelist()) == poses.num_frames
+    frame = jsonio.from_document(json.loads(archive.read(sorted(archive.namelist())[10])), 25)
+    expected = convert(poses.keypoints, poses.skeleton, "body25")[10]
+    np.testing.assert_allclose(frame[0, :, :2], expected[0, :, :2], atol=1e-2)
+
+
+@pytest.fixture
+def analysed(client, world):
+    clip = shared_clip("lab_walk_portrait_60fps.mp4")
+    client.force_login(world.coach)
+    response = client.post(reverse("video_upload", args=[world.al.pk]),
+                           {"file": SimpleUploadedFile(clip.name, clip.read_bytes()), "movement": "walk"})
+    analysis = Analysis.objects.get(video_id=response.json()["id"])
+    analysis_run(analysis_id=analysis.pk)
+    analysis.refresh_from_db()
+    assert analysis.status == Status.DONE, analysis.error
+    return analysis
+
+
+def test_report_page_and_downloads_on_a_real_analysis(client, world, analysed) -> None:
+    page = client.get(reverse("analysis_report", args=[analysed.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    figures = json.loads(html.split('<script id="figures" type="application/json">')[1].split("</script>")[0])
+    assert {"knee", "hip", "ankle", "trunk"} <= set(figures["angles"])
+    assert analysed.summary["events"]["movement"] == "walk"
+    csv = client.get(reverse("analysis_file", args=[analysed.pk, "angles_csv"]))
+    header = b"".join(csv.streaming_content).decode().splitlines()[0]
+    assert header.startswith("time,right_ankle,left_ankle,right_knee")
+    for fmt, marker in (("mot", b"endheader"), ("trc", b"PathFileType"), ("openpose", b"PK")):
+        response = client.get(reverse("analysis_export", args=[analysed.pk, fmt]))
+        assert response.status_code == 200 and marker in response.content[:200], fmt
+    assert client.get(reverse("analysis_export", args=[analysed.pk, "exe"])).status_code == 404
+
+
+def test_report_of_an_unfinished_analysis_says_so(client, world) -> None:
+    client.force_login(world.coach)
+    pending = Analysis.objects.create(video=world.video)
+    assert "not finished" in client.get(reverse("analysis_report", args=[pending.pk])).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_report_in_chromium_click_seeks(live_server, world, analysed, tmp_path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("/usr/bin/chromium is missing: apt-get install chromium (.ci/run does)")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    shots = Path(os.environ.get("POSECOACH_SCREENSHOTS", tmp_path))
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(live_server.url + "/accounts/login/")
+        page.fill("input[name=username]", "coach")
+        page.fill("input[name=password]", "pw-coach-123")
+        page.click("button[type=submit]")
+        page.goto(f"{live_server.url}/analyses/{analysed.pk}/report/")
+        wait_js(page, "document.getElementById('player').readyState >= 2")
+        wait_js(page, "document.querySelector('#chart-angle .main-svg') !== null")
+        names = page.evaluate("document.getElementById('chart-angle').data.map(t => t.name)")
+        assert names == ["left knee", "right knee"]
+        box = page.locator("#chart-angle .nsewdrag").first.bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
+        page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
+        wait_js(page, "document.getElementById('player').currentTime > 0.5")
+        t = page.evaluate("document.getElementById('player').currentTime")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(shots / "report.png"), full_page=True)
+        browser.close()
+    assert 0.5 < t < 1.7
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
