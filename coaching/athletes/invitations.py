@@ -40,7 +40,7 @@ def invitation_check(*, invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_accept(*, token: str, user: User) -> Membership:
-    invitation = Invitation.objects.select_for_update().select_related("athlete").get(token=token)
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("athlete").get(token=token)
     invitation_check(invitation=invitation)
     if Membership.objects.filter(team=invitation.team, user=user).exists():
         raise ValidationError(f"You are already a member of {invitation.team.name}.")
