@@ -234,3 +234,79 @@ def test_comment_time_link_seeks_the_video(browser, live_server, clip_video, wor
     _wait(page, "() => document.querySelectorAll('#comment-list li').length === 2")
     assert "1.25 s" in page.inner_text("#comment-list li:last-child")
     assert not page.errors
+
+
+def _source_to_page(page, x: float, y: float) -> tuple[float, float]:
+    """A point in source pixels of the 640x360 clip, as page coordinates (object-fit contain)."""
+    page.evaluate("() => window.scrollTo(0, 0)")
+    box = page.locator("#review-canvas").bounding_box()
+    scale = min(box["width"] / 640, box["height"] / 360)
+    return (box["x"] + (box["width"] - 640 * scale) / 2 + x * scale,
+            box["y"] + (box["height"] - 360 * scale) / 2 + y * scale)
+
+
+def test_calibrated_distance_in_metres_and_author_edits(browser, live_server, clip_video) -> None:
+    from coaching.reviews.models import Annotation
+
+    page = _open(browser, live_server, clip_video, "coach", "pw-coach-123")
+    assert page.input_value("#calibration-length") == "1.70"  # Ann's height, heel to crown
+    page.click("[data-tool=calibrate]")
+    page.mouse.click(*_source_to_page(page, 100, 300))
+    page.mouse.click(*_source_to_page(page, 400, 300))
+    page.fill("#calibration-length", "1.5")  # a 1.5 m reference, 300 px long
+    page.click("#calibration-use")
+    assert "1.5 m = 300 px" in page.inner_text("#calibration-readout")
+    page.click("[data-tool=distance]")
+    page.mouse.click(*_source_to_page(page, 100, 100))
+    page.mouse.click(*_source_to_page(page, 300, 100))
+    metres = float(page.inner_text("#measure-value").removesuffix(" m"))
+    assert metres == pytest.approx(1.0, abs=0.015)
+    page.click("#draft-save")
+    page.wait_for_selector("#annotation-list li")
+    saved = Annotation.objects.get()
+    assert saved.calibration["reference_m"] == 1.5
+    assert saved.calibration["reference_px"] == pytest.approx(300, abs=2)
+    # the author edits the duration and colour
+    page.click("#annotation-list button:has-text('Edit')")
+    page.fill("#draft-duration", "0.5")
+    page.fill("#tool-colour", "#00aaff")
+    page.click("#draft-save")
+    _wait(page, "() => document.getElementById('draft-panel').hidden")
+    saved.refresh_from_db()
+    assert saved.t_end - saved.t_start == pytest.approx(0.5, abs=1e-3) and saved.colour == "#00aaff"
+    assert f"{saved.t_start:.2f} s–{saved.t_end:.2f} s" in page.inner_text("#annotation-list")
+    assert not page.errors
+
+
+def test_loop_and_jumps_between_notes(browser, live_server, clip_video, world) -> None:
+    from coaching.reviews.services import annotation_create, comment_create
+
+    annotation_create(video=clip_video, author=world.coach, kind="arrow", t_start=1.0, t_end=1.2,
+                      geometry={"points": [[10, 10], [100, 100]]})
+    comment_create(video=clip_video, author=world.coach, body="Here", t_start=1.5)
+    page = _open(browser, live_server, clip_video, "coach", "pw-coach-123")
+    page.keyboard.press("n")
+    assert _settled(page) == pytest.approx(1.0)
+    page.keyboard.press("n")
+    assert _settled(page) == pytest.approx(1.5)
+    page.keyboard.press("p")
+    assert _settled(page) == pytest.approx(1.0)
+    # A-B loop from 0.25 s to 0.75 s, played at 2x: the playhead stays inside
+    page.eval_on_selector("#player", "v => { v.currentTime = 0.25; }")
+    _settled(page)
+    page.keyboard.press("[")
+    page.eval_on_selector("#player", "v => { v.currentTime = 0.75; }")
+    _settled(page)
+    page.keyboard.press("]")
+    assert "Loop 0.25 s – 0.75 s" in page.inner_text("#loop-readout")
+    page.select_option("#playback-rate", "2.0")
+    page.eval_on_selector("#player", "v => { v.currentTime = 0.25; v.play(); }")
+    seen = []
+    for _ in range(12):
+        page.wait_for_timeout(100)
+        seen.append(page.eval_on_selector("#player", "v => v.currentTime"))
+    assert all(0.2 <= t <= 0.9 for t in seen), seen
+    assert max(seen) - min(seen) > 0.2, seen  # it played
+    page.click("#loop-clear")
+    assert page.inner_text("#loop-readout") == ""
+    assert not page.errors
