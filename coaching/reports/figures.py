@@ -1,17 +1,17 @@
 """Plotly figures of an analysis, built by pure functions from stored results (no Django, no
-database): kinematics arrays in, figure dicts out. Display only: series are decimated, the
-stored arrays are not."""
+database): kinematics arrays in, Plotly figure dicts out (plain dicts: plotly.graph_objects
+validation cost more than everything else on a 10-minute clip). Display only: series are
+decimated, the stored arrays are not."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
-import plotly.graph_objects as go
 
 from inference.kinematics.core import Kinematics
 
-MAX_POINTS = 600  # per trace on screen; a 10-minute 60 fps clip is 36,000 frames
+MAX_POINTS = 500  # per trace on screen; a 10-minute 60 fps clip is 36,000 frames
 MIN_CONFIDENCE = 0.5  # frames below this are drawn as gaps
 SIDES = (("left", "#1f77b4"), ("right", "#d62728"))
 EVENT_COLOURS = {"rep": "rgba(31,119,180,0.12)", "jump": "rgba(44,160,44,0.18)",
@@ -81,28 +81,26 @@ def _layout(title: str, y_title: str, events: list[dict[str, Any]]) -> dict[str,
     }
 
 
+def _trace(kin: Kinematics, keep: np.ndarray, name: str, values: np.ndarray, width: float,
+           decimals: int) -> dict[str, Any]:
+    return {"type": "scatter", "mode": "lines", "name": name.replace("_", " "),
+            "x": _list(kin.timestamps[keep], 3), "y": _list(values[keep], decimals),
+            "line": {"color": _colour(name), "width": width}, "connectgaps": False}
+
+
 def angle_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -> dict[str, Any]:
     """Left and right angle of a joint over time (degrees), events shaded."""
     keep = decimate(kin.timestamps)
-    fig = go.Figure(layout=_layout(f"{joint.capitalize()} angle", "degrees", events))
-    for name in JOINTS[joint]:
-        values = _masked(kin, name, kin.angle(name))[keep]
-        fig.add_trace(go.Scatter(x=_list(kin.timestamps[keep], 3), y=_list(values),
-                                 name=name.replace("_", " "), mode="lines",
-                                 line={"color": _colour(name), "width": 2}, connectgaps=False))
-    return fig.to_plotly_json()
+    data = [_trace(kin, keep, n, _masked(kin, n, kin.angle(n)), 2, 1) for n in JOINTS[joint]]
+    return {"data": data, "layout": _layout(f"{joint.capitalize()} angle", "degrees", events)}
 
 
 def velocity_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -> dict[str, Any]:
     """Angular velocity of the joint (degrees per second)."""
     keep = decimate(kin.timestamps)
-    fig = go.Figure(layout=_layout(f"{joint.capitalize()} angular velocity", "°/s", events))
-    for name in JOINTS[joint]:
-        values = _masked(kin, name, kin.velocity(name))[keep]
-        fig.add_trace(go.Scatter(x=_list(kin.timestamps[keep], 3), y=_list(values, 1),
-                                 name=name.replace("_", " "), mode="lines",
-                                 line={"color": _colour(name), "width": 1.5}))
-    return fig.to_plotly_json()
+    data = [_trace(kin, keep, n, _masked(kin, n, kin.velocity(n)), 1.5, 0) for n in JOINTS[joint]]
+    return {"data": data,
+            "layout": _layout(f"{joint.capitalize()} angular velocity", "°/s", events)}
 
 
 def com_figure(kin: Kinematics) -> dict[str, Any]:
@@ -111,18 +109,20 @@ def com_figure(kin: Kinematics) -> dict[str, Any]:
     metres = kin.com_metres()
     unit = "m" if metres is not None else "px"
     path = metres if metres is not None else kin.com * np.array([1, -1])
-    fig = go.Figure(go.Scatter(
-        x=_list(path[keep, 0], 3), y=_list(path[keep, 1], 3), mode="lines+markers",
-        name="centre of mass",
-        marker={"size": 4, "color": _list(kin.timestamps[keep], 3), "colorscale": "Viridis",
-                "colorbar": {"title": {"text": "s"}}},
-        line={"color": "#9ca3af", "width": 1}, customdata=_list(kin.timestamps[keep], 3),
-        hovertemplate="t=%{customdata:.2f} s<extra></extra>"))
-    fig.update_layout(title={"text": "Centre of mass path", "font": {"size": 15}}, height=300,
-                      margin={"l": 55, "r": 10, "t": 40, "b": 45},
-                      xaxis={"title": {"text": f"x ({unit})"}},
-                      yaxis={"title": {"text": f"height ({unit})"}, "scaleanchor": "x"})
-    return fig.to_plotly_json()
+    times = _list(kin.timestamps[keep], 2)
+    trace = {
+        "type": "scatter", "mode": "lines+markers", "name": "centre of mass",
+        "x": _list(path[keep, 0], 3), "y": _list(path[keep, 1], 3),
+        "marker": {"size": 4, "color": times, "colorscale": "Viridis",
+                   "colorbar": {"title": {"text": "s"}}},
+        "line": {"color": "#9ca3af", "width": 1}, "customdata": times,
+        "hovertemplate": "t=%{customdata:.2f} s<extra></extra>",
+    }
+    layout = {"title": {"text": "Centre of mass path", "font": {"size": 15}}, "height": 300,
+              "margin": {"l": 55, "r": 10, "t": 40, "b": 45},
+              "xaxis": {"title": {"text": f"x ({unit})"}},
+              "yaxis": {"title": {"text": f"height ({unit})"}, "scaleanchor": "x"}}
+    return {"data": [trace], "layout": layout}
 
 
 def report_figures(kin: Kinematics, events: list[dict[str, Any]]) -> dict[str, Any]:

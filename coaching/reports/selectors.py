@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from plotly.utils import PlotlyJSONEncoder
+from django.core.cache import cache
 
 from coaching.analysis.models import Analysis, Status
 from coaching.reports.figures import JOINTS, report_figures, summary_rows
@@ -33,6 +32,17 @@ def kinematics_load(*, analysis: Analysis) -> Kinematics:
         return Kinematics.load(path)
 
 
+def _figures(analysis: Analysis, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Figures of a finished run never change until its files do (a new athlete pick stores a
+    new kinematics file), so they are cached under the file's name."""
+    key = f"report-figures:{analysis.pk}:{analysis.kinematics.name}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = report_figures(kinematics_load(analysis=analysis), events)
+        cache.set(key, figures, timeout=24 * 3600)
+    return figures
+
+
 def report_get(*, analysis: Analysis) -> Report:
     if analysis.status != Status.DONE:
         return Report(analysis, reason="The analysis has not finished yet.")
@@ -42,8 +52,7 @@ def report_get(*, analysis: Analysis) -> Report:
     if not analysis.kinematics:
         return Report(analysis, reason=reason or "This analysis was made before angles were "
                       "measured; re-run it to get the report.")
-    kin = kinematics_load(analysis=analysis)
-    figures = json.loads(json.dumps(report_figures(kin, events.get("events", [])), cls=PlotlyJSONEncoder))
+    figures = _figures(analysis, events.get("events", []))
     severity = {"high": 0, "medium": 1, "low": 2}
     findings = sorted(feedback.get("findings", []), key=lambda f: severity.get(f.get("severity"), 3))
     return Report(
