@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
+from coaching.analysis.selectors import analysis_latest
 from coaching.athletes.selectors import User
 from coaching.reviews.models import Annotation, Comment, ReadMarker
 from coaching.videos.models import Video
@@ -19,6 +20,23 @@ def annotation_list_for_video(*, video: Video) -> QuerySet[Annotation]:
 
 def comment_list_for_video(*, video: Video) -> QuerySet[Comment]:
     return Comment.objects.filter(video=video).select_related("author", "annotation")
+
+
+def event_marks_for_video(*, video: Video) -> list[dict[str, object]]:
+    """The analysis' detected events (reps, jumps, steps: start/end seconds) of the latest run,
+    as jump targets for the player."""
+    analysis = analysis_latest(video=video)
+    found = (analysis.summary.get("events") or {}).get("events") if analysis is not None else None
+    if not isinstance(found, list):
+        return []
+    marks: list[dict[str, object]] = []
+    for e in found[:1000]:
+        start = e.get("start") if isinstance(e, dict) else None
+        if isinstance(start, int | float):
+            end = e.get("end")
+            marks.append({"kind": str(e.get("kind", "")), "start": float(start),
+                          "end": float(end) if isinstance(end, int | float) else float(start)})
+    return marks
 
 
 def _unread(model: type[Annotation] | type[Comment], *, user: User) -> QuerySet:

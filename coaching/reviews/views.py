@@ -97,6 +97,7 @@ def annotation_list(request: HttpRequest, video_id: int) -> JsonResponse:
     return JsonResponse({
         "can_annotate": allowed(user=user, team=video.team, action=services.ANNOTATE),
         "annotations": [annotation_payload(a, viewer=user) for a in items],
+        "events": selectors.event_marks_for_video(video=video),
     })
 
 

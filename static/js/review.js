@@ -21,7 +21,7 @@
     text: "Type the text in the box, then click where it goes.",
     calibrate: "Click the two ends of something of known length (heel to crown for the athlete's height).",
   };
-  const state = { annotations: [], comments: [], canAnnotate: false, tool: null, draft: null,
+  const state = { annotations: [], comments: [], events: [], canAnnotate: false, tool: null, draft: null,
                   hover: null, calibration: null, editing: null };
 
   function token() { return document.querySelector("[name=csrfmiddlewaretoken]").value; }
@@ -274,7 +274,7 @@
   }
 
   function updateMarks() {
-    P.setMarks([...state.annotations.map((a) => a.t_start),
+    P.setMarks([...state.events.map((e) => e.start), ...state.annotations.map((a) => a.t_start),
                 ...state.comments.filter((c) => c.t_start !== null).map((c) => c.t_start)]);
   }
 
@@ -304,6 +304,7 @@
     ]);
     state.annotations = annotations.annotations;
     state.canAnnotate = annotations.can_annotate;
+    state.events = annotations.events || [];
     state.comments = comments.comments;
     const badge = document.getElementById("nav-unread");
     if (badge) { badge.textContent = String(comments.unread); badge.hidden = !comments.unread; }

@@ -201,3 +201,13 @@ def test_nav_shows_unread_count_and_inbox_lists_the_video(client, world) -> None
     assert thread["unread"] == 0
     page = client.get(reverse("review_inbox")).content.decode()
     assert "No unread" in page
+
+
+def test_analysis_events_are_jump_marks(client, world) -> None:
+    world.analysis.summary = {"events": {"events": [{"kind": "rep", "start": 0.1, "end": 0.4},
+                                                    {"kind": "broken"}]}}
+    world.analysis.save()
+    client.force_login(world.ann_user)
+    listed = client.get(reverse("annotation_list", args=[world.video.pk])).json()
+    assert listed["events"] == [{"kind": "rep", "start": 0.1, "end": 0.4}]
+    assert client.get(reverse("annotation_list", args=[world.video_al.pk])).status_code == 404

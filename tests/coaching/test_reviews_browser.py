@@ -284,7 +284,12 @@ def test_loop_and_jumps_between_notes(browser, live_server, clip_video, world) -
     annotation_create(video=clip_video, author=world.coach, kind="arrow", t_start=1.0, t_end=1.2,
                       geometry={"points": [[10, 10], [100, 100]]})
     comment_create(video=clip_video, author=world.coach, body="Here", t_start=1.5)
+    analysis = clip_video.analyses.get()
+    analysis.summary = {"events": {"events": [{"kind": "jump", "start": 0.6, "end": 0.9}]}}
+    analysis.save()
     page = _open(browser, live_server, clip_video, "coach", "pw-coach-123")
+    page.keyboard.press("n")
+    assert _settled(page) == pytest.approx(0.6)  # the jump the analysis found
     page.keyboard.press("n")
     assert _settled(page) == pytest.approx(1.0)
     page.keyboard.press("n")
