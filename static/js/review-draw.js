@@ -44,6 +44,10 @@ window.PoseReview = (function () {
 
   function label(ctx, text, x, y) {
     ctx.font = "600 15px system-ui, sans-serif";
+    // Keep the label on the canvas (a text placed near the right or top edge).
+    const width = ctx.measureText(text).width, right = ctx.canvas.clientWidth || Infinity;
+    x = Math.max(2, Math.min(x, right - width - 4));
+    y = Math.max(16, y);
     ctx.lineJoin = "round";
     ctx.lineWidth = 4;
     ctx.strokeStyle = "rgba(0,0,0,0.85)";

@@ -315,3 +315,38 @@ def test_loop_and_jumps_between_notes(browser, live_server, clip_video, world) -
     page.click("#loop-clear")
     assert page.inner_text("#loop-readout") == ""
     assert not page.errors
+
+
+def test_free_drawing_and_text_on_a_phone(browser, live_server, clip_video) -> None:
+    from coaching.reviews.models import Annotation
+
+    page = _open(browser, live_server, clip_video, "coach", "pw-coach-123")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.eval_on_selector("#player", "v => { v.currentTime = 0.5; }")
+    _settled(page)
+    page.click("[data-tool=freehand]")
+    start = _source_to_page(page, 100, 100)
+    page.mouse.move(*start)
+    page.mouse.down()
+    for i in range(1, 21):
+        page.mouse.move(*_source_to_page(page, 100 + 15 * i, 100 + 6 * i))
+    page.mouse.up()
+    page.click("#draft-save")
+    page.wait_for_selector("#annotation-list li")
+    page.click("[data-tool=text]")
+    page.mouse.click(*_source_to_page(page, 320, 60))
+    assert "Type the text first" in page.inner_text("#tool-hint")
+    page.fill("#tool-text", "Drive the knee")
+    page.mouse.click(*_source_to_page(page, 320, 60))
+    page.click("#draft-save")
+    _wait(page, "() => document.querySelectorAll('#annotation-list li').length === 2")
+    free, text = Annotation.objects.order_by("pk")
+    assert free.kind == "freehand" and len(free.geometry["points"]) >= 10
+    assert free.geometry["points"][0] == pytest.approx([100, 100], abs=2)
+    assert free.geometry["points"][-1] == pytest.approx([400, 220], abs=2)
+    assert (text.kind, text.text) == ("text", "Drive the knee")
+    assert text.geometry["points"][0] == pytest.approx([320, 60], abs=2)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "review-phone.png"), full_page=True)
+    assert not page.errors
