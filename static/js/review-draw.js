@@ -42,10 +42,11 @@ window.PoseReview = (function () {
     return "";
   }
 
-  function label(ctx, text, x, y) {
+  function label(ctx, text, x, y, centred) {
     ctx.font = "600 15px system-ui, sans-serif";
     // Keep the label on the canvas (a text placed near the right or top edge).
     const width = ctx.measureText(text).width, right = ctx.canvas.clientWidth || Infinity;
+    if (centred) x -= width / 2;
     x = Math.max(2, Math.min(x, right - width - 4));
     y = Math.max(16, y);
     ctx.lineJoin = "round";
@@ -111,9 +112,17 @@ window.PoseReview = (function () {
       ctx.beginPath(); ctx.arc(b.x, b.y, 26, a1, a1 + d, d < 0); ctx.stroke();
     }
     const value = measure(shape.kind, shape.points, shape.calibration);
-    if (value) {
-      const at = shape.kind === "angle" ? pts[1] : { x: (pts[0].x + pts[pts.length - 1].x) / 2, y: (pts[0].y + pts[pts.length - 1].y) / 2 };
-      label(ctx, value, at.x + 10, at.y - 10);
+    if (value && shape.kind === "angle") {
+      // Outside the angle, on its bisector, clear of both rays.
+      const b = pts[1], unit = (p) => { const n = Math.hypot(p.x - b.x, p.y - b.y) || 1; return [(p.x - b.x) / n, (p.y - b.y) / n]; };
+      const u = unit(pts[0]), v = unit(pts[2]);
+      let bx = u[0] + v[0], by = u[1] + v[1];
+      const n = Math.hypot(bx, by);
+      if (n < 1e-6) { bx = -u[1]; by = u[0]; } else { bx /= n; by /= n; }
+      label(ctx, value, b.x - bx * 36, b.y - by * 36 + 5, true);
+    } else if (value) {
+      const a = pts[0], z = pts[pts.length - 1];
+      label(ctx, value, (a.x + z.x) / 2 + 10, (a.y + z.y) / 2 - 10);
     }
     ctx.restore();
   }

@@ -168,7 +168,7 @@ def test_angle_tool_shows_the_angle_of_the_clicked_points_and_the_athlete_sees_t
     assert f"Angle {expected:.1f}°" in page.inner_text("#annotation-list")
     # an arrow at the same moment, and a comment about the angle
     page.click("[data-tool=arrow]")
-    for point in _click_points(page, [(0.80, 0.15), (0.50, 0.55)]):
+    for point in _click_points(page, [(0.12, 0.78), (0.38, 0.64)]):
         page.mouse.click(*point)
     page.click("#draft-save")
     _wait(page, "() => document.querySelectorAll('#annotation-list li').length === 2")
