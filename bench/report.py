@@ -37,12 +37,12 @@ def main() -> None:
     from django.core.files.base import ContentFile
     from django.core.management import call_command
     from django.test import Client
+    from kinematics import synthetic_poses
 
     from coaching.analysis.models import Analysis, Status
     from coaching.athletes.services import athlete_create, team_create
     from coaching.videos.models import Video
     from inference.kinematics.outputs import write_kinematics_outputs
-    from kinematics import synthetic_poses
 
     call_command("migrate", verbosity=0)
     from django.contrib.auth.models import User
