@@ -108,36 +108,26 @@ def test_report_of_an_unfinished_analysis_says_so(client, world) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_report_in_chromium_click_seeks(live_server, world, analysed, tmp_path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("/usr/bin/chromium is missing: apt-get install chromium (.ci/run does)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+def test_report_in_chromium_click_seeks(browser, live_server, world, analysed, tmp_path) -> None:
     shots = Path(os.environ.get("POSECOACH_SCREENSHOTS", tmp_path))
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(live_server.url + "/accounts/login/")
-        page.fill("input[name=username]", "coach")
-        page.fill("input[name=password]", "pw-coach-123")
-        page.click("button[type=submit]")
-        page.goto(f"{live_server.url}/analyses/{analysed.pk}/report/")
-        wait_js(page, "document.getElementById('player').readyState >= 2")
-        wait_js(page, "document.querySelector('#chart-angle .main-svg') !== null")
-        names = page.evaluate("document.getElementById('chart-angle').data.map(t => t.name)")
-        assert names == ["left knee", "right knee"]
-        box = page.locator("#chart-angle .nsewdrag").first.bounding_box()
-        page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
-        page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
-        wait_js(page, "document.getElementById('player').currentTime > 0.5")
-        t = page.evaluate("document.getElementById('player').currentTime")
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(shots / "report.png"), full_page=True)
-        browser.close()
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", "coach")
+    page.fill("input[name=password]", "pw-coach-123")
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/analyses/{analysed.pk}/report/")
+    wait_js(page, "document.getElementById('player').readyState >= 2")
+    wait_js(page, "document.querySelector('#chart-angle .main-svg') !== null")
+    names = page.evaluate("document.getElementById('chart-angle').data.map(t => t.name)")
+    assert names == ["left knee", "right knee"]
+    box = page.locator("#chart-angle .nsewdrag").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
+    page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
+    wait_js(page, "document.getElementById('player').currentTime > 0.5")
+    t = page.evaluate("document.getElementById('player').currentTime")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(shots / "report.png"), full_page=True)
     assert 0.5 < t < 1.7
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
