@@ -75,6 +75,9 @@
   }
 
   input.addEventListener("change", () => { addFiles(input.files); input.value = ""; });
+  // Files chosen before this script ran (a slow page, or the browser restoring the form).
+  if (input.files && input.files.length) { addFiles(input.files); input.value = ""; }
+  form.dataset.ready = "true";
   ["dragenter", "dragover"].forEach((ev) => dropzone.addEventListener(ev, (e) => {
     e.preventDefault(); dropzone.classList.add("over");
   }));
