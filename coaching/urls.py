@@ -51,6 +51,9 @@ urlpatterns = [
         name="analysis_file",
     ),
     path("analyses/<int:analysis_id>/report/", report_views.report, name="analysis_report"),
+    path("analyses/<int:analysis_id>/render/", report_views.render_start, name="render_start"),
+    path("renders/<int:render_id>/", report_views.render_status, name="render_status"),
+    path("renders/<int:render_id>/file/", report_views.render_file, name="render_file"),
     path(
         "analyses/<int:analysis_id>/export/<str:fmt>/",
         report_views.export,

@@ -22,7 +22,7 @@ TIME_BASE = Fraction(1, 90000)
 POSTER_AT_S = 1.0
 
 
-class _VideoEncoder:
+class H264Writer:
     """Every stream must exist before the first packet is muxed, so the output size comes from
     the first frame, decoded up front."""
 
@@ -103,7 +103,7 @@ def make_proxy(
         if first is None:
             raise VideoError("The video has no decodable frames.")
         size = (first[0].shape[1], first[0].shape[0])
-        video = _VideoEncoder(out, vstream.average_rate or Fraction(30), size)
+        video = H264Writer(out, vstream.average_rate or Fraction(30), size)
         audio = _AudioEncoder(out, astream) if astream is not None else None
         start = vstream.start_time or 0
         count, poster_done = 0, False

@@ -59,6 +59,15 @@ class World:
         self.video, self.analysis = video(self.ann, "Ann squat")
         self.video_al, self.analysis_al = video(self.al, "Al sprint")
         self.video_b, self.analysis_b = video(self.bob, "Bob jump")
+        from coaching.reports.models import Render
+
+        def render(analysis: Analysis) -> Render:
+            done = Render.objects.create(analysis=analysis, status=Status.DONE, progress=100)
+            with clip.open("rb") as fh:
+                done.file.save("annotated.mp4", File(fh), save=True)
+            return done
+
+        self.render, self.render_b = render(self.analysis), render(self.analysis_b)
 
 
 @pytest.fixture

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from coaching.analysis.models import Status
 from coaching.analysis.selectors import analysis_list_visible
-from coaching.athletes.access import can
+from coaching.athletes.access import can, current_user
+from coaching.reports.models import Render
 from coaching.reports.selectors import kinematics_load, report_get
+from coaching.reports.services import render_create
+from coaching.serving import serve_field_file
 from coaching.storage import local_path
 from inference.exports import openpose_zip, to_mot, to_trc
 from inference.pose.base import PoseSequence
@@ -28,6 +33,7 @@ def report(request: HttpRequest, analysis_id: int) -> HttpResponse:
     data = report_get(analysis=analysis)
     return render(request, "reports/report.html", {
         "report": data, "analysis": analysis, "video": analysis.video,
+        "last_render": Render.objects.filter(analysis=analysis).first(),
         "can": can(request, analysis.video.team, analysis.video.athlete),
     })
 
@@ -53,3 +59,39 @@ def export(request: HttpRequest, analysis_id: int, fmt: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}{suffix}"'
     return response
+
+
+@login_required
+@require_POST
+def render_start(request: HttpRequest, analysis_id: int) -> HttpResponse:
+    analysis = get_object_or_404(analysis_list_visible(user=request.user), pk=analysis_id)
+    if analysis.status != Status.DONE:
+        return JsonResponse({"ok": False, "error": "The analysis has not finished yet."}, status=400)
+    render = render_create(analysis=analysis, requested_by=current_user(request),
+                           include_review=request.POST.get("include_review", "on") == "on")
+    return JsonResponse({"ok": True, "status_url": reverse("render_status", args=[render.pk])},
+                        status=202)
+
+
+def _visible_render(request: HttpRequest, render_id: int) -> Render:
+    return get_object_or_404(
+        Render.objects.filter(analysis__in=analysis_list_visible(user=request.user)), pk=render_id)
+
+
+@login_required
+@require_GET
+def render_status(request: HttpRequest, render_id: int) -> JsonResponse:
+    render = _visible_render(request, render_id)
+    data: dict[str, object] = {"status": render.status, "progress": render.progress,
+                               "error": render.error}
+    if render.status == Status.DONE and render.file:
+        data["file_url"] = reverse("render_file", args=[render.pk])
+    return JsonResponse(data)
+
+
+@login_required
+@require_GET
+def render_file(request: HttpRequest, render_id: int) -> HttpResponseBase:
+    render = _visible_render(request, render_id)
+    return serve_field_file(request, render.file,
+                            download_name=f"analysis-{render.analysis_id}-annotated.mp4")

@@ -19,6 +19,37 @@
   document.querySelectorAll("button.seek").forEach((b) =>
     b.addEventListener("click", () => seek(parseFloat(b.dataset.t))));
 
+  // Annotated MP4: start a render, follow its progress, offer the file.
+  const renderForm = document.getElementById("render-form");
+  if (renderForm) {
+    const bar = document.getElementById("render-progress");
+    const state = document.getElementById("render-state");
+    const link = document.getElementById("render-link");
+    async function follow(url) {
+      const response = await fetch(url, { headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      const data = await response.json();
+      bar.hidden = data.status === "done" || data.status === "failed";
+      bar.value = data.progress;
+      state.textContent = data.status === "failed" ? data.error
+        : data.status === "done" ? "Ready." : "Rendering… " + data.progress + "%";
+      if (data.file_url) { link.href = data.file_url; link.hidden = false; }
+      if (data.status !== "done" && data.status !== "failed") setTimeout(() => follow(url), 1000);
+    }
+    renderForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      link.hidden = true;
+      const body = new FormData(renderForm);
+      if (!renderForm.querySelector("[name=include_review]").checked) body.set("include_review", "off");
+      const token = document.querySelector("[name=csrfmiddlewaretoken]").value;
+      const response = await fetch(renderForm.dataset.url, { method: "POST", body, headers: { "X-CSRFToken": token } });
+      const data = await response.json();
+      if (!data.ok) { state.textContent = data.error; return; }
+      follow(data.status_url);
+    });
+    if (renderForm.dataset.statusUrl) follow(renderForm.dataset.statusUrl);
+  }
+
   const source = document.getElementById("figures");
   if (!source || !window.Plotly) return;
   const figures = JSON.parse(source.textContent);

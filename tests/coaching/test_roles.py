@@ -37,6 +37,9 @@ URL_ACTIONS = {
     "analysis_athlete": (Action.RERUN, "athlete"),
     "analysis_report": (None, "athlete"),
     "analysis_export": (None, "athlete"),
+    "render_start": (None, "athlete"),
+    "render_status": (None, "athlete"),
+    "render_file": (None, "athlete"),
     # Review tools (coaching/reviews): drawing is for coaches (VIEW_TEAM), the thread for all.
     "annotation_list": (None, "athlete"),
     "annotation_create": (Action.VIEW_TEAM, "athlete"),
@@ -70,6 +73,7 @@ def _own_kwargs(world, name: str) -> dict[str, object]:
     pattern = next(p for p in _patterns(get_resolver()) if p.name == name)
     values = {"team_id": world.team.pk, "athlete_id": world.ann.pk, "video_id": world.video.pk,
               "analysis_id": world.analysis.pk, "kind": "proxy", "fmt": "openpose",
+              "render_id": world.render.pk,
               "membership_id": Membership.objects.get(user=world.other_member).pk}
     return {key: values[key] for key in pattern.pattern.converters}
 

@@ -19,6 +19,7 @@ OTHER_TEAM_KWARGS = {
     "analysis_id": lambda w: w.analysis_b.pk,
     "kind": lambda w: "proxy",
     "fmt": lambda w: "openpose",
+    "render_id": lambda w: w.render_b.pk,
     "membership_id": lambda w: w.team_b.memberships.first().pk,
 }
 # Capability URLs: the unguessable token is the credential (tested in test_roles.py).

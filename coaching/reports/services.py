@@ -1,0 +1,102 @@
+"""Writes for reports: the annotated MP4 render, queued after commit and run by a worker."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from coaching.analysis.models import Analysis, Status
+from coaching.reports.models import Render
+from coaching.reports.selectors import kinematics_load
+from coaching.storage import local_path
+from inference.pose.base import PoseSequence
+from inference.render import Caption, Drawing, RenderInput, angle_at, render_annotated
+from inference.video import VideoError
+
+log = logging.getLogger(__name__)
+CAPTION_SECONDS = 3.0  # how long a comment pinned to one instant stays on screen
+
+
+def render_create(*, analysis: Analysis, requested_by: User, include_review: bool = True) -> Render:
+    from coaching.reports.tasks import run_render
+
+    render = Render.objects.create(analysis=analysis, requested_by=requested_by,
+                                   include_review=include_review)
+    transaction.on_commit(lambda: run_render.apply_async(args=[render.pk], queue="default"))
+    return render
+
+
+def _review_layers(analysis: Analysis) -> tuple[list[Drawing], list[Caption]]:
+    from coaching.reviews.models import Annotation, Comment
+
+    drawings = []
+    for a in Annotation.objects.filter(video=analysis.video):
+        points = a.geometry.get("points", [])
+        label = a.text
+        if a.kind == "angle" and len(points) == 3:
+            label = f"{angle_at(points):.1f} deg"
+        elif a.kind in ("line", "distance") and len(points) == 2:
+            length = float(np.hypot(points[1][0] - points[0][0], points[1][1] - points[0][1]))
+            mpp = (a.calibration or {}).get("metres_per_pixel")
+            label = f"{length * mpp:.2f} m" if mpp else f"{length:.0f} px"
+        drawings.append(Drawing(a.kind, points, a.t_start, a.t_end, a.colour, label))
+    captions = []
+    for c in Comment.objects.filter(video=analysis.video, t_start__isnull=False).select_related("author"):
+        start = float(c.t_start or 0.0)
+        end = float(c.t_end) if c.t_end is not None else start + CAPTION_SECONDS
+        captions.append(Caption(f"{c.author.username if c.author else 'coach'}: {c.body}", start, end))
+    return drawings, captions
+
+
+def _render_input(analysis: Analysis, include_review: bool) -> RenderInput:
+    poses, athlete_index, angles, angle_times = None, None, {}, None
+    if analysis.poses:
+        with local_path(analysis.poses) as path:
+            poses = PoseSequence.load(path)
+        track = analysis.summary.get("pose", {}).get("athlete_track_id")
+        ids = list(poses.track_ids)
+        athlete_index = ids.index(track) if track in ids else None
+    if analysis.kinematics:
+        kin = kinematics_load(analysis=analysis)
+        angles = {name: kin.angle(name) for name in kin.angle_names}
+        angle_times = kin.timestamps
+    drawings, captions = _review_layers(analysis) if include_review else ([], [])
+    return RenderInput(poses, athlete_index, angles, angle_times, drawings, captions)
+
+
+def render_run(*, render_id: int) -> None:
+    """Claim (PENDING → RUNNING once), draw over the proxy, store the MP4."""
+    if not Render.objects.filter(id=render_id, status=Status.PENDING).update(status=Status.RUNNING):
+        return
+    render = Render.objects.select_related("analysis__video").get(id=render_id)
+    analysis = render.analysis
+
+    def progress(fraction: float) -> None:
+        Render.objects.filter(id=render_id).update(progress=min(99, int(fraction * 100)))
+
+    try:
+        if not analysis.proxy:
+            raise VideoError("The analysis has no playable video yet; wait for it to finish.")
+        data = _render_input(analysis, render.include_review)
+        with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as work, \
+                local_path(analysis.proxy) as proxy:
+            out = Path(work) / f"analysis-{analysis.pk}-annotated.mp4"
+            render_annotated(proxy, out, data, progress=progress)
+            with out.open("rb") as fh:
+                render.file.save(out.name, File(fh), save=False)
+        render.status, render.progress, render.finished_at = Status.DONE, 100, timezone.now()
+        render.save(update_fields=["file", "status", "progress", "finished_at"])
+    except Exception as exc:  # noqa: BLE001 - the render ends FAILED with a message, no retry
+        log.exception("Render %s failed", render_id)
+        message = str(exc) if isinstance(exc, VideoError) else (
+            f"The render failed ({type(exc).__name__}); try again.")
+        Render.objects.filter(id=render_id).update(status=Status.FAILED, error=message,
+                                                   finished_at=timezone.now())
