@@ -99,6 +99,7 @@ def video_delete(*, video: Video) -> None:
     files = [video.file]
     for analysis in video.analyses.all():
         files.extend(getattr(analysis, name) for name in ANALYSIS_FILES)
+        files.extend(render.file for render in analysis.renders.all())  # type: ignore[attr-defined]
     names = [(f.storage, f.name) for f in files if f and f.name]
     video.delete()
 

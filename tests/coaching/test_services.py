@@ -34,7 +34,7 @@ def test_athlete_update_validates(world) -> None:
 
 
 def test_athlete_delete_removes_videos_and_files(world, django_capture_on_commit_callbacks) -> None:
-    paths = [Path(world.video.file.path), Path(world.analysis.proxy.path)]
+    paths = [Path(world.video.file.path), Path(world.analysis.proxy.path), Path(world.render.file.path)]
     assert all(p.exists() for p in paths)
     with django_capture_on_commit_callbacks(execute=True):
         athlete_delete(athlete=world.ann)

@@ -9,7 +9,8 @@ from typing import Any
 from django.core.files.storage import Storage, default_storage
 from django.core.management.base import BaseCommand, CommandParser
 
-from coaching.analysis.models import ANALYSIS_FILES, Analysis
+from coaching.analysis.models import ANALYSIS_FILES
+from coaching.reports.models import Render, Analysis
 from coaching.videos.models import Video
 
 
@@ -30,6 +31,8 @@ def referenced_files() -> dict[str, str]:
         for field in ANALYSIS_FILES:
             if row[field]:
                 owners[row[field]] = f"analysis {row['pk']} ({field})"
+    for pk, name in Render.objects.exclude(file="").values_list("pk", "file"):
+        owners[name] = f"render {pk}"
     return owners
 
 
