@@ -9,8 +9,8 @@ from typing import Any
 from django.core.files.storage import Storage, default_storage
 from django.core.management.base import BaseCommand, CommandParser
 
-from coaching.analysis.models import ANALYSIS_FILES
-from coaching.reports.models import Render, Analysis
+from coaching.analysis.models import ANALYSIS_FILES, Analysis
+from coaching.reports.models import Render
 from coaching.videos.models import Video
 
 
