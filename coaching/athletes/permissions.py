@@ -29,7 +29,11 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
 
 def allowed(*, user: User, team: Team, action: Action, athlete: Athlete | None = None) -> bool:
     """Whether the user may do `action` in `team` (on `athlete`, for uploads)."""
-    role = team_role(user=user, team=team)
+    return _allowed(team_role(user=user, team=team), user, team, action, athlete)
+
+
+def _allowed(role: Role | None, user: User, team: Team, action: Action,
+             athlete: Athlete | None) -> bool:
     if role is None:
         return False
     actions = PERMISSIONS[role]
@@ -45,7 +49,8 @@ def allowed(*, user: User, team: Team, action: Action, athlete: Athlete | None =
 
 def abilities(*, user: User, team: Team, athlete: Athlete | None = None) -> dict[str, bool]:
     """{action: allowed} for templates (`can.upload`, `can.delete`, ...)."""
-    return {a.value: allowed(user=user, team=team, action=a, athlete=athlete) for a in Action}
+    role = team_role(user=user, team=team)  # one query for the whole table
+    return {a.value: _allowed(role, user, team, a, athlete) for a in Action}
 
 
 def permission_matrix_markdown() -> str:
