@@ -82,31 +82,32 @@ def pytest_configure(config: pytest.Config) -> None:
 WORKER_LEASE_S = 5  # short, so the fault tests see a dead worker's lease run out quickly
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup: None, django_db_blocker: object):
-    """A real `celery worker` process on the test database and the configured broker.
-    Needs PostgreSQL and Redis (what CI provides); skips with the reason otherwise."""
-    import signal
+def _test_database_url() -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://... (as .ci/run does)")
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER'] or ''}{password}@{db['HOST'] or ''}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def start_worker(broker: str, name: str):
+    """A real `celery worker` process (queues gpu and default) on the test database."""
     import subprocess
     import sys
     import time
 
     from django.conf import settings
 
-    db = settings.DATABASES["default"]
-    broker = settings.CELERY_BROKER_URL
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://... (as .ci/run does)")
-    if not broker.startswith("redis://"):
-        pytest.skip("needs Redis: run with CELERY_BROKER_URL=redis://... (as .ci/run does)")
-    url = f"postgres://{db['USER'] or ''}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}@{db['HOST'] or ''}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coaching.settings.test", "DATABASE_URL": url,
-           "CELERY_BROKER_URL": broker, "ANALYSIS_LEASE_S": str(WORKER_LEASE_S)}
-    log_path = Path(settings.VAR_DIR) / "worker.log"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coaching.settings.test",
+           "DATABASE_URL": _test_database_url(), "CELERY_BROKER_URL": broker,
+           "ANALYSIS_LEASE_S": str(WORKER_LEASE_S)}
+    log_path = Path(settings.VAR_DIR) / f"worker-{name}.log"
     log = log_path.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "coaching", "worker", "-Q", "gpu,default", "-c", "1",
-         "--loglevel", "INFO", "-n", f"test-{os.getpid()}@%h", "--without-mingle", "--without-gossip"],
+         "--loglevel", "INFO", "-n", f"{name}-{os.getpid()}@%h", "--without-mingle", "--without-gossip"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
@@ -115,13 +116,32 @@ def celery_worker_process(django_db_setup: None, django_db_blocker: object):
             proc.kill()
             pytest.fail("the Celery worker did not start:\n" + log_path.read_text()[-3000:])
         time.sleep(0.2)
-    yield proc
+    return proc
+
+
+def stop_worker(proc) -> None:
+    import signal
+    import subprocess
+
     proc.send_signal(signal.SIGTERM)
     try:
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup: None, django_db_blocker: object):
+    """A real `celery worker` process on the test database and the configured broker.
+    Needs PostgreSQL and Redis (what CI provides); skips with the reason otherwise."""
+    from django.conf import settings
+
+    _test_database_url()
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.skip("needs Redis: run with CELERY_BROKER_URL=redis://... (as .ci/run does)")
+    proc = start_worker(settings.CELERY_BROKER_URL, "test")
+    yield proc
+    stop_worker(proc)
     # The worker's pool processes may outlive its main process by a moment; the test database
     # can only be dropped once no other session is connected to it.
     from django.db import connection

@@ -98,3 +98,59 @@ def test_bad_video_fails_once_without_retry(world, celery_worker_process) -> Non
     assert done.pk == analysis.pk and done.status == "failed"
     assert "damaged" in done.error and done.attempts == 1
     assert Analysis.objects.get(pk=analysis.pk).attempts == 1
+
+
+def test_broker_down_during_upload_then_back(client, world, celery_worker_process, monkeypatch) -> None:
+    """A private Redis that is down at upload time: the upload succeeds at once and the run
+    waits as PENDING; once that Redis is up, the sweeper (what celery beat runs every minute)
+    sends it and a real worker on that broker completes it."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coaching.analysis.models import Analysis
+    from coaching.analysis.runner import analysis_sweep
+    from coaching.celery import app
+    from tests.conftest import start_worker, stop_worker
+
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    private = f"redis://127.0.0.1:{port}/0"
+    # Celery reads CELERY_BROKER_URL from the environment before its settings: publish through
+    # the private broker from now on.
+    monkeypatch.setenv("CELERY_BROKER_URL", private)
+    app._pool = None
+    app.amqp._producer_pool = None
+    redis = worker = None
+    try:
+        clip = shared_clip("lab_walk_portrait_60fps.mp4")
+        client.force_login(world.coach)
+        began = time.monotonic()
+        upload = SimpleUploadedFile(clip.name, clip.read_bytes(), content_type="video/mp4")
+        response = client.post(reverse("video_upload", args=[world.al.pk]), {"file": upload})
+        assert response.status_code == 201 and time.monotonic() - began < 10
+        analysis = Analysis.objects.get(video_id=response.json()["id"])
+        assert analysis.status == "pending" and analysis.enqueued_at is None
+        redis = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                  "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        worker = start_worker(private, "private")
+        assert analysis_sweep(now=timezone.now() + timedelta(minutes=1)) == [analysis.pk]
+        done = wait_for_analysis(analysis.video_id, timeout=120)
+        assert done.status == "done" and done.attempts == 1
+    finally:
+        if worker is not None:
+            stop_worker(worker)
+        if redis is not None:
+            redis.terminate()
+            redis.wait()
+        monkeypatch.undo()
+        app._pool = None
+        app.amqp._producer_pool = None
