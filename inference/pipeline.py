@@ -228,8 +228,9 @@ def _prefetch(frames: Iterator[tuple[np.ndarray, float]], depth: int, timings: d
                 thread.join(0.01)
 
 
-def _batches(frames: Iterator[tuple[np.ndarray, float]], size: int) -> Iterator[list[tuple[np.ndarray, float]]]:
-    batch = []
+def batches(frames: Iterator[tuple[np.ndarray, float]], size: int) -> Iterator[list[tuple[np.ndarray, float]]]:
+    """Group (frame, t) pairs into lists of `size` (the last may be shorter)."""
+    batch: list[tuple[np.ndarray, float]] = []
     for item in frames:
         batch.append(item)
         if len(batch) == size:
@@ -264,7 +265,7 @@ def analyze(
     expected = max(info.frame_count, 1)
     report("pose", 0.0)
     frames = _prefetch(iter_frames(video_path, max_side=config.max_side), PREFETCH, timings)
-    for batch in _batches(frames, backend.batch_size):
+    for batch in batches(frames, backend.batch_size):
         if scale is None:
             height, width = batch[0][0].shape[:2]
             scale = (info.width / width, info.height / height)

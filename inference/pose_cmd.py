@@ -12,12 +12,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
+from inference.pipeline import batches
 from inference.pose.base import PoseSequence
 from inference.skeleton import convert, get_skeleton
 
@@ -79,42 +79,14 @@ def draw_people(image: np.ndarray, people: np.ndarray, skeleton: str) -> np.ndar
     return image
 
 
-class _Renderer:
-    """H.264 MP4 writer (PyAV/libx264, yuv420p) for frames of a fixed size."""
+def _open_render(path: Path, fps: float, first: np.ndarray):  # -> H264Writer
+    """The proxy's H.264 writer (presentation times kept) for the --render MP4."""
+    import av
 
-    def __init__(self, path: Path, fps: float, size: tuple[int, int]):
-        import av
+    from inference.proxy import H264Writer
 
-        self._container = av.open(str(path), "w")
-        self._stream = self._container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
-        # 4:2:0 chroma needs even sizes.
-        self._size = (size[0] - size[0] % 2, size[1] - size[1] % 2)
-        self._stream.width, self._stream.height = self._size
-        self._stream.pix_fmt = "yuv420p"
-        self._stream.options = {"crf": "23", "preset": "veryfast"}
-
-    def write(self, image: np.ndarray) -> None:
-        import av
-
-        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image[: self._size[1], : self._size[0]]), format="bgr24")
-        for packet in self._stream.encode(frame):
-            self._container.mux(packet)
-
-    def close(self) -> None:
-        for packet in self._stream.encode():
-            self._container.mux(packet)
-        self._container.close()
-
-
-def _batches(frames: Iterator[tuple[np.ndarray, float]], size: int) -> Iterator[list[tuple[np.ndarray, float]]]:
-    batch: list[tuple[np.ndarray, float]] = []
-    for item in frames:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    container = av.open(str(path), mode="w", options={"movflags": "+faststart"})
+    return H264Writer(container, Fraction(fps).limit_denominator(1001), (first.shape[1], first.shape[0]))
 
 
 def _json_people(people: np.ndarray, skeleton: str, json_format: str) -> np.ndarray:
@@ -158,8 +130,9 @@ def run(args: argparse.Namespace) -> int:
     renderer = None
     size = (0, 0)
     started = last_report = time.perf_counter()
-    for batch in _batches(iter_frames(args.clip, max_side=args.max_side or None), batch_size):
+    for batch in batches(iter_frames(args.clip, max_side=args.max_side or None), batch_size):
         images = [image for image, _ in batch]
+        t_of = {len(per_frame) + i: t for i, (_, t) in enumerate(batch)}
         results = estimator.estimate(images)
         for image, people in zip(images, results, strict=True):
             index = len(per_frame)
@@ -168,15 +141,16 @@ def run(args: argparse.Namespace) -> int:
                         _json_people(people, estimator.skeleton, args.json_format))  # fmt: skip
             if args.render:
                 if renderer is None:
-                    renderer = _Renderer(args.out / "render.mp4", info.fps, (image.shape[1], image.shape[0]))
-                renderer.write(draw_people(image.copy(), people, estimator.skeleton))
+                    renderer = _open_render(args.out / "render.mp4", info.fps, image)
+                renderer.encode(draw_people(image.copy(), people, estimator.skeleton), t_of[index])
         timestamps.extend(t for _, t in batch)
         size = (images[0].shape[1], images[0].shape[0])
         if not args.quiet and time.perf_counter() - last_report > 0.5:
             last_report = time.perf_counter()
             _progress(len(per_frame), info.frame_count, started)
     if renderer is not None:
-        renderer.close()
+        renderer.flush()
+        renderer.out.close()
     if not args.quiet:
         _progress(len(per_frame), info.frame_count, started)
         print(file=sys.stderr)

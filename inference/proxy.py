@@ -31,7 +31,8 @@ class H264Writer:
         self.last_pts = -1
         self.frames = 0
         self.stream = out.add_stream("libx264", rate=fps)
-        self.stream.width, self.stream.height = size
+        self.size = (size[0] - size[0] % 2, size[1] - size[1] % 2)  # 4:2:0 needs even sizes
+        self.stream.width, self.stream.height = self.size
         self.stream.pix_fmt = "yuv420p"
         self.stream.time_base = TIME_BASE
         self.stream.codec_context.time_base = TIME_BASE
@@ -45,7 +46,8 @@ class H264Writer:
         }
 
     def encode(self, image: np.ndarray, t: float) -> None:
-        frame = av.VideoFrame.from_ndarray(image, format="bgr24")
+        width, height = self.size
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image[:height, :width]), format="bgr24")
         # Strictly increasing presentation times, even for files with duplicate timestamps.
         pts = max(int(round(t / TIME_BASE)), self.last_pts + 1)
         self.last_pts = pts
