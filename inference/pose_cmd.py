@@ -61,21 +61,9 @@ def make_estimator(args: argparse.Namespace):  # -> FramePoseEstimator
 
 def draw_people(image: np.ndarray, people: np.ndarray, skeleton: str) -> np.ndarray:
     """Draw (P, K, 3) people on a BGR image in place: limbs and points, one colour per slot."""
-    import cv2
+    from inference.render import draw_skeleton
 
-    limbs = get_skeleton(skeleton).limbs
-    thickness = max(2, round(max(image.shape[:2]) / 400))
-    for p, person in enumerate(people):
-        colour = _COLOURS[p % len(_COLOURS)]
-        ok = np.isfinite(person[:, :2]).all(axis=1) & (person[:, 2] > 0)
-        for a, b in limbs:
-            if ok[a] and ok[b]:
-                pa, pb = person[a, :2].round().astype(int), person[b, :2].round().astype(int)
-                cv2.line(image, tuple(pa.tolist()), tuple(pb.tolist()), colour, thickness, cv2.LINE_AA)
-        for k in np.nonzero(ok)[0]:
-            centre = tuple(person[k, :2].round().astype(int).tolist())
-            cv2.circle(image, centre, thickness + 2, (255, 255, 255), -1, cv2.LINE_AA)
-            cv2.circle(image, centre, thickness + 1, colour, -1, cv2.LINE_AA)
+    draw_skeleton(image, people, get_skeleton(skeleton).limbs, None, colours=_COLOURS)
     return image
 
 

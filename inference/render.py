@@ -105,12 +105,18 @@ def draw_drawing(image: np.ndarray, drawing: Drawing, scale: float) -> None:
 
 
 def draw_skeleton(image: np.ndarray, people: np.ndarray, limbs: Sequence[tuple[int, int]],
-                  athlete: int | None, scale: float) -> None:
-    """people (P, K, 3) source pixels + confidence; the athlete in orange, others in cyan."""
-    width = max(2, int(round(3 * image.shape[1] / 1280)))
+                  athlete: int | None, scale: float = 1.0,
+                  colours: Sequence[tuple[int, int, int]] | None = None,
+                  min_confidence: float = 0.0) -> None:
+    """people (P, K, 3) source pixels + confidence, drawn in place. Colours: one per person slot
+    when given (untracked output), else the athlete in orange and everyone else in cyan."""
+    width = max(2, int(round(3 * max(image.shape[:2]) / 1280)))
     for p, person in enumerate(people):
-        ok = np.isfinite(person[:, 0]) & (np.nan_to_num(person[:, 2]) >= 0.3)
-        colour = ATHLETE_BGR if p == athlete else OTHER_BGR
+        ok = np.isfinite(person[:, 0]) & (np.nan_to_num(person[:, 2]) > min_confidence)
+        if colours:
+            colour = colours[p % len(colours)]
+        else:
+            colour = ATHLETE_BGR if p == athlete else OTHER_BGR
         xy = np.nan_to_num(person[:, :2] * scale).round().astype(int)
         for a, b in limbs:
             if ok[a] and ok[b]:
@@ -152,7 +158,8 @@ def render_annotated(source: str | Path, out_path: str | Path, data: RenderInput
             image = image.copy()
             if data.poses is not None and len(times):
                 i = int(np.argmin(np.abs(times - t)))
-                draw_skeleton(image, data.poses.keypoints[i], limbs, data.athlete_index, scale)
+                draw_skeleton(image, data.poses.keypoints[i], limbs, data.athlete_index, scale,
+                              min_confidence=0.3)
                 _angle_values(image, data, i, t, scale)
             for drawing in data.drawings:
                 if drawing.t_start <= t <= drawing.t_end:
