@@ -186,3 +186,18 @@ def test_video_upload_service_takes_an_in_memory_file(world, make_clip) -> None:
     data = make_clip(frames=12).read_bytes()
     video = video_upload(athlete=world.al, file=SimpleUploadedFile("m.mp4", data), uploaded_by=world.coach)
     assert Path(video.file.path).read_bytes() == data
+
+
+def test_team_listing_and_athlete_search_with_factories() -> None:
+    from coaching.athletes.selectors import team_list_for_coach
+    from tests.factories import AthleteFactory, MembershipFactory
+
+    head = MembershipFactory()
+    MembershipFactory(user=head.user, role="assistant_coach")  # a second team, as assistant
+    athlete_only = MembershipFactory(role="athlete")
+    AthleteFactory(team=head.team, name="Zara", discipline="ballet")
+    AthleteFactory(team=head.team, name="Yann")
+    assert team_list_for_coach(user=head.user).count() == 2
+    assert team_list_for_coach(user=athlete_only.user).count() == 0
+    assert [a.name for a in athlete_list_for_team(team=head.team, search="ball")] == ["Zara"]
+    assert [a.name for a in athlete_list_for_team(team=head.team, sort="name")] == ["Yann", "Zara"]
