@@ -6,6 +6,7 @@ from coaching.accounts import views as account_views
 from coaching.analysis import views as analysis_views
 from coaching.athletes import member_views
 from coaching.athletes import views as athlete_views
+from coaching.learning import views as learning_views
 from coaching.reports import views as report_views
 from coaching.reviews import views as review_views
 from coaching.videos import views as video_views
@@ -72,5 +73,12 @@ urlpatterns = [
     path("videos/<int:video_id>/comments/new/", review_views.comment_create, name="comment_create"),
     path("videos/<int:video_id>/comments/delete/", review_views.comment_delete, name="comment_delete"),
     path("reviews/unread/", review_views.review_inbox, name="review_inbox"),
+    path("analyses/<int:analysis_id>/labels/", learning_views.label_create, name="label_create"),
+    path("labels/<int:label_id>/delete/", learning_views.label_delete, name="label_delete"),
+    path("analyses/<int:analysis_id>/relabel/", learning_views.analysis_relabel, name="analysis_relabel"),
+    path("teams/<int:team_id>/moves/", learning_views.team_moves, name="team_moves"),
+    path("teams/<int:team_id>/moves/train/", learning_views.team_moves_train, name="team_moves_train"),
+    path("action-models/<int:action_model_id>/", learning_views.action_model_status,
+         name="action_model_status"),
     path("admin/", admin.site.urls),
 ]

@@ -15,7 +15,9 @@ class Status(models.TextChoices):
 
 
 # The stored files of a run, as model fields (served by analysis_file, removed with the run).
-ANALYSIS_FILES = ("proxy", "poster", "poses", "overlay", "kinematics", "angles_csv")
+ANALYSIS_FILES = (
+    "proxy", "poster", "poses", "overlay", "kinematics", "angles_csv", "masks", "cutout",
+)
 
 
 def analysis_upload_to(instance: Analysis, filename: str) -> str:
@@ -44,6 +46,8 @@ class Analysis(models.Model):
     overlay = models.FileField(upload_to=analysis_upload_to, blank=True, max_length=255)
     kinematics = models.FileField(upload_to=analysis_upload_to, blank=True, max_length=255)
     angles_csv = models.FileField(upload_to=analysis_upload_to, blank=True, max_length=255)
+    masks = models.FileField(upload_to=analysis_upload_to, blank=True, max_length=255)
+    cutout = models.FileField(upload_to=analysis_upload_to, blank=True, max_length=255)
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,8 +4,10 @@ from django.db.models import QuerySet
 
 from coaching.analysis.models import Analysis
 from coaching.athletes.selectors import User
+from coaching.storage import local_path
 from coaching.videos.models import Video
 from coaching.videos.selectors import video_list_visible
+from inference.pose.base import PoseSequence
 
 
 def analysis_latest(*, video: Video) -> Analysis | None:
@@ -38,3 +40,12 @@ def analysis_status(*, analysis: Analysis | None) -> dict[str, object]:
         data["frames"] = pose.get("frames")
         data["frames_with_athlete"] = pose.get("frames_with_athlete")
     return data
+
+
+def analysis_poses(*, analysis: Analysis) -> tuple[PoseSequence, int | None]:
+    """The stored poses of everyone and the index of the athlete's slot (None: nobody chosen)."""
+    with local_path(analysis.poses) as path:
+        poses = PoseSequence.load(path)
+    track = analysis.summary.get("pose", {}).get("athlete_track_id")
+    ids = [int(t) for t in poses.track_ids]
+    return poses, (ids.index(track) if track in ids else None)

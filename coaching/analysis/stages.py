@@ -1,7 +1,8 @@
 """The stages of an analysis run, as a table. Each stage reads the source video and earlier
 outputs from a StageContext and writes files into its work folder; the service stores them.
 
-Later issues add stages here (pose, kinematics, actions, segmentation, feedback).
+Order: proxy → pose (everyone, tracked) → segmentation (person masks) → kinematics (angles,
+events, feedback) → actions (what the athlete does when, with the team's model).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class StageContext:
     duration: float
     backend: str
     progress: Callable[[float], None]
+    team_id: int = 0
     movement: str = "general"
     height_cm: float | None = None
     outputs: dict[str, Path] = field(default_factory=dict)  # model FileField name → local file
@@ -56,6 +58,7 @@ class StageContext:
                     duration=analysis.video.duration_s,
                     backend=analysis.backend,
                     progress=progress,
+                    team_id=analysis.video.team_id,
                     movement=analysis.video.movement,
                     height_cm=(
                         float(analysis.video.athlete.height_cm)
@@ -170,10 +173,67 @@ def kinematics_summary(
     }
 
 
+def segmentation_stage(ctx: StageContext) -> None:
+    """Person masks (UNet++), the athlete's outline for the report's cut-out overlay, and the
+    silhouette's area and width over time."""
+    from coaching.learning.selectors import segmentation_weights_folder
+    from inference.segmentation import segment_video
+
+    result = ctx.results["pose"]
+    masks = segment_video(ctx.source, result.poses, result.athlete_index,
+                          weights=segmentation_weights_folder(), progress=ctx.progress)
+    masks_path, cutout_path = ctx.workdir / "masks.npz", ctx.workdir / "cutout.json"
+    masks.save(masks_path)
+    cutout_path.write_text(json.dumps(masks.contours_json(max_fps=CUTOUT_MAX_FPS),
+                                      separators=(",", ":")))
+    ctx.outputs.update(masks=masks_path, cutout=cutout_path)
+    ctx.summary["silhouette"] = silhouette_summary(masks.times, masks.silhouette())
+
+
+def silhouette_summary(times: Any, series: dict[str, Any], max_points: int = 500) -> dict[str, Any]:
+    """The silhouette's series, decimated for the report chart (JSON-ready, None for gaps)."""
+    import numpy as np
+
+    t = np.asarray(times, dtype=float)
+    step = max(1, int(np.ceil(len(t) / max_points)))
+    out: dict[str, Any] = {"t": [round(float(v), 3) for v in t[::step]]}
+    for name, values in series.items():
+        v = np.asarray(values, dtype=float)[::step]
+        out[name] = [None if not np.isfinite(x) else round(float(x), 4) for x in v]
+    return out
+
+
+def actions_stage(ctx: StageContext) -> None:
+    """Action segments of the athlete, labelled by the team's active model (or the base one)."""
+    from coaching.learning.selectors import action_model_folder, team_action_model_active
+
+    result = ctx.results["pose"]
+    row = team_action_model_active(team_id=ctx.team_id)
+    ctx.summary["actions"] = label_actions_json(result.poses, result.athlete_index,
+                                                action_model_folder(row), row)
+    ctx.progress(1.0)
+
+
+def label_actions_json(poses: Any, athlete_index: int | None, model_path: Path | None,
+                       model_row: Any) -> dict[str, Any]:
+    """Run the action model; the JSON kept in the analysis summary names the model version."""
+    from inference.actions import label_actions, load_action_model
+
+    labelled = label_actions(poses, athlete_index, model=load_action_model(model_path))
+    data = labelled.to_json()
+    if model_row is not None:
+        data["model"] = {**data.get("model", {}), "team_model_id": model_row.pk,
+                         "team_version": model_row.version}
+    return dict(data)
+
+
 OVERLAY_MAX_FPS = 30.0
+CUTOUT_MAX_FPS = 15.0
 
 STAGES: list[Stage] = [
-    Stage("proxy", 0.0, 0.25, proxy_stage),
-    Stage("pose", 0.25, 0.95, pose_stage),
-    Stage("kinematics", 0.95, 0.99, kinematics_stage),
+    Stage("proxy", 0.0, 0.2, proxy_stage),
+    Stage("pose", 0.2, 0.8, pose_stage),
+    # Stage("segmentation", 0.8, 0.93, segmentation_stage),
+    Stage("kinematics", 0.93, 0.95, kinematics_stage),
+    # Stage("actions", 0.95, 0.99, actions_stage),
 ]

@@ -14,6 +14,7 @@ class Action(models.TextChoices):
     UPLOAD = "upload", "Upload videos for the team's athletes"
     UPLOAD_OWN = "upload_own", "Upload videos of oneself (when the team allows it)"
     RERUN = "rerun", "Re-run analyses, choose the analysed athlete"
+    TEACH = "teach", "Label moves on videos and train the team's action model"
     DELETE = "delete", "Delete athletes and videos"
     MANAGE_MEMBERS = "manage_members", "Invite and remove members, give logins, team settings"
 
@@ -21,7 +22,7 @@ class Action(models.TextChoices):
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.HEAD_COACH: frozenset(Action),
     Role.ASSISTANT_COACH: frozenset(
-        {Action.VIEW_TEAM, Action.EDIT_ATHLETE, Action.UPLOAD, Action.RERUN}
+        {Action.VIEW_TEAM, Action.EDIT_ATHLETE, Action.UPLOAD, Action.RERUN, Action.TEACH}
     ),
     Role.ATHLETE: frozenset({Action.UPLOAD_OWN}),
 }

@@ -125,6 +125,33 @@ def com_figure(kin: Kinematics) -> dict[str, Any]:
     return {"data": [trace], "layout": layout}
 
 
+SILHOUETTE_SERIES = {  # summary key: (label, axis title, y axis)
+    "area": ("area", "area (share of frame)", "y"),
+    "width": ("width", "width (share of frame width)", "y2"),
+}
+
+
+def silhouette_figure(silhouette: dict[str, Any]) -> dict[str, Any] | None:
+    """The athlete's silhouette area and width over time (from the segmentation stage)."""
+    times = silhouette.get("t") or []
+    traces = [{
+        "type": "scatter", "mode": "lines", "name": label, "x": times, "y": silhouette[key],
+        "yaxis": axis, "line": {"width": 2, "color": "#0f766e" if axis == "y" else "#a16207"},
+        "hovertemplate": f"{label} %{{y:.3f}} at %{{x:.2f}} s<extra></extra>",
+    } for key, (label, _title, axis) in SILHOUETTE_SERIES.items() if silhouette.get(key)]
+    if not times or not traces:
+        return None
+    titles = {axis: title for _label, title, axis in SILHOUETTE_SERIES.values()}
+    return {"data": traces, "layout": {
+        "title": {"text": "Silhouette", "font": {"size": 15}}, "height": 260,
+        "margin": {"l": 55, "r": 55, "t": 40, "b": 45}, "legend": {"orientation": "h"},
+        "xaxis": {"title": {"text": "time (s)"}},
+        "yaxis": {"title": {"text": titles["y"]}, "rangemode": "tozero"},
+        "yaxis2": {"title": {"text": titles["y2"]}, "overlaying": "y", "side": "right",
+                   "rangemode": "tozero"},
+    }}
+
+
 def report_figures(kin: Kinematics, events: list[dict[str, Any]]) -> dict[str, Any]:
     """Every figure of the report: {"angles": {joint: fig}, "velocity": {joint: fig}, "com": fig}."""
     joints = [j for j, names in JOINTS.items() if all(n in kin.angle_names for n in names)]

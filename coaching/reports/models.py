@@ -12,11 +12,17 @@ def render_upload_to(instance: Render, filename: str) -> str:
     return f"teams/{instance.analysis.video.team_id}/renders/{instance.pk}/{filename}"
 
 
+class RenderKind(models.TextChoices):
+    ANNOTATED = "annotated", "Annotated video"
+    PRIVACY = "privacy", "Privacy video (everything but the athlete blurred)"
+
+
 class Render(models.Model):
     analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="renders")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    kind = models.CharField(max_length=10, choices=RenderKind.choices, default=RenderKind.ANNOTATED)
     include_review = models.BooleanField(
         default=True, help_text="Draw the coaches' drawings and show comments as captions."
     )

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.cache import cache
 
 from coaching.analysis.models import Analysis, Status
-from coaching.reports.figures import JOINTS, report_figures, summary_rows
+from coaching.reports.figures import JOINTS, report_figures, silhouette_figure, summary_rows
 from coaching.storage import local_path
 from inference.kinematics.core import Kinematics
 
@@ -53,6 +53,9 @@ def report_get(*, analysis: Analysis) -> Report:
         return Report(analysis, reason=reason or "This analysis was made before angles were "
                       "measured; re-run it to get the report.")
     figures = _figures(analysis, events.get("events", []))
+    silhouette = silhouette_figure(analysis.summary.get("silhouette") or {})
+    if silhouette is not None:
+        figures = {**figures, "silhouette": silhouette}
     severity = {"high": 0, "medium": 1, "low": 2}
     findings = sorted(feedback.get("findings", []), key=lambda f: severity.get(f.get("severity"), 3))
     return Report(

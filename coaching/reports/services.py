@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -14,10 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from coaching.analysis.models import Analysis, Status
-from coaching.reports.models import Render
+from coaching.analysis.selectors import analysis_poses
+from coaching.reports.models import Render, RenderKind
 from coaching.reports.selectors import kinematics_load
 from coaching.storage import local_path
-from inference.pose.base import PoseSequence
 from inference.render import Caption, Drawing, RenderInput, angle_at, render_annotated
 from inference.video import VideoError
 
@@ -25,10 +26,11 @@ log = logging.getLogger(__name__)
 CAPTION_SECONDS = 3.0  # how long a comment pinned to one instant stays on screen
 
 
-def render_create(*, analysis: Analysis, requested_by: User, include_review: bool = True) -> Render:
+def render_create(*, analysis: Analysis, requested_by: User, include_review: bool = True,
+                  kind: str = RenderKind.ANNOTATED) -> Render:
     from coaching.reports.tasks import run_render
 
-    render = Render.objects.create(analysis=analysis, requested_by=requested_by,
+    render = Render.objects.create(analysis=analysis, requested_by=requested_by, kind=kind,
                                    include_review=include_review)
     transaction.on_commit(lambda: run_render.apply_async(args=[render.pk], queue="default"))
     return render
@@ -59,17 +61,24 @@ def _review_layers(analysis: Analysis) -> tuple[list[Drawing], list[Caption]]:
 def _render_input(analysis: Analysis, include_review: bool) -> RenderInput:
     poses, athlete_index, angles, angle_times = None, None, {}, None
     if analysis.poses:
-        with local_path(analysis.poses) as path:
-            poses = PoseSequence.load(path)
-        track = analysis.summary.get("pose", {}).get("athlete_track_id")
-        ids = list(poses.track_ids)
-        athlete_index = ids.index(track) if track in ids else None
+        poses, athlete_index = analysis_poses(analysis=analysis)
     if analysis.kinematics:
         kin = kinematics_load(analysis=analysis)
         angles = {name: kin.angle(name) for name in kin.angle_names}
         angle_times = kin.timestamps
     drawings, captions = _review_layers(analysis) if include_review else ([], [])
     return RenderInput(poses, athlete_index, angles, angle_times, drawings, captions)
+
+
+def _render_privacy(analysis: Analysis, proxy: Path, out: Path,
+                    progress: Callable[[float], None]) -> None:
+    from inference.segmentation import MaskSequence, render_privacy
+
+    if not analysis.masks:
+        raise VideoError("This analysis has no person masks; re-run it first.")
+    with local_path(analysis.masks) as path:
+        masks = MaskSequence.load(path)
+    render_privacy(proxy, masks, out, progress=progress)
 
 
 def render_run(*, render_id: int) -> None:
@@ -85,11 +94,14 @@ def render_run(*, render_id: int) -> None:
     try:
         if not analysis.proxy:
             raise VideoError("The analysis has no playable video yet; wait for it to finish.")
-        data = _render_input(analysis, render.include_review)
         with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as work, \
                 local_path(analysis.proxy) as proxy:
-            out = Path(work) / f"analysis-{analysis.pk}-annotated.mp4"
-            render_annotated(proxy, out, data, progress=progress)
+            out = Path(work) / f"analysis-{analysis.pk}-{render.kind}.mp4"
+            if render.kind == RenderKind.PRIVACY:
+                _render_privacy(analysis, proxy, out, progress)
+            else:
+                render_annotated(proxy, out, _render_input(analysis, render.include_review),
+                                 progress=progress)
             with out.open("rb") as fh:
                 render.file.save(out.name, File(fh), save=False)
         render.status, render.progress, render.finished_at = Status.DONE, 100, timezone.now()

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 from coaching.analysis.models import Status
 from coaching.analysis.selectors import analysis_list_visible
 from coaching.athletes.access import can, current_user
-from coaching.reports.models import Render
+from coaching.learning.selectors import report_moves
+from coaching.reports.models import Render, RenderKind
 from coaching.reports.selectors import kinematics_load, report_get
 from coaching.reports.services import render_create
 from coaching.serving import serve_field_file
@@ -33,7 +34,9 @@ def report(request: HttpRequest, analysis_id: int) -> HttpResponse:
     data = report_get(analysis=analysis)
     return render(request, "reports/report.html", {
         "report": data, "analysis": analysis, "video": analysis.video,
-        "last_render": Render.objects.filter(analysis=analysis).first(),
+        "last_render": Render.objects.filter(analysis=analysis, kind=RenderKind.ANNOTATED).first(),
+        "last_privacy": Render.objects.filter(analysis=analysis, kind=RenderKind.PRIVACY).first(),
+        "moves": report_moves(analysis=analysis),
         "can": can(request, analysis.video.team, analysis.video.athlete),
     })
 
@@ -67,7 +70,13 @@ def render_start(request: HttpRequest, analysis_id: int) -> HttpResponse:
     analysis = get_object_or_404(analysis_list_visible(user=request.user), pk=analysis_id)
     if analysis.status != Status.DONE:
         return JsonResponse({"ok": False, "error": "The analysis has not finished yet."}, status=400)
-    render = render_create(analysis=analysis, requested_by=current_user(request),
+    kind = request.POST.get("kind", RenderKind.ANNOTATED)
+    if kind not in RenderKind.values:
+        return JsonResponse({"ok": False, "error": "Unknown kind of video."}, status=400)
+    if kind == RenderKind.PRIVACY and not analysis.masks:
+        return JsonResponse({"ok": False, "error": "This analysis has no person masks; re-run it "
+                             "to get the privacy video."}, status=400)
+    render = render_create(analysis=analysis, requested_by=current_user(request), kind=kind,
                            include_review=request.POST.get("include_review", "on") == "on")
     return JsonResponse({"ok": True, "status_url": reverse("render_status", args=[render.pk])},
                         status=202)
@@ -94,4 +103,4 @@ def render_status(request: HttpRequest, render_id: int) -> JsonResponse:
 def render_file(request: HttpRequest, render_id: int) -> HttpResponseBase:
     render = _visible_render(request, render_id)
     return serve_field_file(request, render.file,
-                            download_name=f"analysis-{render.analysis_id}-annotated.mp4")
+                            download_name=f"analysis-{render.analysis_id}-{render.kind}.mp4")

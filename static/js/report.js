@@ -19,12 +19,11 @@
   document.querySelectorAll("button.seek").forEach((b) =>
     b.addEventListener("click", () => seek(parseFloat(b.dataset.t))));
 
-  // Annotated MP4: start a render, follow its progress, offer the file.
-  const renderForm = document.getElementById("render-form");
-  if (renderForm) {
-    const bar = document.getElementById("render-progress");
-    const state = document.getElementById("render-state");
-    const link = document.getElementById("render-link");
+  // Annotated and privacy MP4s: start a render, follow its progress, offer the file.
+  document.querySelectorAll("form.render").forEach((renderForm) => {
+    const bar = renderForm.querySelector("progress");
+    const state = renderForm.querySelector(".render-state");
+    const link = renderForm.querySelector(".render-link");
     async function follow(url) {
       const response = await fetch(url, { headers: { Accept: "application/json" } });
       if (!response.ok) return;
@@ -40,7 +39,8 @@
       event.preventDefault();
       link.hidden = true;
       const body = new FormData(renderForm);
-      if (!renderForm.querySelector("[name=include_review]").checked) body.set("include_review", "off");
+      const review = renderForm.querySelector("[name=include_review]");
+      if (review && !review.checked) body.set("include_review", "off");
       const token = document.querySelector("[name=csrfmiddlewaretoken]").value;
       const response = await fetch(renderForm.dataset.url, { method: "POST", body, headers: { "X-CSRFToken": token } });
       const data = await response.json();
@@ -48,7 +48,7 @@
       follow(data.status_url);
     });
     if (renderForm.dataset.statusUrl) follow(renderForm.dataset.statusUrl);
-  }
+  });
 
   const source = document.getElementById("figures");
   if (!source || !window.Plotly) return;
@@ -80,7 +80,12 @@
   const joint = document.getElementById("joint");
   draw(joint.value);
   Plotly.newPlot("chart-com", figures.com.data, figures.com.layout, config);
-  timeCharts.concat(["chart-com"]).forEach(bindClicks);
+  const extra = ["chart-com"];
+  if (figures.silhouette) {
+    Plotly.newPlot("chart-silhouette", figures.silhouette.data, figures.silhouette.layout, config);
+    timeCharts.push("chart-silhouette");
+  }
+  timeCharts.concat(extra).forEach(bindClicks);
   joint.addEventListener("change", () => draw(joint.value));
 
   let pending = false;

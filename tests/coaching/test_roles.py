@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from coaching.athletes.invitations import invitation_create
 from coaching.athletes.models import Membership, Role
 from coaching.athletes.permissions import Action, permission_matrix_markdown
+from coaching.learning.models import ActionLabel, TeamActionModel
 from tests.support import ROOT
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,13 @@ URL_ACTIONS = {
     "comment_list": (None, "athlete"),
     "comment_create": (None, "athlete"),
     "comment_delete": (None, "athlete"),
+    # Teaching moves (coaching/learning): labels and team models are for coaches who teach.
+    "label_create": (Action.TEACH, "athlete"),
+    "label_delete": (Action.TEACH, "athlete"),
+    "analysis_relabel": (Action.TEACH, "athlete"),
+    "team_moves": (Action.VIEW_TEAM, "team"),
+    "team_moves_train": (Action.TEACH, "team"),
+    "action_model_status": (Action.VIEW_TEAM, "team"),
 }
 ROLES = ("head_coach", "assistant_coach", "athlete")
 
@@ -74,7 +82,8 @@ def _own_kwargs(world, name: str) -> dict[str, object]:
     values = {"team_id": world.team.pk, "athlete_id": world.ann.pk, "video_id": world.video.pk,
               "analysis_id": world.analysis.pk, "kind": "proxy", "fmt": "openpose",
               "render_id": world.render.pk,
-              "membership_id": Membership.objects.get(user=world.other_member).pk}
+              "membership_id": Membership.objects.get(user=world.other_member).pk,
+              "label_id": world.label.pk, "action_model_id": world.action_model.pk}
     return {key: values[key] for key in pattern.pattern.converters}
 
 
@@ -87,6 +96,8 @@ def team_world(world):
     world.team.athletes_can_upload = True
     world.team.save()
     _store_poses(world.analysis)
+    world.label = ActionLabel.objects.create(analysis=world.analysis, label="walk", start=0, end=0.4)
+    world.action_model = TeamActionModel.objects.create(team=world.team, version=1)
     return world
 
 

@@ -21,7 +21,21 @@ OTHER_TEAM_KWARGS = {
     "fmt": lambda w: "openpose",
     "render_id": lambda w: w.render_b.pk,
     "membership_id": lambda w: w.team_b.memberships.first().pk,
+    "label_id": lambda w: _label_b(w).pk,
+    "action_model_id": lambda w: _action_model_b(w).pk,
 }
+
+
+def _label_b(w):  # noqa: ANN001, ANN202
+    from coaching.learning.models import ActionLabel
+
+    return ActionLabel.objects.create(analysis=w.analysis_b, label="kick", start=0, end=0.4)
+
+
+def _action_model_b(w):  # noqa: ANN001, ANN202
+    from coaching.learning.models import TeamActionModel
+
+    return TeamActionModel.objects.get_or_create(team=w.team_b, version=1)[0]
 # Capability URLs: the unguessable token is the credential (tested in test_roles.py).
 CAPABILITY = {"invitation_accept"}
 

@@ -1,0 +1,194 @@
+"""Writes of what the instance learns: coaches' labels, training a team's action model (queued on
+the gpu queue, run by a worker), re-labelling analyses, retraining segmentation on the library."""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from coaching.analysis.models import Analysis, Status
+from coaching.athletes.models import Team
+from coaching.learning.models import ActionLabel, TeamActionModel
+
+log = logging.getLogger(__name__)
+
+LABEL_RE = re.compile(r"^[a-z][a-z0-9_ -]{0,39}$")
+MIN_LABEL_SECONDS = 0.5
+MIN_TRAINING_RANGES = 2
+
+
+def _clean_label(label: str) -> str:
+    label = " ".join(label.strip().lower().split())
+    if not LABEL_RE.match(label):
+        raise ValidationError("A move's name is 1–40 letters, digits, spaces, - or _, "
+                              "starting with a letter (for example “tuck jump”).")
+    return label.replace(" ", "_")
+
+
+def action_label_create(*, analysis: Analysis, label: str, start: float, end: float,
+                        created_by: User) -> ActionLabel:
+    """Label a time range of a finished analysis (seconds on the video's time axis)."""
+    if analysis.status != Status.DONE or not analysis.poses:
+        raise ValidationError("Label a range once the analysis has finished.")
+    duration = float(analysis.video.duration_s or 0.0)
+    start, end = max(0.0, float(start)), float(end)
+    if duration:
+        end = min(end, duration)
+    if not end - start >= MIN_LABEL_SECONDS:
+        raise ValidationError(f"Choose a range of at least {MIN_LABEL_SECONDS} s "
+                              "(set its start and end with the buttons while the video plays).")
+    return ActionLabel.objects.create(analysis=analysis, label=_clean_label(label), start=start,
+                                      end=end, created_by=created_by)
+
+
+def action_label_delete(*, label: ActionLabel) -> None:
+    label.delete()
+
+
+def team_model_train_start(*, team: Team, requested_by: User) -> TeamActionModel:
+    """Queue a new version of the team's model; refused while one trains or with too few labels."""
+    from coaching.learning.tasks import train_team_model_task
+
+    with transaction.atomic():
+        Team.objects.select_for_update().get(pk=team.pk)  # one version number at a time
+        if TeamActionModel.objects.filter(team=team, status__in=[Status.PENDING, Status.RUNNING]).exists():
+            raise ValidationError("A model of this team is already training; wait for it.")
+        ranges = ActionLabel.objects.filter(analysis__video__team=team).count()
+        if ranges < MIN_TRAINING_RANGES:
+            raise ValidationError(f"Label at least {MIN_TRAINING_RANGES} time ranges on the "
+                                  "team's videos first (from a report page).")
+        version = (TeamActionModel.objects.filter(team=team).aggregate(v=Max("version"))["v"] or 0) + 1
+        row = TeamActionModel.objects.create(team=team, version=version, requested_by=requested_by,
+                                             message="Waiting for a worker")
+        transaction.on_commit(lambda: train_team_model_task.apply_async(args=[row.pk], queue="gpu"))
+    return row
+
+
+def labelled_ranges(*, team: Team) -> list[Any]:
+    """The team's labels as LabelledRange examples (the athlete's keypoints in each range)."""
+    from coaching.analysis.selectors import analysis_poses
+    from inference.actions import LabelledRange
+
+    ranges, cache = [], {}
+    labels = ActionLabel.objects.filter(analysis__video__team=team).select_related("analysis")
+    for label in labels.order_by("analysis_id", "start"):
+        analysis = label.analysis
+        if analysis.pk not in cache:
+            cache = {analysis.pk: analysis_poses(analysis=analysis)}  # one analysis in memory
+        poses, index = cache[analysis.pk]
+        if index is None:
+            continue
+        inside = (poses.timestamps >= label.start) & (poses.timestamps <= label.end)
+        if inside.sum() < 2:
+            continue
+        ranges.append(LabelledRange(
+            keypoints=poses.keypoints[inside, index], fps=poses.fps, label=label.label,
+            group=str(analysis.video_id), skeleton=poses.skeleton))
+    return ranges
+
+
+def _progress_writer(row_id: int) -> Callable[[float, str], None]:
+    def write(fraction: float, message: str = "") -> None:
+        TeamActionModel.objects.filter(pk=row_id).update(
+            progress=min(99, int(fraction * 100)), message=message[:200])
+    return write
+
+
+def team_model_train_run(*, model_id: int) -> None:
+    """Claim (PENDING → RUNNING once), fine-tune on the team's labels, keep the version, and make
+    it active only when it beats the active one on the same labelled ranges."""
+    from coaching.learning.selectors import action_model_folder
+    from inference.actions import evaluate_ranges, load_action_model, train_team_model
+
+    if not TeamActionModel.objects.filter(pk=model_id, status=Status.PENDING).update(
+            status=Status.RUNNING, message="Preparing the labelled ranges"):
+        return
+    row = TeamActionModel.objects.select_related("team").get(pk=model_id)
+    try:
+        ranges = labelled_ranges(team=row.team)
+        if len(ranges) < MIN_TRAINING_RANGES:
+            raise ValidationError("Too few labelled ranges have an athlete in them; label ranges "
+                                  "where the athlete is visible.")
+        result = train_team_model(ranges, seed=row.version, progress=_progress_writer(row.pk))
+        previous = TeamActionModel.objects.filter(team=row.team, active=True).first()
+        baseline = evaluate_ranges(load_action_model(action_model_folder(previous)), ranges)
+        _store_model(row, result)
+        _decide(row, result, previous, baseline)
+    except Exception as exc:  # noqa: BLE001 - training ends FAILED with a message, no retry
+        log.exception("Team model %s failed", model_id)
+        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else (
+            f"Training failed ({type(exc).__name__}); try again.")
+        TeamActionModel.objects.filter(pk=model_id).update(
+            status=Status.FAILED, error=message, finished_at=timezone.now())
+
+
+def _store_model(row: TeamActionModel, result: Any) -> None:
+    Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as work:
+        folder = Path(work) / "model"
+        folder.mkdir()
+        files = result.save(folder)
+        archive = Path(work) / "model.zip"
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in files:
+                zf.write(path, Path(path).relative_to(folder))
+        with archive.open("rb") as fh:
+            row.file.save(f"team-{row.team_id}-v{row.version}.zip", File(fh), save=False)
+    row.classes = list(result.classes)
+    row.metrics = {"accuracy": result.accuracy, "confusion": result.confusion,
+                   "per_class": result.per_class, "folds": result.folds,
+                   "examples": result.examples}
+
+
+def _decide(row: TeamActionModel, result: Any, previous: TeamActionModel | None,
+            baseline: float) -> None:
+    name = f"v{previous.version}" if previous else "the base model"
+    better = result.accuracy > baseline
+    row.decision = (
+        f"Cross-validated accuracy {result.accuracy:.0%} against {baseline:.0%} for {name} on the "
+        f"same labelled ranges: " + ("now the team's active model." if better else
+                                     f"{name} stays active.")
+    )
+    row.metrics["baseline_accuracy"] = baseline
+    with transaction.atomic():
+        if better:
+            TeamActionModel.objects.filter(team=row.team, active=True).update(active=False)
+        row.active = better
+        row.status, row.progress, row.message = Status.DONE, 100, "Done"
+        row.finished_at = timezone.now()
+        row.save()
+
+
+def analysis_relabel(*, analysis_id: int) -> bool:
+    """Label the analysis' actions again with its team's active model (after a new version)."""
+    from coaching.analysis.selectors import analysis_poses
+    from coaching.analysis.stages import label_actions_json
+    from coaching.learning.selectors import action_model_folder, team_action_model_active
+
+    analysis = Analysis.objects.select_related("video").filter(pk=analysis_id).first()
+    if analysis is None or analysis.status != Status.DONE or not analysis.poses:
+        return False
+    poses, index = analysis_poses(analysis=analysis)
+    row = team_action_model_active(team_id=analysis.video.team_id)
+    actions = label_actions_json(poses, index, action_model_folder(row), row)
+    Analysis.objects.filter(pk=analysis_id).update(summary={**analysis.summary, "actions": actions})
+    return True
+
+
+def analysis_relabel_enqueue(*, analysis: Analysis) -> None:
+    from coaching.learning.tasks import relabel_analysis_task
+
+    transaction.on_commit(lambda: relabel_analysis_task.apply_async(args=[analysis.pk], queue="gpu"))

@@ -1,0 +1,107 @@
+"""Teaching the team's moves: labels on a report's time ranges, the training page, re-labelling."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from coaching.analysis.selectors import analysis_list_visible
+from coaching.athletes.access import can, coached_team_or_404, current_user, require
+from coaching.athletes.permissions import Action
+from coaching.athletes.selectors import team_list_for_coach
+from coaching.learning import services
+from coaching.learning.figures import confusion_figure
+from coaching.learning.models import ActionLabel, TeamActionModel
+from coaching.learning.selectors import action_labels_of_team, team_action_models
+
+
+def _report(analysis_id: int) -> HttpResponse:
+    return redirect(reverse("analysis_report", args=[analysis_id]) + "#moves")
+
+
+@login_required
+@require_POST
+def label_create(request: HttpRequest, analysis_id: int) -> HttpResponse:
+    analysis = get_object_or_404(analysis_list_visible(user=request.user), pk=analysis_id)
+    require(request, analysis.video.team, Action.TEACH)
+    try:
+        label = services.action_label_create(
+            analysis=analysis, label=request.POST.get("label", ""),
+            start=float(request.POST.get("start", "")), end=float(request.POST.get("end", "")),
+            created_by=current_user(request))
+        messages.success(request, f"Labelled {label.start:.2f}–{label.end:.2f} s as “{label.label}”.")
+    except ValueError:
+        messages.error(request, "Set the range's start and end (in seconds) first.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _report(analysis.pk)
+
+
+@login_required
+@require_POST
+def label_delete(request: HttpRequest, label_id: int) -> HttpResponse:
+    label = get_object_or_404(ActionLabel.objects.filter(
+        analysis__in=analysis_list_visible(user=request.user)).select_related("analysis__video"),
+        pk=label_id)
+    require(request, label.analysis.video.team, Action.TEACH)
+    services.action_label_delete(label=label)
+    messages.success(request, f"Label “{label.label}” removed.")
+    return _report(label.analysis_id)
+
+
+@login_required
+@require_POST
+def analysis_relabel(request: HttpRequest, analysis_id: int) -> HttpResponse:
+    analysis = get_object_or_404(analysis_list_visible(user=request.user), pk=analysis_id)
+    require(request, analysis.video.team, Action.TEACH)
+    services.analysis_relabel_enqueue(analysis=analysis)
+    messages.success(request, "Re-labelling with the team's active model; reload in a moment.")
+    return _report(analysis.pk)
+
+
+@login_required
+@require_GET
+def team_moves(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = coached_team_or_404(request, team_id)
+    versions = list(team_action_models(team=team))
+    shown = next((v for v in versions if v.status == "done"), None)
+    counts = (action_labels_of_team(team=team).values("label")
+              .annotate(ranges=Count("id"), videos=Count("analysis__video", distinct=True))
+              .order_by("label"))
+    figure = (confusion_figure(shown.classes, shown.metrics["confusion"],
+                               f"v{shown.version}: cross-validated confusion matrix")
+              if shown and shown.metrics.get("confusion") else None)
+    training = next((v for v in versions if v.status in ("pending", "running")), None)
+    return render(request, "learning/team_moves.html", {
+        "team": team, "versions": versions, "shown": shown, "figure": figure, "counts": counts,
+        "labels": action_labels_of_team(team=team).order_by("-created_at")[:50],
+        "training": training, "can": can(request, team),
+    })
+
+
+@login_required
+@require_POST
+def team_moves_train(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = coached_team_or_404(request, team_id)
+    require(request, team, Action.TEACH)
+    try:
+        row = services.team_model_train_start(team=team, requested_by=current_user(request))
+        messages.success(request, f"Training version {row.version}; this page shows its progress.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("team_moves", team_id=team.pk)
+
+
+@login_required
+@require_GET
+def action_model_status(request: HttpRequest, action_model_id: int) -> JsonResponse:
+    row = get_object_or_404(TeamActionModel.objects.filter(
+        team__in=team_list_for_coach(user=request.user)), pk=action_model_id)
+    return JsonResponse({"status": row.status, "progress": row.progress, "message": row.message,
+                         "error": row.error, "version": row.version})

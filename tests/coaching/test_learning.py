@@ -1,0 +1,151 @@
+"""Teaching moves: labels on a report's ranges, training requests, the activation rule, the
+report's moves band and the moves page (coaching/learning)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import reverse
+
+from coaching.analysis.models import Status
+from coaching.learning import services
+from coaching.learning.models import ActionLabel, TeamActionModel
+from coaching.reports.figures import silhouette_figure
+
+pytestmark = pytest.mark.django_db
+
+ACTIONS = {"model": {"name": "stgcn", "version": "base-1"}, "classes": ["walk", "run", "jump"],
+           "segments": [{"label": "walk", "start": 0.0, "end": 0.3, "confidence": 0.91, "reps": 0},
+                        {"label": "unknown", "start": 0.3, "end": 0.5, "confidence": 0.2, "reps": 0}]}
+
+
+def _poses(analysis) -> None:
+    from tests.coaching.test_roles import _store_poses
+
+    _store_poses(analysis)
+
+
+def test_coach_labels_a_range(client, world) -> None:
+    _poses(world.analysis)
+    client.force_login(world.coach)
+    url = reverse("label_create", args=[world.analysis.pk])
+    response = client.post(url, {"label": " Tuck  Jump ", "start": "0.0", "end": "0.9"})
+    assert response.status_code == 302 and response["Location"].endswith("#moves")
+    label = ActionLabel.objects.get()
+    assert (label.label, label.start, label.end, label.created_by) == ("tuck_jump", 0.0, 0.5, world.coach)  # end clipped to the video
+
+
+@pytest.mark.parametrize("data", [
+    {"label": "kick", "start": "0.1", "end": "0.2"},      # shorter than 0.5 s
+    {"label": "kick", "start": "0.4", "end": "0.1"},      # end before start
+    {"label": "kick", "start": "", "end": "0.5"},         # no start
+    {"label": "<script>", "start": "0", "end": "0.5"},    # not a move's name
+    {"label": "", "start": "0", "end": "0.5"},
+])
+def test_bad_labels_are_refused_with_a_message(client, world, data) -> None:
+    _poses(world.analysis)
+    client.force_login(world.coach)
+    response = client.post(reverse("label_create", args=[world.analysis.pk]), data, follow=True)
+    assert response.status_code == 200
+    assert not ActionLabel.objects.exists()
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+
+def test_running_analysis_cannot_be_labelled(world) -> None:
+    world.analysis.status, world.analysis.progress = Status.RUNNING, 50
+    world.analysis.save()
+    with pytest.raises(services.ValidationError):
+        services.action_label_create(analysis=world.analysis, label="walk", start=0, end=1,
+                                     created_by=world.coach)
+
+
+def test_training_needs_labels_and_one_run_at_a_time(client, world, django_capture_on_commit_callbacks) -> None:
+    client.force_login(world.coach)
+    url = reverse("team_moves_train", args=[world.team.pk])
+    response = client.post(url, follow=True)
+    assert "Label at least 2" in response.content.decode()
+    assert not TeamActionModel.objects.exists()
+    for start in (0.0, 0.1):
+        ActionLabel.objects.create(analysis=world.analysis, label="walk", start=start, end=start + 0.4)
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(url)
+    row = TeamActionModel.objects.get()
+    assert (row.version, row.status, row.active) == (1, Status.PENDING, False)
+    assert len(callbacks) == 1  # queued on the gpu queue once committed
+    response = client.post(url, follow=True)
+    assert "already training" in response.content.decode()
+    assert TeamActionModel.objects.count() == 1
+
+
+@dataclass
+class _Result:
+    accuracy: float
+    classes: list[str] = field(default_factory=lambda: ["walk", "tuck_jump"])
+
+
+@pytest.mark.parametrize(("accuracy", "baseline", "active"), [(0.9, 0.5, True), (0.5, 0.5, False),
+                                                               (0.4, 0.8, False)])
+def test_a_version_becomes_active_only_when_it_beats_the_active_one(world, accuracy, baseline, active) -> None:
+    old = TeamActionModel.objects.create(team=world.team, version=1, status=Status.DONE, active=True)
+    new = TeamActionModel.objects.create(team=world.team, version=2, status=Status.RUNNING)
+    services._decide(new, _Result(accuracy), old, baseline)
+    new.refresh_from_db()
+    old.refresh_from_db()
+    assert (new.active, old.active) == (active, not active)
+    assert new.status == Status.DONE and "v1" in new.decision
+    assert TeamActionModel.objects.filter(team=world.team, active=True).count() == 1
+
+
+def test_report_shows_the_moves_band_and_teach_form(client, world) -> None:
+    world.analysis.summary = {**world.analysis.summary, "actions": ACTIONS}
+    world.analysis.save()
+    ActionLabel.objects.create(analysis=world.analysis, label="tuck_jump", start=0, end=0.5)
+    client.force_login(world.coach)
+    page = client.get(reverse("analysis_report", args=[world.analysis.pk])).content.decode()
+    assert 'class="seek move" data-t="0.0"' in page and "walk 0.0–0.3 s" in page
+    assert "Labelled by the base model" in page and 'id="label-form"' in page
+    assert '<option value="tuck_jump">' in page and '<option value="run">' in page
+    assert "Re-label" not in page  # labelled by the model in use
+    TeamActionModel.objects.create(team=world.team, version=1, status=Status.DONE, active=True)
+    assert "Re-label with v1" in client.get(reverse("analysis_report", args=[world.analysis.pk])).content.decode()
+    client.force_login(world.ann_user)  # athletes see their moves, they do not teach
+    page = client.get(reverse("analysis_report", args=[world.analysis.pk])).content.decode()
+    assert 'class="seek move"' in page and 'id="label-form"' not in page
+
+
+def test_moves_page_shows_versions_and_confusion_matrix(client, world) -> None:
+    TeamActionModel.objects.create(
+        team=world.team, version=1, status=Status.DONE, active=True, classes=["walk", "kick"],
+        metrics={"accuracy": 0.75, "confusion": [[3, 1], [1, 3]]}, decision="Cross-validated 75 %")
+    client.force_login(world.coach)
+    response = client.get(reverse("team_moves", args=[world.team.pk]))
+    page = response.content.decode()
+    assert "v1 <strong>active</strong>" in page and 'id="confusion-figure"' in page
+    figure = response.context["figure"]
+    assert figure["data"][0]["z"] == [[0.75, 0.25], [0.25, 0.75]]
+    assert "No labelled ranges yet" in page
+
+
+def test_status_polling(client, world) -> None:
+    row = TeamActionModel.objects.create(team=world.team, version=3, status=Status.RUNNING, progress=40,
+                                         message="epoch 4/10")
+    client.force_login(world.coach)
+    data = client.get(reverse("action_model_status", args=[row.pk])).json()
+    assert data == {"status": "running", "progress": 40, "message": "epoch 4/10", "error": "", "version": 3}
+
+
+def test_privacy_render_needs_masks(client, world) -> None:
+    client.force_login(world.coach)
+    response = client.post(reverse("render_start", args=[world.analysis.pk]), {"kind": "privacy"})
+    assert response.status_code == 400 and "no person masks" in response.json()["error"]
+    response = client.post(reverse("render_start", args=[world.analysis.pk]), {"kind": "other"})
+    assert response.status_code == 400
+
+
+def test_silhouette_figure() -> None:
+    figure = silhouette_figure({"t": [0.0, 0.1], "area": [0.1, None], "width": [0.2, 0.25]})
+    assert figure is not None
+    assert [trace["name"] for trace in figure["data"]] == ["area", "width"]
+    assert figure["data"][1]["yaxis"] == "y2"
+    assert silhouette_figure({}) is None
