@@ -166,7 +166,11 @@ def test_media_audit_reports_orphans_and_missing_files(world) -> None:
     from django.core.files.storage import default_storage
     from django.core.management import call_command
 
+    from coaching.learning.models import TeamActionModel
+
     orphan = default_storage.save("teams/999/videos/left-behind.mp4", ContentFile(b"x"))
+    model = TeamActionModel.objects.create(team=world.team, version=1)
+    model.file.save("team-v1.zip", ContentFile(b"PK"), save=True)
     Path(world.analysis_b.proxy.path).unlink()
     out = StringIO()
     call_command("media_audit", stdout=out)
@@ -176,6 +180,7 @@ def test_media_audit_reports_orphans_and_missing_files(world) -> None:
     assert default_storage.exists(orphan)
     call_command("media_audit", "--delete-orphans", stdout=StringIO())
     assert not default_storage.exists(orphan) and default_storage.exists(world.video.file.name)
+    assert default_storage.exists(model.file.name)  # a team model's weights are not orphans
 
 
 def test_video_upload_service_takes_an_in_memory_file(world, make_clip) -> None:

@@ -10,6 +10,7 @@ from django.core.files.storage import Storage, default_storage
 from django.core.management.base import BaseCommand, CommandParser
 
 from coaching.analysis.models import ANALYSIS_FILES, Analysis
+from coaching.learning.models import TeamActionModel
 from coaching.reports.models import Render
 from coaching.videos.models import Video
 
@@ -33,6 +34,8 @@ def referenced_files() -> dict[str, str]:
                 owners[row[field]] = f"analysis {row['pk']} ({field})"
     for pk, name in Render.objects.exclude(file="").values_list("pk", "file"):
         owners[name] = f"render {pk}"
+    for pk, name in TeamActionModel.objects.exclude(file="").values_list("pk", "file"):
+        owners[name] = f"team action model {pk}"
     return owners
 
 
