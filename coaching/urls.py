@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from coaching.accounts import views as account_views
 from coaching.analysis import views as analysis_views
@@ -80,5 +80,6 @@ urlpatterns = [
     path("teams/<int:team_id>/moves/train/", learning_views.team_moves_train, name="team_moves_train"),
     path("action-models/<int:action_model_id>/", learning_views.action_model_status,
          name="action_model_status"),
+    path("", include("coaching.progress.urls")),
     path("admin/", admin.site.urls),
 ]

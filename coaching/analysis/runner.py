@@ -178,6 +178,11 @@ def _finish(run: _Run, analysis: Analysis, ctx: StageContext, timings: dict[str,
     values = {name: getattr(analysis, name) for name in fields}
     done = run.update(**values, status=Status.DONE, progress=100, stage="done",
                       finished_at=timezone.now(), timings=timings)
+    if done:  # metric rows for the progress pages, replacing the video's earlier ones
+        from coaching.progress.services import metric_rows_write_safely
+
+        analysis.status = Status.DONE
+        metric_rows_write_safely(analysis=analysis)
     if not done:  # the lease was lost to another attempt: leave its results alone
         for name in fields:
             field_file = getattr(analysis, name, None)

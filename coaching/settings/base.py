@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "coaching.analysis",
     "coaching.reviews",
     "coaching.reports",
+    "coaching.progress",
     "coaching.learning",
 ]
 

@@ -56,6 +56,12 @@ URL_ACTIONS = {
     "team_moves": (Action.VIEW_TEAM, "team"),
     "team_moves_train": (Action.TEACH, "team"),
     "action_model_status": (Action.VIEW_TEAM, "team"),
+    # Progress and comparison (coaching/progress): references and the dashboard are for coaches.
+    "athlete_progress": (None, "athlete"),
+    "analysis_compare": (None, "athlete"),
+    "reference_set": (Action.VIEW_TEAM, "athlete"),
+    "team_dashboard": (Action.VIEW_TEAM, "team"),
+    "team_references": (Action.VIEW_TEAM, "team"),
 }
 ROLES = ("head_coach", "assistant_coach", "athlete")
 

@@ -1,0 +1,108 @@
+"""Plotly figures and plain-words summaries of metric series, as pure functions (plain dicts, as
+coaching.reports.figures): series in, figures and sentences out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from inference.compare.metrics import METRICS
+
+# Changes smaller than this (per unit) are "about the same": below what 2D video can measure.
+TOLERANCE = {"deg": 3.0, "m": 0.02, "s": 0.05, "count": 0.5, "steps/min": 3.0}
+UNIT_TEXT = {"deg": "°", "m": " m", "s": " s", "count": "", "steps/min": " steps/min"}
+EDGE_SESSIONS = 3  # first and last sessions averaged when judging a trend
+
+
+@dataclass
+class Point:
+    recorded_on: date
+    value: float
+    analysis_id: int
+    t_start: float
+    video_title: str = ""
+
+
+@dataclass
+class Series:
+    action: str
+    metric: str
+    unit: str
+    points: list[Point] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return METRICS[self.metric].label if self.metric in METRICS else self.metric.replace("_", " ")
+
+    @property
+    def better(self) -> int:
+        return METRICS[self.metric].better if self.metric in METRICS else 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.action}:{self.metric}"
+
+
+def fmt(value: float, unit: str) -> str:
+    decimals = 2 if unit in ("m", "s") else 0
+    return f"{value:.{decimals}f}{UNIT_TEXT.get(unit, ' ' + unit)}"
+
+
+def trend_figure(series: Series) -> dict[str, Any]:
+    """Values over recording dates; each point carries [analysis id, seconds] to open its report."""
+    pts = series.points
+    trace = {
+        "type": "scatter", "mode": "lines+markers", "name": series.label,
+        "x": [p.recorded_on.isoformat() for p in pts], "y": [round(p.value, 3) for p in pts],
+        "customdata": [[p.analysis_id, round(p.t_start, 2)] for p in pts],
+        "text": [p.video_title for p in pts],
+        "hovertemplate": "%{x}<br>%{y} " + series.unit + "<br>%{text}<extra>open the report</extra>",
+        "marker": {"size": 9, "color": "#2563eb"}, "line": {"color": "#2563eb", "width": 2},
+    }
+    layout = {
+        "title": {"text": f"{series.label} · {series.action}", "font": {"size": 15}},
+        "xaxis": {"type": "date", "title": {"text": "recorded"}},
+        "yaxis": {"title": {"text": series.unit}},
+        "margin": {"l": 55, "r": 10, "t": 40, "b": 45}, "height": 280, "showlegend": False,
+    }
+    return {"data": [trace], "layout": layout}
+
+
+def personal_best(series: Series) -> Point | None:
+    if series.better == 0 or not series.points:
+        return None
+    pick = max if series.better > 0 else min
+    return pick(series.points, key=lambda p: p.value)
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def trend_sentence(series: Series) -> dict[str, Any] | None:
+    """{"verdict": improved/declined/steady/changed, "text", "first", "last", "change", "sessions"}
+    comparing the mean of the first and of the last sessions; None for fewer than 2 sessions."""
+    pts = series.points
+    if len(pts) < 2:
+        return None
+    k = min(EDGE_SESSIONS, len(pts) // 2)
+    first, last = _mean([p.value for p in pts[:k]]), _mean([p.value for p in pts[-k:]])
+    change = last - first
+    steady = abs(change) < TOLERANCE.get(series.unit, 0.0)
+    if steady:
+        verdict = "steady"
+    elif series.better == 0:
+        verdict = "changed"
+    else:
+        verdict = "improved" if change * series.better > 0 else "declined"
+    word = {"steady": "stayed about the same", "changed": "rose" if change > 0 else "fell",
+            "improved": "improved", "declined": "declined"}[verdict]
+    sign = "+" if change >= 0 else "−"
+    span = f"{pts[0].recorded_on:%d %b %Y} and {pts[-1].recorded_on:%d %b %Y}"
+    edge = "" if k == 1 else f" (means of the first and last {k} sessions)"
+    text = (f"{series.label} ({series.action}) {word}: {fmt(first, series.unit)} → "
+            f"{fmt(last, series.unit)} ({sign}{fmt(abs(change), series.unit).strip()}) between "
+            f"{span}, {len(pts)} sessions{edge}.")
+    return {"verdict": verdict, "text": text, "first": first, "last": last, "change": change,
+            "sessions": len(pts), "label": series.label, "action": series.action}

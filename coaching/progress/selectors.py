@@ -1,0 +1,127 @@
+"""Reads for the progress page and the team dashboard, always on rows of one athlete or one
+team that the view has already scoped to the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+
+from coaching.athletes.models import Athlete, Team
+from coaching.progress.figures import Point, Series, personal_best, trend_figure, trend_sentence
+from coaching.progress.models import MetricRow, Reference
+from inference.compare.metrics import METRICS
+
+DEFAULT_DASHBOARD_METRICS = ("knee_flexion_max", "jump_height_m", "knee_rom")
+MAX_SERIES = 24  # charts on one page
+
+
+@dataclass
+class Progress:
+    athlete: Athlete
+    actions: list[str]
+    series: list[Series] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+    bests: list[dict[str, Any]] = field(default_factory=list)
+    summary: list[dict[str, Any]] = field(default_factory=list)
+
+
+def metric_rows_for_team(*, team: Team) -> QuerySet[MetricRow]:
+    return MetricRow.objects.filter(team=team)
+
+
+def metric_rows_for_athlete(*, athlete: Athlete, action: str = "", date_from: date | None = None,
+                            date_to: date | None = None) -> QuerySet[MetricRow]:
+    rows = MetricRow.objects.filter(athlete=athlete)
+    if action:
+        rows = rows.filter(action=action)
+    if date_from:
+        rows = rows.filter(recorded_on__gte=date_from)
+    if date_to:
+        rows = rows.filter(recorded_on__lte=date_to)
+    return rows
+
+
+def progress_get(*, athlete: Athlete, action: str = "", date_from: date | None = None,
+                 date_to: date | None = None) -> Progress:
+    """The athlete's series per (action, metric), in METRICS order, with bests and sentences."""
+    actions = sorted(set(MetricRow.objects.filter(athlete=athlete).values_list("action", flat=True)))
+    rows = metric_rows_for_athlete(athlete=athlete, action=action, date_from=date_from, date_to=date_to)
+    series: dict[tuple[str, str], Series] = {}
+    fields = ("action", "metric", "unit", "value", "recorded_on", "analysis_id", "t_start",
+              "analysis__video__title")
+    for r in rows.order_by("recorded_on", "analysis_id").values_list(*fields):
+        s = series.setdefault((r[0], r[1]), Series(r[0], r[1], r[2]))
+        s.points.append(Point(r[4], r[3], r[5], r[6], r[7]))
+    order = {m: i for i, m in enumerate(METRICS)}
+    ordered = sorted(series.values(), key=lambda s: (s.action, order.get(s.metric, 99)))[:MAX_SERIES]
+    progress = Progress(athlete=athlete, actions=actions, series=ordered)
+    for s in ordered:
+        progress.figures[s.key] = trend_figure(s)
+        best = personal_best(s)
+        if best is not None:
+            progress.bests.append({"series": s, "point": best})
+        sentence = trend_sentence(s)
+        if sentence is not None:
+            progress.summary.append(sentence)
+    return progress
+
+
+@dataclass
+class DashboardRow:
+    athlete: Athlete
+    cells: dict[str, dict[str, Any]]  # metric → {"latest", "date", "change", "verdict", "sessions"}
+
+
+def dashboard_get(*, team: Team, metrics: list[str], action: str = "", sort: str = "name"
+                  ) -> list[DashboardRow]:
+    """Each athlete of the team with the latest value and trend of each metric. sort: "name" or
+    "<metric>" / "-<metric>" (by latest value; athletes without one last)."""
+    rows = MetricRow.objects.filter(team=team, metric__in=metrics)
+    if action:
+        rows = rows.filter(action=action)
+    per: dict[tuple[int, str], Series] = {}
+    for athlete_id, metric, act, unit, value, day, analysis_id, t in rows.order_by(
+            "recorded_on", "analysis_id").values_list("athlete_id", "metric", "action", "unit", "value",
+                                                      "recorded_on", "analysis_id", "t_start"):
+        s = per.setdefault((athlete_id, metric), Series(act, metric, unit))
+        s.points.append(Point(day, value, analysis_id, t))
+    out = []
+    for athlete in team.athletes.order_by("name", "pk"):
+        cells = {}
+        for metric in metrics:
+            found = per.get((athlete.pk, metric))
+            if found is None:
+                continue
+            last = found.points[-1]
+            trend = trend_sentence(found)
+            cells[metric] = {"latest": last.value, "unit": found.unit, "date": last.recorded_on,
+                             "analysis_id": last.analysis_id, "t": last.t_start,
+                             "sessions": len(found.points), "change": trend["change"] if trend else None,
+                             "verdict": trend["verdict"] if trend else ""}
+        out.append(DashboardRow(athlete=athlete, cells=cells))
+    return _sorted(out, sort, metrics)
+
+
+def _sorted(rows: list[DashboardRow], sort: str, metrics: list[str]) -> list[DashboardRow]:
+    key = sort.lstrip("-")
+    if key not in metrics:
+        return sorted(rows, key=lambda r: r.athlete.name.lower(), reverse=sort == "-name")
+    have = [r for r in rows if key in r.cells]
+    have.sort(key=lambda r: r.cells[key]["latest"], reverse=sort.startswith("-"))
+    return have + [r for r in rows if key not in r.cells]
+
+
+def dashboard_metrics(requested: list[str]) -> list[str]:
+    chosen = [m for m in requested if m in METRICS]
+    return chosen or list(DEFAULT_DASHBOARD_METRICS)
+
+
+def team_actions(*, team: Team) -> list[str]:
+    return sorted(set(MetricRow.objects.filter(team=team).values_list("action", flat=True).distinct()))
+
+
+def references_for_team(*, team: Team) -> QuerySet[Reference]:
+    return Reference.objects.filter(team=team).select_related("analysis__video__athlete", "set_by")

@@ -1,0 +1,202 @@
+"""Metric rows (written once per analysis by the worker, replaced on re-run), the progress page
+and its trends, the team dashboard and its CSV, references and their deviation on the report —
+all scoped to the user's team."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from coaching.analysis.models import Analysis, Status
+from coaching.progress.models import MetricRow, Reference
+from coaching.progress.selectors import dashboard_get, progress_get
+from coaching.progress.services import metric_rows_write
+from coaching.videos.models import Video
+from inference.kinematics.core import Kinematics, compute_kinematics
+from inference.kinematics.events import detect_events
+from inference.kinematics.synthetic import on_ground, sequence, side_view_body25
+
+pytestmark = pytest.mark.django_db
+
+
+def squat_kinematics(*, depth: float, seconds: float = 4.0, period: float = 2.0, fps: float = 24.0,
+                     power: float = 1.0) -> Kinematics:
+    """A side-view figure squatting to ``depth`` degrees of knee flexion every ``period`` s;
+    ``power`` > 1 warps its clock (slow down, fast up)."""
+    t = np.arange(int(seconds * fps)) / fps
+    phase = (t / seconds) ** power * seconds
+    knee = depth / 2 * (1 - np.cos(2 * np.pi * phase / period)) + 5
+    keypoints = on_ground(side_view_body25(len(t), knee=(knee, knee), hip=(knee * 0.8, knee * 0.8),
+                                           ankle=(knee * 0.3, knee * 0.3), trunk_lean=knee * 0.2))
+    return compute_kinematics(sequence(keypoints, t), 0)
+
+
+def give_kinematics(analysis: Analysis, kin: Kinematics) -> Analysis:
+    """Store kin as the analysis' kinematics file and its events in the summary."""
+    with tempfile.TemporaryDirectory() as work:
+        path = Path(work) / "kinematics.npz"
+        kin.save(path)
+        analysis.kinematics.save("kinematics.npz", ContentFile(path.read_bytes()), save=False)
+    events = detect_events(kin, analysis.video.movement).to_dict()
+    analysis.summary = {**analysis.summary, "events": events}
+    analysis.save()
+    return analysis
+
+
+def squat_video(athlete, *, recorded: date, depth: float, title: str = "", power: float = 1.0) -> Analysis:
+    video = Video.objects.create(team=athlete.team, athlete=athlete, title=title or f"squat {recorded}",
+                                 file="x.mp4", original_name="x.mp4", size_bytes=1, container="mov",
+                                 codec="h264", width=96, height=64, fps=24, duration_s=4.0,
+                                 frame_count=96, movement="squat", recorded_on=recorded)
+    analysis = Analysis.objects.create(video=video, status=Status.DONE, progress=100)
+    return give_kinematics(analysis, squat_kinematics(depth=depth, power=power))
+
+
+@pytest.fixture
+def history(world):
+    """Ann squats deeper each month (70°, 80°, 95°); Bob (team B) once."""
+    analyses = [squat_video(world.ann, recorded=date(2026, m, 1), depth=d)
+                for m, d in ((1, 70), (2, 80), (3, 95))]
+    for a in analyses:
+        metric_rows_write(analysis=a)
+    bob = squat_video(world.bob, recorded=date(2026, 2, 1), depth=100)
+    metric_rows_write(analysis=bob)
+    return analyses, bob
+
+
+def test_metric_rows_hold_the_squat_depth(history) -> None:
+    analyses, _ = history
+    depth = MetricRow.objects.get(analysis=analyses[2], metric="knee_flexion_max")
+    assert depth.action == "squat" and depth.unit == "deg" and depth.recorded_on == date(2026, 3, 1)
+    assert depth.value == pytest.approx(100, abs=4)  # 95° swing + 5° standing flexion
+    assert depth.t_end > depth.t_start
+    reps = MetricRow.objects.get(analysis=analyses[2], metric="rep_count")
+    assert reps.value == 2
+    metrics = set(MetricRow.objects.filter(analysis=analyses[2]).values_list("metric", flat=True))
+    assert {"knee_rom", "hip_rom", "trunk_lean_max", "rep_duration_s"} <= metrics
+
+
+def test_rows_are_written_once_and_replaced_on_rerun(history) -> None:
+    analyses, _ = history
+    first = analyses[0]
+    count = MetricRow.objects.filter(analysis=first).count()
+    assert count > 0
+    assert metric_rows_write(analysis=first) == count
+    assert MetricRow.objects.filter(analysis=first).count() == count  # not doubled
+    rerun = Analysis.objects.create(video=first.video, status=Status.DONE, progress=100)
+    give_kinematics(rerun, squat_kinematics(depth=70))
+    metric_rows_write(analysis=rerun)
+    assert not MetricRow.objects.filter(analysis=first).exists()
+    assert MetricRow.objects.filter(analysis__video=first.video).count() == count
+    # The older run finishing late does not overwrite the newer one's rows.
+    assert metric_rows_write(analysis=first) == 0
+    assert MetricRow.objects.filter(analysis=rerun).count() == count
+
+
+def test_the_worker_writes_the_rows_when_an_analysis_finishes(world, make_clip, monkeypatch) -> None:
+    """analysis_run's end: one set of rows for the finished run, replaced by a re-run's."""
+    from coaching.analysis import runner
+    from coaching.analysis.stages import Stage
+
+    kin = squat_kinematics(depth=80)
+
+    def kinematics_stage(ctx) -> None:
+        path = ctx.workdir / "kinematics.npz"
+        kin.save(path)
+        ctx.outputs["kinematics"] = path
+        ctx.summary["events"] = detect_events(kin, "squat").to_dict()
+
+    monkeypatch.setattr(runner, "STAGES", [Stage("kinematics", 0.0, 1.0, kinematics_stage)])
+    world.video.movement = "squat"
+    world.video.save()
+    world.video.file.save("real.mp4", ContentFile(make_clip(frames=12).read_bytes()), save=True)
+    runs = []
+    for _ in range(2):
+        analysis = Analysis.objects.create(video=world.video)
+        runner.analysis_run(analysis_id=analysis.pk)
+        runs.append(analysis)
+        rows = MetricRow.objects.filter(analysis__video=world.video)
+        assert rows.count() == rows.filter(analysis=analysis).count() > 0
+        assert rows.filter(metric="knee_flexion_max").count() == 1
+    assert not MetricRow.objects.filter(analysis=runs[0]).exists()
+
+
+def test_progress_trend_bests_and_summary(history) -> None:
+    analyses, _ = history
+    from coaching.athletes.models import Athlete
+
+    progress = progress_get(athlete=Athlete.objects.get(name="Ann"))
+    depth = next(s for s in progress.series if s.metric == "knee_flexion_max")
+    assert [p.recorded_on.month for p in depth.points] == [1, 2, 3]
+    sentence = next(s for s in progress.summary if s["label"].startswith("Squat depth"))
+    assert sentence["verdict"] == "improved" and sentence["change"] == pytest.approx(25, abs=5)
+    assert "improved" in sentence["text"] and "3 sessions" in sentence["text"]
+    best = next(b for b in progress.bests if b["series"].metric == "knee_flexion_max")
+    assert best["point"].analysis_id == analyses[2].pk
+    fig = progress.figures[depth.key]
+    assert fig["data"][0]["customdata"][2][0] == analyses[2].pk
+    narrowed = progress_get(athlete=Athlete.objects.get(name="Ann"), date_from=date(2026, 2, 1))
+    assert len(next(s for s in narrowed.series if s.metric == "knee_flexion_max").points) == 2
+
+
+def test_progress_page_is_scoped(client, world, history) -> None:
+    url = reverse("athlete_progress", args=[world.ann.pk])
+    client.force_login(world.coach)
+    page = client.get(url).content.decode()
+    assert "Squat depth" in page and "improved" in page and 'id="progress-figures"' in page
+    client.force_login(world.other_coach)
+    assert client.get(url).status_code == 404
+    client.force_login(world.ann_user)
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("athlete_progress", args=[world.al.pk])).status_code == 404
+    empty = client.get(url + "?date_from=2030-01-01").content.decode()
+    assert "No measurements in this period" in empty
+
+
+def test_dashboard_queries_only_the_team(client, world, history) -> None:
+    rows = dashboard_get(team=world.team, metrics=["knee_flexion_max"], sort="-knee_flexion_max")
+    assert [r.athlete.name for r in rows] == ["Ann", "Al"]  # Al has no value: last
+    assert rows[0].cells["knee_flexion_max"]["verdict"] == "improved"
+    assert all(r.athlete.team_id == world.team.pk for r in rows)
+    client.force_login(world.coach)
+    url = reverse("team_dashboard", args=[world.team.pk])
+    page = client.get(url, {"metric": ["knee_flexion_max", "rep_count"]}).content.decode()
+    assert "Ann" in page and "Bob" not in page
+    response = client.get(url, {"metric": "knee_flexion_max", "format": "csv"})
+    table = list(csv.reader(io.StringIO(response.content.decode())))
+    assert table[0][:2] == ["athlete", "knee_flexion_max (deg)"]
+    assert [r[0] for r in table[1:]] == ["Al", "Ann"] and table[1][1] == ""
+    assert float(table[2][1]) == pytest.approx(100, abs=4) and table[2][4] == "improved"
+    client.force_login(world.other_coach)
+    assert client.get(url).status_code == 404
+    client.force_login(world.ann_user)
+    assert client.get(url).status_code == 404
+
+
+def test_reference_is_set_and_later_analyses_show_their_deviation(client, world, history) -> None:
+    analyses, _ = history
+    best = analyses[2]
+    client.force_login(world.coach)
+    report = client.get(reverse("analysis_report", args=[best.pk])).content.decode()
+    assert "Set as the team&#x27;s reference" in report or "Set as the team's reference" in report
+    segments = [s for s in __import__("coaching.progress.comparisons", fromlist=["x"]).segments_for(best)]
+    rep = next(i for i, s in enumerate(segments) if s.kind == "rep")
+    client.post(reverse("reference_set", args=[best.pk]), {"segment": rep})
+    reference = Reference.objects.get(team=world.team, action="squat")
+    assert reference.analysis == best and reference.kind == "rep"
+    shallow = client.get(reverse("analysis_report", args=[analyses[0].pk])).content.decode()
+    assert "Against the team" in shallow and "less flexed" in shallow
+    assert "knee" in shallow and "at the bottom" in shallow
+    client.force_login(world.ann_user)
+    assert client.post(reverse("reference_set", args=[analyses[1].pk]), {"segment": rep}).status_code == 403
+    client.force_login(world.coach)
+    client.post(reverse("team_references", args=[world.team.pk]), {"action": "squat"})
+    assert not Reference.objects.exists()
