@@ -39,6 +39,7 @@ bench: models
 	$(PY) bench/pipeline.py
 	$(PY) bench/pose_openpose.py
 	$(PY) bench/phone.py
+	$(PY) bench/compare.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

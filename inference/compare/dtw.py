@@ -71,24 +71,27 @@ def band(n: int, m: int, window: int | None) -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
-def accumulated(cost: np.ndarray, window: int | None = None) -> np.ndarray:
-    """(N, M) accumulated cost D of the symmetric step pattern inside the band (inf outside)."""
-    n, m = cost.shape
+def accumulated(a: np.ndarray, b: np.ndarray, window: int | None = None) -> np.ndarray:
+    """(N, M) accumulated cost D of the symmetric step pattern inside the band (inf outside),
+    for features a (N, F) and b (M, F); local costs are computed inside the band only."""
+    n, m = len(a), len(b)
     lo, hi = band(n, m, window)
-    acc = np.full((n, m), np.inf)
-    row = np.cumsum(cost[0, lo[0]: hi[0] + 1])
-    acc[0, lo[0]: hi[0] + 1] = row if lo[0] == 0 else np.inf
+    # One extra column of inf on the left: row i-1's "above-left" of column j is padded[j].
+    padded = np.full((n, m + 1), np.inf)
+    padded[0, 1: hi[0] + 2] = np.cumsum(_row_cost(a[0], b[: hi[0] + 1]))
     for i in range(1, n):
-        a, b = lo[i], hi[i]
-        prev = acc[i - 1]
-        above = prev[a: b + 1]
-        diag = np.concatenate(([prev[a - 1]] if a > 0 else [np.inf], prev[a: b]))
-        best = np.minimum(above, diag)
-        c = cost[i, a: b + 1]
+        lo_i, hi_i = lo[i], hi[i] + 1
+        prev = padded[i - 1]
+        best = np.minimum(prev[lo_i: hi_i], prev[lo_i + 1: hi_i + 1])  # above-left, above
+        c = _row_cost(a[i], b[lo_i: hi_i])
         running = np.cumsum(c)
-        shifted = np.concatenate(([0.0], running[:-1]))
-        acc[i, a: b + 1] = running + np.minimum.accumulate(best - shifted)
-    return acc
+        padded[i, lo_i + 1: hi_i + 1] = running + np.minimum.accumulate(best - (running - c))
+    return padded[:, 1:]
+
+
+def _row_cost(row: np.ndarray, b: np.ndarray) -> np.ndarray:
+    d = b - row
+    return np.sqrt(np.einsum("ij,ij->i", d, d))
 
 
 def backtrack(acc: np.ndarray) -> np.ndarray:
@@ -117,5 +120,5 @@ def dtw(a: np.ndarray, b: np.ndarray, window: int | None = None) -> Alignment:
         raise ValueError(f"a has {a.shape[1]} features and b {b.shape[1]}")
     if len(a) == 0 or len(b) == 0:
         raise ValueError("cannot align an empty sequence")
-    acc = accumulated(cost_matrix(a, b), window)
+    acc = accumulated(a, b, window)
     return Alignment(path=backtrack(acc), cost=float(acc[-1, -1]))

@@ -99,10 +99,10 @@
     while (lo < hi) { const mid = (lo + hi) >> 1; if (times[mid] < t) lo = mid + 1; else hi = mid; }
     return lo;
   }
-  function drawOne(ctx, sk, t, colour, scale, ox, oy) {
+  function drawOne(ctx, sk, t, colour, width, scale, ox, oy) {
     const pts = sk.points[frameAt(sk.t, t)];
     if (!pts) return;
-    ctx.strokeStyle = colour; ctx.lineWidth = 4; ctx.lineCap = "round";
+    ctx.strokeStyle = colour; ctx.lineWidth = width; ctx.lineCap = "round";
     for (const [i, j] of sk.limbs) {
       const x1 = pts[2 * i], y1 = pts[2 * i + 1], x2 = pts[2 * j], y2 = pts[2 * j + 1];
       if (x1 === null || y1 === null || x2 === null || y2 === null) continue;
@@ -116,9 +116,13 @@
     if (!skeletons || canvas.hidden) return;
     const ctx = canvas.getContext("2d");
     ctx.clearRect(0, 0, canvas.width, canvas.height);
-    const scale = canvas.height / 6.5, ox = canvas.width / 2, oy = canvas.height * 0.42;
-    drawOne(ctx, skeletons.a, a.currentTime, "rgba(37,99,235,0.9)", scale, ox, oy);
-    drawOne(ctx, skeletons.b, b.currentTime, "rgba(234,88,12,0.85)", scale, ox, oy);
+    const scale = canvas.height / 4.8, ox = canvas.width / 2, oy = canvas.height * 0.45;
+    // A wide and pale under B narrow and dark: both stay visible where they coincide.
+    drawOne(ctx, skeletons.a, a.currentTime, "rgba(37,99,235,0.55)", 10, scale, ox, oy);
+    drawOne(ctx, skeletons.b, b.currentTime, "rgba(234,88,12,0.95)", 4, scale, ox, oy);
+    ctx.font = "14px sans-serif";
+    ctx.fillStyle = "#2563eb"; ctx.fillText("A", 10, 20);
+    ctx.fillStyle = "#ea580c"; ctx.fillText("B", 30, 20);
   }
   toggle.addEventListener("change", () => { canvas.hidden = !toggle.checked; drawSkeletons(); });
 

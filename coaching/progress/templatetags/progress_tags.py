@@ -3,9 +3,11 @@ team's reference (computed by coaching.progress.comparisons, cached)."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django import template
+from django.urls import get_script_prefix, reverse
 
 from coaching.analysis.models import Analysis
 from coaching.progress.comparisons import comparable, reference_deviation, segments_for
@@ -46,3 +48,43 @@ def sort_query(metrics: list[str], action: str, column: str, current: str) -> st
     else:  # best first: highest first on the first click
         query["sort"] = column if current == f"-{column}" else f"-{column}"
     return query.urlencode()
+
+
+@register.filter
+def metric_value(value: float | None, unit: str) -> str:
+    """93° · 0.42 m · 1.36 s · 2 (a metric value in its unit, as the summary writes it)."""
+    from coaching.progress.figures import fmt
+
+    return "—" if value is None else fmt(float(value), unit)
+
+
+@register.filter
+def metric_change(value: float | None, unit: str) -> str:
+    """+12° / −0.05 m (a signed change)."""
+    from coaching.progress.figures import fmt
+
+    if value is None:
+        return ""
+    return ("+" if value >= 0 else "−") + fmt(abs(float(value)), unit).strip()
+
+
+@register.filter
+def report_at(analysis_id: int, seconds: float) -> str:
+    """The report of an analysis opened at a moment: /analyses/<id>/report/#t=<s>. The URL is
+    reversed once (a progress page links hundreds of points)."""
+    return _url_with_id("analysis_report", int(analysis_id)) + f"#t={float(seconds):.2f}"
+
+
+@register.filter
+def compare_url(analysis_id: int) -> str:
+    return _url_with_id("analysis_compare", int(analysis_id))
+
+
+def _url_with_id(name: str, pk: int) -> str:
+    return _url_template(name, get_script_prefix()).replace("/999999999/", f"/{pk}/")
+
+
+@cache
+def _url_template(name: str, prefix: str) -> str:
+    del prefix  # part of the cache key: reverse() includes the script prefix
+    return reverse(name, args=[999999999])
