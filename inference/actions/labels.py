@@ -1,0 +1,193 @@
+"""``label_actions``: the action segments of one athlete over a whole video, and DIR/actions.json.
+
+The athlete's track is mapped to the action joints, resampled to the model's rate, cut into sliding
+windows (:mod:`inference.actions.segment`), classified by the ST-GCN, and spread back to frames.
+Where the window model says "idle", the per-frame posture classifier (:mod:`.posture`) says which
+static posture it is (squat, plank, push-up, seated, yoga; "stand" stays idle). A squat set has
+standing frames between its bottoms, so each non-standing posture's probability is a running
+maximum over ``posture_hold_s`` before the split. Repetitions inside a segment are the kinematics
+events of that movement (:mod:`inference.kinematics.events`): steps for walk and run, jumps for jump,
+reps for squat; and the technique rules of those movements are judged inside their segments
+(:mod:`inference.feedback.actions`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from scipy.ndimage import maximum_filter1d
+
+from inference.actions import segment as seg
+from inference.actions.features import normalize, presence, resample_track
+from inference.actions.joints import to_action_joints
+from inference.actions.model import WEIGHTS_DIR, ActionModel, load_action_model
+from inference.pose.base import PoseSequence
+
+# label → (movement whose events count its repetitions, event kind)
+REP_EVENTS: dict[str, tuple[str, str]] = {"walk": ("walk", "step"), "run": ("run", "step"),
+                                          "jump": ("jump", "jump"), "squat": ("squat", "rep")}  # fmt: skip
+POSTURE_DIR = WEIGHTS_DIR / "posture"
+
+
+@dataclass(frozen=True)
+class ActionsResult:
+    """Segments of one athlete; ``probabilities`` (T, C) per frame on ``times`` (T,), NaN where
+    nobody was seen; ``reason`` says why there is nothing (no athlete, too short)."""
+
+    model: dict[str, str]
+    classes: tuple[str, ...]
+    segments: tuple[seg.Segment, ...]
+    times: np.ndarray = field(repr=False)
+    probabilities: np.ndarray = field(repr=False)
+    config: seg.SegmentConfig = seg.SegmentConfig()
+    reason: str | None = None
+    feedback: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, dict[str, float | int]]:
+        """Per label: number of segments, seconds, repetitions."""
+        out: dict[str, dict[str, float | int]] = {}
+        for s in self.segments:
+            entry = out.setdefault(s.label, {"segments": 0, "seconds": 0.0, "reps": 0})
+            entry["segments"] += 1
+            entry["seconds"] = round(entry["seconds"] + s.end - s.start, 3)
+            entry["reps"] += s.reps or 0
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """What DIR/actions.json holds."""
+        return {"model": self.model, "classes": list(self.classes),
+                "segments": [s.as_dict() for s in self.segments], "summary": self.summary(),
+                "feedback": self.feedback, "config": vars(self.config), "reason": self.reason}  # fmt: skip
+
+
+class _PoseResult(Protocol):
+    @property
+    def poses(self) -> PoseSequence: ...
+
+    @property
+    def athlete_index(self) -> int | None: ...
+
+
+_posture_model: Any = None
+
+
+def _posture() -> Any:
+    global _posture_model
+    if _posture_model is None and (POSTURE_DIR / "posture.json").is_file():
+        from inference.actions.posture import PostureModel
+
+        _posture_model = PostureModel.read(POSTURE_DIR)
+    return _posture_model
+
+
+def fuse_posture(probs: np.ndarray, classes: tuple[str, ...], posture: np.ndarray,
+                 posture_classes: tuple[str, ...], hold: int) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Split the "idle" probability (T,) among postures (T, P) → (T, C') and the classes C'."""
+    if "idle" not in classes:
+        return probs, classes
+    held = posture.copy()
+    for p, name in enumerate(posture_classes):
+        if name != "stand":
+            held[:, p] = maximum_filter1d(np.nan_to_num(posture[:, p]), max(1, hold), mode="nearest")
+    held /= np.maximum(held.sum(1, keepdims=True), 1e-9)
+    names = list(classes) + [p for p in posture_classes if p != "stand" and p not in classes]
+    out = np.zeros((len(probs), len(names)))
+    out[:, : len(classes)] = probs
+    idle = probs[:, classes.index("idle")]
+    out[:, classes.index("idle")] = idle * held[:, posture_classes.index("stand")]
+    for p, name in enumerate(posture_classes):
+        if name != "stand":
+            out[:, names.index(name)] += idle * held[:, p]
+    return out, tuple(names)
+
+
+def _with_kinematics(segments: list[seg.Segment], poses: PoseSequence,
+                     index: int) -> tuple[list[seg.Segment], dict[str, Any]]:
+    """Repetitions per segment and the technique feedback inside the segments that have rules."""
+    from inference.feedback.actions import ACTION_MOVEMENTS, feedback_in_segments
+
+    if not any(s.label in REP_EVENTS or s.label in ACTION_MOVEMENTS for s in segments):
+        return segments, {}
+    from inference.kinematics.core import compute_kinematics
+    from inference.kinematics.events import detect_events
+
+    kin = compute_kinematics(poses, index)
+    events = {m: detect_events(kin, m) for m in dict.fromkeys(REP_EVENTS[s.label][0] for s in segments
+                                                              if s.label in REP_EVENTS)}  # fmt: skip
+    out = []
+    for s in segments:
+        if s.label in REP_EVENTS:
+            movement, kind = REP_EVENTS[s.label]
+            middles = [(e.start + e.end) / 2 for e in events[movement].of_kind(kind)]
+            s = seg.Segment(s.label, s.start, s.end, s.confidence, sum(1 for m in middles if s.start <= m < s.end))
+        out.append(s)
+    return out, feedback_in_segments(kin, out)
+
+
+def _empty(model: ActionModel, reason: str, config: seg.SegmentConfig) -> ActionsResult:
+    return ActionsResult({"name": model.name, "version": model.version}, model.classes, (), np.zeros(0),
+                         np.zeros((0, len(model.classes))), config, reason)  # fmt: skip
+
+
+def label_actions(poses: PoseSequence, athlete_index: int | None, *, model: ActionModel | None = None,
+                  progress: Callable[[float], None] | None = None,
+                  config: seg.SegmentConfig | None = None) -> ActionsResult:
+    """Action segments of person slot ``athlete_index`` of ``poses`` (see the module docstring)."""
+    model = model or load_action_model()
+    config = config or seg.SegmentConfig()
+    if athlete_index is None:
+        return _empty(model, "no athlete was found in the video", config)
+    track = to_action_joints(poses.keypoints[:, athlete_index], poses.skeleton)
+    seen_frames = presence(track).sum(1) >= 4
+    if seen_frames.sum() < 2:
+        return _empty(model, "the athlete is seen in too few frames", config)
+    track, times = resample_track(track, np.asarray(poses.timestamps, np.float64), model.fps)
+    starts = seg.window_starts(len(track), model.frames, int(round(config.stride_s * model.fps)))
+    windows = seg.cut_windows(track, starts, model.frames)
+    usable = (presence(windows).sum(-1) >= 4).mean(-1) >= config.min_presence * min(1.0, len(track) / model.frames)
+    batch = np.stack([normalize(w) for w in windows]) if len(windows) else np.zeros((0, 3, model.frames, 15))
+    window_probs = np.zeros((len(windows), len(model.classes)), np.float32)
+    for i in range(0, len(windows), 256):
+        part = np.flatnonzero(usable[i : i + 256]) + i
+        if len(part):
+            window_probs[part] = model.predict(batch[part])
+        if progress:
+            progress(min(1.0, (i + 256) / max(len(windows), 1)) * 0.9)
+    probs = seg.frame_probabilities(window_probs, starts, model.frames, len(track), usable)
+    classes = model.classes
+    posture_model = _posture()
+    if posture_model is not None:
+        seen = presence(track).sum(1) >= 6
+        posture = np.full((len(track), len(posture_model.classes)), np.nan)
+        posture[seen] = posture_model.predict(track[seen])
+        posture[~seen] = np.eye(len(posture_model.classes))[posture_model.classes.index("stand")]
+        probs, classes = fuse_posture(probs, classes, posture, posture_model.classes, int(1.5 * model.fps))
+    smooth = seg.moving_average(probs, int(round(config.smooth_s * model.fps)) | 1)
+    labels = seg.smooth_labels(smooth, config.threshold, config.margin)
+    segments = seg.segments_from_labels(labels, smooth, times, classes,
+                                        max(1, int(round(config.min_duration_s * model.fps))))  # fmt: skip
+    segments, feedback = _with_kinematics(segments, poses, athlete_index)
+    if progress:
+        progress(1.0)
+    return ActionsResult({"name": model.name, "version": model.version}, classes, tuple(segments), times,
+                         smooth.astype(np.float32), config, feedback=feedback)  # fmt: skip
+
+
+def write_actions(result: ActionsResult | _PoseResult, out_dir: str | Path, *, model: ActionModel | None = None,
+                  progress: Callable[[float], None] | None = None) -> dict[str, Any]:
+    """Write DIR/actions.json from an :class:`ActionsResult`, or label an analysis result (anything
+    with ``poses`` and ``athlete_index``, e.g. :class:`inference.pipeline.AnalysisResult`) first.
+    Returns {"actions_json": path, "model": {...}, "segments": count, "summary": ..., "reason"}."""
+    actions = result if isinstance(result, ActionsResult) else label_actions(
+        result.poses, result.athlete_index, model=model, progress=progress)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "actions.json"
+    path.write_text(json.dumps(actions.to_json(), indent=1, allow_nan=False) + "\n")
+    return {"actions_json": str(path), "model": actions.model, "segments": len(actions.segments),
+            "summary": actions.summary(), "reason": actions.reason}  # fmt: skip

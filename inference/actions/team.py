@@ -1,0 +1,259 @@
+"""Team classes: fine-tuning the action model on a team's labelled time ranges.
+
+The base ST-GCN's layers up to its global pooling are kept frozen as a feature extractor; a new
+softmax head over the base classes plus the team's new ones is trained on (a) embeddings of the
+team's ranges, augmented as in base training (mirroring, speed ±30 %, noise, drop-outs, partial
+windows), and (b) the base model's replay embeddings (``replay.npz`` beside its weights: windows of
+every base class, so the new head does not forget them). The base classes' rows start from the base
+head. Evaluation: k-fold cross-validation, by video (``group``) for classes labelled in at least two
+videos, else by time (each range cut into k consecutive parts). Seeded; seconds on a CPU.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from inference.actions import augment
+from inference.actions.features import normalize, resample_track, torso_length
+from inference.actions.joints import NUM_JOINTS, to_action_joints
+from inference.actions.metrics import summarize
+from inference.actions.model import ActionModel, load_action_model
+from inference.actions.segment import cut_windows, window_starts
+from inference.actions.stgcn import STGCNConfig
+from inference.skeleton import SKELETONS
+
+REPLAY_FILE = "replay.npz"
+FOLDS = 3
+AUGMENTED_PER_RANGE = 48
+
+
+@dataclass(frozen=True)
+class LabelledRange:
+    """keypoints: (T, K, 3) x, y, confidence in source pixels of one person over the range, in any
+    keypoint set of :mod:`inference.skeleton` (told by K, or ``skeleton``); fps: their frame rate;
+    label: the class; group: the video it comes from (cross-validation folds)."""
+
+    keypoints: np.ndarray
+    fps: float
+    label: str
+    group: str
+    skeleton: str | None = None
+
+    def action_joints(self) -> np.ndarray:
+        """(T, 15, 3) in the action joints."""
+        name = self.skeleton or _skeleton_for(self.keypoints.shape[1])
+        return self.keypoints if name == "action15" else to_action_joints(self.keypoints, name)
+
+
+def _skeleton_for(count: int) -> str:
+    if count == NUM_JOINTS:
+        return "action15"
+    for name, skeleton in SKELETONS.items():
+        if skeleton.num_keypoints == count:
+            return name
+    raise ValueError(f"no keypoint set has {count} keypoints")
+
+
+@dataclass
+class TeamTrainingResult:
+    """classes; confusion (rows = true class, cross-validated windows); accuracy; per_class recall;
+    folds (how the folds were made, per fold test windows and accuracy); previous_accuracy: the
+    previous model's accuracy on the same windows (None if none given); model: the trained model."""
+
+    classes: tuple[str, ...]
+    confusion: list[list[int]]
+    accuracy: float
+    per_class: dict[str, float | None]
+    folds: list[dict[str, Any]]
+    model: ActionModel
+    previous_accuracy: float | None = None
+    seconds: float = 0.0
+    replay: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @property
+    def beats_previous(self) -> bool:
+        return self.previous_accuracy is None or self.accuracy > self.previous_accuracy
+
+    def save(self, folder: Path) -> list[Path]:
+        """The model (model.json with these metrics, model.weights.h5) and replay.npz in ``folder``;
+        :func:`inference.actions.model.load_action_model` reads it back."""
+        self.model.metrics = {"cross_validation": {"classes": list(self.classes), "confusion": self.confusion,
+                                                   "accuracy": self.accuracy, "per_class": self.per_class,
+                                                   "folds": self.folds}, "previous_accuracy": self.previous_accuracy}  # fmt: skip
+        paths = self.model.save(folder)
+        np.savez_compressed(folder / REPLAY_FILE, **self.replay)  # type: ignore[arg-type]  # numpy's stub types **kwds too narrowly
+        return [*paths, folder / REPLAY_FILE]
+
+
+def embedder(model: ActionModel) -> Any:
+    """The base network up to its global pooling: (N, 3, T, V) → (N, D)."""
+    import keras
+
+    network = model.network
+    return keras.Model(network.inputs, network.get_layer("pool").output)
+
+
+def embed(model: ActionModel, windows: np.ndarray) -> np.ndarray:
+    if len(windows) == 0:
+        return np.zeros((0, model.config.channels[-1]), np.float32)
+    extractor = embedder(model)
+    return np.concatenate([np.asarray(extractor(windows[i : i + 128], training=False))
+                           for i in range(0, len(windows), 128)]).astype(np.float32)  # fmt: skip
+
+
+def _range_windows(track: np.ndarray, frames: int, stride: int) -> np.ndarray:
+    return cut_windows(track, window_starts(len(track), frames, stride), frames)
+
+
+def _augmented(track: np.ndarray, fps: float, frames: int, count: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """``count`` augmented (3, frames, V) windows of one range's track at the model's ``fps``."""
+    out = []
+    times = np.arange(len(track)) / fps
+    for _ in range(count):
+        speed = rng.uniform(0.7, 1.3)
+        resampled, _ = resample_track(track, times * speed, fps) if len(track) > 1 else (track, times)
+        starts = window_starts(len(resampled), frames, 1)
+        window = cut_windows(resampled, starts[rng.integers(len(starts)) :][:1], frames)[0]
+        if rng.random() < 0.5:
+            window = augment.mirror(window, 0.0)
+        window = augment.corrupt(window, rng, torso_length(window))
+        out.append(normalize(augment.partial(window, rng) if rng.random() < 0.25 else window))
+    return out
+
+
+def _fold_parts(ranges: list[LabelledRange], tracks: list[np.ndarray], k: int) -> tuple[list[tuple[int, int, np.ndarray]], dict[str, str]]:
+    """Cut ranges into (range index, fold, track part); and per label how its folds were made."""
+    parts, how = [], {}
+    for label in dict.fromkeys(r.label for r in ranges):
+        members = [i for i, r in enumerate(ranges) if r.label == label]
+        groups = sorted({ranges[i].group for i in members})
+        if len(groups) >= 2:
+            how[label] = f"by video ({len(groups)} videos)"
+            for i in members:
+                parts.append((i, groups.index(ranges[i].group) % k, tracks[i]))
+        else:
+            how[label] = "by time (one video)"
+            for i in members:
+                for f, chunk in enumerate(np.array_split(np.arange(len(tracks[i])), k)):
+                    parts.append((i, f, tracks[i][chunk]))
+    return parts, how
+
+
+def _train_head(x: np.ndarray, y: np.ndarray, num_classes: int, init: tuple[np.ndarray, np.ndarray] | None,
+                seed: int) -> Any:
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    head = keras.Sequential([keras.Input((x.shape[1],)), keras.layers.Dense(num_classes, activation="softmax")])
+    if init is not None:
+        kernel, bias = head.layers[-1].get_weights()
+        kernel[:, : init[0].shape[1]], bias[: init[1].shape[0]] = init
+        head.layers[-1].set_weights([kernel, bias])
+    counts = np.bincount(y, minlength=num_classes).astype(float)
+    weights = {c: float(len(y) / (num_classes * counts[c])) for c in range(num_classes) if counts[c]}
+    head.compile(optimizer=keras.optimizers.Adam(1e-2), loss="sparse_categorical_crossentropy")
+    head.fit(x, y, batch_size=256, epochs=60, verbose=0, shuffle=True, class_weight=weights)
+    return head
+
+
+def load_replay(model: ActionModel) -> tuple[np.ndarray, list[str]]:
+    """The model's replay embeddings (N, D) and their labels, from replay.npz beside its weights."""
+    path = model.weights_path.parent / REPLAY_FILE if model.weights_path else None
+    if path is None or not path.is_file():
+        raise FileNotFoundError(f"{path}: the base model has no replay embeddings to fine-tune from")
+    with np.load(path, allow_pickle=False) as data:
+        return data["embeddings"].astype(np.float32), [str(v) for v in data["labels"]]
+
+
+def _assemble(base: ActionModel, classes: tuple[str, ...], head: Any) -> ActionModel:
+    """The base network with a new head over ``classes``."""
+    config = STGCNConfig(**{**vars(base.config), "num_classes": len(classes)})
+    model = ActionModel(name="stgcn-team", version=time.strftime("%Y%m%d-%H%M%S"), classes=classes, config=config,
+                        fps=base.fps, frames=base.frames)  # fmt: skip
+    network, source = model.network, base.network
+    for layer in network.layers:
+        if layer.name != "classes" and layer.weights:
+            layer.set_weights(source.get_layer(layer.name).get_weights())
+    network.get_layer("classes").set_weights(head.layers[-1].get_weights())
+    return model
+
+
+def _windows(ranges: list[LabelledRange], base: ActionModel, classes: tuple[str, ...], seed: int) -> dict[str, Any]:
+    """Augmented training windows and plain test windows, each with its class and fold."""
+    rng = np.random.default_rng(seed)
+    tracks = [resample_track(r.action_joints(), np.arange(len(r.keypoints)) / r.fps, base.fps)[0] for r in ranges]
+    parts, how = _fold_parts(ranges, tracks, FOLDS)
+    out: dict[str, list[Any]] = {k: [] for k in ("train", "train_y", "train_fold", "test", "test_y", "test_fold")}
+    for i, fold, track in parts:
+        label = classes.index(ranges[i].label)
+        made = _augmented(track, base.fps, base.frames, AUGMENTED_PER_RANGE, rng)
+        out["train"] += made
+        out["train_y"] += [label] * len(made)
+        out["train_fold"] += [fold] * len(made)
+        plain = [normalize(w) for w in _range_windows(track, base.frames, int(base.fps // 2))]
+        out["test"] += plain
+        out["test_y"] += [label] * len(plain)
+        out["test_fold"] += [fold] * len(plain)
+    arrays = {k: np.array(v) for k, v in out.items()}
+    return {**arrays, "how": how}
+
+
+def train_team_model(ranges: list[LabelledRange], *, base: ActionModel | None = None, seed: int = 0,
+                     progress: Callable[[float, str], None] | None = None,
+                     previous: ActionModel | None = None) -> TeamTrainingResult:
+    """Fine-tune ``base`` (default: the committed base model) on ``ranges`` (see the module
+    docstring). ``previous``: the team's active model, scored on the same cross-validation windows."""
+    started = time.monotonic()
+    report = progress or (lambda fraction, message: None)
+    if not ranges:
+        raise ValueError("no labelled ranges to train on")
+    base = base or load_action_model()
+    classes = base.classes + tuple(dict.fromkeys(r.label for r in ranges if r.label not in base.classes))
+    replay_x, replay_labels = load_replay(base)
+    replay_y = np.array([classes.index(lab) for lab in replay_labels])
+    report(0.05, "cutting and augmenting the labelled ranges")
+    data = _windows(ranges, base, classes, seed)
+    report(0.3, "computing features")
+    train_x, test_x = embed(base, data["train"]), embed(base, data["test"])
+    head_weights = base.network.get_layer("classes").get_weights()
+    init = (head_weights[0], head_weights[1])
+    predicted = np.full(len(test_x), -1)
+    folds = []
+    for fold in range(FOLDS):
+        report(0.4 + 0.15 * fold, f"cross-validation fold {fold + 1}/{FOLDS}")
+        test_mask, train_mask = data["test_fold"] == fold, data["train_fold"] != fold
+        if not test_mask.any() or not train_mask.any():
+            continue
+        head = _train_head(np.concatenate([train_x[train_mask], replay_x]),
+                           np.concatenate([data["train_y"][train_mask], replay_y]), len(classes), init, seed + fold)  # fmt: skip
+        predicted[test_mask] = np.asarray(head(test_x[test_mask])).argmax(-1)
+        folds.append({"fold": fold, "test_windows": int(test_mask.sum()),
+                      "accuracy": round(float((predicted[test_mask] == data["test_y"][test_mask]).mean()), 4)})  # fmt: skip
+    scored = predicted >= 0
+    metrics = summarize(data["test_y"][scored], predicted[scored], classes)
+    previous_accuracy = None
+    if previous is not None and scored.any():
+        names = np.array(previous.classes)[previous.predict(data["test"][scored]).argmax(-1)]
+        previous_accuracy = round(float((names == np.array(classes)[data["test_y"][scored]]).mean()), 4)
+    report(0.9, "training the final model on every range")
+    head = _train_head(np.concatenate([train_x, replay_x]), np.concatenate([data["train_y"], replay_y]),
+                       len(classes), init, seed)  # fmt: skip
+    model = _assemble(base, classes, head)
+    replay = {"embeddings": np.concatenate([replay_x, train_x]).astype(np.float16),
+              "labels": np.array(replay_labels + [classes[i] for i in data["train_y"]])}  # fmt: skip
+    report(1.0, "done")
+    return TeamTrainingResult(classes, metrics["confusion"], metrics["accuracy"], metrics["per_class"],
+                              [{"how": data["how"]}, *folds], model, previous_accuracy,
+                              round(time.monotonic() - started, 2), replay)  # fmt: skip
+
+
+def base_replay(model: ActionModel, windows: np.ndarray, labels: np.ndarray) -> dict[str, np.ndarray]:
+    """Replay arrays for a base model: embeddings of (N, 3, T, V) windows and their class names."""
+    return {"embeddings": embed(model, windows).astype(np.float16),
+            "labels": np.array([model.classes[i] for i in labels])}  # fmt: skip
