@@ -15,6 +15,7 @@ from collections.abc import Sequence
 COMMANDS: dict[str, str] = {
     "pose": "inference.pose_cmd",
     "analyze": "inference.analyze_cmd",
+    "segment": "inference.segment_cmd",
 }
 
 

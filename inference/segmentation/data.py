@@ -1,0 +1,203 @@
+"""Training data for the UNet++ student: real frames, their teacher masks, and augmentation.
+
+Sources (nothing is downloaded):
+
+- videos: the ../shared/media clips (see its README), or any videos uploaded to the instance
+  (:func:`inference.segmentation.train.retrain_segmentation`). Every frame is labelled by
+  :class:`inference.segmentation.teacher.Teacher` in video mode.
+- photos of people shipped in packages: Debian's opencv-doc (``basketball1.png``,
+  ``basketball2.png``, ``messi5.jpg``; .ci/run installs it), labelled in static-image mode.
+
+Split: the last ``HELD_OUT`` of each video (after a gap of ``GAP_S`` seconds, so no held-out
+frame has a near-copy in training) is held out; photos are training only.
+
+Augmentation (:func:`augment`), each drawn per sample: scale (0.6–1.6 of the working size),
+random crop, horizontal flip, colour (brightness, contrast, saturation, hue shift), Gaussian or
+motion blur, and background replacement through the teacher mask: the person (soft alpha = the
+teacher's probability) is pasted on a crop of another training image, whose own people stay
+labelled (label = max(alpha, (1 − alpha) · other label)).
+
+Arrays: images (H, W, 3) uint8 BGR; masks (H, W) float32 in [0, 1].
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+DATA_SIDE = 384  # long side of stored training frames (2x the working size: room to zoom in)
+POSE_SIDE = 640  # long side of the frames the teacher sees
+HELD_OUT = 0.25
+GAP_S = 0.1
+OPENCV_DATA = Path("/usr/share/doc/opencv-doc/examples/data")
+PHOTOS = tuple(OPENCV_DATA / n for n in ("basketball1.png", "basketball2.png", "messi5.jpg"))
+
+
+@dataclass(frozen=True)
+class Source:
+    """One labelled source. images (N, H, W, 3) uint8; masks (N, H, W) uint8 (probability × 255);
+    times (N,) seconds (0 for photos); held_out (N,) bool."""
+
+    name: str
+    images: np.ndarray
+    masks: np.ndarray
+    times: np.ndarray
+    held_out: np.ndarray
+
+
+def _resize_long(image: np.ndarray, side: int) -> np.ndarray:
+    h, w = image.shape[:2]
+    scale = side / max(h, w)
+    return cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+
+
+def held_out_split(times: np.ndarray, fraction: float = HELD_OUT, gap_s: float = GAP_S) -> np.ndarray:
+    """(N,) int8: 1 held out (the last ``fraction`` of the time span), 0 training, -1 dropped
+    (the ``gap_s`` seconds before the held-out part)."""
+    if len(times) == 0:
+        return np.zeros(0, np.int8)
+    start = times[0] + (times[-1] - times[0]) * (1.0 - fraction)
+    split = np.zeros(len(times), np.int8)
+    split[times >= start] = 1
+    split[(times < start) & (times >= start - gap_s)] = -1
+    return split
+
+
+def label_video(path: Path, teacher: object, *, every: int = 1, max_frames: int | None = None) -> Source:
+    """Teacher masks for the frames of one video (every ``every``-th frame kept)."""
+    from inference.video import iter_frames
+
+    images, masks, times = [], [], []
+    frames = ((f, t) for f, t in iter_frames(path, max_side=POSE_SIDE))
+    kept = []
+    for i, (frame, t) in enumerate(frames):
+        if max_frames is not None and i >= max_frames:
+            break
+        kept.append((frame, t, i % every == 0))
+    for (frame, t, keep), mask in zip(kept, teacher.video_masks(f for f, _, _ in kept), strict=True):  # type: ignore[attr-defined]
+        if keep:
+            images.append(_resize_long(frame, DATA_SIDE))
+            masks.append(_resize_long(mask, DATA_SIDE))
+            times.append(t)
+    split = held_out_split(np.array(times, np.float64))
+    keep_rows = split >= 0
+    return Source(
+        name=path.name,
+        images=np.stack(images)[keep_rows],
+        masks=(np.clip(np.stack(masks), 0, 1) * 255).round().astype(np.uint8)[keep_rows],
+        times=np.array(times, np.float64)[keep_rows],
+        held_out=(split == 1)[keep_rows],
+    )
+
+
+def label_photo(path: Path, teacher: object) -> Source:
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if image is None:
+        raise ValueError(f"cannot read {path}")
+    image = _resize_long(image, POSE_SIDE)
+    mask = teacher.image_mask(image)  # type: ignore[attr-defined]
+    return Source(
+        name=path.name,
+        images=_resize_long(image, DATA_SIDE)[None],
+        masks=(np.clip(_resize_long(mask, DATA_SIDE), 0, 1) * 255).round().astype(np.uint8)[None],
+        times=np.zeros(1),
+        held_out=np.zeros(1, bool),
+    )
+
+
+def _cache_key(path: Path) -> str:
+    stat = path.stat()
+    text = f"{path.resolve()}|{stat.st_size}|{int(stat.st_mtime)}|{DATA_SIDE}|{POSE_SIDE}|{HELD_OUT}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def load_sources(videos: list[Path], photos: list[Path], cache_dir: Path | None = None,
+                 *, every: int = 1) -> list[Source]:
+    """Labelled sources, read from ``cache_dir`` when labelled before (keyed by path, size, mtime)."""
+    teacher = None
+    sources = []
+    for path in [*videos, *photos]:
+        cached = cache_dir / f"{path.stem}-{_cache_key(path)}-{every}.npz" if cache_dir else None
+        if cached is not None and cached.exists():
+            with np.load(cached) as data:
+                sources.append(Source(path.name, data["images"], data["masks"], data["times"], data["held_out"]))
+            continue
+        if teacher is None:
+            from inference.segmentation.teacher import Teacher
+
+            teacher = Teacher()
+        source = label_video(path, teacher, every=every) if path in videos else label_photo(path, teacher)
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(cached, images=source.images, masks=source.masks, times=source.times, held_out=source.held_out)
+        sources.append(source)
+    return sources
+
+
+def _colour(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV).astype(np.float32)
+    hsv[..., 0] = (hsv[..., 0] + rng.uniform(-8, 8)) % 180
+    hsv[..., 1] *= rng.uniform(0.6, 1.4)
+    out = cv2.cvtColor(np.clip(hsv, 0, 255).astype(np.uint8), cv2.COLOR_HSV2BGR).astype(np.float32)
+    out = (out - out.mean()) * rng.uniform(0.7, 1.3) + out.mean() + rng.uniform(-30, 30)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def _blur(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    if rng.random() < 0.5:
+        return cv2.GaussianBlur(image, (0, 0), rng.uniform(0.5, 1.5))
+    length = int(rng.integers(3, 8))
+    kernel = np.zeros((length, length), np.float32)
+    kernel[length // 2] = 1.0 / length
+    rotation = cv2.getRotationMatrix2D(((length - 1) / 2, (length - 1) / 2), rng.uniform(0, 180), 1.0)
+    turned = cv2.warpAffine(kernel, rotation, (length, length))
+    normalised = (turned / max(float(turned.sum()), 1e-6)).astype(np.float32)
+    return cv2.filter2D(image, -1, normalised)
+
+
+def _scaled_crop(image: np.ndarray, mask: np.ndarray, size: tuple[int, int], scale: float,
+                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Resize by ``scale`` then a random (h, w) = size crop (reflect-padded where smaller)."""
+    h, w = size
+    image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+    mask = cv2.resize(mask, (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR)
+    pad_y, pad_x = max(0, h - image.shape[0]), max(0, w - image.shape[1])
+    if pad_y or pad_x:
+        image = cv2.copyMakeBorder(image, pad_y // 2, pad_y - pad_y // 2, pad_x // 2, pad_x - pad_x // 2, cv2.BORDER_REFLECT)
+        mask = cv2.copyMakeBorder(mask, pad_y // 2, pad_y - pad_y // 2, pad_x // 2, pad_x - pad_x // 2, cv2.BORDER_REFLECT)
+    y = int(rng.integers(0, image.shape[0] - h + 1))
+    x = int(rng.integers(0, image.shape[1] - w + 1))
+    return image[y : y + h, x : x + w], mask[y : y + h, x : x + w]
+
+
+def augment(image: np.ndarray, mask: np.ndarray, size: tuple[int, int], rng: np.random.Generator,
+            background: tuple[np.ndarray, np.ndarray] | None = None,
+            base_scale: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """One augmented (h, w) = size sample. image (H, W, 3) uint8; mask (H, W) float32 in [0, 1].
+
+    base_scale: the stored frames' scale relative to the working resolution (DATA_SIDE is twice
+    the working long side, so 0.5 shows frames as inference sees them); the scale drawn is
+    base_scale × 0.6–1.6.
+    """
+    scale = base_scale * float(np.exp(rng.uniform(np.log(0.6), np.log(1.6))))
+    image, mask = _scaled_crop(image, mask, size, scale, rng)
+    if background is not None:
+        back, back_mask = _scaled_crop(*background, size, base_scale * rng.uniform(0.7, 1.4), rng)
+        alpha = mask[..., None]
+        image = (alpha * image + (1 - alpha) * back).astype(np.uint8)
+        mask = np.maximum(mask, (1 - mask) * back_mask)
+    if rng.random() < 0.5:
+        image, mask = image[:, ::-1], mask[:, ::-1]
+    image = _colour(np.ascontiguousarray(image), rng)
+    if rng.random() < 0.3:
+        image = _blur(image, rng)
+    return image, np.ascontiguousarray(mask, dtype=np.float32)
+
+
+def to_input(images_bgr: np.ndarray) -> np.ndarray:
+    """(N, H, W, 3) uint8 BGR → (N, H, W, 3) float32 RGB in [0, 1], the network's input."""
+    return images_bgr[..., ::-1].astype(np.float32) * (1.0 / 255.0)

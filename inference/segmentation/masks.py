@@ -1,0 +1,268 @@
+"""Person masks over a video: post-processing, compact storage, the athlete's mask and silhouette.
+
+NumPy and OpenCV only (no TensorFlow). Axes: T frames, P people, K keypoints; (h, w) the working
+resolution (:func:`working_size`), (W, H) the source frame in display orientation.
+
+Post-processing of the network's per-frame probabilities (:class:`TemporalSmoother`,
+:func:`clean`): a centred three-frame average weighted by time (½ for the frame, ¼ for each
+neighbour closer than ``NEIGHBOUR_S``; it removes one-frame flicker and delays the stream by one
+frame only), a 0.5 threshold, and removal of specks smaller than ``MIN_COMPONENT`` of the frame.
+
+Each foreground pixel inside a tracked person's box (the box of their keypoints grown by
+``BOX_MARGIN``) belongs to the person whose skeleton (limb segments) is nearest
+(:func:`assign_people`); the athlete's mask is the pixels assigned to the athlete.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+MULTIPLE = 32
+NEIGHBOUR_S = 0.1
+MIN_COMPONENT = 0.0005  # of the frame's pixels
+BOX_MARGIN = 0.15  # of the keypoints' box height, on every side
+MIN_KEYPOINT_CONFIDENCE = 0.3
+CONTOUR_SCALE = 10000  # contour coordinates are integers: fraction of the frame × this
+
+
+def working_size(width: int, height: int, long_side: int) -> tuple[int, int]:
+    """(w, h) of the working resolution for a (width, height) frame: the long side ``long_side``,
+    the short side scaled alike, both rounded to the nearest multiple of 32 (at least 32). The
+    aspect ratio may change slightly (1920x1080 → 192x96); the network is convolutional and is
+    trained on frames resized the same way."""
+    scale = long_side / max(width, height)
+    w = max(MULTIPLE, int(round(width * scale / MULTIPLE)) * MULTIPLE)
+    h = max(MULTIPLE, int(round(height * scale / MULTIPLE)) * MULTIPLE)
+    return w, h
+
+
+class TemporalSmoother:
+    """Centred 3-tap smoothing of a stream of (h, w) probabilities: push (prob, t), get back the
+    previous frame smoothed (or None for the first); ``flush()`` returns the last one."""
+
+    def __init__(self) -> None:
+        self._frames: list[tuple[np.ndarray, float]] = []
+
+    def _smoothed(self, k: int) -> tuple[np.ndarray, float]:
+        prob, t = self._frames[k]
+        total, weight = 0.5 * prob, 0.5
+        for j in (k - 1, k + 1):
+            if 0 <= j < len(self._frames) and abs(self._frames[j][1] - t) <= NEIGHBOUR_S:
+                total = total + 0.25 * self._frames[j][0]
+                weight += 0.25
+        return total / weight, t
+
+    def push(self, prob: np.ndarray, t: float) -> tuple[np.ndarray, float] | None:
+        self._frames.append((prob.astype(np.float32), float(t)))
+        if len(self._frames) > 3:
+            self._frames.pop(0)
+        return self._smoothed(len(self._frames) - 2) if len(self._frames) >= 2 else None
+
+    def flush(self) -> tuple[np.ndarray, float] | None:
+        return self._smoothed(len(self._frames) - 1) if self._frames else None
+
+
+def clean(prob: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+    """(h, w) probability → bool mask without connected components smaller than MIN_COMPONENT."""
+    mask = (prob >= threshold).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    small = stats[:, cv2.CC_STAT_AREA] < max(1.0, MIN_COMPONENT * mask.size)
+    small[0] = True  # background label
+    return ~small[labels]
+
+
+def person_boxes(people: np.ndarray, scale: tuple[float, float], size: tuple[int, int]) -> np.ndarray:
+    """people (P, K, 3) source pixels → (P, 4) float32 xmin, ymin, xmax, ymax in working pixels,
+    grown by BOX_MARGIN and clipped to the frame; NaN where a person is absent."""
+    boxes = np.full((len(people), 4), np.nan, np.float32)
+    for p, person in enumerate(people):
+        ok = np.isfinite(person[:, :2]).all(1) & (np.nan_to_num(person[:, 2]) > MIN_KEYPOINT_CONFIDENCE)
+        if ok.sum() < 2:
+            continue
+        xy = person[ok, :2] * np.array(scale)
+        low, high = xy.min(0), xy.max(0)
+        margin = BOX_MARGIN * max(high[1] - low[1], high[0] - low[0], 1.0)
+        boxes[p] = [max(0, low[0] - margin), max(0, low[1] - margin),
+                    min(size[0], high[0] + margin), min(size[1], high[1] + margin)]  # fmt: skip
+    return boxes
+
+
+def _segment_distance(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(N, 2) points, (S, 2) segment ends → (N, S) distances to the segments."""
+    ab = b - a
+    t = ((points[:, None] - a[None]) * ab[None]).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-9)[None]
+    closest = a[None] + np.clip(t, 0, 1)[..., None] * ab[None]
+    return np.hypot(*(points[:, None] - closest).transpose(2, 0, 1))
+
+
+def assign_people(mask: np.ndarray, people: np.ndarray, boxes: np.ndarray, limbs: Sequence[tuple[int, int]],
+                  scale: tuple[float, float]) -> np.ndarray:
+    """(h, w) int16 owner of each foreground pixel: the person slot whose skeleton is nearest
+    among those whose box holds the pixel; -1 for background and unclaimed foreground.
+
+    mask (h, w) bool; people (P, K, 3) source pixels; boxes (P, 4) working pixels (NaN absent).
+    """
+    owners = np.full(mask.shape, -1, np.int16)
+    ys, xs = np.nonzero(mask)
+    if not len(xs):
+        return owners
+    points = np.column_stack([xs + 0.5, ys + 0.5]).astype(np.float64)
+    best = np.full(len(xs), np.inf)
+    for p, box in enumerate(boxes):
+        if not np.isfinite(box).all():
+            continue
+        inside = (points[:, 0] >= box[0]) & (points[:, 0] <= box[2]) & (points[:, 1] >= box[1]) & (points[:, 1] <= box[3])
+        if not inside.any():
+            continue
+        xy = people[p, :, :2] * np.array(scale)
+        ok = np.isfinite(xy).all(1) & (np.nan_to_num(people[p, :, 2]) > MIN_KEYPOINT_CONFIDENCE)
+        segments = [(a, b) for a, b in limbs if ok[a] and ok[b]] or [(int(k), int(k)) for k in np.flatnonzero(ok)]
+        a, b = xy[[s[0] for s in segments]], xy[[s[1] for s in segments]]
+        distance = np.where(inside, _segment_distance(points, a, b).min(1), np.inf)
+        closer = distance < best
+        best[closer] = distance[closer]
+        owners[ys[closer], xs[closer]] = p
+    return owners
+
+
+@dataclass(frozen=True)
+class MaskSequence:
+    """Masks of a video at the working resolution.
+
+    foreground: (T, h, w) bool, every person; athlete: (T, h, w) bool, the athlete's pixels (all
+    False without an athlete); times: (T,) float64 seconds (presentation times of the source);
+    boxes: (T, P, 4) float32 each tracked person's box in working pixels (NaN absent);
+    track_ids: (P,) int64; athlete_index: the athlete's slot in P or None; source_size: (W, H);
+    level: the UNet++ pruning level that made them.
+    """
+
+    foreground: np.ndarray
+    athlete: np.ndarray
+    times: np.ndarray
+    boxes: np.ndarray
+    track_ids: np.ndarray
+    athlete_index: int | None
+    source_size: tuple[int, int]
+    level: int
+
+    @property
+    def num_frames(self) -> int:
+        return int(self.foreground.shape[0])
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(w, h) working resolution."""
+        return int(self.foreground.shape[2]), int(self.foreground.shape[1])
+
+    def frame_at(self, t: float) -> int:
+        """Index of the mask nearest in time to t seconds."""
+        return int(np.argmin(np.abs(self.times - t))) if len(self.times) else -1
+
+    def athlete_mask(self, i: int) -> np.ndarray:
+        """(h, w) bool: the athlete's pixels in frame i."""
+        return self.athlete[i]
+
+    def person_mask(self, i: int, p: int) -> np.ndarray:
+        """(h, w) bool: foreground inside person slot p's box in frame i (boxes may overlap)."""
+        box = self.boxes[i, p]
+        out = np.zeros(self.foreground.shape[1:], bool)
+        if np.isfinite(box).all():
+            x0, y0, x1, y1 = (int(np.floor(box[0])), int(np.floor(box[1])), int(np.ceil(box[2])), int(np.ceil(box[3])))
+            out[y0:y1, x0:x1] = self.foreground[i, y0:y1, x0:x1]
+        return out
+
+    def save(self, path: str | Path) -> None:
+        """masks.npz: the masks as packed bits (1 bit per working pixel), compressed."""
+        np.savez_compressed(
+            path,
+            foreground=np.packbits(self.foreground, axis=-1),
+            athlete=np.packbits(self.athlete, axis=-1),
+            shape=np.array(self.foreground.shape, np.int64),
+            times=self.times.astype(np.float64),
+            boxes=self.boxes.astype(np.float32),
+            track_ids=self.track_ids.astype(np.int64),
+            athlete_index=np.array(-1 if self.athlete_index is None else self.athlete_index, np.int64),
+            source_size=np.array(self.source_size, np.int64),
+            level=np.array(self.level, np.int64),
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> MaskSequence:
+        with np.load(path, allow_pickle=False) as data:
+            shape = tuple(int(v) for v in data["shape"])
+
+            def bits(name: str) -> np.ndarray:
+                return np.unpackbits(data[name], axis=-1, count=shape[2]).astype(bool).reshape(shape)
+
+            athlete = int(data["athlete_index"])
+            size = data["source_size"]
+            return cls(bits("foreground"), bits("athlete"), data["times"], data["boxes"], data["track_ids"],
+                       None if athlete < 0 else athlete, (int(size[0]), int(size[1])), int(data["level"]))
+
+    def silhouette(self, metres_per_pixel: float | None = None) -> dict[str, np.ndarray]:
+        """The athlete's silhouette per frame, (T,) arrays: ``times``; ``area`` (fraction of the
+        frame), ``width`` / ``height`` (fractions of the frame's width / height, 2nd–98th
+        percentile of the pixels' columns / rows, so a stray pixel does not count); ``area_px``,
+        ``width_px``, ``height_px`` in source pixels; with ``metres_per_pixel`` also ``area_m2``,
+        ``width_m``, ``height_m``. NaN where the athlete has no pixels."""
+        h, w = self.foreground.shape[1:]
+        W, H = self.source_size
+        out = {k: np.full(self.num_frames, np.nan) for k in ("area", "width", "height")}
+        for i in range(self.num_frames):
+            ys, xs = np.nonzero(self.athlete[i])
+            if len(xs):
+                out["area"][i] = len(xs) / (h * w)
+                out["width"][i] = (np.percentile(xs, 98) - np.percentile(xs, 2) + 1) / w
+                out["height"][i] = (np.percentile(ys, 98) - np.percentile(ys, 2) + 1) / h
+        out.update(area_px=out["area"] * W * H, width_px=out["width"] * W, height_px=out["height"] * H)
+        if metres_per_pixel:
+            out.update(area_m2=out["area_px"] * metres_per_pixel**2, width_m=out["width_px"] * metres_per_pixel,
+                       height_m=out["height_px"] * metres_per_pixel)
+        return {"times": self.times.copy(), **out}
+
+    def contours_json(self, max_fps: float = 15) -> dict:
+        """The athlete's outline for a canvas overlay: frames at most ``max_fps`` per second;
+        ``polygons[i]`` is a list of closed rings [x0, y0, x1, y1, …], integers = fraction of
+        the frame's width / height × ``scale`` (draw with x·W/scale, y·H/scale)."""
+        times: list[float] = []
+        polygons: list[list[list[int]]] = []
+        last = -np.inf
+        for i, t in enumerate(self.times):
+            if t - last < 1.0 / max_fps - 1e-6:
+                continue
+            last = float(t)
+            times.append(round(float(t), 3))
+            polygons.append(outline(self.athlete[i]))
+        return {"version": 1, "size": list(self.source_size), "scale": CONTOUR_SCALE,
+                "times": times, "polygons": polygons}
+
+    def contours_text(self, max_fps: float = 15) -> str:
+        return json.dumps(self.contours_json(max_fps), separators=(",", ":"))
+
+
+def upsample(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """(h, w) bool → (H, W) float32 in [0, 1], bilinear: a soft edge one working pixel wide.
+    ``>= 0.5`` gives a smooth binary mask at the new size."""
+    return cv2.resize(mask.astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
+
+
+def outline(mask: np.ndarray, min_area: float = 4.0) -> list[list[int]]:
+    """(h, w) bool → outer rings of its regions (≥ min_area working pixels), as flat integer lists
+    scaled to CONTOUR_SCALE; traced on a 2x upsampled mask and simplified to ~½ working pixel."""
+    h, w = mask.shape
+    fine = (upsample(mask, (2 * w, 2 * h)) >= 0.5).astype(np.uint8)
+    contours, _ = cv2.findContours(fine, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    rings = []
+    for contour in contours:
+        if cv2.contourArea(contour) < 4 * min_area:
+            continue
+        ring = cv2.approxPolyDP(contour, 1.0, True)[:, 0, :].astype(np.float64) + 0.5
+        ring /= np.array([2 * w, 2 * h])
+        rings.append([int(v) for v in np.round(ring * CONTOUR_SCALE).astype(int).ravel()])
+    return rings

@@ -1,0 +1,119 @@
+"""The trained UNet++ student: weights loaded lazily, once per process; predictions at a pruning level.
+
+Weights are an npz of ``weights_by_name`` arrays plus ``__filters__`` and ``__working_side__``
+(:func:`inference.segmentation.train.save_weights`). The default weights are committed beside this
+file (weights/unetpp_default.npz; weights/MODEL_CARD.md says how they were trained and how well
+they do). Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from inference.segmentation.masks import working_size
+
+DEFAULT_WEIGHTS = Path(__file__).resolve().parent / "weights" / "unetpp_default.npz"
+DEFAULT_LEVEL = 3
+BATCH = 8
+
+
+def read_weights(path: str | Path) -> tuple[dict[str, np.ndarray], tuple[int, ...], int]:
+    """(arrays by layer name, filters, working_side) from a weights npz."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"segmentation weights {path} are missing")
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files if not k.startswith("__")}
+        filters = tuple(int(v) for v in data["__filters__"])
+        side = int(data["__working_side__"])
+    return arrays, filters, side
+
+
+class SegmentationModel:
+    """UNet++ person probability for whole frames at the working resolution.
+
+    weights: an npz path (default: the committed default weights); or ``arrays`` with ``filters``
+    and ``working_side`` given directly (training). level: default pruning level (1–4).
+    A Keras model per level is built on first use; all share the same arrays.
+    """
+
+    def __init__(self, weights: str | Path | None = None, *, arrays: dict[str, np.ndarray] | None = None,
+                 filters: tuple[int, ...] | None = None, working_side: int | None = None,
+                 level: int = DEFAULT_LEVEL) -> None:
+        self._path = Path(weights) if weights is not None else DEFAULT_WEIGHTS
+        self._arrays = arrays
+        self._filters = filters
+        self._working_side = working_side
+        self.level = level
+        self._models: dict[int, Any] = {}
+        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        if self._arrays is None:
+            self._arrays, self._filters, self._working_side = read_weights(self._path)
+
+    @property
+    def working_side(self) -> int:
+        self._load()
+        assert self._working_side is not None
+        return self._working_side
+
+    def working_size(self, width: int, height: int) -> tuple[int, int]:
+        """(w, h) the frames of a (width, height) video are segmented at."""
+        return working_size(width, height, self.working_side)
+
+    def network(self, level: int | None = None) -> Any:
+        """The Keras model of a pruning level (head ``level`` only), weights loaded."""
+        level = level or self.level
+        with self._lock:
+            if level not in self._models:
+                from inference.segmentation.unetpp import (
+                    UNetPPConfig,
+                    build_unetpp,
+                    set_weights_by_name,
+                )
+
+                self._load()
+                assert self._arrays is not None and self._filters is not None
+                model = build_unetpp(UNetPPConfig(filters=self._filters, level=level, deep_supervision=False))
+                set_weights_by_name(model, self._arrays)
+                self._models[level] = model
+            return self._models[level]
+
+    def predict_working(self, images_bgr: np.ndarray, level: int | None = None) -> np.ndarray:
+        """(N, h, w, 3) uint8 BGR at a size of multiples of 32 → (N, h, w) float32 probability."""
+        from inference.segmentation.data import to_input
+        from inference.segmentation.unetpp import check_input_size
+
+        check_input_size(*images_bgr.shape[1:3])
+        model = self.network(level)
+        out = [np.asarray(model.predict_on_batch(to_input(images_bgr[i : i + BATCH])))
+               for i in range(0, len(images_bgr), BATCH)]
+        return np.concatenate(out)[..., 0] if out else np.zeros(images_bgr.shape[:3], np.float32)
+
+    def predict(self, frames_bgr: list[np.ndarray], level: int | None = None) -> np.ndarray:
+        """Frames of one size (H, W, 3) uint8 BGR → (N, h, w) float32 at the working size."""
+        if not frames_bgr:
+            return np.zeros((0, 0, 0), np.float32)
+        height, width = frames_bgr[0].shape[:2]
+        size = self.working_size(width, height)
+        images = np.stack([cv2.resize(f, size, interpolation=cv2.INTER_AREA) for f in frames_bgr])
+        return self.predict_working(images, level)
+
+
+_default: SegmentationModel | None = None
+_default_lock = threading.Lock()
+
+
+def default_model() -> SegmentationModel:
+    """The process-wide model of the committed default weights (loaded on first prediction)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = SegmentationModel()
+        return _default

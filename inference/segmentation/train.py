@@ -1,0 +1,220 @@
+"""Distillation training of the UNet++ student on teacher masks, and its evaluation.
+
+``python -m inference.segmentation.train --out inference/segmentation/weights/unetpp_default.npz``
+labels the ../shared/media clips and the opencv-doc photos with the teacher
+(:mod:`inference.segmentation.teacher`; cached under ``var/segmentation/data``), trains with BCE +
+Dice on all four deep-supervision heads (Adam, cosine-decayed learning rate, seeded), then
+reports the IoU against the teacher on the held-out part of each clip for every pruning level.
+The exact command that made the committed weights is in weights/MODEL_CARD.md.
+
+:func:`retrain_segmentation` fine-tunes from the default weights on an instance's own videos.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from inference.segmentation.data import PHOTOS, Source, augment, load_sources, to_input
+from inference.segmentation.masks import working_size
+
+DEFAULT_CACHE = Path("var/segmentation/data")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """steps × batch samples of crop (h, w); lr decays from ``learning_rate`` to 1 % (cosine).
+    background_p: probability of background replacement; working_side: long side of frames at
+    inference (evaluation and the scale of the training crops). augment=False feeds the frames
+    resized to ``crop`` as they are (the overfitting smoke test)."""
+
+    filters: tuple[int, ...] = (8, 16, 24, 32, 48)
+    steps: int = 2500
+    batch: int = 12
+    crop: tuple[int, int] = (96, 96)
+    learning_rate: float = 3e-3
+    background_p: float = 0.5
+    working_side: int = 192
+    seed: int = 0
+    augment: bool = True
+    levels: tuple[int, ...] = field(default=(1, 2, 3, 4))
+
+
+def _pools(sources: list[Source]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Training (image, mask) pairs per source; mask float32 in [0, 1]."""
+    return [
+        (s.images[i], s.masks[i].astype(np.float32) / 255.0)
+        for s in sources
+        for i in np.flatnonzero(~s.held_out)
+    ]
+
+
+def _batch(pairs: list[tuple[np.ndarray, np.ndarray]], config: TrainConfig,
+           rng: np.random.Generator, base_scale: float) -> tuple[np.ndarray, np.ndarray]:
+    images, masks = [], []
+    for _ in range(config.batch):
+        image, mask = pairs[int(rng.integers(len(pairs)))]
+        if not config.augment:
+            size = (config.crop[1], config.crop[0])
+            images.append(cv2.resize(image, size, interpolation=cv2.INTER_AREA))
+            masks.append(cv2.resize(mask, size, interpolation=cv2.INTER_LINEAR))
+            continue
+        background = pairs[int(rng.integers(len(pairs)))] if rng.random() < config.background_p else None
+        a, m = augment(image, mask, config.crop, rng, background, base_scale)
+        images.append(a)
+        masks.append(m)
+    return to_input(np.stack(images)), np.stack(masks)[..., None]
+
+
+def train_model(sources: list[Source], config: TrainConfig, *, init: dict[str, np.ndarray] | None = None,
+                progress: Callable[[float], None] | None = None, log: Callable[[str], None] = print
+                ) -> dict[str, np.ndarray]:
+    """Train a deep-supervised L4 UNet++ and return its weights (``weights_by_name``)."""
+    import keras
+
+    from inference.segmentation.data import DATA_SIDE
+    from inference.segmentation.losses import bce_dice_loss
+    from inference.segmentation.unetpp import (
+        UNetPPConfig,
+        build_unetpp,
+        set_weights_by_name,
+        weights_by_name,
+    )
+
+    keras.utils.set_random_seed(config.seed)
+    rng = np.random.default_rng(config.seed)
+    pairs = _pools(sources)
+    if not pairs:
+        raise ValueError("no training frames: every source is held out or empty")
+    model = build_unetpp(UNetPPConfig(filters=config.filters))
+    if init is not None:
+        set_weights_by_name(model, init)
+    schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, config.steps, alpha=0.01)
+    model.compile(optimizer=keras.optimizers.Adam(schedule), loss=[bce_dice_loss] * len(model.outputs))
+    base_scale = config.working_side / DATA_SIDE
+    started = time.perf_counter()
+    for step in range(config.steps):
+        x, y = _batch(pairs, config, rng, base_scale)
+        losses = model.train_on_batch(x, [y] * len(model.outputs))
+        if step % 100 == 0 or step == config.steps - 1:
+            total = float(np.ravel(losses)[0])
+            log(f"step {step:5d}  loss {total:.4f}  {time.perf_counter() - started:.0f} s")
+        if progress is not None:
+            progress((step + 1) / config.steps)
+    return weights_by_name(model)
+
+
+def held_out_frames(sources: list[Source], working_side: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{source name: (images (N, h, w, 3) uint8 at the working size, teacher masks (N, h, w) bool)}."""
+    out = {}
+    for s in sources:
+        rows = np.flatnonzero(s.held_out)
+        if not len(rows):
+            continue
+        height, width = s.images.shape[1:3]
+        size = working_size(width, height, working_side)
+        images = np.stack([cv2.resize(s.images[i], size, interpolation=cv2.INTER_AREA) for i in rows])
+        masks = np.stack([cv2.resize(s.masks[i], size, interpolation=cv2.INTER_LINEAR) >= 128 for i in rows])
+        out[s.name] = (images, masks)
+    return out
+
+
+def evaluate(weights: dict[str, np.ndarray], sources: list[Source], config: TrainConfig) -> dict[str, Any]:
+    """IoU against the teacher on held-out frames, per pruning level and per source, at the working size."""
+    from inference.segmentation.losses import iou
+    from inference.segmentation.model import SegmentationModel
+
+    model = SegmentationModel(arrays=weights, filters=config.filters, working_side=config.working_side)
+    frames = held_out_frames(sources, config.working_side)
+    result: dict[str, Any] = {}
+    for level in config.levels:
+        per_source = {name: iou(model.predict_working(images, level=level) >= 0.5, masks)
+                      for name, (images, masks) in frames.items()}
+        pooled = [iou(model.predict_working(images, level=level) >= 0.5, masks, per_image=True) * len(images)
+                  for images, masks in frames.values()]
+        count = sum(len(images) for images, _ in frames.values())
+        result[f"L{level}"] = {"iou": sum(pooled) / max(count, 1), "per_source": per_source}
+    result["held_out_frames"] = sum(len(images) for images, _ in frames.values())
+    return result
+
+
+def save_weights(path: Path, weights: dict[str, np.ndarray], config: TrainConfig) -> None:
+    """npz: the weights by layer name, plus ``__filters__`` and ``__working_side__``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays = {k: v.astype(np.float32) for k, v in weights.items()}
+    arrays["__filters__"] = np.array(config.filters, np.int64)
+    arrays["__working_side__"] = np.array(config.working_side, np.int64)
+    np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
+
+
+def retrain_segmentation(videos: list[Path], out_dir: Path, *, seed: int = 0, steps: int = 400,
+                         progress: Callable[[float], None] | None = None) -> dict[str, Any]:
+    """Fine-tune the default weights on teacher masks of ``videos`` (e.g. an instance's library).
+
+    Writes ``out_dir/unetpp.npz`` (load it with ``SegmentationModel(weights=out_dir / "unetpp.npz")``)
+    and ``out_dir/metrics.json``; returns the metrics: IoU against the teacher on the held-out last
+    quarter of each video, per pruning level, before and after fine-tuning. progress(fraction):
+    labelling is the first 30 %, training the next 60 %, evaluation the rest.
+    """
+    from inference.segmentation.model import DEFAULT_WEIGHTS, read_weights
+
+    report = progress or (lambda fraction: None)
+    out_dir = Path(out_dir)
+    sources = load_sources(list(videos), [], out_dir / "data")
+    report(0.3)
+    init, filters, working_side = read_weights(DEFAULT_WEIGHTS)
+    config = TrainConfig(filters=filters, working_side=working_side, steps=steps, seed=seed,
+                         learning_rate=1e-3)
+    before = evaluate(init, sources, config)
+    weights = train_model(sources, config, init=init, progress=lambda f: report(0.3 + 0.6 * f),
+                          log=lambda msg: None)
+    save_weights(out_dir / "unetpp.npz", weights, config)
+    after = evaluate(weights, sources, config)
+    metrics = {"videos": [str(v) for v in videos], "config": asdict(config), "before": before, "after": after,
+               "weights": str(out_dir / "unetpp.npz")}
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    report(1.0)
+    return metrics
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m inference.segmentation.train", description=__doc__.split("\n")[0])
+    parser.add_argument("--videos", type=Path, nargs="*", help="clips (default: ../shared/media/*.mp4)")
+    parser.add_argument("--no-photos", action="store_true", help="leave out the opencv-doc photos")
+    parser.add_argument("--out", type=Path, required=True, help="weights file (.npz)")
+    parser.add_argument("--steps", type=int, default=TrainConfig.steps)
+    parser.add_argument("--batch", type=int, default=TrainConfig.batch)
+    parser.add_argument("--crop", type=int, default=TrainConfig.crop[0], help="square crop side, pixels")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="teacher-label cache folder")
+    args = parser.parse_args(argv)
+    videos = args.videos if args.videos else sorted((Path.cwd().parent / "shared" / "media").glob("*.mp4"))
+    photos = [] if args.no_photos else [p for p in PHOTOS if p.exists()]
+    if not videos:
+        print("error: no videos (pass --videos, or put the clips in ../shared/media)", file=sys.stderr)
+        return 2
+    config = TrainConfig(steps=args.steps, batch=args.batch, crop=(args.crop, args.crop), seed=args.seed)
+    sources = load_sources(videos, photos, args.cache)
+    started = time.perf_counter()
+    weights = train_model(sources, config)
+    seconds = time.perf_counter() - started
+    save_weights(args.out, weights, config)
+    metrics = evaluate(weights, sources, config)
+    metrics.update(train_seconds=round(seconds, 1), config=asdict(config),
+                   sources={s.name: [int((~s.held_out).sum()), int(s.held_out.sum())] for s in sources})
+    args.out.with_suffix(".json").write_text(json.dumps(metrics, indent=2) + "\n")
+    print(json.dumps({k: v for k, v in metrics.items() if k.startswith("L")}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,140 @@
+"""Mask post-processing, storage, the athlete's share of the foreground, silhouettes, outlines."""
+
+import json
+
+import numpy as np
+import pytest
+
+from inference.segmentation.masks import (
+    CONTOUR_SCALE,
+    MaskSequence,
+    TemporalSmoother,
+    assign_people,
+    clean,
+    outline,
+    person_boxes,
+    upsample,
+    working_size,
+)
+from inference.skeleton import get_skeleton
+
+
+def test_working_size_is_multiples_of_32():
+    assert working_size(1920, 1080, 192) == (192, 96)
+    assert working_size(1080, 1920, 192) == (96, 192)
+    assert working_size(1088, 1920, 256) == (160, 256)
+    assert working_size(100, 20, 64) == (64, 32)
+
+
+def test_smoother_removes_a_one_frame_flicker_with_one_frame_delay():
+    on = np.ones((4, 4), np.float32)
+    stream = [on, on, np.zeros_like(on), on, on]
+    smoother = TemporalSmoother()
+    out = [smoother.push(p, i / 30) for i, p in enumerate(stream)]
+    assert out[0] is None
+    out = [o for o in out[1:] if o is not None] + [smoother.flush()]
+    assert [t for _, t in out] == pytest.approx([i / 30 for i in range(5)])
+    assert all(clean(p).all() for p, _ in out[:2] + out[3:])  # neighbours stay on
+    assert out[2][0].max() == pytest.approx(0.5)  # the dropped frame is filled back to 0.5
+    assert clean(out[2][0]).all()
+
+
+def test_smoother_does_not_mix_frames_far_apart_in_time():
+    smoother = TemporalSmoother()
+    smoother.push(np.ones((2, 2)), 0.0)
+    prob, _ = smoother.push(np.zeros((2, 2)), 1.0)  # a cut: one second later
+    assert prob.max() == 1.0
+
+
+def test_clean_removes_specks_and_keeps_people():
+    prob = np.zeros((100, 100), np.float32)
+    prob[20:80, 40:60] = 0.9
+    prob[5, 5] = 0.99  # a speck
+    prob[90, 90] = 0.4  # below the threshold
+    mask = clean(prob)
+    assert mask[20:80, 40:60].all() and mask.sum() == 60 * 20
+
+
+def _two_people() -> tuple[np.ndarray, np.ndarray]:
+    """(2, 33, 3) two standing BlazePose skeletons in source pixels (200x100 frame), and the
+    working-resolution (100x50) mask of both bodies side by side, touching."""
+    people = np.full((2, 33, 3), np.nan, np.float32)
+    for p, x in enumerate((60.0, 140.0)):
+        people[p, :, 0] = x + np.linspace(-30, 30, 33)
+        people[p, :, 1] = np.linspace(10, 90, 33)
+        people[p, :, 2] = 0.9
+    mask = np.zeros((50, 100), bool)
+    mask[5:45, 20:50] = True
+    mask[5:45, 50:80] = True
+    return people, mask
+
+
+def test_each_foreground_pixel_goes_to_the_nearest_skeleton():
+    people, mask = _two_people()
+    scale = (0.5, 0.5)
+    boxes = person_boxes(people, scale, (100, 50))
+    assert boxes.shape == (2, 4) and boxes[0, 0] < 20 and boxes[0, 2] > boxes[1, 0]  # overlapping
+    owners = assign_people(mask, people, boxes, get_skeleton("blazepose33").limbs, scale)
+    assert (owners[~mask] == -1).all()
+    assert (owners[5:45, 20:50][:, :9] == 0).all() and (owners[5:45, 51:80][:, -9:] == 1).all()
+    # Nobody's box reaches the right edge of the frame: those pixels stay unclaimed.
+    far = np.zeros_like(mask)
+    far[0:5, 96:100] = True
+    assert (assign_people(far, people, boxes, [], scale) == -1).all()
+
+
+def _sequence(athlete_rect: tuple[int, int, int, int], frames: int = 4) -> MaskSequence:
+    fg = np.zeros((frames, 32, 64), bool)
+    ath = np.zeros_like(fg)
+    x0, y0, x1, y1 = athlete_rect
+    ath[:, y0:y1, x0:x1] = True
+    fg[:] = ath
+    fg[:, 4:10, 50:60] = True
+    boxes = np.full((frames, 2, 4), np.nan, np.float32)
+    boxes[:, 1] = [48, 2, 62, 12]
+    return MaskSequence(fg, ath, np.arange(frames) / 30, boxes, np.array([7, 9]), 0, (640, 320), 3)
+
+
+def test_save_load_round_trip_is_compact(tmp_path):
+    masks = _sequence((10, 4, 30, 28), frames=50)
+    masks.save(tmp_path / "masks.npz")
+    back = MaskSequence.load(tmp_path / "masks.npz")
+    assert np.array_equal(back.foreground, masks.foreground) and np.array_equal(back.athlete, masks.athlete)
+    assert back.athlete_index == 0 and back.source_size == (640, 320) and back.level == 3
+    np.testing.assert_allclose(back.times, masks.times)
+    assert (tmp_path / "masks.npz").stat().st_size < 50 * 32 * 64 / 8  # under a bit per pixel
+
+
+def test_person_mask_is_the_foreground_in_their_box():
+    masks = _sequence((10, 4, 30, 28))
+    assert masks.person_mask(0, 1).sum() == 60 and not masks.person_mask(0, 0).any()
+    assert masks.athlete_mask(2).sum() == 20 * 24
+
+
+def test_silhouette_area_and_width():
+    shape = _sequence((10, 4, 30, 28)).silhouette(metres_per_pixel=0.01)
+    assert shape["area"][0] == pytest.approx(20 * 24 / (32 * 64))
+    assert shape["width"][0] == pytest.approx(20 / 64, abs=0.02)
+    assert shape["width_px"][0] == pytest.approx(200, abs=12)
+    assert shape["area_m2"][0] == pytest.approx(shape["area_px"][0] * 1e-4)
+    empty = MaskSequence(np.zeros((1, 32, 64), bool), np.zeros((1, 32, 64), bool), np.zeros(1),
+                         np.zeros((1, 0, 4), np.float32), np.zeros(0, np.int64), None, (640, 320), 3)
+    assert np.isnan(empty.silhouette()["area"][0])
+
+
+def test_contours_follow_the_athlete_and_respect_max_fps():
+    masks = _sequence((16, 8, 48, 24), frames=30)  # 1 s at 30 fps
+    data = json.loads(masks.contours_text(max_fps=10))
+    assert len(data["times"]) == 10 and data["scale"] == CONTOUR_SCALE
+    (ring,) = data["polygons"][0]
+    xy = np.array(ring).reshape(-1, 2) / CONTOUR_SCALE
+    assert xy[:, 0].min() == pytest.approx(16 / 64, abs=0.02) and xy[:, 0].max() == pytest.approx(48 / 64, abs=0.02)
+    assert xy[:, 1].min() == pytest.approx(8 / 32, abs=0.03) and xy[:, 1].max() == pytest.approx(24 / 32, abs=0.03)
+    assert outline(np.zeros((8, 8), bool)) == []
+
+
+def test_upsample_gives_smooth_edges():
+    mask = np.zeros((4, 4), bool)
+    mask[1:3, 1:3] = True
+    big = upsample(mask, (40, 40))
+    assert big.shape == (40, 40) and big[20, 20] == 1.0 and 0 < big[10, 20] < 1
