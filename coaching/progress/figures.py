@@ -80,13 +80,15 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
 
-def trend_sentence(series: Series) -> dict[str, Any] | None:
+def trend_sentence(series: Series, sessions: int | None = None) -> dict[str, Any] | None:
     """{"verdict": improved/declined/steady/changed, "text", "first", "last", "change", "sessions"}
-    comparing the mean of the first and of the last sessions; None for fewer than 2 sessions."""
+    comparing the mean of the first and of the last sessions; None for fewer than 2 sessions.
+    sessions: how many there are when series holds only the first and last EDGE_SESSIONS."""
     pts = series.points
-    if len(pts) < 2:
+    total = sessions or len(pts)
+    if total < 2:
         return None
-    k = min(EDGE_SESSIONS, len(pts) // 2)
+    k = min(EDGE_SESSIONS, total // 2)
     first, last = _mean([p.value for p in pts[:k]]), _mean([p.value for p in pts[-k:]])
     change = last - first
     steady = abs(change) < TOLERANCE.get(series.unit, 0.0)
@@ -103,6 +105,6 @@ def trend_sentence(series: Series) -> dict[str, Any] | None:
     edge = "" if k == 1 else f" (means of the first and last {k} sessions)"
     text = (f"{series.label} ({series.action}) {word}: {fmt(first, series.unit)} → "
             f"{fmt(last, series.unit)} ({sign}{fmt(abs(change), series.unit).strip()}) between "
-            f"{span}, {len(pts)} sessions{edge}.")
+            f"{span}, {total} sessions{edge}.")
     return {"verdict": verdict, "text": text, "first": first, "last": last, "change": change,
-            "sessions": len(pts), "label": series.label, "action": series.action}
+            "sessions": total, "label": series.label, "action": series.action}

@@ -7,10 +7,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from coaching.athletes.models import Athlete, Team
-from coaching.progress.figures import Point, Series, personal_best, trend_figure, trend_sentence
+from coaching.progress.figures import (
+    EDGE_SESSIONS,
+    Point,
+    Series,
+    personal_best,
+    trend_figure,
+    trend_sentence,
+)
 from coaching.progress.models import MetricRow, Reference
 from inference.compare.metrics import METRICS
 
@@ -75,6 +83,18 @@ class DashboardRow:
     cells: dict[str, dict[str, Any]]  # metric → {"latest", "date", "change", "verdict", "sessions"}
 
 
+def _edge_rows(rows: QuerySet[MetricRow]) -> QuerySet[MetricRow]:
+    """Only the first and last EDGE_SESSIONS rows of each (athlete, metric), with how many there
+    are: what the latest value and the trend need, whatever the team's history (window
+    functions, so the database does the cutting)."""
+    group = [F("athlete_id"), F("metric")]
+    return rows.annotate(
+        first_n=Window(RowNumber(), partition_by=group, order_by=[F("recorded_on").asc(), F("analysis_id").asc()]),
+        last_n=Window(RowNumber(), partition_by=group, order_by=[F("recorded_on").desc(), F("analysis_id").desc()]),
+        sessions=Window(Count("id"), partition_by=group),
+    ).filter(Q(first_n__lte=EDGE_SESSIONS) | Q(last_n__lte=EDGE_SESSIONS))
+
+
 def dashboard_get(*, team: Team, metrics: list[str], action: str = "", sort: str = "name"
                   ) -> list[DashboardRow]:
     """Each athlete of the team with the latest value and trend of each metric. sort: "name" or
@@ -83,11 +103,14 @@ def dashboard_get(*, team: Team, metrics: list[str], action: str = "", sort: str
     if action:
         rows = rows.filter(action=action)
     per: dict[tuple[int, str], Series] = {}
-    for athlete_id, metric, act, unit, value, day, analysis_id, t in rows.order_by(
-            "recorded_on", "analysis_id").values_list("athlete_id", "metric", "action", "unit", "value",
-                                                      "recorded_on", "analysis_id", "t_start"):
+    counts: dict[tuple[int, str], int] = {}
+    fields = ("athlete_id", "metric", "action", "unit", "value", "recorded_on", "analysis_id", "t_start",
+              "sessions")
+    for athlete_id, metric, act, unit, value, day, analysis_id, t, sessions in _edge_rows(rows).order_by(
+            "recorded_on", "analysis_id").values_list(*fields):
         s = per.setdefault((athlete_id, metric), Series(act, metric, unit))
         s.points.append(Point(day, value, analysis_id, t))
+        counts[(athlete_id, metric)] = sessions
     out = []
     for athlete in team.athletes.order_by("name", "pk"):
         cells = {}
@@ -96,10 +119,11 @@ def dashboard_get(*, team: Team, metrics: list[str], action: str = "", sort: str
             if found is None:
                 continue
             last = found.points[-1]
-            trend = trend_sentence(found)
+            total = counts[(athlete.pk, metric)]
+            trend = trend_sentence(found, total)
             cells[metric] = {"latest": last.value, "unit": found.unit, "date": last.recorded_on,
                              "analysis_id": last.analysis_id, "t": last.t_start,
-                             "sessions": len(found.points), "change": trend["change"] if trend else None,
+                             "sessions": total, "change": trend["change"] if trend else None,
                              "verdict": trend["verdict"] if trend else ""}
         out.append(DashboardRow(athlete=athlete, cells=cells))
     return _sorted(out, sort, metrics)

@@ -200,3 +200,17 @@ def test_reference_is_set_and_later_analyses_show_their_deviation(client, world,
     client.force_login(world.coach)
     client.post(reverse("team_references", args=[world.team.pk]), {"action": "squat"})
     assert not Reference.objects.exists()
+
+
+def test_dashboard_trend_from_the_edges_equals_the_full_series(world) -> None:
+    """The dashboard fetches only the first and last sessions per athlete and metric (window
+    functions); its latest value and trend match the progress page's over every session."""
+    depths = (70, 90, 72, 88, 75, 95, 80, 99)
+    for month, depth in enumerate(depths, start=1):
+        metric_rows_write(analysis=squat_video(world.al, recorded=date(2025, month, 2), depth=depth))
+    cell = dashboard_get(team=world.team, metrics=["knee_flexion_max"])[0].cells["knee_flexion_max"]
+    full = next(s for s in progress_get(athlete=world.al).summary if s["label"].startswith("Squat depth"))
+    assert cell["sessions"] == full["sessions"] == len(depths)
+    assert cell["change"] == pytest.approx(full["change"]) and cell["verdict"] == full["verdict"]
+    assert cell["latest"] == pytest.approx(MetricRow.objects.get(
+        analysis__video__recorded_on=date(2025, 8, 2), metric="knee_flexion_max").value)
