@@ -99,3 +99,21 @@ def test_metrics_per_action_segment() -> None:
     labelled = {"events": events, "actions": {"segments": [{"label": "deep squat", "start": 0.0, "end": 3.9}]}}
     actions = {m.action for m in analysis_metrics(kin, labelled, "squat")}
     assert actions == {"deep squat"}
+
+
+def test_jump_metrics_and_segment_from_a_flight() -> None:
+    """A figure standing, then 0.5 s in the air: height g t²/8 and flight time in the metrics,
+    and a jump segment around the flight with preparation / flight / landing phases."""
+    t = np.arange(180) / 60.0
+    lift = np.where((t >= 1.0) & (t < 1.5), 600 * np.sin(np.pi * (t - 1.0) / 0.5), 0.0)
+    knee = 20 + 40 * np.exp(-(((t - 0.8) / 0.15) ** 2)) + 40 * np.exp(-(((t - 1.7) / 0.15) ** 2))
+    kp = on_ground(side_view_body25(len(t), knee=(knee, knee), hip=(knee, knee)), lift_px=lift)
+    kin = compute_kinematics(sequence(kp, t), 0)
+    events = detect_events(kin, "jump").to_dict()
+    metrics = {m.metric: m for m in analysis_metrics(kin, {"events": events}, "jump")}
+    assert metrics["flight_time_s"].value == pytest.approx(0.5, abs=0.05)
+    assert metrics["jump_height_m"].value == pytest.approx(9.81 * metrics["flight_time_s"].value ** 2 / 8, abs=1e-3)
+    jump = next(s for s in segments_of({"events": events}, "jump", 0.0, 3.0) if s.kind == "jump")
+    result = compare(kin, jump, kin, jump, with_skeletons=False)
+    assert [p["name"] for p in result["phases"]] == ["preparation", "flight", "landing"]
+    assert result["mean_cost_deg"] == pytest.approx(0.0, abs=1e-6)
