@@ -24,21 +24,27 @@ if TYPE_CHECKING:
 WINDOW_SHARE = 0.25  # Sakoe-Chiba half-width as a share of the longer segment
 MIN_CONFIDENCE = 0.5  # angles below it count as unmeasured (as on the report's charts)
 MAX_CHART_POINTS = 400
+MAX_FRAMES = 1200  # per segment aligned (20 s at 60 fps); longer ones are subsampled
 
 
 @dataclass(frozen=True)
 class Cut:
-    """A segment's frames of one kinematics: times (N,), angles name → (N,) degrees."""
+    """A segment's frames of one kinematics: times (N,), angles name → (N,) degrees, and the
+    slice of the kinematics' frames they are."""
 
     times: np.ndarray
     angles: dict[str, np.ndarray]
     frames: slice
 
 
-def cut(kin: Kinematics, segment: Segment) -> Cut:
+def cut(kin: Kinematics, segment: Segment, max_frames: int = MAX_FRAMES) -> Cut:
+    """The segment's frames, every k-th one when there are more than max_frames (a whole
+    10-minute clip would need a 36,000² cost band)."""
     t = kin.timestamps
     lo, hi = np.searchsorted(t, segment.start), np.searchsorted(t, segment.end, side="right")
-    frames = slice(int(lo), int(max(hi, lo + 2)))
+    hi = max(hi, lo + 2)
+    stride = max(1, int(np.ceil((hi - lo) / max_frames)))
+    frames = slice(int(lo), int(hi), stride)
     angles = {}
     for name in COMPARE_ANGLES:
         if name in kin.angle_names:

@@ -117,3 +117,14 @@ def test_jump_metrics_and_segment_from_a_flight() -> None:
     result = compare(kin, jump, kin, jump, with_skeletons=False)
     assert [p["name"] for p in result["phases"]] == ["preparation", "flight", "landing"]
     assert result["mean_cost_deg"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_long_segments_are_subsampled_before_alignment() -> None:
+    from inference.compare.align import cut
+
+    kin = squat(90, seconds=30.0, fps=60.0)
+    c = cut(kin, whole(kin, "whole"), max_frames=500)
+    assert len(c.times) <= 500 and c.times[0] == kin.timestamps[0]
+    assert np.all(np.diff(c.times) == pytest.approx(4 / 60.0))
+    result = compare(kin, whole(kin, "whole"), kin, whole(kin, "whole"), with_skeletons=False)
+    assert result["mean_cost_deg"] == pytest.approx(0.0, abs=1e-6)
