@@ -15,6 +15,7 @@ from typing import Any
 JUMP_BEFORE_S = 0.8  # countermovement and take-off before the flight
 JUMP_AFTER_S = 0.5  # landing and absorption after it
 EVENT_KINDS = ("rep", "jump")
+IDLE_LABELS = frozenset({"idle"})  # the action model's "nothing in particular" (issue 6)
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,11 @@ class Segment:
 
 
 def action_segments(summary: dict[str, Any]) -> list[dict[str, Any]]:
-    """The action model's segments [{"label", "start", "end"}], or [] when there are none."""
+    """The action model's segments [{"label", "start", "end"}] of something done (not idle), or
+    [] when there are none."""
     actions = summary.get("actions") or {}
-    return [s for s in actions.get("segments") or [] if s.get("end", 0) > s.get("start", 0)]
+    return [s for s in actions.get("segments") or []
+            if s.get("end", 0) > s.get("start", 0) and s.get("label") not in IDLE_LABELS]
 
 
 def action_at(segments: list[dict[str, Any]], t: float, default: str) -> str:

@@ -81,7 +81,8 @@ def test_segments_from_events_and_actions() -> None:
     summary = {"events": {"events": [{"kind": "jump", "start": 2.0, "end": 2.4, "values": {}},
                                      {"kind": "rep", "start": 5.0, "end": 6.5, "values": {}},
                                      {"kind": "step", "start": 7.0, "end": 7.3, "values": {}}]},
-               "actions": {"segments": [{"label": "cmj", "start": 1.0, "end": 3.0, "confidence": 0.9}]}}
+               "actions": {"segments": [{"label": "cmj", "start": 1.0, "end": 3.0, "confidence": 0.9},
+                                        {"label": "idle", "start": 3.0, "end": 9.0, "confidence": 0.9}]}}
     segs = segments_of(summary, "jump", 0.0, 10.0)
     assert [(s.kind, s.action) for s in segs] == [("action", "cmj"), ("jump", "cmj"), ("rep", "jump"),
                                                    ("whole", "jump")]
