@@ -1,0 +1,43 @@
+"""On a real clip analysed by the worker: metric rows are written when the run finishes, one set,
+replaced by a re-run's; the two runs of the same video compare as identical."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from coaching.analysis.models import Analysis, Status
+from coaching.analysis.runner import analysis_run
+from coaching.analysis.services import analysis_rerun
+from coaching.progress.comparisons import comparison_get
+from coaching.progress.models import MetricRow
+from inference.compare.metrics import METRICS
+from tests.support import shared_clip
+
+pytestmark = pytest.mark.django_db
+
+
+def test_real_walk_rows_rerun_and_self_comparison(client, world, django_capture_on_commit_callbacks) -> None:
+    clip = shared_clip("lab_walk_portrait_60fps.mp4")
+    client.force_login(world.coach)
+    response = client.post(reverse("video_upload", args=[world.al.pk]),
+                           {"file": SimpleUploadedFile(clip.name, clip.read_bytes()), "movement": "walk"})
+    first = Analysis.objects.get(video_id=response.json()["id"])
+    analysis_run(analysis_id=first.pk)
+    first.refresh_from_db()
+    assert first.status == Status.DONE, first.error
+    rows = {r.metric: r for r in MetricRow.objects.filter(analysis=first)}
+    assert rows and set(rows) <= set(METRICS)
+    assert all(r.action == "walk" and r.athlete_id == world.al.pk for r in rows.values())
+    assert 15 < rows["knee_rom"].value < 90  # walking: about 60° of knee flexion-extension
+    second = analysis_rerun(video=first.video)
+    analysis_run(analysis_id=second.pk)
+    assert not MetricRow.objects.filter(analysis=first).exists()
+    assert MetricRow.objects.filter(analysis=second).count() == len(rows)
+    second.refresh_from_db()
+    same = comparison_get(a=first, b=second, seg_a=None, seg_b=None)
+    assert not same.reason and same.data["named"] == []
+    assert same.data["mean_cost_deg"] < 1.0
+    page = client.get(reverse("analysis_compare", args=[first.pk]), {"with": second.pk})
+    assert page.status_code == 200 and b"No joint differs by 5" in page.content
