@@ -55,7 +55,8 @@ def metric_rows_for_athlete(*, athlete: Athlete, action: str = "", date_from: da
 def progress_get(*, athlete: Athlete, action: str = "", date_from: date | None = None,
                  date_to: date | None = None) -> Progress:
     """The athlete's series per (action, metric), in METRICS order, with bests and sentences."""
-    actions = sorted(set(MetricRow.objects.filter(athlete=athlete).values_list("action", flat=True)))
+    actions = list(MetricRow.objects.filter(athlete=athlete).order_by("action")
+                   .values_list("action", flat=True).distinct())
     rows = metric_rows_for_athlete(athlete=athlete, action=action, date_from=date_from, date_to=date_to)
     series: dict[tuple[str, str], Series] = {}
     fields = ("action", "metric", "unit", "value", "recorded_on", "analysis_id", "t_start",
@@ -90,9 +91,8 @@ def _edge_rows(rows: QuerySet[MetricRow]) -> QuerySet[MetricRow]:
     group = [F("athlete_id"), F("metric")]
     return rows.annotate(
         first_n=Window(RowNumber(), partition_by=group, order_by=[F("recorded_on").asc(), F("analysis_id").asc()]),
-        last_n=Window(RowNumber(), partition_by=group, order_by=[F("recorded_on").desc(), F("analysis_id").desc()]),
         sessions=Window(Count("id"), partition_by=group),
-    ).filter(Q(first_n__lte=EDGE_SESSIONS) | Q(last_n__lte=EDGE_SESSIONS))
+    ).filter(Q(first_n__lte=EDGE_SESSIONS) | Q(first_n__gt=F("sessions") - EDGE_SESSIONS))
 
 
 def dashboard_get(*, team: Team, metrics: list[str], action: str = "", sort: str = "name"
@@ -144,7 +144,9 @@ def dashboard_metrics(requested: list[str]) -> list[str]:
 
 
 def team_actions(*, team: Team) -> list[str]:
-    return sorted(set(MetricRow.objects.filter(team=team).values_list("action", flat=True).distinct()))
+    # order_by() on the column itself: the model's default ordering would defeat DISTINCT
+    return list(MetricRow.objects.filter(team=team).order_by("action").values_list("action", flat=True)
+                .distinct())
 
 
 def references_for_team(*, team: Team) -> QuerySet[Reference]:
