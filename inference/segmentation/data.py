@@ -133,8 +133,21 @@ def load_sources(videos: list[Path], photos: list[Path], cache_dir: Path | None 
         source = label_video(path, teacher, every=every) if path in videos else label_photo(path, teacher)
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
-            np.savez(cached, images=source.images, masks=source.masks, times=source.times, held_out=source.held_out)
+            np.savez_compressed(cached, images=source.images, masks=source.masks, times=source.times, held_out=source.held_out)
         sources.append(source)
+    return sources
+
+
+def load_labelled(folder: Path) -> list[Source]:
+    """Every source labelled before into ``folder`` (its npz files), e.g. a cache carried to a
+    machine without the clips or the teacher models."""
+    sources = []
+    for path in sorted(Path(folder).glob("*.npz")):
+        with np.load(path) as data:
+            name = path.stem.rsplit("-", 2)[0]
+            sources.append(Source(name, data["images"], data["masks"], data["times"], data["held_out"]))
+    if not sources:
+        raise ValueError(f"no labelled sources (*.npz) in {folder}")
     return sources
 
 

@@ -68,7 +68,8 @@ class SegmentationModel:
         return working_size(width, height, self.working_side)
 
     def network(self, level: int | None = None) -> Any:
-        """The Keras model of a pruning level (head ``level`` only), weights loaded."""
+        """The Keras model of a pruning level (head ``level`` only, batch norm folded into the
+        convolutions), weights loaded."""
         level = level or self.level
         with self._lock:
             if level not in self._models:

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
-import av
 import cv2
 import numpy as np
 
@@ -56,6 +55,8 @@ def render_privacy(source: str | Path, masks: MaskSequence, out: str | Path, *,
     """Write the privacy MP4 of ``source`` (long side ≤ max_side) to ``out``; returns
     {"frames", "size": [W, H], "frames_with_athlete", "seconds"}. With no athlete, every frame is
     blurred whole."""
+    import av
+
     from inference.proxy import H264Writer
     from inference.video import iter_frames, probe
 

@@ -16,7 +16,9 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,14 @@ from typing import Any
 import cv2
 import numpy as np
 
-from inference.segmentation.data import PHOTOS, Source, augment, load_sources, to_input
+from inference.segmentation.data import (
+    PHOTOS,
+    Source,
+    augment,
+    load_labelled,
+    load_sources,
+    to_input,
+)
 from inference.segmentation.masks import working_size
 
 DEFAULT_CACHE = Path("var/segmentation/data")
@@ -35,7 +44,9 @@ class TrainConfig:
     """steps × batch samples of crop (h, w); lr decays from ``learning_rate`` to 1 % (cosine).
     background_p: probability of background replacement; working_side: long side of frames at
     inference (evaluation and the scale of the training crops). augment=False feeds the frames
-    resized to ``crop`` as they are (the overfitting smoke test)."""
+    resized to ``crop`` as they are (the overfitting smoke test). jit_compile: Keras' (XLA
+    compiles faster steps but takes tens of seconds to compile; False for short runs). level: the
+    deepest level trained (4; fewer layers for quick tests)."""
 
     filters: tuple[int, ...] = (8, 16, 24, 32, 48)
     steps: int = 2500
@@ -46,6 +57,9 @@ class TrainConfig:
     working_side: int = 192
     seed: int = 0
     augment: bool = True
+    workers: int = 1
+    jit_compile: bool | str = "auto"
+    level: int = 4
     levels: tuple[int, ...] = field(default=(1, 2, 3, 4))
 
 
@@ -58,8 +72,11 @@ def _pools(sources: list[Source]) -> list[tuple[np.ndarray, np.ndarray]]:
     ]
 
 
-def _batch(pairs: list[tuple[np.ndarray, np.ndarray]], config: TrainConfig,
-           rng: np.random.Generator, base_scale: float) -> tuple[np.ndarray, np.ndarray]:
+def _batch(pairs: list[tuple[np.ndarray, np.ndarray]], config: TrainConfig, step: int,
+           base_scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Batch ``step``: its own random stream (seed, step), so batches do not depend on which
+    worker thread made them."""
+    rng = np.random.default_rng([config.seed, step])
     images, masks = [], []
     for _ in range(config.batch):
         image, mask = pairs[int(rng.integers(len(pairs)))]
@@ -75,10 +92,24 @@ def _batch(pairs: list[tuple[np.ndarray, np.ndarray]], config: TrainConfig,
     return to_input(np.stack(images)), np.stack(masks)[..., None]
 
 
+def _prefetched(pairs: list[tuple[np.ndarray, np.ndarray]], config: TrainConfig, base_scale: float
+                ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Batches 0..steps-1 in order, made ahead by ``config.workers`` threads (OpenCV releases the GIL)."""
+    with ThreadPoolExecutor(max(1, config.workers)) as pool:
+        ahead = 2 * max(1, config.workers)
+        futures = deque(pool.submit(_batch, pairs, config, step, base_scale) for step in range(min(ahead, config.steps)))
+        for step in range(config.steps):
+            batch = futures.popleft().result()
+            if step + ahead < config.steps:
+                futures.append(pool.submit(_batch, pairs, config, step + ahead, base_scale))
+            yield batch
+
+
 def train_model(sources: list[Source], config: TrainConfig, *, init: dict[str, np.ndarray] | None = None,
                 progress: Callable[[float], None] | None = None, log: Callable[[str], None] = print
                 ) -> dict[str, np.ndarray]:
-    """Train a deep-supervised L4 UNet++ and return its weights (``weights_by_name``)."""
+    """Train a deep-supervised UNet++ (L4 unless config.level) and return its weights
+    (``weights_by_name``)."""
     import keras
 
     from inference.segmentation.data import DATA_SIDE
@@ -91,19 +122,18 @@ def train_model(sources: list[Source], config: TrainConfig, *, init: dict[str, n
     )
 
     keras.utils.set_random_seed(config.seed)
-    rng = np.random.default_rng(config.seed)
     pairs = _pools(sources)
     if not pairs:
         raise ValueError("no training frames: every source is held out or empty")
-    model = build_unetpp(UNetPPConfig(filters=config.filters))
+    model = build_unetpp(UNetPPConfig(filters=config.filters, level=config.level))
     if init is not None:
         set_weights_by_name(model, init)
     schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, config.steps, alpha=0.01)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss=[bce_dice_loss] * len(model.outputs))
+    model.compile(optimizer=keras.optimizers.Adam(schedule), loss=[bce_dice_loss] * len(model.outputs),
+                  jit_compile=config.jit_compile)
     base_scale = config.working_side / DATA_SIDE
     started = time.perf_counter()
-    for step in range(config.steps):
-        x, y = _batch(pairs, config, rng, base_scale)
+    for step, (x, y) in enumerate(_prefetched(pairs, config, base_scale)):
         losses = model.train_on_batch(x, [y] * len(model.outputs))
         if step % 100 == 0 or step == config.steps - 1:
             total = float(np.ravel(losses)[0])
@@ -195,15 +225,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=TrainConfig.batch)
     parser.add_argument("--crop", type=int, default=TrainConfig.crop[0], help="square crop side, pixels")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--lr", type=float, default=TrainConfig.learning_rate, help="peak learning rate")
+    parser.add_argument("--workers", type=int, default=1, help="threads making batches")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="teacher-label cache folder")
+    parser.add_argument("--labelled", type=Path,
+                        help="train on every source labelled before into this folder (no clips or teacher needed)")
     args = parser.parse_args(argv)
     videos = args.videos if args.videos else sorted((Path.cwd().parent / "shared" / "media").glob("*.mp4"))
     photos = [] if args.no_photos else [p for p in PHOTOS if p.exists()]
-    if not videos:
+    if not videos and not args.labelled:
         print("error: no videos (pass --videos, or put the clips in ../shared/media)", file=sys.stderr)
         return 2
-    config = TrainConfig(steps=args.steps, batch=args.batch, crop=(args.crop, args.crop), seed=args.seed)
-    sources = load_sources(videos, photos, args.cache)
+    config = TrainConfig(steps=args.steps, batch=args.batch, crop=(args.crop, args.crop), seed=args.seed,
+                         learning_rate=args.lr, workers=args.workers)
+    sources = load_labelled(args.labelled) if args.labelled else load_sources(videos, photos, args.cache)
     started = time.perf_counter()
     weights = train_model(sources, config)
     seconds = time.perf_counter() - started

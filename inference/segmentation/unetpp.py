@@ -42,11 +42,14 @@ class UNetPPConfig:
     level: pruning level 1..4 (L1..L4): nodes with i + j ≤ level are built, head ``level`` is
         the output.
     deep_supervision: output every head 1..level (training); False outputs head ``level`` only.
+    folded: convolutions with a bias and no batch normalisation, for inference with weights from
+        :func:`fold_batch_norm` (same outputs, fewer operations per frame).
     """
 
     filters: tuple[int, ...] = (8, 16, 24, 32, 48)
     level: int = MAX_LEVEL
     deep_supervision: bool = True
+    folded: bool = False
 
     def __post_init__(self) -> None:
         if len(self.filters) != MAX_LEVEL + 1:
@@ -55,11 +58,12 @@ class UNetPPConfig:
             raise ValueError(f"level must be 1..{MAX_LEVEL}, got {self.level}")
 
 
-def _block(x: keras.KerasTensor, channels: int, name: str) -> keras.KerasTensor:
-    """H: (conv 3x3, BN, ReLU) twice."""
+def _block(x: keras.KerasTensor, channels: int, name: str, folded: bool) -> keras.KerasTensor:
+    """H: (conv 3x3, BN, ReLU) twice; folded: (conv 3x3 with bias, ReLU) twice."""
     for k in (1, 2):
-        x = keras.layers.Conv2D(channels, 3, padding="same", use_bias=False, name=f"{name}_conv{k}")(x)
-        x = keras.layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"{name}_bn{k}")(x)
+        x = keras.layers.Conv2D(channels, 3, padding="same", use_bias=folded, name=f"{name}_conv{k}")(x)
+        if not folded:
+            x = keras.layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"{name}_bn{k}")(x)
         x = keras.layers.ReLU(name=f"{name}_relu{k}")(x)
     return x
 
@@ -71,7 +75,7 @@ def build_unetpp(config: UNetPPConfig | None = None) -> keras.Model:
     nodes: dict[tuple[int, int], keras.KerasTensor] = {}
     for i in range(config.level + 1):
         source = image if i == 0 else keras.layers.MaxPooling2D(2, name=f"pool{i}")(nodes[i - 1, 0])
-        nodes[i, 0] = _block(source, config.filters[i], f"X{i}0")
+        nodes[i, 0] = _block(source, config.filters[i], f"X{i}0", config.folded)
     # Column by column: X(i, j) needs X(i+1, j-1), so j is the outer loop.
     for j in range(1, config.level + 1):
         for i in range(config.level + 1 - j):
@@ -80,7 +84,7 @@ def build_unetpp(config: UNetPPConfig | None = None) -> keras.Model:
             )
             inputs = [nodes[i, k] for k in range(j)] + [up]
             merged = keras.layers.Concatenate(name=f"cat{i}{j}")(inputs)
-            nodes[i, j] = _block(merged, config.filters[i], f"X{i}{j}")
+            nodes[i, j] = _block(merged, config.filters[i], f"X{i}{j}", config.folded)
     heads = range(1, config.level + 1) if config.deep_supervision else (config.level,)
     outputs = [
         keras.layers.Conv2D(1, 1, activation="sigmoid", dtype="float32", name=f"head{j}")(nodes[0, j])
@@ -118,6 +122,22 @@ def set_weights_by_name(model: keras.Model, arrays: Mapping[str, np.ndarray]) ->
                 raise ValueError(f"{key}: weights {value.shape}, model {tuple(w.shape)}")
             values.append(value.astype(np.float32))
         layer.set_weights(values)
+
+
+def fold_batch_norm(arrays: Mapping[str, np.ndarray], epsilon: float = 1e-3) -> dict[str, np.ndarray]:
+    """Weights of a BN model → weights of the ``folded`` model: each conv's kernel scaled by
+    γ/√(σ² + ε) per output channel and a bias β − μ·γ/√(σ² + ε) (inference-mode BN is affine).
+    epsilon: Keras BatchNormalization's default."""
+    out = {k: v for k, v in arrays.items() if "_bn" not in k}
+    for key in [k for k in arrays if k.endswith("/0") and "_conv" in k]:
+        bn = key.split("/")[0].replace("_conv", "_bn")
+        if f"{bn}/0" not in arrays:
+            continue
+        gamma, beta, mean, var = (arrays[f"{bn}/{i}"].astype(np.float64) for i in range(4))
+        scale = gamma / np.sqrt(var + epsilon)
+        out[key] = (arrays[key] * scale).astype(np.float32)
+        out[key.replace("/0", "/1")] = (beta - mean * scale).astype(np.float32)
+    return out
 
 
 def check_input_size(height: int, width: int) -> None:

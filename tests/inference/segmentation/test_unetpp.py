@@ -7,6 +7,7 @@ from inference.segmentation.unetpp import (
     UNetPPConfig,
     build_unetpp,
     check_input_size,
+    fold_batch_norm,
     set_weights_by_name,
     weights_by_name,
 )
@@ -72,3 +73,17 @@ def test_config_and_input_checks():
     check_input_size(96, 192)
     with pytest.raises(ValueError, match="multiples of 32"):
         check_input_size(100, 192)
+
+
+def test_folding_batch_norm_keeps_the_outputs():
+    full = build_unetpp(UNetPPConfig(filters=TINY, level=2, deep_supervision=False))
+    rng = np.random.default_rng(2)
+    for layer in full.layers:  # statistics as after training, not the identity
+        if "_bn" in layer.name:
+            c = layer.weights[0].shape[0]
+            layer.set_weights([rng.uniform(0.5, 2, c), rng.normal(0, 0.3, c), rng.normal(0, 0.3, c), rng.uniform(0.2, 3, c)])
+    folded = build_unetpp(UNetPPConfig(filters=TINY, level=2, deep_supervision=False, folded=True))
+    set_weights_by_name(folded, fold_batch_norm(weights_by_name(full)))
+    assert not any("_bn" in layer.name for layer in folded.layers)
+    x = rng.random((1, 64, 64, 3), np.float32)
+    np.testing.assert_allclose(np.asarray(folded(x, training=False)), np.asarray(full(x, training=False)), atol=1e-5)
