@@ -3,17 +3,20 @@ Running a claimed analysis is coaching.analysis.runner's job."""
 
 from __future__ import annotations
 
+import json
 import logging
 import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from coaching.analysis.models import Analysis, Status
 from coaching.analysis.stages import OVERLAY_MAX_FPS, kinematics_summary
+from coaching.progress.services import metric_rows_write_safely
 from coaching.storage import local_path
 from coaching.videos.models import Video
 
@@ -51,10 +54,6 @@ def analysis_rerun(*, video: Video, backend: str | None = None) -> Analysis:
 def analysis_set_athlete(*, analysis: Analysis, x: float, y: float, t: float) -> int | None:
     """The coach clicked a person at (x, y) source pixels, t seconds: make that track the
     athlete of this analysis. Returns the chosen track id, None when nobody is there."""
-    import json
-
-    from django.core.files.base import ContentFile
-
     from inference.overlay import compact_keypoints_json
     from inference.pose.base import PoseSequence
     from inference.tracking import track_at_point
@@ -87,4 +86,50 @@ def analysis_set_athlete(*, analysis: Analysis, x: float, y: float, t: float) ->
     for name in old_files:
         if name:
             analysis.overlay.storage.delete(name)
+    metric_rows_write_safely(analysis=analysis)
+    # Masks and moves follow the new athlete too: a worker does it (it needs the models).
+    transaction.on_commit(lambda: analysis_athlete_derived_enqueue(analysis_id=analysis.pk))
     return track_id
+
+
+def analysis_athlete_derived_enqueue(*, analysis_id: int) -> None:
+    from coaching.analysis.tasks import athlete_derived
+
+    try:
+        athlete_derived.apply_async(args=[analysis_id], queue="gpu")
+    except (OperationalError, OSError):
+        log.warning("Broker unreachable; masks and moves of analysis %s keep the old athlete.",
+                    analysis_id)
+
+
+def analysis_athlete_derived(*, analysis_id: int) -> bool:
+    """After the coach picked another athlete: the athlete's masks, cut-out and silhouette, the
+    action segments and the metric rows, from the stored poses and masks."""
+    from coaching.analysis.selectors import analysis_poses
+    from coaching.analysis.stages import CUTOUT_MAX_FPS, silhouette_summary
+    from coaching.learning.services import analysis_relabel
+    from inference.segmentation import MaskSequence
+    from inference.segmentation.athlete import with_athlete
+
+    analysis = Analysis.objects.select_related("video").filter(pk=analysis_id).first()
+    if analysis is None or analysis.status != Status.DONE or not analysis.poses:
+        return False
+    if analysis.masks:
+        poses, index = analysis_poses(analysis=analysis)
+        with local_path(analysis.masks) as path:
+            masks = with_athlete(MaskSequence.load(path), poses, index)
+        with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as workdir:
+            masks_path = Path(workdir) / "masks.npz"
+            masks.save(masks_path)
+            old = [analysis.masks.name, analysis.cutout.name]
+            analysis.masks.save("masks.npz", ContentFile(masks_path.read_bytes()), save=False)
+        cutout = json.dumps(masks.contours_json(max_fps=CUTOUT_MAX_FPS), separators=(",", ":"))
+        analysis.cutout.save("cutout.json", ContentFile(cutout), save=False)
+        silhouette = masks.silhouette()
+        analysis.summary = {**analysis.summary, "silhouette": silhouette_summary(
+            silhouette["times"], {k: silhouette[k] for k in ("area", "width", "height")})}
+        analysis.save(update_fields=["masks", "cutout", "summary"])
+        for name in old:
+            if name:
+                analysis.masks.storage.delete(name)
+    return analysis_relabel(analysis_id=analysis_id)  # moves, then the metric rows

@@ -32,6 +32,13 @@ def run_analysis(self: Any, analysis_id: int) -> None:
         raise self.retry(countdown=min(600, 10 * 2**self.request.retries), max_retries=None)
 
 
+@shared_task(name="analysis.athlete_derived", acks_late=True, ignore_result=True)
+def athlete_derived(analysis_id: int) -> None:
+    from coaching.analysis.services import analysis_athlete_derived
+
+    analysis_athlete_derived(analysis_id=analysis_id)
+
+
 @shared_task(name="analysis.sweep", ignore_result=True)
 def sweep_analyses() -> int:
     return len(analysis_sweep())

@@ -9,6 +9,7 @@ import tempfile
 import zipfile
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -21,6 +22,14 @@ from coaching.storage import local_path
 
 log = logging.getLogger(__name__)
 MAX_VIDEOS = 40  # the most recent analysed videos; enough variety, bounded time
+WEIGHTS_FILE = "unetpp.npz"
+
+
+def held_out_iou(evaluation: dict[str, Any]) -> float:
+    """IoU against the teacher on held-out frames at the pruning level analyses use."""
+    from inference.segmentation.model import DEFAULT_LEVEL
+
+    return float(evaluation[f"L{DEFAULT_LEVEL}"]["iou"])
 
 
 def segmentation_retrain_start() -> SegmentationWeights:
@@ -32,7 +41,6 @@ def segmentation_retrain_start() -> SegmentationWeights:
 
 
 def segmentation_retrain_run(*, weights_id: int) -> None:
-    from coaching.learning.selectors import segmentation_weights_folder
     from inference.segmentation import retrain_segmentation
 
     if not SegmentationWeights.objects.filter(pk=weights_id, status=Status.PENDING).update(
@@ -52,16 +60,14 @@ def segmentation_retrain_run(*, weights_id: int) -> None:
         with ExitStack() as stack, tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as work:
             videos = [stack.enter_context(local_path(a.proxy)) for a in analyses]
             out = Path(work) / "weights"
-            metrics = retrain_segmentation(videos, out, seed=weights_id, base=segmentation_weights_folder(),
-                                           progress=progress)
+            metrics = retrain_segmentation(videos, out, seed=weights_id, progress=progress)
             archive = Path(work) / "weights.zip"
             with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-                for path in sorted(out.rglob("*")):
-                    if path.is_file():
-                        zf.write(path, path.relative_to(out))
+                for name in (WEIGHTS_FILE, "metrics.json"):  # not the teacher-label cache
+                    zf.write(out / name, name)
             with archive.open("rb") as fh:
                 row.file.save("weights.zip", File(fh), save=False)
-        better = bool(metrics.get("iou", 0.0) > metrics.get("baseline_iou", 1.0))
+        better = held_out_iou(metrics["after"]) > held_out_iou(metrics["before"])
         with transaction.atomic():
             if better:
                 SegmentationWeights.objects.filter(active=True).update(active=False)

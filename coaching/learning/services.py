@@ -111,7 +111,7 @@ def team_model_train_run(*, model_id: int) -> None:
     """Claim (PENDING → RUNNING once), fine-tune on the team's labels, keep the version, and make
     it active only when it beats the active one on the same labelled ranges."""
     from coaching.learning.selectors import action_model_folder
-    from inference.actions import evaluate_ranges, load_action_model, train_team_model
+    from inference.actions import load_action_model, train_team_model
 
     if not TeamActionModel.objects.filter(pk=model_id, status=Status.PENDING).update(
             status=Status.RUNNING, message="Preparing the labelled ranges"):
@@ -122,11 +122,13 @@ def team_model_train_run(*, model_id: int) -> None:
         if len(ranges) < MIN_TRAINING_RANGES:
             raise ValidationError("Too few labelled ranges have an athlete in them; label ranges "
                                   "where the athlete is visible.")
-        result = train_team_model(ranges, seed=row.version, progress=_progress_writer(row.pk))
         previous = TeamActionModel.objects.filter(team=row.team, active=True).first()
-        baseline = evaluate_ranges(load_action_model(action_model_folder(previous)), ranges)
+        # The model in use (the base model when the team has none) is scored on the same
+        # cross-validation windows as the new one.
+        result = train_team_model(ranges, seed=row.version, progress=_progress_writer(row.pk),
+                                  previous=load_action_model(action_model_folder(previous)))
         _store_model(row, result)
-        _decide(row, result, previous, baseline)
+        _decide(row, result, previous, result.previous_accuracy or 0.0)
     except Exception as exc:  # noqa: BLE001 - training ends FAILED with a message, no retry
         log.exception("Team model %s failed", model_id)
         message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else (
@@ -150,7 +152,7 @@ def _store_model(row: TeamActionModel, result: Any) -> None:
     row.classes = list(result.classes)
     row.metrics = {"accuracy": result.accuracy, "confusion": result.confusion,
                    "per_class": result.per_class, "folds": result.folds,
-                   "examples": result.examples}
+                   "seconds": result.seconds}
 
 
 def _decide(row: TeamActionModel, result: Any, previous: TeamActionModel | None,
@@ -177,6 +179,7 @@ def analysis_relabel(*, analysis_id: int) -> bool:
     from coaching.analysis.selectors import analysis_poses
     from coaching.analysis.stages import label_actions_json
     from coaching.learning.selectors import action_model_folder, team_action_model_active
+    from coaching.progress.services import metric_rows_write_safely
 
     analysis = Analysis.objects.select_related("video").filter(pk=analysis_id).first()
     if analysis is None or analysis.status != Status.DONE or not analysis.poses:
@@ -184,7 +187,9 @@ def analysis_relabel(*, analysis_id: int) -> bool:
     poses, index = analysis_poses(analysis=analysis)
     row = team_action_model_active(team_id=analysis.video.team_id)
     actions = label_actions_json(poses, index, action_model_folder(row), row)
-    Analysis.objects.filter(pk=analysis_id).update(summary={**analysis.summary, "actions": actions})
+    analysis.summary = {**analysis.summary, "actions": actions}
+    Analysis.objects.filter(pk=analysis_id).update(summary=analysis.summary)
+    metric_rows_write_safely(analysis=analysis)  # metrics per action follow the new segments
     return True
 
 

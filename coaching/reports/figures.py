@@ -127,8 +127,12 @@ def com_figure(kin: Kinematics) -> dict[str, Any]:
 
 SILHOUETTE_SERIES = {  # summary key: (label, axis title, y axis)
     "area": ("area", "area (share of frame)", "y"),
-    "width": ("width", "width (share of frame width)", "y2"),
+    "width": ("width", "width and height (share of the frame's)", "y2"),
+    "height": ("height", "width and height (share of the frame's)", "y2"),
 }
+
+
+SILHOUETTE_COLOURS = {"area": "#0f766e", "width": "#a16207", "height": "#7c3aed"}
 
 
 def silhouette_figure(silhouette: dict[str, Any]) -> dict[str, Any] | None:
@@ -136,7 +140,7 @@ def silhouette_figure(silhouette: dict[str, Any]) -> dict[str, Any] | None:
     times = silhouette.get("t") or []
     traces = [{
         "type": "scatter", "mode": "lines", "name": label, "x": times, "y": silhouette[key],
-        "yaxis": axis, "line": {"width": 2, "color": "#0f766e" if axis == "y" else "#a16207"},
+        "yaxis": axis, "line": {"width": 2, "color": SILHOUETTE_COLOURS[key]},
         "hovertemplate": f"{label} %{{y:.3f}} at %{{x:.2f}} s<extra></extra>",
     } for key, (label, _title, axis) in SILHOUETTE_SERIES.items() if silhouette.get(key)]
     if not times or not traces:

@@ -1,0 +1,78 @@
+// Report page: the athlete cut-out over the video, from the segmentation stage's outlines
+// (inference/segmentation/masks.py contours_json): dim everything but the athlete, or outline them.
+(function () {
+  "use strict";
+  const page = document.getElementById("report-page");
+  const player = document.getElementById("player");
+  const canvas = document.getElementById("cutout-canvas");
+  if (!page || !player || !canvas || !page.dataset.cutoutUrl) return;
+  const ctx = canvas.getContext("2d");
+  let data = null;
+
+  function mode() {
+    const checked = document.querySelector("input[name=cutout-mode]:checked");
+    return checked ? checked.value : "off";
+  }
+
+  function frameAt(t) {  // the outline nearest in time
+    const times = data.times;
+    let lo = 0, hi = times.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid] < t) lo = mid + 1; else hi = mid;
+    }
+    if (lo > 0 && Math.abs(times[lo - 1] - t) < Math.abs(times[lo] - t)) lo -= 1;
+    return lo;
+  }
+
+  function draw() {
+    const dpr = window.devicePixelRatio || 1;
+    const w = player.clientWidth, h = player.clientHeight;
+    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+      canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
+      canvas.style.width = w + "px"; canvas.style.height = h + "px";
+    }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    canvas.hidden = !data || mode() === "off";
+    if (canvas.hidden || !data.times.length) return;
+    const [vw, vh] = data.size;
+    const scale = Math.min(w / vw, h / vh);  // object-fit: contain
+    const x0 = (w - vw * scale) / 2, y0 = (h - vh * scale) / 2;
+    const sx = (vw * scale) / data.scale, sy = (vh * scale) / data.scale;
+    const path = new Path2D();
+    for (const ring of data.polygons[frameAt(player.currentTime)]) {
+      path.moveTo(x0 + ring[0] * sx, y0 + ring[1] * sy);
+      for (let i = 2; i < ring.length; i += 2) path.lineTo(x0 + ring[i] * sx, y0 + ring[i + 1] * sy);
+      path.closePath();
+    }
+    if (mode() === "dim") {
+      const outside = new Path2D();
+      outside.rect(x0, y0, vw * scale, vh * scale);
+      outside.addPath(path);
+      ctx.fillStyle = "rgba(17, 24, 39, 0.72)";
+      ctx.fill(outside, "evenodd");
+    }
+    ctx.lineWidth = 2.5;
+    ctx.strokeStyle = "#facc15";
+    ctx.stroke(path);
+  }
+
+  async function load() {
+    const response = await fetch(page.dataset.cutoutUrl, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    data = await response.json();
+    draw();
+  }
+  function loop() {
+    if (data && mode() !== "off") draw();
+    if (player.requestVideoFrameCallback) player.requestVideoFrameCallback(loop);
+    else requestAnimationFrame(loop);
+  }
+  document.querySelectorAll("input[name=cutout-mode]").forEach((el) => el.addEventListener("change", () => {
+    if (!data) load(); else draw();
+  }));
+  ["seeked", "loadeddata", "pause"].forEach((ev) => player.addEventListener(ev, () => data && draw()));
+  window.addEventListener("resize", () => data && draw());
+  loop();
+})();
