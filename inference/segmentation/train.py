@@ -46,7 +46,8 @@ class TrainConfig:
     inference (evaluation and the scale of the training crops). augment=False feeds the frames
     resized to ``crop`` as they are (the overfitting smoke test). jit_compile: Keras' (XLA
     compiles faster steps but takes tens of seconds to compile; False for short runs). level: the
-    deepest level trained (4; fewer layers for quick tests)."""
+    deepest level trained (4; fewer layers for quick tests). max_seconds: stop training after this
+    long (the learning rate then has not fully decayed; the log says at which step)."""
 
     filters: tuple[int, ...] = (8, 16, 24, 32, 48)
     steps: int = 2500
@@ -60,6 +61,7 @@ class TrainConfig:
     workers: int = 1
     jit_compile: bool | str = "auto"
     level: int = 4
+    max_seconds: float | None = None
     levels: tuple[int, ...] = field(default=(1, 2, 3, 4))
 
 
@@ -140,6 +142,9 @@ def train_model(sources: list[Source], config: TrainConfig, *, init: dict[str, n
             log(f"step {step:5d}  loss {total:.4f}  {time.perf_counter() - started:.0f} s")
         if progress is not None:
             progress((step + 1) / config.steps)
+        if config.max_seconds is not None and time.perf_counter() - started > config.max_seconds:
+            log(f"stopped after {step + 1} of {config.steps} steps: {config.max_seconds:.0f} s reached")
+            break
     return weights_by_name(model)
 
 
@@ -227,6 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--lr", type=float, default=TrainConfig.learning_rate, help="peak learning rate")
     parser.add_argument("--workers", type=int, default=1, help="threads making batches")
+    parser.add_argument("--max-seconds", type=float, help="stop training after this long")
+    parser.add_argument("--init", type=Path, help="start from these weights (.npz, same filters)")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="teacher-label cache folder")
     parser.add_argument("--labelled", type=Path,
                         help="train on every source labelled before into this folder (no clips or teacher needed)")
@@ -237,14 +244,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: no videos (pass --videos, or put the clips in ../shared/media)", file=sys.stderr)
         return 2
     config = TrainConfig(steps=args.steps, batch=args.batch, crop=(args.crop, args.crop), seed=args.seed,
-                         learning_rate=args.lr, workers=args.workers)
+                         learning_rate=args.lr, workers=args.workers, max_seconds=args.max_seconds)
     sources = load_labelled(args.labelled) if args.labelled else load_sources(videos, photos, args.cache)
+    init = None
+    if args.init:
+        from inference.segmentation.model import read_weights
+
+        init, filters, _ = read_weights(args.init)
+        if tuple(filters) != tuple(config.filters):
+            print(f"error: {args.init} has filters {filters}, training uses {config.filters}", file=sys.stderr)
+            return 2
     started = time.perf_counter()
-    weights = train_model(sources, config)
+    weights = train_model(sources, config, init=init)
     seconds = time.perf_counter() - started
     save_weights(args.out, weights, config)
     metrics = evaluate(weights, sources, config)
-    metrics.update(train_seconds=round(seconds, 1), config=asdict(config),
+    metrics.update(train_seconds=round(seconds, 1), config=asdict(config), init=str(args.init) if args.init else None,
                    sources={s.name: [int((~s.held_out).sum()), int(s.held_out.sum())] for s in sources})
     args.out.with_suffix(".json").write_text(json.dumps(metrics, indent=2) + "\n")
     print(json.dumps({k: v for k, v in metrics.items() if k.startswith("L")}, indent=2))
