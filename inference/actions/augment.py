@@ -99,17 +99,25 @@ def _smooth_rotations(rng: np.random.Generator, frames: int, degrees: float) -> 
     return np.eye(3) + np.sin(angle) * k + (1 - np.cos(angle)) * (k @ k)  # Rodrigues
 
 
-def jitter_limbs(joints3d: np.ndarray, rng: np.random.Generator, degrees: float = 25.0) -> np.ndarray:
-    """Arms, head and trunk turned at their joints by slow random rotations (people move their
-    upper body differently while doing the same action): each edge from the mid-hip outwards whose
-    child is not a leg joint rotates the child's subtree about the parent. (T, V, 3) → (T, V, 3)."""
+def jitter_limbs(joints3d: np.ndarray, rng: np.random.Generator, degrees: float = 25.0,
+                 trunk: float = 0.3, legs: float = 0.0) -> np.ndarray:
+    """Limbs turned at their joints by slow random rotations (people move differently while doing
+    the same action): each edge from the mid-hip outwards rotates the child's subtree about the
+    parent by up to ``degrees`` (arms, head), ``trunk`` × degrees (trunk, shoulder girdle) or
+    ``legs`` × degrees (thighs and shanks; the pelvis itself stays). (T, V, 3) → (T, V, 3)."""
     out = joints3d.copy()
-    legs = {j for p, c in _TREE if p == CENTER and c != 1 for j in (c, *_descendants(c))}
+    leg_joints = {j for p, c in _TREE if p == CENTER and c != NECK for j in (c, *_descendants(c))}
     for parent, child in _TREE:
-        if child in legs:
+        if parent == CENTER and child != NECK:
+            continue  # the hip joints are the pelvis, not a limb
+        if child in leg_joints:
+            scale = legs
+        elif parent == CENTER or (parent == NECK and child != joint("Nose")):
+            scale = trunk
+        else:
+            scale = 1.0
+        if scale <= 0:
             continue
-        # The trunk and the shoulder girdle move less than an arm swings.
-        scale = 0.3 if parent == CENTER or (parent == NECK and child != joint("Nose")) else 1.0
         rotation = _smooth_rotations(rng, len(out), degrees * scale)
         moved = [child, *_descendants(child)]
         rel = out[:, moved] - out[:, parent : parent + 1]

@@ -185,11 +185,17 @@ def _assemble(base: ActionModel, classes: tuple[str, ...], head: Any) -> ActionM
 
 
 def _windows(ranges: list[LabelledRange], base: ActionModel, classes: tuple[str, ...], seed: int) -> dict[str, Any]:
-    """Augmented training windows and plain test windows, each with its class and fold."""
+    """Augmented windows of fold parts (cross-validation training) and of whole ranges (the final
+    model), and plain windows of fold parts (cross-validation test), each with its class and fold."""
     rng = np.random.default_rng(seed)
     tracks = [resample_track(r.action_joints(), np.arange(len(r.keypoints)) / r.fps, base.fps)[0] for r in ranges]
     parts, how = _fold_parts(ranges, tracks, FOLDS)
-    out: dict[str, list[Any]] = {k: [] for k in ("train", "train_y", "train_fold", "test", "test_y", "test_fold")}
+    keys = ("train", "train_y", "train_fold", "test", "test_y", "test_fold", "final", "final_y")
+    out: dict[str, list[Any]] = {k: [] for k in keys}
+    for i, track in enumerate(tracks):  # the final model learns from whole ranges, not fold parts
+        made = _augmented(track, base.fps, base.frames, AUGMENTED_PER_RANGE, rng)
+        out["final"] += made
+        out["final_y"] += [classes.index(ranges[i].label)] * len(made)
     for i, fold, track in parts:
         label = classes.index(ranges[i].label)
         made = _augmented(track, base.fps, base.frames, AUGMENTED_PER_RANGE, rng)
@@ -220,7 +226,7 @@ def train_team_model(ranges: list[LabelledRange], *, base: ActionModel | None = 
     report(0.05, "cutting and augmenting the labelled ranges")
     data = _windows(ranges, base, classes, seed)
     report(0.3, "computing features")
-    train_x, test_x = embed(base, data["train"]), embed(base, data["test"])
+    train_x, test_x, final_x = (embed(base, data[k]) for k in ("train", "test", "final"))
     head_weights = base.network.get_layer("classes").get_weights()
     init = (head_weights[0], head_weights[1])
     predicted = np.full(len(test_x), -1)
@@ -242,11 +248,11 @@ def train_team_model(ranges: list[LabelledRange], *, base: ActionModel | None = 
         names = np.array(previous.classes)[previous.predict(data["test"][scored]).argmax(-1)]
         previous_accuracy = round(float((names == np.array(classes)[data["test_y"][scored]]).mean()), 4)
     report(0.9, "training the final model on every range")
-    head = _train_head(np.concatenate([train_x, replay_x]), np.concatenate([data["train_y"], replay_y]),
+    head = _train_head(np.concatenate([final_x, replay_x]), np.concatenate([data["final_y"], replay_y]),
                        len(classes), init, seed)  # fmt: skip
     model = _assemble(base, classes, head)
-    replay = {"embeddings": np.concatenate([replay_x, train_x]).astype(np.float16),
-              "labels": np.array(replay_labels + [classes[i] for i in data["train_y"]])}  # fmt: skip
+    replay = {"embeddings": np.concatenate([replay_x, final_x]).astype(np.float16),
+              "labels": np.array(replay_labels + [classes[i] for i in data["final_y"]])}  # fmt: skip
     report(1.0, "done")
     return TeamTrainingResult(classes, metrics["confusion"], metrics["accuracy"], metrics["per_class"],
                               [{"how": data["how"]}, *folds], model, previous_accuracy,
