@@ -33,6 +33,7 @@ DATA_SIDE = 384  # long side of stored training frames (2x the working size: roo
 POSE_SIDE = 640  # long side of the frames the teacher sees
 HELD_OUT = 0.25
 GAP_S = 0.1
+TEACHER_VERSION = 2  # part of the label cache's key: bump when the teacher changes
 OPENCV_DATA = Path("/usr/share/doc/opencv-doc/examples/data")
 PHOTOS = tuple(OPENCV_DATA / n for n in ("basketball1.png", "basketball2.png", "messi5.jpg"))
 
@@ -111,7 +112,7 @@ def label_photo(path: Path, teacher: object) -> Source:
 
 def _cache_key(path: Path) -> str:
     stat = path.stat()
-    text = f"{path.resolve()}|{stat.st_size}|{int(stat.st_mtime)}|{DATA_SIDE}|{POSE_SIDE}|{HELD_OUT}"
+    text = f"{path.resolve()}|{stat.st_size}|{int(stat.st_mtime)}|{DATA_SIDE}|{POSE_SIDE}|{HELD_OUT}|{TEACHER_VERSION}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -4,13 +4,18 @@ Two teachers, both run with ai-edge-litert (model files from :mod:`inference.mod
 
 - ``pose_landmark_full.tflite``: its segmentation output (256x256 logits in each person's rotated
   ROI; Identity_2) through :class:`inference.pose.blazepose.BlazePoseEstimator` with
-  ``with_mask=True``; each person's mask is warped back to the frame and the union (pixel-wise
-  maximum) is the frame's teacher. Sharp, full-body, every person the pose model follows.
+  ``with_mask=True``; each person's mask is warped back to the frame, kept only near that
+  person's own skeleton (:func:`skeleton_gate`: within ``GATE_MARGIN`` of the landmarks' box
+  height from a limb or the torso, softened over a few pixels — on ../shared/media's lab clips the
+  ROI mask of a person at the frame's edge spreads over the black force plate), and the union
+  (pixel-wise maximum) is the frame's teacher. Sharp, full-body, every person the pose model
+  follows.
 - ``selfie_segmentation.tflite`` (MediaPipe Selfie Segmentation, general model, 256x256 RGB in
   [0, 1] → person probability): meant for a person near the camera. On our full-body clips it
-  marks floor and furniture and misses limbs (seen on the ../shared/media frames), so it joins the
-  pose teacher only on close-up images, where a person's ROI covers most of the frame
-  (``CLOSE_UP_ROI``) and is then fused by maximum.
+  marks floor and furniture and misses limbs (seen on the ../shared/media frames, also on a
+  portrait frame where a near person fills the width), so it joins the pose teacher only on
+  close-ups, where a person's ROI is at least the frame's long side (``CLOSE_UP_ROI``), and is then
+  fused by maximum.
 
 Masks are (H, W) float32 probabilities in [0, 1] at the frame's size.
 """
@@ -25,16 +30,36 @@ import cv2
 import numpy as np
 
 SELFIE_SIZE = 256
-CLOSE_UP_ROI = 0.8  # ROI side / frame's short side from which the selfie model is trusted
+CLOSE_UP_ROI = 1.0  # ROI side / frame's long side from which the selfie model is trusted
+GATE_MARGIN = 0.1  # of the landmarks' box height: how far from the skeleton a person's mask reaches
+TORSO = (11, 12, 24, 23)  # BlazePose shoulders and hips, in ring order
+
+
+def skeleton_gate(landmarks: np.ndarray, width: int, height: int) -> np.ndarray:
+    """(H, W) float32 in [0, 1]: 1 within GATE_MARGIN (of the landmarks' box height) of the
+    person's limbs or torso, 0 farther, a soft edge between. landmarks: (33, ≥2) frame pixels."""
+    from inference.skeleton import get_skeleton
+
+    xy = landmarks[:, :2].astype(np.float64)
+    margin = GATE_MARGIN * max(float(np.ptp(xy[:, 1])), float(np.ptp(xy[:, 0])), 1.0)
+    gate = np.zeros((height, width), np.uint8)
+    points = np.round(xy).astype(np.int32)
+    thickness = max(1, int(round(2 * margin)))
+    for a, b in get_skeleton("blazepose33").limbs:
+        cv2.line(gate, tuple(map(int, points[a])), tuple(map(int, points[b])), 255, thickness)
+    cv2.fillPoly(gate, [points[list(TORSO)]], 255)
+    soft = max(1.0, margin / 4)
+    return cv2.GaussianBlur(gate.astype(np.float32) / 255.0, (0, 0), soft)
 
 
 def pose_union(people: Iterable[Any], width: int, height: int) -> np.ndarray:
-    """(H, W) float32: max over people's ``LandmarkOutput.frame_mask`` (0 where nobody)."""
+    """(H, W) float32: max over people's ``LandmarkOutput.frame_mask``, each gated by
+    :func:`skeleton_gate` (0 where nobody)."""
     mask = np.zeros((height, width), np.float32)
     for person in people:
         person_mask = person.frame_mask(width, height)
         if person_mask is not None:
-            np.maximum(mask, person_mask, out=mask)
+            np.maximum(mask, person_mask * skeleton_gate(person.landmarks, width, height), out=mask)
     return mask
 
 
@@ -83,7 +108,7 @@ class Teacher:
     def _fuse(self, image_bgr: np.ndarray, people: list[Any]) -> np.ndarray:
         height, width = image_bgr.shape[:2]
         mask = pose_union(people, width, height)
-        close_up = any(p.roi.size >= CLOSE_UP_ROI * min(width, height) for p in people)
+        close_up = any(p.roi.size >= CLOSE_UP_ROI * max(width, height) for p in people)
         if self.selfie is not None and close_up:
             np.maximum(mask, self.selfie(image_bgr), out=mask)
         return mask
