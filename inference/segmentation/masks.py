@@ -9,8 +9,10 @@ neighbour closer than ``NEIGHBOUR_S``; it removes one-frame flicker and delays t
 frame only), a 0.5 threshold, and removal of specks smaller than ``MIN_COMPONENT`` of the frame.
 
 Each foreground pixel inside a tracked person's box (the box of their keypoints grown by
-``BOX_MARGIN``) belongs to the person whose skeleton (limb segments) is nearest
-(:func:`assign_people`); the athlete's mask is the pixels assigned to the athlete.
+``BOX_MARGIN``) and within ``REACH`` of their skeleton (limb segments) belongs to the person
+whose skeleton is nearest (:func:`assign_people`); the athlete's mask is the pixels assigned to
+the athlete. The reach keeps out someone the pose model lost while they overlap the athlete
+(an embrace) and stray foreground beside the athlete.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ MULTIPLE = 32
 NEIGHBOUR_S = 0.1
 MIN_COMPONENT = 0.0005  # of the frame's pixels
 BOX_MARGIN = 0.15  # of the keypoints' box height, on every side
+REACH = 0.15  # of the keypoints' box height: farthest a person's pixel lies from their skeleton
 MIN_KEYPOINT_CONFIDENCE = 0.3
 CONTOUR_SCALE = 10000  # contour coordinates are integers: fraction of the frame × this
 
@@ -104,7 +107,8 @@ def _segment_distance(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.nd
 def assign_people(mask: np.ndarray, people: np.ndarray, boxes: np.ndarray, limbs: Sequence[tuple[int, int]],
                   scale: tuple[float, float]) -> np.ndarray:
     """(h, w) int16 owner of each foreground pixel: the person slot whose skeleton is nearest
-    among those whose box holds the pixel; -1 for background and unclaimed foreground.
+    among those whose box holds the pixel and whose skeleton is within REACH of it; -1 for
+    background and unclaimed foreground.
 
     mask (h, w) bool; people (P, K, 3) source pixels; boxes (P, 4) working pixels (NaN absent).
     """
@@ -124,7 +128,9 @@ def assign_people(mask: np.ndarray, people: np.ndarray, boxes: np.ndarray, limbs
         ok = np.isfinite(xy).all(1) & (np.nan_to_num(people[p, :, 2]) > MIN_KEYPOINT_CONFIDENCE)
         segments = [(a, b) for a, b in limbs if ok[a] and ok[b]] or [(int(k), int(k)) for k in np.flatnonzero(ok)]
         a, b = xy[[s[0] for s in segments]], xy[[s[1] for s in segments]]
-        distance = np.where(inside, _segment_distance(points, a, b).min(1), np.inf)
+        reach = REACH * max(float(np.ptp(xy[ok, 1])), float(np.ptp(xy[ok, 0])), 1.0)
+        distance = _segment_distance(points, a, b).min(1)
+        distance = np.where(inside & (distance <= reach), distance, np.inf)
         closer = distance < best
         best[closer] = distance[closer]
         owners[ys[closer], xs[closer]] = p

@@ -56,31 +56,40 @@ def test_clean_removes_specks_and_keeps_people():
 
 
 def _two_people() -> tuple[np.ndarray, np.ndarray]:
-    """(2, 33, 3) two standing BlazePose skeletons in source pixels (200x100 frame), and the
-    working-resolution (100x50) mask of both bodies side by side, touching."""
-    people = np.full((2, 33, 3), np.nan, np.float32)
-    for p, x in enumerate((60.0, 140.0)):
-        people[p, :, 0] = x + np.linspace(-30, 30, 33)
+    """(2, 33, 3) two BlazePose skeletons in source pixels (200x100 frame), standing side by side,
+    and the working-resolution (100x50) mask of both bodies: their limbs drawn 5 px thick."""
+    import cv2
+
+    limbs = get_skeleton("blazepose33").limbs
+    rng = np.random.default_rng(0)
+    people = np.zeros((2, 33, 3), np.float32)
+    mask = np.zeros((50, 100), np.uint8)
+    for p, x in enumerate((70.0, 130.0)):
+        people[p, :, 0] = x + rng.uniform(-20, 20, 33)
         people[p, :, 1] = np.linspace(10, 90, 33)
         people[p, :, 2] = 0.9
-    mask = np.zeros((50, 100), bool)
-    mask[5:45, 20:50] = True
-    mask[5:45, 50:80] = True
-    return people, mask
+        for a, b in limbs:
+            pa, pb = (people[p, [a, b], :2] * 0.5).round().astype(int)
+            cv2.line(mask, tuple(map(int, pa)), tuple(map(int, pb)), 1, 5)
+    return people, mask.astype(bool)
 
 
 def test_each_foreground_pixel_goes_to_the_nearest_skeleton():
     people, mask = _two_people()
     scale = (0.5, 0.5)
+    limbs = get_skeleton("blazepose33").limbs
     boxes = person_boxes(people, scale, (100, 50))
-    assert boxes.shape == (2, 4) and boxes[0, 0] < 20 and boxes[0, 2] > boxes[1, 0]  # overlapping
-    owners = assign_people(mask, people, boxes, get_skeleton("blazepose33").limbs, scale)
-    assert (owners[~mask] == -1).all()
-    assert (owners[5:45, 20:50][:, :9] == 0).all() and (owners[5:45, 51:80][:, -9:] == 1).all()
-    # Nobody's box reaches the right edge of the frame: those pixels stay unclaimed.
-    far = np.zeros_like(mask)
-    far[0:5, 96:100] = True
-    assert (assign_people(far, people, boxes, [], scale) == -1).all()
+    assert boxes.shape == (2, 4) and boxes[0, 0] < 25 and boxes[0, 2] > boxes[1, 0]  # overlapping
+    owners = assign_people(mask, people, boxes, limbs, scale)
+    assert (owners[~mask] == -1).all() and (owners[mask] >= 0).all()
+    assert (owners[:, :40][mask[:, :40]] == 0).all() and (owners[:, 60:][mask[:, 60:]] == 1).all()
+    # Foreground inside a box but far from everyone's skeleton (someone the pose model lost),
+    # and beside the frame's edge outside every box, stays unclaimed.
+    stray = np.zeros_like(mask)
+    stray[0:2, 20:23] = True
+    assert boxes[0, 0] <= 20 and boxes[0, 1] <= 0  # inside person 0's box
+    stray[0:5, 96:100] = True
+    assert (assign_people(stray, people, boxes, limbs, scale) == -1).all()
 
 
 def _sequence(athlete_rect: tuple[int, int, int, int], frames: int = 4) -> MaskSequence:
