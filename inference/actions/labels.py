@@ -3,9 +3,10 @@
 The athlete's track is mapped to the action joints, resampled to the model's rate, cut into sliding
 windows (:mod:`inference.actions.segment`), classified by the ST-GCN, and spread back to frames.
 Where the window model says "idle", the per-frame posture classifier (:mod:`.posture`) says which
-static posture it is (squat, plank, push-up, seated, yoga; "stand" stays idle). A squat set has
+static posture it is (squat, plank, push-up, seated, yoga; "stand" stays idle); squatting also
+takes its share of "getup" (:data:`POSTURE_HOSTS`). A squat set has
 standing frames between its bottoms, so each non-standing posture's probability is a running
-maximum over ``posture_hold_s`` before the split. Repetitions inside a segment are the kinematics
+maximum over POSTURE_HOLD_S before the split. Repetitions inside a segment are the kinematics
 events of that movement (:mod:`inference.kinematics.events`): steps for walk and run, jumps for jump,
 reps for squat; and the technique rules of those movements are judged inside their segments
 (:mod:`inference.feedback.actions`).
@@ -32,6 +33,12 @@ from inference.pose.base import PoseSequence
 REP_EVENTS: dict[str, tuple[str, str]] = {"walk": ("walk", "step"), "run": ("run", "step"),
                                           "jump": ("jump", "jump"), "squat": ("squat", "rep")}  # fmt: skip
 POSTURE_DIR = WEIGHTS_DIR / "posture"
+# Window classes whose probability the per-frame postures share (None: every posture). The window
+# model has no squat class (no squat in the motion capture): the down-and-up of a squat set is
+# closest to its "getup", so a squatting posture takes its share of getup too. A real get-up from
+# the floor passes through a crouch for well under the minimum segment length.
+POSTURE_HOLD_S = 1.5  # a squat set stands up between its bottoms
+POSTURE_HOSTS: dict[str, tuple[str, ...] | None] = {"idle": None, "getup": ("squat",)}
 
 
 @dataclass(frozen=True)
@@ -87,8 +94,11 @@ def _posture() -> Any:
 
 def fuse_posture(probs: np.ndarray, classes: tuple[str, ...], posture: np.ndarray,
                  posture_classes: tuple[str, ...], hold: int) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Split the "idle" probability (T,) among postures (T, P) → (T, C') and the classes C'."""
-    if "idle" not in classes:
+    """Give postures (T, P) their share of the window classes that host them
+    (:data:`POSTURE_HOSTS`): (T, C) → (T, C') and the classes C'. A host keeps its own name for the
+    share of its "stand" posture (or of the postures it does not host)."""
+    hosts = {h: names for h, names in POSTURE_HOSTS.items() if h in classes}
+    if not hosts:
         return probs, classes
     held = posture.copy()
     for p, name in enumerate(posture_classes):
@@ -98,11 +108,12 @@ def fuse_posture(probs: np.ndarray, classes: tuple[str, ...], posture: np.ndarra
     names = list(classes) + [p for p in posture_classes if p != "stand" and p not in classes]
     out = np.zeros((len(probs), len(names)))
     out[:, : len(classes)] = probs
-    idle = probs[:, classes.index("idle")]
-    out[:, classes.index("idle")] = idle * held[:, posture_classes.index("stand")]
-    for p, name in enumerate(posture_classes):
-        if name != "stand":
-            out[:, names.index(name)] += idle * held[:, p]
+    for host, hosted in hosts.items():
+        mass = probs[:, classes.index(host)]
+        for p, name in enumerate(posture_classes):
+            if name != "stand" and (hosted is None or name in hosted):
+                out[:, names.index(name)] += mass * held[:, p]
+                out[:, classes.index(host)] -= mass * held[:, p]
     return out, tuple(names)
 
 
@@ -166,7 +177,7 @@ def label_actions(poses: PoseSequence, athlete_index: int | None, *, model: Acti
         posture = np.full((len(track), len(posture_model.classes)), np.nan)
         posture[seen] = posture_model.predict(track[seen])
         posture[~seen] = np.eye(len(posture_model.classes))[posture_model.classes.index("stand")]
-        probs, classes = fuse_posture(probs, classes, posture, posture_model.classes, int(1.5 * model.fps))
+        probs, classes = fuse_posture(probs, classes, posture, posture_model.classes, int(POSTURE_HOLD_S * model.fps))
     smooth = seg.moving_average(probs, int(round(config.smooth_s * model.fps)) | 1)
     labels = seg.smooth_labels(smooth, config.threshold, config.margin)
     segments = seg.segments_from_labels(labels, smooth, times, classes,

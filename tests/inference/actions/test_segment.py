@@ -81,3 +81,18 @@ def test_segments_in_seconds_with_confidence() -> None:
     assert segments[1].confidence is not None and segments[1].confidence > 0.8
     assert segments[-1].confidence is None
     assert all(abs(a.end - b.start) < 1e-9 for a, b in zip(segments, segments[1:], strict=False))
+
+
+def test_postures_share_idle_and_squat_shares_getup() -> None:
+    from inference.actions.labels import fuse_posture
+
+    classes = ("idle", "walk", "getup")
+    probs = np.array([[0.8, 0.2, 0.0], [0.0, 0.2, 0.8], [0.0, 1.0, 0.0]])
+    postures = ("stand", "squat", "plank")
+    posture = np.array([[0.5, 0.0, 0.5], [0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+    out, names = fuse_posture(probs, classes, posture, postures, hold=1)
+    assert names == ("idle", "walk", "getup", "squat", "plank")
+    np.testing.assert_allclose(out.sum(1), 1.0)
+    np.testing.assert_allclose(out[0], [0.4, 0.2, 0.0, 0.0, 0.4])  # idle split with plank
+    np.testing.assert_allclose(out[1], [0.0, 0.2, 0.0, 0.8, 0.0])  # getup while squatting → squat
+    np.testing.assert_allclose(out[2], [0.0, 1.0, 0.0, 0.0, 0.0])  # walking: postures take nothing
