@@ -1,7 +1,8 @@
 """Augmentation of training windows: what makes motion capture look like phone video through a
-pose engine. 3D: limb-length scaling, slow random turns of the arms, head and trunk. 2D: mirroring, keypoint noise, drop-outs of keypoints, runs
-and frames (as BlazePose and OpenPose lose joints), partial windows (a person entering or leaving).
-Speed changes (±30 %) are made when the clip is sampled (:mod:`inference.actions.synth`).
+pose engine. 3D: limb-length scaling, slow random turns of the arms, head and trunk. 2D:
+mirroring, keypoint noise, drop-outs of keypoints, runs and frames (as BlazePose and OpenPose lose
+joints), partial windows (a person entering or leaving). Speed changes (±30 %) are made when the
+clip is sampled (:mod:`inference.actions.synth`).
 
 Arrays: joints3d (T, V, 3) metres; window (T, V, 3) x, y pixels and a confidence.
 """
