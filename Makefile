@@ -17,6 +17,8 @@ install: $(STAMP)
 
 models: install
 	$(PY) -m inference.models fetch
+	@# Training data for the action models (tests that train use it); running does not need it.
+	$(PY) -m inference.actions.data fetch || echo "action training data not fetched: the tests that train will skip"
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -40,6 +42,8 @@ bench: models
 	$(PY) bench/pose_openpose.py
 	$(PY) bench/phone.py
 	$(PY) bench/compare.py
+	$(PY) bench/actions.py
+	$(PY) bench/segmentation.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -2,7 +2,9 @@
 
 Writes DIR/poses.npz and DIR/result.json (see inference.pipeline.AnalysisResult.write),
 DIR/overlay.json (the compact keypoints for the browser overlay), and DIR/angles.csv,
-DIR/kinematics.npz, DIR/events.json, DIR/feedback.json (inference.kinematics.outputs). Registered as a subcommand of
+DIR/kinematics.npz, DIR/events.json, DIR/feedback.json (inference.kinematics.outputs), and
+DIR/actions.json (action segments, inference.actions.write_actions), and DIR/masks.npz,
+DIR/cutout.json, DIR/silhouette.csv (person masks, inference.segment_cmd). Registered as a subcommand of
 ``python -m inference``; ``python -m inference.analyze_cmd`` runs it alone.
 """
 
@@ -35,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         choices=("squat", "jump", "run", "walk", "dance", "general"),
                         help="movement whose events and technique rules apply")  # fmt: skip
     parser.add_argument("--height-cm", type=float, help="athlete's height, for pixels → metres")
+    parser.add_argument("--no-masks", action="store_true", help="skip the person-segmentation stage")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
     from inference.kinematics.outputs import write_kinematics_outputs
 
     write_kinematics_outputs(result, args.out, movement=args.movement, height_cm=args.height_cm)
+    from inference.actions import write_actions
+
+    actions = write_actions(result, args.out)
     summary = result.summary()
     people = len(summary["people"])
     print(
@@ -70,6 +76,15 @@ def run(args: argparse.Namespace) -> int:
         f"track {summary['athlete_track_id']} in {summary['frames_with_athlete']} frames, "
         f"{summary['frames'] / max(summary['timings']['total'], 1e-9):.1f} frames/s → {args.out}"
     )
+    labels = ", ".join(f"{label} {v['seconds']:.1f} s" for label, v in actions["summary"].items())
+    print(f"actions: {labels or actions['reason']}")
+    if not args.no_masks:
+        from inference.segment_cmd import write_segmentation
+        from inference.segmentation.stage import segment_video
+
+        masks = segment_video(args.clip, result.poses, result.athlete_index)
+        write_segmentation(masks, args.out)
+        print(f"masks: {masks.num_frames} frames at {masks.size[0]}x{masks.size[1]} (UNet++ L{masks.level})")
     return 0
 
 

@@ -176,18 +176,38 @@ def kinematics_summary(
 def segmentation_stage(ctx: StageContext) -> None:
     """Person masks (UNet++), the athlete's outline for the report's cut-out overlay, and the
     silhouette's area and width over time."""
-    from coaching.learning.selectors import segmentation_weights_folder
     from inference.segmentation import segment_video
 
     result = ctx.results["pose"]
     masks = segment_video(ctx.source, result.poses, result.athlete_index,
-                          weights=segmentation_weights_folder(), progress=ctx.progress)
+                          model=_segmentation_model(), progress=ctx.progress)
     masks_path, cutout_path = ctx.workdir / "masks.npz", ctx.workdir / "cutout.json"
     masks.save(masks_path)
     cutout_path.write_text(json.dumps(masks.contours_json(max_fps=CUTOUT_MAX_FPS),
                                       separators=(",", ":")))
     ctx.outputs.update(masks=masks_path, cutout=cutout_path)
-    ctx.summary["silhouette"] = silhouette_summary(masks.times, masks.silhouette())
+    silhouette = masks.silhouette()
+    ctx.summary["silhouette"] = silhouette_summary(
+        silhouette["times"], {k: silhouette[k] for k in ("area", "width", "height")})
+
+
+_SEGMENTATION_MODELS: dict[Path, Any] = {}
+
+
+def _segmentation_model() -> Any:
+    """The library-retrained weights when some are active (one model per weights file per
+    process), else None: the committed default."""
+    from coaching.learning.segmentation import WEIGHTS_FILE
+    from coaching.learning.selectors import segmentation_weights_folder
+
+    folder = segmentation_weights_folder()
+    if folder is None:
+        return None
+    if folder not in _SEGMENTATION_MODELS:
+        from inference.segmentation.model import SegmentationModel
+
+        _SEGMENTATION_MODELS[folder] = SegmentationModel(weights=folder / WEIGHTS_FILE)
+    return _SEGMENTATION_MODELS[folder]
 
 
 def silhouette_summary(times: Any, series: dict[str, Any], max_points: int = 500) -> dict[str, Any]:
@@ -233,7 +253,7 @@ CUTOUT_MAX_FPS = 15.0
 STAGES: list[Stage] = [
     Stage("proxy", 0.0, 0.2, proxy_stage),
     Stage("pose", 0.2, 0.8, pose_stage),
-    # Stage("segmentation", 0.8, 0.93, segmentation_stage),
+    Stage("segmentation", 0.8, 0.93, segmentation_stage),
     Stage("kinematics", 0.93, 0.95, kinematics_stage),
-    # Stage("actions", 0.95, 0.99, actions_stage),
+    Stage("actions", 0.95, 0.99, actions_stage),
 ]
