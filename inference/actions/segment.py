@@ -82,6 +82,7 @@ def frame_probabilities(window_probs: np.ndarray, starts: np.ndarray, frames: in
 
 def moving_average(probs: np.ndarray, width: int) -> np.ndarray:
     """(T, C) → (T, C), centred mean over ``width`` frames, ignoring NaN rows (which stay NaN)."""
+    width = min(width, len(probs))  # np.convolve's "same" is as long as the longer input
     if width <= 1:
         return probs
     valid = np.isfinite(probs).all(1)

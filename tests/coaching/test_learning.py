@@ -124,6 +124,7 @@ def test_moves_page_shows_versions_and_confusion_matrix(client, world) -> None:
     assert "v1 <strong>active</strong>" in page and 'id="confusion-figure"' in page
     figure = response.context["figure"]
     assert figure["data"][0]["z"] == [[0.75, 0.25], [0.25, 0.75]]
+    assert figure["data"][0]["x"] == ["walk", "kick"]
     assert "No labelled ranges yet" in page
 
 
@@ -149,3 +150,10 @@ def test_silhouette_figure() -> None:
     assert [trace["name"] for trace in figure["data"]] == ["area", "width"]
     assert figure["data"][1]["yaxis"] == "y2"
     assert silhouette_figure({}) is None
+
+
+def test_confusion_figure_leaves_out_classes_nobody_labelled() -> None:
+    from coaching.learning.figures import confusion_figure
+
+    figure = confusion_figure(["idle", "walk", "lunge"], [[0, 0, 0], [0, 0, 1], [0, 1, 3]], "v1")
+    assert figure["data"][0]["x"] == ["walk", "lunge"] and figure["data"][0]["z"] == [[0.0, 1.0], [0.25, 0.75]]
