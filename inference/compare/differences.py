@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from inference.compare.segments import Segment
+from inference.kinematics.angles import PLAUSIBLE
 
 # Angles aligned by DTW (the timing of the movement) and those compared (also the arms).
 ALIGN_ANGLES = ("left_knee", "right_knee", "left_hip", "right_hip", "left_ankle", "right_ankle", "trunk")
@@ -93,6 +94,12 @@ def describe(name: str, diff: float, phrase: str) -> str:
     return f"{name.replace('_', ' ')} {abs(diff):.0f}° {positive if diff > 0 else negative} {phrase}"
 
 
+def _anatomical(name: str, degrees: np.ndarray) -> np.ndarray:
+    """Unwrapped angles brought into their joint's plausible interval [low, low + 360)."""
+    low = PLAUSIBLE.get(_joint(name), (-180.0, 180.0))[0]
+    return low + (degrees - low) % 360.0
+
+
 def differences(path: np.ndarray, angles_a: dict[str, np.ndarray], angles_b: dict[str, np.ndarray],
                 phase_list: list[Phase]) -> list[dict[str, Any]]:
     """[{"angle", "phase", "a", "b", "difference", "text"}] for every angle measured in both
@@ -108,7 +115,10 @@ def differences(path: np.ndarray, angles_a: dict[str, np.ndarray], angles_b: dic
             ok = inside & np.isfinite(va) & np.isfinite(vb)
             if ok.sum() < 2:
                 continue
-            a, b = float(va[ok].mean()), float(vb[ok].mean())
+            # Shoulders are unwrapped over time, so two clips can differ by whole turns: both
+            # are compared in the joint's anatomical interval.
+            a = float(_anatomical(name, va[ok]).mean())
+            b = float(_anatomical(name, vb[ok]).mean())
             diff = b - a
             rows.append({"angle": name, "phase": phase.name, "a": round(a, 1), "b": round(b, 1),
                          "difference": round(diff, 1), "text": describe(name, diff, phase.phrase)})
