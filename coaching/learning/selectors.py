@@ -93,5 +93,9 @@ def report_moves(*, analysis: Analysis) -> dict[str, object]:
             *actions.get("classes", []), *(active.classes if active else [])]),
         "active": active,
         "stale": bool(actions) and (active.version if active else None) != used,
-        "reason": actions.get("reason", ""),
+        "reason": actions.get("reason") or "",
+        # Technique rules judged inside the recognised moves (inference/feedback/actions.py).
+        "feedback": [{"movement": movement, "spans": data.get("spans", []),
+                      "findings": data.get("findings", []), "passed": len(data.get("passed", []))}
+                     for movement, data in (actions.get("feedback") or {}).items()],
     }

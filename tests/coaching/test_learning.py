@@ -15,7 +15,10 @@ from coaching.reports.figures import silhouette_figure
 
 pytestmark = pytest.mark.django_db
 
+FINDING = {"message": "Knees cave in", "value": 12.0, "unit": "°", "threshold": 8.0, "severity": "high",
+           "suggestion": "Push the knees out.", "time_ranges": [[0.1, 0.3]]}
 ACTIONS = {"model": {"name": "stgcn", "version": "base-1"}, "classes": ["walk", "run", "jump"],
+           "feedback": {"squat": {"spans": [[0.0, 0.3]], "findings": [FINDING], "passed": []}},
            "segments": [{"label": "walk", "start": 0.0, "end": 0.3, "confidence": 0.91, "reps": 0},
                         {"label": "unknown", "start": 0.3, "end": 0.5, "confidence": 0.2, "reps": 0}]}
 
@@ -107,6 +110,7 @@ def test_report_shows_the_moves_band_and_teach_form(client, world) -> None:
     assert "Labelled by the base model" in page and 'id="label-form"' in page
     assert '<option value="tuck_jump">' in page and '<option value="run">' in page
     assert "Re-label" not in page  # labelled by the model in use
+    assert "Technique in the squat segments" in page and "Knees cave in" in page
     TeamActionModel.objects.create(team=world.team, version=1, status=Status.DONE, active=True)
     assert "Re-label with v1" in client.get(reverse("analysis_report", args=[world.analysis.pk])).content.decode()
     client.force_login(world.ann_user)  # athletes see their moves, they do not teach
