@@ -10,6 +10,15 @@ maximum over POSTURE_HOLD_S before the split. Repetitions inside a segment are t
 events of that movement (:mod:`inference.kinematics.events`): steps for walk and run, jumps for jump,
 reps for squat; and the technique rules of those movements are judged inside their segments
 (:mod:`inference.feedback.actions`).
+
+Before the windows are spread to frames, each window's probabilities are checked
+(:mod:`.plausibility`): classes whose physical requirement fails in the window
+(:data:`.plausibility.CLASS_REQUIREMENTS`: a cartwheel needs the body upside down, a crawl the
+trunk near horizontal, …) lose their probability, and a window with little plausible probability
+left becomes unknown; a window whose embedding is far from every training window
+(:data:`.plausibility.OOD_DISTANCE`) keeps only the classes the postures share. Where a window is then unsure and the kinematics find the athlete stepping
+(at least :data:`MIN_STEPS` steps in the window), the steps are evidence for walk (or run, from
+:data:`RUN_CADENCE` steps per minute): :func:`step_evidence`.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from typing import Any, Protocol
 import numpy as np
 from scipy.ndimage import maximum_filter1d
 
+from inference.actions import plausibility
 from inference.actions import segment as seg
 from inference.actions.features import normalize, presence, resample_track
 from inference.actions.joints import to_action_joints
@@ -39,6 +49,14 @@ POSTURE_DIR = WEIGHTS_DIR / "posture"
 # the floor passes through a crouch for well under the minimum segment length.
 POSTURE_HOLD_S = 1.5  # a squat set stands up between its bottoms
 POSTURE_HOSTS: dict[str, tuple[str, ...] | None] = {"idle": None, "getup": ("squat",)}
+# Steps as evidence for walk/run in windows the model is unsure of (best plausible probability
+# below STEP_EVIDENCE_BELOW, "unknown" included): the window's probabilities are mixed with the
+# gait class at STEP_EVIDENCE_WEIGHT. Two steps are one gait cycle's worth of evidence; 150 steps
+# per minute lies between brisk walking (~120-130) and running (~160-180).
+STEP_EVIDENCE_BELOW = 0.5
+STEP_EVIDENCE_WEIGHT = 0.6
+MIN_STEPS = 2
+RUN_CADENCE = 150.0
 
 
 @dataclass(frozen=True)
@@ -117,9 +135,10 @@ def fuse_posture(probs: np.ndarray, classes: tuple[str, ...], posture: np.ndarra
     return out, tuple(names)
 
 
-def _with_kinematics(segments: list[seg.Segment], poses: PoseSequence,
-                     index: int) -> tuple[list[seg.Segment], dict[str, Any]]:
-    """Repetitions per segment and the technique feedback inside the segments that have rules."""
+def _with_kinematics(segments: list[seg.Segment], poses: PoseSequence, index: int,
+                     kin: Any = None) -> tuple[list[seg.Segment], dict[str, Any]]:
+    """Repetitions per segment and the technique feedback inside the segments that have rules
+    (``kin``: the athlete's kinematics if already computed)."""
     from inference.feedback.actions import ACTION_MOVEMENTS, feedback_in_segments
 
     if not any(s.label in REP_EVENTS or s.label in ACTION_MOVEMENTS for s in segments):
@@ -127,7 +146,7 @@ def _with_kinematics(segments: list[seg.Segment], poses: PoseSequence,
     from inference.kinematics.core import compute_kinematics
     from inference.kinematics.events import detect_events
 
-    kin = compute_kinematics(poses, index)
+    kin = kin if kin is not None else compute_kinematics(poses, index)
     events = {m: detect_events(kin, m) for m in dict.fromkeys(REP_EVENTS[s.label][0] for s in segments
                                                               if s.label in REP_EVENTS)}  # fmt: skip
     out = []
@@ -138,6 +157,62 @@ def _with_kinematics(segments: list[seg.Segment], poses: PoseSequence,
             s = seg.Segment(s.label, s.start, s.end, s.confidence, sum(1 for m in middles if s.start <= m < s.end))
         out.append(s)
     return out, feedback_in_segments(kin, out)
+
+
+_replay: dict[Any, np.ndarray | None] = {}
+
+
+def _replay_embeddings(model: ActionModel) -> np.ndarray | None:
+    """The model's replay embeddings (None without replay.npz), cached per weights file."""
+    key = model.weights_path
+    if key not in _replay:
+        from inference.actions.team import load_replay
+
+        try:
+            _replay[key] = load_replay(model)[0]
+        except FileNotFoundError:
+            _replay[key] = None
+    return _replay[key]
+
+
+def step_evidence(window_probs: np.ndarray, spans: np.ndarray, steps: list[Any],
+                  classes: tuple[str, ...]) -> np.ndarray:
+    """Mix walk (or run) into the unsure windows with at least MIN_STEPS steps inside their time
+    ``spans`` (W, 2) seconds; ``steps``: kinematics step events. Returns (W, C)."""
+    from inference.kinematics.events import cadence
+
+    out = window_probs.copy()
+    for w, (lo, hi) in enumerate(spans):
+        if out[w].max() >= STEP_EVIDENCE_BELOW:
+            continue
+        inside = [e for e in steps if lo <= (e.start + e.end) / 2 <= hi]
+        rate = cadence(inside)
+        if len(inside) < MIN_STEPS or rate is None:
+            continue
+        gait = "run" if rate >= RUN_CADENCE else "walk"
+        if gait in classes:
+            out[w] *= 1 - STEP_EVIDENCE_WEIGHT
+            out[w, classes.index(gait)] += STEP_EVIDENCE_WEIGHT
+    return out
+
+
+def checked_window_probabilities(model: ActionModel, batch: np.ndarray) -> np.ndarray:
+    """(N, 3, T, V) normalised windows → (N, C) probabilities after the physical requirements and
+    the distance to the training data (:mod:`.plausibility`); unknown windows are zeros. A window
+    far from every training window keeps only the classes that host postures (idle, getup): the
+    per-frame posture classifier, trained on other data, still speaks for those frames (a squat set
+    is far from the motion capture, which has no squat)."""
+    replay = _replay_embeddings(model)
+    if replay is None:
+        probs = model.predict(batch)
+    else:
+        probs, embeddings = model.predict_with_embeddings(batch)
+    mask = plausibility.plausible(batch, model.classes)
+    if replay is not None:
+        far = plausibility.nearest_distance(embeddings, replay) > plausibility.OOD_DISTANCE
+        hosts = np.array([c in POSTURE_HOSTS for c in model.classes])
+        mask &= ~far[:, None] | hosts[None]
+    return plausibility.gate(probs, mask)
 
 
 def _empty(model: ActionModel, reason: str, config: seg.SegmentConfig) -> ActionsResult:
@@ -166,9 +241,20 @@ def label_actions(poses: PoseSequence, athlete_index: int | None, *, model: Acti
     for i in range(0, len(windows), 256):
         part = np.flatnonzero(usable[i : i + 256]) + i
         if len(part):
-            window_probs[part] = model.predict(batch[part])
+            window_probs[part] = checked_window_probabilities(model, batch[part])
         if progress:
             progress(min(1.0, (i + 256) / max(len(windows), 1)) * 0.9)
+    kin = None
+    unsure = usable & (window_probs.max(1, initial=0.0) < STEP_EVIDENCE_BELOW)
+    if unsure.any() and ("walk" in model.classes or "run" in model.classes):
+        from inference.kinematics.core import compute_kinematics
+        from inference.kinematics.events import detect_events
+
+        kin = compute_kinematics(poses, athlete_index)
+        first, last = np.clip(starts, 0, len(track) - 1), np.clip(starts + model.frames - 1, 0, len(track) - 1)
+        spans = np.stack([times[first], times[last]], 1)
+        steps = detect_events(kin, "walk").of_kind("step")
+        window_probs[unsure] = step_evidence(window_probs[unsure], spans[unsure], steps, model.classes)
     probs = seg.frame_probabilities(window_probs, starts, model.frames, len(track), usable)
     classes = model.classes
     posture_model = _posture()
@@ -182,7 +268,7 @@ def label_actions(poses: PoseSequence, athlete_index: int | None, *, model: Acti
     labels = seg.smooth_labels(smooth, config.threshold, config.margin)
     segments = seg.segments_from_labels(labels, smooth, times, classes,
                                         max(1, int(round(config.min_duration_s * model.fps))))  # fmt: skip
-    segments, feedback = _with_kinematics(segments, poses, athlete_index)
+    segments, feedback = _with_kinematics(segments, poses, athlete_index, kin)
     if progress:
         progress(1.0)
     return ActionsResult({"name": model.name, "version": model.version}, classes, tuple(segments), times,

@@ -35,6 +35,7 @@ class ActionModel:
     weights_path: Path | None = None
     metrics: dict[str, Any] = field(default_factory=dict)
     _network: Any = field(default=None, repr=False)
+    _two_headed: Any = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -52,6 +53,26 @@ class ActionModel:
 
     def set_network(self, network: Any) -> None:
         self._network = network
+        self._two_headed = None
+
+    def predict_with_embeddings(self, windows: np.ndarray, batch_size: int = 64) -> tuple[np.ndarray, np.ndarray]:
+        """(N, 3, frames, V) → (N, classes) probabilities and (N, D) embeddings (the pooled
+        features the head sees), in one pass."""
+        if len(windows) == 0:
+            return np.zeros((0, len(self.classes)), np.float32), np.zeros((0, self.config.channels[-1]), np.float32)
+        network = self.network
+        with self._lock:
+            if self._two_headed is None:
+                import keras
+
+                self._two_headed = keras.Model(network.inputs, [network.output, network.get_layer("pool").output])
+            two = self._two_headed
+        probs, embeddings = [], []
+        for i in range(0, len(windows), batch_size):
+            p, e = two(windows[i : i + batch_size], training=False)
+            probs.append(np.asarray(p))
+            embeddings.append(np.asarray(e))
+        return np.concatenate(probs).astype(np.float32), np.concatenate(embeddings).astype(np.float32)
 
     def predict(self, windows: np.ndarray, batch_size: int = 64) -> np.ndarray:
         """(N, 3, frames, V) normalised windows → (N, classes) probabilities."""

@@ -1,0 +1,119 @@
+"""Physical consistency of a window's class probabilities, and distance from the training data.
+
+The base model has one motion-capture performer per class, so a real movement that is none of its
+classes gets the nearest one with high confidence (an upright lunging step came out "cartwheel"
+0.84). Two checks, both on the normalised window (:func:`inference.actions.features.normalize`:
+x, y in torso lengths, image y grows downwards, so "up" is -y):
+
+- :data:`CLASS_REQUIREMENTS`: what a class physically needs somewhere in the window (cartwheel and
+  backflip: upside down; crawl and roll: trunk near horizontal; get-up: that or a crouch). A class whose
+  requirement fails loses its probability and the rest are renormalised; when less than
+  :data:`MIN_PLAUSIBLE_MASS` remains, the model had put nearly everything on impossible classes and
+  the window is "unknown" (all zeros) rather than the leftovers blown up.
+- :data:`OOD_DISTANCE`: a window whose embedding (the network's pooled features) is farther from
+  every replay embedding (``replay.npz``: training-camera windows of every class) than this is out
+  of the training distribution and is "unknown" too.
+
+Thresholds and how they were measured: docs/actions.md and weights/MODEL_CARD.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from inference.actions.joints import CENTER, NECK, joint
+
+NOSE = joint("Nose")
+ANKLES = (joint("LAnkle"), joint("RAnkle"))
+INVERTED_TRUNK_DEG = 120.0  # neck-over-hip direction this far from "up": the body is upside down
+HORIZONTAL_TRUNK_DEG = 50.0  # ... this far: the trunk is near horizontal (lying, on all fours)
+CROUCH_HIP_HEIGHT = 1.0  # torso lengths of mid-hip above the lower ankle (standing: about 1.4-1.5)
+MIN_TRUNK = 0.3  # torso lengths: a shorter projected trunk points along the camera axis, no angle
+MIN_PLAUSIBLE_MASS = 0.3
+# 99th percentile of the nearest-replay-embedding distance of held-out-camera windows (calibration
+# draw, seed 998, 1300 windows) for base model 20261127: 1 % of in-distribution windows are
+# rejected by design. Refit after a retrain (the embedding space changes).
+OOD_DISTANCE = 3.75
+
+
+def trunk_angles(window: np.ndarray) -> np.ndarray:
+    """(3, T, V) normalised window → (T,) angle in degrees between mid-hip→neck and image up;
+    NaN where either is unseen or the projected trunk is shorter than MIN_TRUNK."""
+    d = window[:2, :, NECK] - window[:2, :, CENTER]
+    seen = (window[2, :, NECK] > 0) & (window[2, :, CENTER] > 0)
+    length = np.hypot(d[0], d[1])
+    angle = np.degrees(np.arccos(np.clip(-d[1] / np.maximum(length, 1e-6), -1.0, 1.0)))
+    return np.where(seen & (length > MIN_TRUNK), angle, np.nan)
+
+
+def _head_below_hips(window: np.ndarray) -> bool:
+    seen = (window[2, :, NOSE] > 0) & (window[2, :, CENTER] > 0)
+    return bool((window[1, seen, NOSE] > window[1, seen, CENTER]).any())
+
+
+def _max_trunk(window: np.ndarray) -> float:
+    angles = trunk_angles(window)
+    return float(np.nanmax(angles)) if np.isfinite(angles).any() else 0.0
+
+
+def inverted(window: np.ndarray) -> bool:
+    """Upside down at some point: trunk beyond INVERTED_TRUNK_DEG from up, or the nose below the
+    mid-hip in the image."""
+    return _max_trunk(window) >= INVERTED_TRUNK_DEG or _head_below_hips(window)
+
+
+def horizontal(window: np.ndarray) -> bool:
+    """The trunk near horizontal (or further over) at some point."""
+    return _max_trunk(window) >= HORIZONTAL_TRUNK_DEG or _head_below_hips(window)
+
+
+def crouched(window: np.ndarray) -> bool:
+    """The mid-hip lowered to less than CROUCH_HIP_HEIGHT above the lower ankle at some point (a
+    squat's bottom, a get-up's kneel or crouch)."""
+    ankles = np.where(window[2][:, list(ANKLES)] > 0, window[1][:, list(ANKLES)], -np.inf).max(1)
+    seen = (window[2, :, CENTER] > 0) & np.isfinite(ankles)
+    return bool((ankles[seen] - window[1, seen, CENTER] < CROUCH_HIP_HEIGHT).any())
+
+
+def horizontal_or_crouched(window: np.ndarray) -> bool:
+    """A get-up from the floor passes through lying or a crouch; the squat posture also takes its
+    share of get-up (labels.POSTURE_HOSTS), so a squat must keep it."""
+    return horizontal(window) or crouched(window)
+
+
+# class → (requirement name, test on the normalised window). Classes not listed need nothing.
+REQUIREMENTS: dict[str, Callable[[np.ndarray], bool]] = {
+    "inverted": inverted, "horizontal": horizontal, "horizontal_or_crouched": horizontal_or_crouched}
+CLASS_REQUIREMENTS: dict[str, str] = {"cartwheel": "inverted", "backflip": "inverted", "crawl": "horizontal",
+                                      "roll": "horizontal", "getup": "horizontal_or_crouched"}  # fmt: skip
+
+
+def plausible(windows: np.ndarray, classes: tuple[str, ...]) -> np.ndarray:
+    """(N, 3, T, V) normalised windows → (N, C) bool: the class's requirement holds in the window."""
+    out = np.ones((len(windows), len(classes)), bool)
+    needed = {c: CLASS_REQUIREMENTS[name] for c, name in enumerate(classes) if name in CLASS_REQUIREMENTS}
+    for n, window in enumerate(windows):
+        results: dict[str, bool] = {}
+        for c, requirement in needed.items():
+            if requirement not in results:
+                results[requirement] = REQUIREMENTS[requirement](window)
+            out[n, c] = results[requirement]
+    return out
+
+
+def gate(probs: np.ndarray, mask: np.ndarray, min_mass: float = MIN_PLAUSIBLE_MASS) -> np.ndarray:
+    """(N, C) probabilities without the implausible classes, renormalised; rows with less than
+    ``min_mass`` left become zeros ("unknown")."""
+    kept = np.where(mask, probs, 0.0)
+    mass = kept.sum(1, keepdims=True)
+    return np.where(mass >= min_mass, kept / np.maximum(mass, 1e-9), 0.0).astype(np.float32)
+
+
+def nearest_distance(embeddings: np.ndarray, replay: np.ndarray) -> np.ndarray:
+    """(N, D), (M, D) → (N,) Euclidean distance of each embedding to its nearest replay embedding."""
+    if len(embeddings) == 0 or len(replay) == 0:
+        return np.zeros(len(embeddings))
+    sq = (embeddings**2).sum(1)[:, None] - 2 * embeddings @ replay.T + (replay**2).sum(1)[None]
+    return np.sqrt(np.maximum(sq.min(1), 0.0))
