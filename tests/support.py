@@ -149,3 +149,22 @@ def wait_js(page: object, expression: str, timeout: float = 30.0) -> object:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for: {expression}")
         time.sleep(0.1)
+
+
+def upload_and_analyse(client, athlete, clip_name: str, movement: str = "general"):  # noqa: ANN001, ANN201
+    """Upload a shared clip through the upload view as the client's user and run its analysis
+    here (the runner a worker calls); returns the DONE analysis."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from coaching.analysis.models import Analysis, Status
+    from coaching.analysis.runner import analysis_run
+
+    clip = shared_clip(clip_name)
+    response = client.post(reverse("video_upload", args=[athlete.pk]),
+                           {"file": SimpleUploadedFile(clip.name, clip.read_bytes()), "movement": movement})
+    analysis = Analysis.objects.get(video_id=response.json()["id"])
+    analysis_run(analysis_id=analysis.pk)
+    analysis.refresh_from_db()
+    assert analysis.status == Status.DONE, analysis.error
+    return analysis

@@ -14,16 +14,8 @@
     return checked ? checked.value : "off";
   }
 
-  function frameAt(t) {  // the outline nearest in time
-    const times = data.times;
-    let lo = 0, hi = times.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (times[mid] < t) lo = mid + 1; else hi = mid;
-    }
-    if (lo > 0 && Math.abs(times[lo - 1] - t) < Math.abs(times[lo] - t)) lo -= 1;
-    return lo;
-  }
+  function frameAt(t) { return window.PoseCoach.nearestIndex(data.times, t); }
+
 
   function draw() {
     const dpr = window.devicePixelRatio || 1;

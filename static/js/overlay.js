@@ -25,16 +25,7 @@
     return { x: (w - vw * scale) / 2, y: (h - vh * scale) / 2, scale };
   }
 
-  function frameAt(t) {
-    const times = data.t;
-    let lo = 0, hi = times.length - 1;
-    while (lo < hi) {  // first frame with time >= t, then the nearer of it and its predecessor
-      const mid = (lo + hi) >> 1;
-      if (times[mid] < t) lo = mid + 1; else hi = mid;
-    }
-    if (lo > 0 && Math.abs(times[lo - 1] - t) < Math.abs(times[lo] - t)) lo -= 1;
-    return lo;
-  }
+  function frameAt(t) { return window.PoseCoach.nearestIndex(data.t, t); }
 
   function draw() {
     const dpr = window.devicePixelRatio || 1;

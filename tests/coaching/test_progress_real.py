@@ -4,29 +4,21 @@ replaced by a re-run's; the two runs of the same video compare as identical."""
 from __future__ import annotations
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from coaching.analysis.models import Analysis, Status
 from coaching.analysis.runner import analysis_run
 from coaching.analysis.services import analysis_rerun
 from coaching.progress.comparisons import comparison_get
 from coaching.progress.models import MetricRow
 from inference.compare.metrics import METRICS
-from tests.support import shared_clip
+from tests.support import upload_and_analyse
 
 pytestmark = pytest.mark.django_db
 
 
 def test_real_walk_rows_rerun_and_self_comparison(client, world, django_capture_on_commit_callbacks) -> None:
-    clip = shared_clip("lab_walk_portrait_60fps.mp4")
     client.force_login(world.coach)
-    response = client.post(reverse("video_upload", args=[world.al.pk]),
-                           {"file": SimpleUploadedFile(clip.name, clip.read_bytes()), "movement": "walk"})
-    first = Analysis.objects.get(video_id=response.json()["id"])
-    analysis_run(analysis_id=first.pk)
-    first.refresh_from_db()
-    assert first.status == Status.DONE, first.error
+    first = upload_and_analyse(client, world.al, "lab_walk_portrait_60fps.mp4", "walk")
     rows = {r.metric: r for r in MetricRow.objects.filter(analysis=first)}
     assert rows and set(rows) <= set(METRICS)
     assert all(r.action == "walk" and r.athlete_id == world.al.pk for r in rows.values())

@@ -11,18 +11,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from coaching.analysis.models import Analysis, Status
-from coaching.analysis.runner import analysis_run
+from coaching.analysis.models import Analysis
 from coaching.reports.figures import MAX_POINTS, report_figures, summary_rows
 from inference.exports import openpose_zip, to_mot, to_trc
 from inference.kinematics.core import compute_kinematics
 from inference.kinematics.synthetic import sequence, side_view_body25
 from inference.pose.openpose import jsonio
 from inference.skeleton import convert
-from tests.support import shared_clip, wait_js
+from tests.support import upload_and_analyse, wait_js
 
 pytestmark = pytest.mark.django_db
 
@@ -74,15 +72,8 @@ def test_exports_parse_back(squats) -> None:
 
 @pytest.fixture
 def analysed(client, world):
-    clip = shared_clip("lab_walk_portrait_60fps.mp4")
     client.force_login(world.coach)
-    response = client.post(reverse("video_upload", args=[world.al.pk]),
-                           {"file": SimpleUploadedFile(clip.name, clip.read_bytes()), "movement": "walk"})
-    analysis = Analysis.objects.get(video_id=response.json()["id"])
-    analysis_run(analysis_id=analysis.pk)
-    analysis.refresh_from_db()
-    assert analysis.status == Status.DONE, analysis.error
-    return analysis
+    return upload_and_analyse(client, world.al, "lab_walk_portrait_60fps.mp4", "walk")
 
 
 def test_report_page_and_downloads_on_a_real_analysis(client, world, analysed) -> None:
