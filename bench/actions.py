@@ -6,8 +6,8 @@ analysis per frame amortized (target < 2 ms per frame).
 The athlete is bench/kinematics.py's synthetic figure (walking in place, then squatting, with
 noise, outliers and drop-outs) as BlazePose-33 keypoints. Rows: the network alone on batches of
 windows (ms per window); ``label_actions`` end to end (resampling, windows every 0.25 s, ST-GCN,
-posture classifier, smoothing, segments, repetitions and feedback from the kinematics), per source
-frame amortized. The fastest of --repeat runs is shown (a shared machine only slows runs down),
+plausibility checks and step evidence, posture classifier, smoothing, segments, repetitions and
+feedback from the kinematics), per source frame amortized. The fastest of --repeat runs is shown (a shared machine only slows runs down),
 after one warm-up run (the first call builds the networks and traces their graphs).
 """
 

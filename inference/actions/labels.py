@@ -163,8 +163,10 @@ _replay: dict[Any, np.ndarray | None] = {}
 
 
 def _replay_embeddings(model: ActionModel) -> np.ndarray | None:
-    """The model's replay embeddings (None without replay.npz), cached per weights file."""
-    key = model.weights_path
+    """The model's replay embeddings (None without replay.npz), cached per weights file and its
+    modification time (a team model saved again in the same folder gets new ones)."""
+    path = model.weights_path
+    key = (path, path.stat().st_mtime_ns if path is not None and path.is_file() else None)
     if key not in _replay:
         from inference.actions.team import load_replay
 
