@@ -8,8 +8,8 @@ levels interleaved so they see the same machine load (on a shared machine the be
 least disturbed one); the post-processing (smoothing, threshold, specks, assigning pixels to
 people) in ms per frame; and the IoU against the teacher on the held-out frames of the
 ../shared/media clips (the last quarter of each; teacher labels cached under
-var/segmentation/data). Then the whole stage (decode at twice the working size, network,
-post-processing) in ms per frame on a real clip at the default level.
+var/segmentation/data). Then, on each clip, the whole stage (decode at twice the working size,
+network, post-processing) in ms per frame at L2 and L3, and the decoding alone.
 
 Targets (issue 7): the default level adds ≤ 10 ms per frame; IoU ≥ 0.85 on held-out frames.
 """
@@ -82,16 +82,25 @@ def post_ms(frames: int = 60) -> float:
     return (time.perf_counter() - start) * 1000 / frames
 
 
-def stage_ms(model: SegmentationModel, clip: Path, level: int) -> tuple[float, int]:
-    """Whole segment_video on a clip (poses from a quick analysis are not timed)."""
+def stage_ms(model: SegmentationModel, clip: Path, levels: tuple[int, ...]) -> dict[str, float]:
+    """ms per frame of decoding alone (as the stage decodes) and of the whole segment_video at
+    each level (poses from an analysis beforehand, not timed)."""
     from inference.pipeline import analyze
     from inference.segmentation.stage import segment_video
+    from inference.video import iter_frames
 
     result = analyze(clip)
-    model.predict_working(np.zeros((1, 96, 192, 3), np.uint8), level)
+    frames = result.poses.num_frames
     start = time.perf_counter()
-    masks = segment_video(clip, result.poses, result.athlete_index, level=level, model=model)
-    return (time.perf_counter() - start) * 1000 / max(masks.num_frames, 1), masks.num_frames
+    for _ in iter_frames(clip, max_side=2 * model.working_side):
+        pass
+    out = {"decode": (time.perf_counter() - start) * 1000 / frames}
+    for level in levels:
+        segment_video(clip, result.poses, result.athlete_index, level=level, model=model)  # warm up
+        start = time.perf_counter()
+        segment_video(clip, result.poses, result.athlete_index, level=level, model=model)
+        out[f"L{level}"] = (time.perf_counter() - start) * 1000 / frames
+    return out
 
 
 def main() -> int:
@@ -120,10 +129,11 @@ def main() -> int:
     if scores:
         print(f"\nheld-out frames: {scores['held_out_frames']}")
     print(f"post-processing: {post_ms():.2f} ms/frame")
-    if clips:
-        clip = MEDIA / "lab_walk_portrait_60fps.mp4"
-        ms, frames = stage_ms(model, clip if clip.exists() else clips[0], DEFAULT_LEVEL)
-        print(f"whole stage at L{DEFAULT_LEVEL} (decode + network + post-processing), {frames} frames: {ms:.1f} ms/frame")
+    for clip in clips:
+        ms = stage_ms(model, clip, (2, 3))
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in ms.items() if k != "decode")
+        print(f"{clip.stem}: whole stage (decode + network + post-processing) ms/frame: {stages}; "
+              f"of which decoding {ms['decode']:.1f}")
     return 0
 
 

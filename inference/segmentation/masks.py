@@ -96,12 +96,24 @@ def person_boxes(people: np.ndarray, scale: tuple[float, float], size: tuple[int
     return boxes
 
 
-def _segment_distance(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """(N, 2) points, (S, 2) segment ends → (N, S) distances to the segments."""
-    ab = b - a
-    t = ((points[:, None] - a[None]) * ab[None]).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-9)[None]
-    closest = a[None] + np.clip(t, 0, 1)[..., None] * ab[None]
-    return np.hypot(*(points[:, None] - closest).transpose(2, 0, 1))
+def skeleton_distance(people_xy: np.ndarray, ok: np.ndarray, limbs: Sequence[tuple[int, int]],
+                      size: tuple[int, int]) -> np.ndarray:
+    """(h, w) float32 distance in working pixels from each pixel to the person's skeleton (limb
+    segments between keypoints marked ``ok``, or the keypoints alone): the limbs are drawn one
+    pixel wide and OpenCV's exact Euclidean distance transform does the rest.
+    people_xy (K, 2) working pixels; ok (K,) bool; size (w, h)."""
+    w, h = size
+    canvas = np.full((h, w), 255, np.uint8)
+    xy = np.round(np.nan_to_num(people_xy)).astype(np.int32)
+    drawn = False
+    for a, b in limbs:
+        if ok[a] and ok[b]:
+            cv2.line(canvas, (int(xy[a, 0]), int(xy[a, 1])), (int(xy[b, 0]), int(xy[b, 1])), 0, 1)
+            drawn = True
+    if not drawn:
+        for k in np.flatnonzero(ok):
+            cv2.circle(canvas, (int(xy[k, 0]), int(xy[k, 1])), 0, 0, -1)
+    return cv2.distanceTransform(canvas, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
 
 
 def assign_people(mask: np.ndarray, people: np.ndarray, boxes: np.ndarray, limbs: Sequence[tuple[int, int]],
@@ -112,28 +124,24 @@ def assign_people(mask: np.ndarray, people: np.ndarray, boxes: np.ndarray, limbs
 
     mask (h, w) bool; people (P, K, 3) source pixels; boxes (P, 4) working pixels (NaN absent).
     """
+    h, w = mask.shape
     owners = np.full(mask.shape, -1, np.int16)
-    ys, xs = np.nonzero(mask)
-    if not len(xs):
-        return owners
-    points = np.column_stack([xs + 0.5, ys + 0.5]).astype(np.float64)
-    best = np.full(len(xs), np.inf)
+    best = np.full(mask.shape, np.inf, np.float32)
     for p, box in enumerate(boxes):
-        if not np.isfinite(box).all():
-            continue
-        inside = (points[:, 0] >= box[0]) & (points[:, 0] <= box[2]) & (points[:, 1] >= box[1]) & (points[:, 1] <= box[3])
-        if not inside.any():
+        if not np.isfinite(box).all() or not mask.any():
             continue
         xy = people[p, :, :2] * np.array(scale)
         ok = np.isfinite(xy).all(1) & (np.nan_to_num(people[p, :, 2]) > MIN_KEYPOINT_CONFIDENCE)
-        segments = [(a, b) for a, b in limbs if ok[a] and ok[b]] or [(int(k), int(k)) for k in np.flatnonzero(ok)]
-        a, b = xy[[s[0] for s in segments]], xy[[s[1] for s in segments]]
+        if not ok.any():
+            continue
+        x0, y0 = max(0, int(np.floor(box[0]))), max(0, int(np.floor(box[1])))
+        x1, y1 = min(w, int(np.ceil(box[2]))), min(h, int(np.ceil(box[3])))
+        distance = np.full(mask.shape, np.inf, np.float32)
+        distance[y0:y1, x0:x1] = skeleton_distance(xy, ok, limbs, (w, h))[y0:y1, x0:x1]
         reach = REACH * max(float(np.ptp(xy[ok, 1])), float(np.ptp(xy[ok, 0])), 1.0)
-        distance = _segment_distance(points, a, b).min(1)
-        distance = np.where(inside & (distance <= reach), distance, np.inf)
-        closer = distance < best
+        closer = mask & (distance <= reach) & (distance < best)
         best[closer] = distance[closer]
-        owners[ys[closer], xs[closer]] = p
+        owners[closer] = p
     return owners
 
 

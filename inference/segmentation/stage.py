@@ -47,7 +47,7 @@ def segment_video(source: str | Path, poses: PoseSequence, athlete_index: int | 
     """Masks of every frame of ``source``: every person, and the athlete (pose slot
     ``athlete_index`` of ``poses``, None: no athlete) through the tracks.
 
-    level: UNet++ pruning level (default: the model's, 3); model: a
+    level: UNet++ pruning level (default: the model's, 2); model: a
     :class:`~inference.segmentation.model.SegmentationModel` (default: the committed weights,
     loaded once per process). progress(fraction) every batch.
     """

@@ -8,16 +8,26 @@ from inference.segmentation.masks import MaskSequence, person_boxes
 
 
 def _stored(frames: int = 3) -> tuple[MaskSequence, PoseSequence]:
-    """Two standing skeletons side by side in a 200x100 frame; masks at 100x50, athlete = slot 0."""
+    """Two skeletons side by side in a 200x100 frame (x 30–90 and 110–170); masks at 100x50: the
+    foreground is their limbs drawn 5 px thick (every pixel within reach of its skeleton);
+    athlete = slot 0."""
+    import cv2
+
+    from inference.skeleton import get_skeleton
+
     people = np.full((2, 33, 3), np.nan, np.float32)
     for p, x in enumerate((60.0, 140.0)):
         people[p, :, 0] = x + np.linspace(-30, 30, 33)
         people[p, :, 1] = np.linspace(10, 90, 33)
         people[p, :, 2] = 0.9
-    fg = np.zeros((frames, 50, 100), bool)
-    fg[:, 5:45, 20:80] = True
-    athlete = np.zeros_like(fg)
-    athlete[:, 5:45, 20:50] = True
+    body = np.zeros((50, 100), np.uint8)
+    for person in people:
+        for a, b in get_skeleton("blazepose33").limbs:
+            pa, pb = (person[[a, b], :2] * 0.5).round().astype(int)
+            cv2.line(body, (int(pa[0]), int(pa[1])), (int(pb[0]), int(pb[1])), 1, 5)
+    fg = np.repeat(body.astype(bool)[None], frames, 0)
+    athlete = fg.copy()
+    athlete[:, :, 50:] = False
     boxes = np.repeat(person_boxes(people, (0.5, 0.5), (100, 50))[None], frames, 0)
     times = np.arange(frames) / 30
     masks = MaskSequence(fg, athlete, times, boxes, np.array([4, 8]), 0, (200, 100), 3)
@@ -32,8 +42,9 @@ def test_the_other_person_becomes_the_athlete():
     assert other.athlete_index == 1 and np.array_equal(other.foreground, masks.foreground)
     assert not (other.athlete & first.athlete).any()  # no pixel belongs to both
     assert np.array_equal(other.athlete | first.athlete, masks.foreground)  # and none is lost
-    assert other.athlete[:, 5:45, 56:80].all() and not other.athlete[:, :, :44].any()
-    assert first.athlete[:, 5:45, 20:44].all() and not first.athlete[:, :, 56:].any()
+    fg = masks.foreground
+    assert np.array_equal(other.athlete[:, :, 50:], fg[:, :, 50:]) and not other.athlete[:, :, :50].any()
+    assert np.array_equal(first.athlete[:, :, :50], fg[:, :, :50]) and not first.athlete[:, :, 50:].any()
 
 
 def test_no_athlete_clears_the_athlete_pixels():
