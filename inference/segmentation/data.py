@@ -23,6 +23,7 @@ Arrays: images (H, W, 3) uint8 BGR; masks (H, W) float32 in [0, 1].
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ import numpy as np
 DATA_SIDE = 384  # long side of stored training frames (2x the working size: room to zoom in)
 POSE_SIDE = 640  # long side of the frames the teacher sees
 HELD_OUT = 0.25
+MAX_FRAMES = 100  # labelled per video; longer videos are sampled (at most ~25 MB of frames each)
 GAP_S = 0.1
 TEACHER_VERSION = 2  # part of the label cache's key: bump when the teacher changes
 OPENCV_DATA = Path("/usr/share/doc/opencv-doc/examples/data")
@@ -68,22 +70,43 @@ def held_out_split(times: np.ndarray, fraction: float = HELD_OUT, gap_s: float =
     return split
 
 
-def label_video(path: Path, teacher: object, *, every: int = 1, max_frames: int | None = None) -> Source:
-    """Teacher masks for the frames of one video (every ``every``-th frame kept)."""
-    from inference.video import iter_frames
+def sample_frames(path: Path, count: int, max_side: int) -> Iterator[tuple[np.ndarray, float]]:
+    """``count`` frames spread evenly over a video, found by seeking (a keyframe, then decoding up
+    to the time wanted), so a long video is not decoded whole: (frame (H, W, 3) uint8 BGR, t)."""
+    import av
 
+    from inference.video import frame_time, frame_to_bgr, probe
+
+    duration = probe(path).duration
+    with av.open(str(path), metadata_errors="ignore") as container:
+        stream = container.streams.video[0]
+        start = stream.start_time or 0
+        for target in (np.arange(count) + 0.5) * duration / count:
+            container.seek(start + int(target / stream.time_base), stream=stream)
+            for frame in container.decode(stream):
+                t = frame_time(frame, start)
+                if t >= target - 1e-6:
+                    yield frame_to_bgr(frame, max_side), t
+                    break
+
+
+def label_video(path: Path, teacher: object, *, max_frames: int = MAX_FRAMES) -> Source:
+    """Teacher masks for a video's frames: every frame (BlazePose video mode) when it has at most
+    ``max_frames``, else ``max_frames`` frames spread over it, each labelled on its own (static
+    mode), so memory and time stay bounded for a library of long videos."""
+    from inference.video import iter_frames, probe
+
+    if probe(path).frame_count <= max_frames:
+        frames = list(iter_frames(path, max_side=POSE_SIDE))
+        labels = teacher.video_masks(f for f, _ in frames)  # type: ignore[attr-defined]
+    else:
+        frames = list(sample_frames(path, max_frames, POSE_SIDE))
+        labels = (teacher.image_mask(f) for f, _ in frames)  # type: ignore[attr-defined]
     images, masks, times = [], [], []
-    frames = ((f, t) for f, t in iter_frames(path, max_side=POSE_SIDE))
-    kept = []
-    for i, (frame, t) in enumerate(frames):
-        if max_frames is not None and i >= max_frames:
-            break
-        kept.append((frame, t, i % every == 0))
-    for (frame, t, keep), mask in zip(kept, teacher.video_masks(f for f, _, _ in kept), strict=True):  # type: ignore[attr-defined]
-        if keep:
-            images.append(_resize_long(frame, DATA_SIDE))
-            masks.append(_resize_long(mask, DATA_SIDE))
-            times.append(t)
+    for (frame, t), mask in zip(frames, labels, strict=True):
+        images.append(_resize_long(frame, DATA_SIDE))
+        masks.append(_resize_long(mask, DATA_SIDE))
+        times.append(t)
     split = held_out_split(np.array(times, np.float64))
     keep_rows = split >= 0
     return Source(
@@ -117,12 +140,12 @@ def _cache_key(path: Path) -> str:
 
 
 def load_sources(videos: list[Path], photos: list[Path], cache_dir: Path | None = None,
-                 *, every: int = 1) -> list[Source]:
+                 *, max_frames: int = MAX_FRAMES) -> list[Source]:
     """Labelled sources, read from ``cache_dir`` when labelled before (keyed by path, size, mtime)."""
     teacher = None
     sources = []
     for path in [*videos, *photos]:
-        cached = cache_dir / f"{path.stem}-{_cache_key(path)}-{every}.npz" if cache_dir else None
+        cached = cache_dir / f"{path.stem}-{_cache_key(path)}-{max_frames}.npz" if cache_dir else None
         if cached is not None and cached.exists():
             with np.load(cached) as data:
                 sources.append(Source(path.name, data["images"], data["masks"], data["times"], data["held_out"]))
@@ -131,7 +154,7 @@ def load_sources(videos: list[Path], photos: list[Path], cache_dir: Path | None 
             from inference.segmentation.teacher import Teacher
 
             teacher = Teacher()
-        source = label_video(path, teacher, every=every) if path in videos else label_photo(path, teacher)
+        source = label_video(path, teacher, max_frames=max_frames) if path in videos else label_photo(path, teacher)
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
             np.savez_compressed(cached, images=source.images, masks=source.masks, times=source.times, held_out=source.held_out)
