@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("clip", type=Path, help="video file")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--render", action="store_true", help="also write privacy.mp4 and previews")
-    parser.add_argument("--level", type=int, choices=(1, 2, 3, 4), help="UNet++ pruning level (default 3)")
+    parser.add_argument("--level", type=int, choices=(1, 2, 3, 4), help="UNet++ pruning level (default 2)")
     parser.add_argument("--weights", type=Path, help="weights .npz (default: the committed ones)")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
