@@ -179,7 +179,9 @@ def segmentation_stage(ctx: StageContext) -> None:
     from inference.segmentation import segment_video
 
     result = ctx.results["pose"]
-    masks = segment_video(ctx.source, result.poses, result.athlete_index,
+    # The proxy: upright, tone-mapped, ≤ 1280 px, same presentation times as the source, and
+    # cheaper to decode than a 4K original (the masks' working size is ~200 px anyway).
+    masks = segment_video(ctx.outputs["proxy"], result.poses, result.athlete_index,
                           model=_segmentation_model(), progress=ctx.progress)
     masks_path, cutout_path = ctx.workdir / "masks.npz", ctx.workdir / "cutout.json"
     masks.save(masks_path)

@@ -48,6 +48,7 @@ def test_retraining_keeps_weights_only_when_they_beat_the_committed_ones(world, 
     """The training itself is inference.segmentation's (tested there); here a stand-in returns
     its metrics so the test is about storage and the activation rule."""
     from coaching.learning import segmentation
+    from inference.segmentation.model import DEFAULT_LEVEL
 
     def fake_retrain(videos, out, *, seed, progress):  # noqa: ANN001, ANN202
         out.mkdir(parents=True)
@@ -55,7 +56,8 @@ def test_retraining_keeps_weights_only_when_they_beat_the_committed_ones(world, 
         (out / "metrics.json").write_text("{}")
         progress(0.5)
         after = 0.9 if seed % 2 else 0.5
-        return {"before": {"L3": {"iou": 0.8}}, "after": {"L3": {"iou": after}}, "videos": len(videos)}
+        level = f"L{DEFAULT_LEVEL}"  # the level analyses use decides
+        return {"before": {level: {"iou": 0.8}}, "after": {level: {"iou": after}}, "videos": len(videos)}
 
     monkeypatch.setattr("inference.segmentation.retrain_segmentation", fake_retrain)
     rows = []
