@@ -113,6 +113,7 @@ def test_report_in_chromium_click_seeks(browser, live_server, world, analysed, t
     wait_js(page, "document.querySelector('#chart-angle .main-svg') !== null")
     names = page.evaluate("document.getElementById('chart-angle').data.map(t => t.name)")
     assert names == ["left knee", "right knee"]
+    page.locator("#chart-angle").scroll_into_view_if_needed()
     box = page.locator("#chart-angle .nsewdrag").first.bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
     page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
@@ -121,4 +122,20 @@ def test_report_in_chromium_click_seeks(browser, live_server, world, analysed, t
     page.wait_for_timeout(300)
     page.screenshot(path=str(shots / "report.png"), full_page=True)
     assert 0.5 < t < 1.7
+    # The moves band: a segment seeks the video to its start; "Start here" takes the time.
+    first = analysed.summary["actions"]["segments"][0]
+    page.click("#moves .moves-band .move >> nth=0")
+    wait_js(page, f"Math.abs(document.getElementById('player').currentTime - {first['start']}) < 0.05")
+    page.click("details.teach summary")
+    page.click("button[data-mark=start]")
+    assert float(page.input_value("#label-form [name=start]")) == pytest.approx(first["start"], abs=0.01)
+    # The athlete cut-out: dimming draws over everything but the athlete's outline.
+    page.check("input[name=cutout-mode][value=dim]")
+    wait_js(page, "!document.getElementById('cutout-canvas').hidden")
+    page.evaluate("document.getElementById('player').currentTime = 0.8")
+    page.wait_for_timeout(500)
+    dimmed = page.evaluate("""() => { const c = document.getElementById('cutout-canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n / (d.length / 4); }""")
+    assert 0.2 < dimmed < 0.99  # the dimmed frame, with the athlete (and the letterbox) left clear
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
