@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install models migrate lint typecheck clean bench
+.PHONY: run test install models training-data migrate lint typecheck clean bench
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,9 @@ install: $(STAMP)
 
 models: install
 	$(PY) -m inference.models fetch
-	@# Training data for the action models (tests that train use it); running does not need it.
+
+# Training data for the action models (the tests that train use it; running the app does not).
+training-data: install
 	$(PY) -m inference.actions.data fetch || echo "action training data not fetched: the tests that train will skip"
 
 migrate: install
@@ -33,7 +35,7 @@ lint: install
 typecheck: install
 	$(PY) -m mypy coaching inference
 
-test: models lint typecheck
+test: models training-data lint typecheck
 	$(PY) -m pytest
 
 bench: models
