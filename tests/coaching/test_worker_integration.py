@@ -43,6 +43,32 @@ def test_upload_is_analysed_by_a_real_worker(client, world, celery_worker_proces
     assert overlay["athlete"] == pose["athlete_track_id"] and len(overlay["t"]) >= 50
     status = client.get(reverse("video_status", args=[response.json()["id"]])).json()
     assert status["status"] == "done" and status["progress"] == 100
+    # the segmentation and actions stages: masks, the athlete's outline, silhouette, moves
+    assert analysis.masks and analysis.cutout and analysis.summary["silhouette"]["t"]
+    cutout = json.loads(Path(analysis.cutout.path).read_text())
+    assert sum(bool(rings) for rings in cutout["polygons"]) > 0.9 * len(cutout["times"])
+    labels = [s["label"] for s in analysis.summary["actions"]["segments"]]
+    assert labels == ["walk"], analysis.summary["actions"]
+    _team_trains_through_the_worker(client, world, analysis)
+
+
+def _team_trains_through_the_worker(client, world, analysis) -> None:
+    """Two labelled ranges, *Train team model*: the gpu-queue task trains a version."""
+    import time
+
+    from coaching.learning.models import TeamActionModel
+
+    for start, end in ((0.0, 0.8), (0.8, 1.6)):
+        client.post(reverse("label_create", args=[analysis.pk]), {"label": "lunge", "start": start, "end": end})
+    client.post(reverse("team_moves_train", args=[world.team.pk]))
+    row = TeamActionModel.objects.get(team=world.team)
+    deadline = time.monotonic() + 240
+    while row.status in ("pending", "running"):
+        assert time.monotonic() < deadline, (row.status, row.message)
+        time.sleep(0.5)
+        row.refresh_from_db()
+    assert row.status == "done", row.error
+    assert "lunge" in row.classes and row.file and row.decision
 
 
 def _pool_children(pid: int) -> list[int]:
