@@ -4,7 +4,7 @@ coaching.reports.figures): series in, figures and sentences out."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from inference.compare.metrics import METRICS
@@ -49,6 +49,16 @@ def fmt(value: float, unit: str) -> str:
     return f"{value:.{decimals}f}{UNIT_TEXT.get(unit, ' ' + unit)}"
 
 
+def _date_axis(days: list[date]) -> dict[str, Any]:
+    """Dates to the day (a session has no time of day); at least a fortnight wide, so one or two
+    sessions do not spread over hours of empty axis."""
+    axis: dict[str, Any] = {"type": "date", "tickformat": "%d %b %y", "nticks": 6}
+    if days and (max(days) - min(days)).days < 14:
+        middle = min(days) + (max(days) - min(days)) / 2
+        axis["range"] = [(middle - timedelta(days=7)).isoformat(), (middle + timedelta(days=7)).isoformat()]
+    return axis
+
+
 def trend_figure(series: Series) -> dict[str, Any]:
     """Values over recording dates; each point carries [analysis id, seconds] to open its report."""
     pts = series.points
@@ -62,7 +72,7 @@ def trend_figure(series: Series) -> dict[str, Any]:
     }
     layout = {
         "title": {"text": f"{series.label} · {series.action}", "font": {"size": 15}},
-        "xaxis": {"type": "date", "title": {"text": "recorded"}},
+        "xaxis": _date_axis([p.recorded_on for p in pts]),
         "yaxis": {"title": {"text": series.unit}},
         "margin": {"l": 55, "r": 10, "t": 40, "b": 45}, "height": 280, "showlegend": False,
     }

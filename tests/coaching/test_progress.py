@@ -214,3 +214,16 @@ def test_dashboard_trend_from_the_edges_equals_the_full_series(world) -> None:
     assert cell["change"] == pytest.approx(full["change"]) and cell["verdict"] == full["verdict"]
     assert cell["latest"] == pytest.approx(MetricRow.objects.get(
         analysis__video__recorded_on=date(2025, 8, 2), metric="knee_flexion_max").value)
+
+
+def test_trend_axis_is_in_days_and_a_fortnight_wide_for_few_sessions() -> None:
+    from datetime import date
+
+    from coaching.progress.figures import Point, Series, trend_figure
+
+    one = Series("squat", "squat_depth", "deg", [Point(date(2026, 11, 27), 95.0, 1, 0.0)])
+    axis = trend_figure(one)["layout"]["xaxis"]
+    assert axis["tickformat"] == "%d %b %y" and axis["range"] == ["2026-11-20", "2026-12-04"]
+    many = Series("squat", "squat_depth", "deg", [Point(date(2026, 9, 1), 90.0, 1, 0.0),
+                                                  Point(date(2026, 11, 27), 95.0, 2, 0.0)])
+    assert "range" not in trend_figure(many)["layout"]["xaxis"]
