@@ -16,21 +16,13 @@
 
   function frameAt(t) { return window.PoseCoach.nearestIndex(data.times, t); }
 
-
   function draw() {
-    const dpr = window.devicePixelRatio || 1;
-    const w = player.clientWidth, h = player.clientHeight;
-    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-      canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
-      canvas.style.width = w + "px"; canvas.style.height = h + "px";
-    }
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
+    window.PoseCoach.fitCanvas(canvas, ctx, player);
     canvas.hidden = !data || mode() === "off";
     if (canvas.hidden || !data.times.length) return;
     const [vw, vh] = data.size;
-    const scale = Math.min(w / vw, h / vh);  // object-fit: contain
-    const x0 = (w - vw * scale) / 2, y0 = (h - vh * scale) / 2;
+    const r = window.PoseCoach.contentRect(player, data.size);
+    const x0 = r.x, y0 = r.y, scale = r.scale;
     const sx = (vw * scale) / data.scale, sy = (vh * scale) / data.scale;
     const path = new Path2D();
     for (const ring of data.polygons[frameAt(player.currentTime)]) {

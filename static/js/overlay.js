@@ -17,25 +17,12 @@
     return checked ? checked.value : "all";
   }
 
-  // The rectangle the picture occupies inside the element (object-fit: contain).
-  function contentRect() {
-    const w = player.clientWidth, h = player.clientHeight;
-    const vw = data.size[0], vh = data.size[1];
-    const scale = Math.min(w / vw, h / vh);
-    return { x: (w - vw * scale) / 2, y: (h - vh * scale) / 2, scale };
-  }
+  function contentRect() { return window.PoseCoach.contentRect(player, data.size); }
 
   function frameAt(t) { return window.PoseCoach.nearestIndex(data.t, t); }
 
   function draw() {
-    const dpr = window.devicePixelRatio || 1;
-    const w = player.clientWidth, h = player.clientHeight;
-    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-      canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
-      canvas.style.width = w + "px"; canvas.style.height = h + "px";
-    }
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
+    window.PoseCoach.fitCanvas(canvas, ctx, player);
     if (!data || mode() === "off" || !data.t.length) return;
     const r = contentRect();
     const people = data.frames[frameAt(player.currentTime)];

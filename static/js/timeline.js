@@ -1,4 +1,4 @@
-// Shared by the overlays: the index of the sample nearest in time to t in a sorted time list.
+// Shared by the overlays on the video: time lookup and canvas geometry.
 window.PoseCoach = window.PoseCoach || {};
 window.PoseCoach.nearestIndex = function (times, t) {
   "use strict";
@@ -9,4 +9,27 @@ window.PoseCoach.nearestIndex = function (times, t) {
   }
   if (lo > 0 && Math.abs(times[lo - 1] - t) < Math.abs(times[lo] - t)) lo -= 1;
   return lo;
+};
+
+// A canvas laid over the <video>: sized to the element at the screen's pixel density and
+// cleared; returns the element's CSS size.
+window.PoseCoach.fitCanvas = function (canvas, ctx, player) {
+  "use strict";
+  const dpr = window.devicePixelRatio || 1;
+  const w = player.clientWidth, h = player.clientHeight;
+  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
+    canvas.style.width = w + "px"; canvas.style.height = h + "px";
+  }
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  return { w, h };
+};
+
+// The rectangle a picture of `size` [width, height] occupies in the element (object-fit: contain).
+window.PoseCoach.contentRect = function (player, size) {
+  "use strict";
+  const w = player.clientWidth, h = player.clientHeight;
+  const scale = Math.min(w / size[0], h / size[1]);
+  return { x: (w - size[0] * scale) / 2, y: (h - size[1] * scale) / 2, scale };
 };
