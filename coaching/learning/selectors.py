@@ -14,6 +14,7 @@ from coaching.analysis.models import Analysis
 from coaching.athletes.models import Team
 from coaching.learning.models import ActionLabel, SegmentationWeights, TeamActionModel
 from coaching.storage import local_path
+from inference.feedback.engine import Finding, sorted_findings
 
 
 def _unpacked(field_file: FieldFile, key: str) -> Path:
@@ -96,6 +97,7 @@ def report_moves(*, analysis: Analysis) -> dict[str, object]:
         "reason": actions.get("reason") or "",
         # Technique rules judged inside the recognised moves (inference/feedback/actions.py).
         "feedback": [{"movement": movement, "spans": data.get("spans", []),
-                      "findings": data.get("findings", []), "passed": len(data.get("passed", []))}
+                      "findings": sorted_findings(Finding.from_dict(f) for f in data.get("findings", [])),
+                      "passed": len(data.get("passed", []))}
                      for movement, data in (actions.get("feedback") or {}).items()],
     }

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from coaching.analysis.models import Analysis, Status
 from coaching.reports.figures import JOINTS, report_figures, silhouette_figure, summary_rows
 from coaching.storage import local_path
+from inference.feedback.engine import Finding, sorted_findings
 from inference.kinematics.core import Kinematics
 
 
@@ -19,7 +20,7 @@ class Report:
     reason: str = ""  # why there is nothing to chart (no athlete, still running...)
     figures: dict[str, Any] = field(default_factory=dict)
     joints: list[str] = field(default_factory=list)
-    findings: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # majors first
     skipped: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     summary: list[tuple[str, str]] = field(default_factory=list)
@@ -56,8 +57,7 @@ def report_get(*, analysis: Analysis) -> Report:
     silhouette = silhouette_figure(analysis.summary.get("silhouette") or {})
     if silhouette is not None:
         figures = {**figures, "silhouette": silhouette}
-    severity = {"high": 0, "medium": 1, "low": 2}
-    findings = sorted(feedback.get("findings", []), key=lambda f: severity.get(f.get("severity"), 3))
+    findings = sorted_findings(Finding.from_dict(f) for f in feedback.get("findings", []))
     return Report(
         analysis,
         figures=figures,

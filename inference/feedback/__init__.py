@@ -1,7 +1,9 @@
 """Technique feedback: declarative rules per movement (:mod:`.rules`), the measures they read
 (:mod:`.measures`) and their evaluation into findings (:mod:`.engine`). See docs/kinematics.md."""
 
-from inference.feedback.engine import Feedback, Finding, evaluate_feedback
+from inference.feedback.engine import Feedback, Finding, evaluate_feedback, sorted_findings
 from inference.feedback.rules import MOVEMENTS, RULES, Rule, rules_for
+from inference.feedback.severity import Severity
 
-__all__ = ["MOVEMENTS", "RULES", "Feedback", "Finding", "Rule", "evaluate_feedback", "rules_for"]
+__all__ = ["MOVEMENTS", "RULES", "Feedback", "Finding", "Rule", "Severity", "evaluate_feedback", "rules_for",
+           "sorted_findings"]

@@ -1,6 +1,6 @@
 """Evaluating technique rules: kinematics + events → findings.
 
-A finding is a fired rule: id, severity ("warning" or "major"), the measured value and the threshold,
+A finding is a fired rule: id, severity (:class:`.severity.Severity`), the measured value and the threshold,
 the time ranges where it happened (seconds, to seek the video), a plain-language message, a
 suggestion and the threshold's source. Rules that could not be measured are listed with the reason,
 so the report can say what to film differently.
@@ -8,6 +8,7 @@ so the report can say what to film differently.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ import numpy as np
 
 from inference.feedback.measures import MEASURES, Context, Instance, ranges_of_motion, view_of
 from inference.feedback.rules import Rule, rules_for
+from inference.feedback.severity import Severity
 from inference.kinematics.core import Kinematics
 from inference.kinematics.events import Events
 
@@ -22,7 +24,7 @@ from inference.kinematics.events import Events
 @dataclass(frozen=True)
 class Finding:
     rule: str
-    severity: str
+    severity: Severity
     value: float
     threshold: float
     unit: str
@@ -34,9 +36,26 @@ class Finding:
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
+        out["severity"] = self.severity.value
         out["value"] = round(self.value, 2)
         out["time_ranges"] = [[round(a, 3), round(b, 3)] for a, b in self.time_ranges]
         return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """The finding :meth:`as_dict` wrote; an unknown severity raises ValueError rather than
+        being shown unstyled (the bug an untyped contract once caused)."""
+        return cls(
+            rule=str(data["rule"]), severity=Severity(data["severity"]), value=float(data["value"]),
+            threshold=float(data["threshold"]), unit=str(data["unit"]), fault=str(data["fault"]),
+            time_ranges=tuple((float(a), float(b)) for a, b in data.get("time_ranges", ())),
+            message=str(data["message"]), suggestion=str(data["suggestion"]), source=str(data.get("source", "")),
+        )  # fmt: skip
+
+
+def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Majors first, then by when they first happen: the order the engine emits and the report shows."""
+    return sorted(findings, key=lambda f: (f.severity.rank, f.time_ranges[0][0] if f.time_ranges else 0.0))
 
 
 @dataclass(frozen=True)
@@ -84,7 +103,7 @@ def judge(rule: Rule, instances: list[Instance]) -> Finding | None:
         if not failing:
             return None
         value = float(values.min() if rule.fault == "below" else values.max())
-    severity = "major" if _is_fault(value, rule, rule.major) else "warning"
+    severity = Severity.MAJOR if _is_fault(value, rule, rule.major) else Severity.WARNING
     return Finding(
         rule=rule.id, severity=severity, value=value, threshold=rule.threshold, unit=rule.unit, fault=rule.fault,
         time_ranges=tuple((i.start, i.end) for i in failing),
@@ -103,7 +122,9 @@ def evaluate_feedback(
     movement = movement or events.movement
     ctx = Context(kin, events, dict(prior_bests or {}))
     view = view_of(kin)
-    findings, passed, skipped = [], [], {}
+    findings: list[Finding] = []
+    passed: list[str] = []
+    skipped: dict[str, str] = {}
     for rule in rules_for(movement):
         measure, needs = MEASURES[rule.measure]
         if needs is not None and view != needs:
@@ -118,6 +139,4 @@ def evaluate_feedback(
             passed.append(rule.id)
         else:
             findings.append(finding)
-    order = {"major": 0, "warning": 1}
-    findings.sort(key=lambda f: (order[f.severity], f.time_ranges[0][0] if f.time_ranges else 0.0))
-    return Feedback(movement, view, tuple(findings), tuple(passed), skipped, ranges_of_motion(kin))
+    return Feedback(movement, view, tuple(sorted_findings(findings)), tuple(passed), skipped, ranges_of_motion(kin))

@@ -15,8 +15,10 @@ from coaching.reports.figures import silhouette_figure
 
 pytestmark = pytest.mark.django_db
 
-FINDING = {"message": "Knees cave in", "value": 12.0, "unit": "°", "threshold": 8.0, "severity": "high",
-           "suggestion": "Push the knees out.", "time_ranges": [[0.1, 0.3]]}
+# A finding as the engine stores it (Finding.as_dict), with a severity of the engine's vocabulary.
+FINDING = {"rule": "squat.knee_valgus", "severity": "major", "value": 0.5, "threshold": 0.8, "unit": "ratio",
+           "fault": "below", "time_ranges": [[0.1, 0.3]], "message": "Knees cave in",
+           "suggestion": "Push the knees out.", "source": "Noyes et al. (2005)"}
 ACTIONS = {"model": {"name": "stgcn", "version": "base-1"}, "classes": ["walk", "run", "jump"],
            "feedback": {"squat": {"spans": [[0.0, 0.3]], "findings": [FINDING], "passed": []}},
            "segments": [{"label": "walk", "start": 0.0, "end": 0.3, "confidence": 0.91, "reps": 0},
@@ -111,6 +113,7 @@ def test_report_shows_the_moves_band_and_teach_form(client, world) -> None:
     assert '<option value="tuck_jump">' in page and '<option value="run">' in page
     assert "Re-label" not in page  # labelled by the model in use
     assert "Technique in the squat segments" in page and "Knees cave in" in page
+    assert '<li class="finding major"><strong>Knees cave in' in page
     TeamActionModel.objects.create(team=world.team, version=1, status=Status.DONE, active=True)
     assert "Re-label with v1" in client.get(reverse("analysis_report", args=[world.analysis.pk])).content.decode()
     client.force_login(world.ann_user)  # athletes see their moves, they do not teach
