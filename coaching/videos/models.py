@@ -9,17 +9,12 @@ from django.conf import settings
 from django.db import models
 
 from coaching.athletes.models import Athlete, Team
+from inference.movements import DEFAULT_MOVEMENT, Movement
 from inference.video import SLOW_MOTION_FPS
 
 PLAYBACK_RATES = (0.1, 0.125, 0.25, 0.5, 1.0, 1.5, 2.0)
-MOVEMENT_CHOICES = [
-    ("general", "General / other"),
-    ("squat", "Squat"),
-    ("jump", "Jump"),
-    ("run", "Running"),
-    ("walk", "Walking"),
-    ("dance", "Dance"),
-]
+# Derived from the one definition (inference.movements); the form and the model field share it.
+MOVEMENT_CHOICES = [(m.value, m.label) for m in Movement]
 
 
 def video_upload_to(instance: Video, filename: str) -> str:
@@ -55,7 +50,7 @@ class Video(models.Model):
     movement = models.CharField(
         max_length=20,
         choices=MOVEMENT_CHOICES,
-        default="general",
+        default=DEFAULT_MOVEMENT.value,
         help_text="Which events and technique rules apply.",
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -15,6 +15,7 @@ from django.db import transaction
 from coaching.athletes.models import Athlete
 from coaching.storage import delete_field_file, local_path
 from coaching.videos.models import Video
+from inference.movements import DEFAULT_MOVEMENT, Movement
 from inference.video import VideoError, probe
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def video_upload(
     recorded_on: date | None = None,
     notes: str = "",
     backend: str | None = None,
-    movement: str = "general",
+    movement: Movement | str = DEFAULT_MOVEMENT,
 ) -> Video:
     """Validate the uploaded file (extension, content, decodability, limits), store it and
     queue its analysis. Raises ValidationError with a message for the user; a rejected upload
@@ -79,7 +80,7 @@ def video_upload(
         bit_depth=info.bit_depth,
         transfer=info.transfer,
         has_audio=info.has_audio,
-        movement=movement or "general",
+        movement=Movement.parse(movement),
     )
     video.file.save(name, file, save=False)
     try:

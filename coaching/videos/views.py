@@ -18,6 +18,7 @@ from coaching.videos import services
 from coaching.videos.forms import BACKEND_CHOICES, RerunForm, VideoUploadForm
 from coaching.videos.models import PLAYBACK_RATES, Video
 from coaching.videos.selectors import video_list_visible
+from inference.movements import Movement
 
 
 def _visible_video_or_404(request: HttpRequest, video_id: int) -> Video:
@@ -50,7 +51,7 @@ def video_upload(request: HttpRequest, athlete_id: int) -> HttpResponse:
             recorded_on=form.cleaned_data["recorded_on"],
             notes=form.cleaned_data["notes"],
             backend=form.cleaned_data["backend"] or None,
-            movement=form.cleaned_data["movement"] or "general",
+            movement=Movement.parse(form.cleaned_data["movement"]),
         )
     except ValidationError as exc:
         return _upload_error(" ".join(exc.messages), 400)

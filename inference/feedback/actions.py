@@ -11,9 +11,11 @@ from typing import Any, Protocol
 from inference.feedback.engine import evaluate_feedback
 from inference.kinematics.core import Kinematics
 from inference.kinematics.events import Events, detect_events
+from inference.movements import Movement
 
 # action label → the movement whose events and rules apply inside its segments
-ACTION_MOVEMENTS: dict[str, str] = {"squat": "squat", "jump": "jump", "run": "run", "walk": "walk"}
+ACTION_MOVEMENTS: dict[str, Movement] = {"squat": Movement.SQUAT, "jump": Movement.JUMP, "run": Movement.RUN,
+                                         "walk": Movement.WALK}  # fmt: skip
 
 
 class _Segment(Protocol):

@@ -31,6 +31,7 @@ from scipy.ndimage import median_filter
 
 from inference.kinematics.filters import derivative, runs
 from inference.kinematics.points import point_index
+from inference.movements import Movement
 
 if TYPE_CHECKING:
     from inference.kinematics.core import Kinematics
@@ -81,12 +82,13 @@ class EventConfig:
     min_stance_s: float = 0.1
 
 
-# Which detectors run for each movement, and the angles a repetition is counted on (their mean).
-MOVEMENT_EVENTS: dict[str, tuple[str, ...]] = {
-    "squat": ("reps",), "jump": ("jumps",), "run": ("steps",), "walk": ("steps",),
-    "dance": (), "general": (),
+# Which detectors run for each movement (every Movement has an entry), and the signal a
+# repetition is counted on.
+MOVEMENT_EVENTS: dict[Movement, tuple[str, ...]] = {
+    Movement.SQUAT: ("reps",), Movement.JUMP: ("jumps",), Movement.RUN: ("steps",), Movement.WALK: ("steps",),
+    Movement.DANCE: (), Movement.GENERAL: (),
 }  # fmt: skip
-REP_SIGNAL_FOR: dict[str, str] = {"squat": "hip_drop"}
+REP_SIGNAL_FOR: dict[Movement, str] = {Movement.SQUAT: "hip_drop"}
 
 
 def _filled(x: np.ndarray) -> np.ndarray:
@@ -267,11 +269,10 @@ def _summary(found: dict[str, list[Event]]) -> dict[str, Any]:
     }
 
 
-def detect_events(kin: Kinematics, movement: str = "general", config: EventConfig | None = None) -> Events:
-    """The events that ``movement`` calls for (:data:`MOVEMENT_EVENTS`), from one athlete's
-    kinematics."""
-    if movement not in MOVEMENT_EVENTS:
-        raise ValueError(f"unknown movement {movement!r}; choose one of {', '.join(MOVEMENT_EVENTS)}")
+def detect_events(kin: Kinematics, movement: str = Movement.GENERAL, config: EventConfig | None = None) -> Events:
+    """The events that ``movement`` (a :class:`Movement` or its value) calls for
+    (:data:`MOVEMENT_EVENTS`), from one athlete's kinematics; an unknown name raises ValueError."""
+    movement = Movement.parse(movement)
     config = config or EventConfig()
     t, leg = kin.timestamps, leg_length_px(kin)
     found: dict[str, list[Event]] = {}
