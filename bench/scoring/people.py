@@ -1,0 +1,187 @@
+"""People scores: skeletons and tracks against the true people's boxes.
+
+Definitions (each a pure function below):
+
+- A skeleton's box is the box of its keypoints with confidence >= :data:`KEYPOINT_MIN` (all finite
+  keypoints when fewer than two pass); a person slot with no finite keypoint in a frame has no
+  skeleton there.
+- A skeleton *matches* a true person when at least :data:`MATCH_MIN` of its box's area lies inside
+  the person's box grown by :data:`BOX_PAD` of its height on every side (keypoint boxes are tighter
+  than a person's outline and the true boxes are rough keyframes); among several, the one holding
+  the largest share. A frame is *judged* when every person visible in it has a known box
+  (:meth:`bench.scoring.truth.Truth.boxes_at`).
+- Duplicate frame: two skeletons whose boxes overlap with IoU > :data:`DUPLICATE_IOU` or whose
+  object keypoint similarity exceeds :data:`DUPLICATE_OKS` (COCO's OKS, keypoints compared on the
+  COCO-18 set with COCO's per-keypoint sigmas, the scale s² the mean of the two boxes' areas).
+- Phantom: a skeleton in a judged frame that matches no true person.
+- A track belongs to the true person its skeletons match in more than half of its judged frames
+  (else to nobody); tracks per true person counts, for each person with at least one track, how
+  many tracks belong to them.
+- Athlete coverage: frames where the true athlete is visible with a known box, and among them the
+  frames where the chosen athlete slot has a skeleton matching the athlete; identity switches:
+  frames where the chosen slot's skeleton matches another true person.
+
+Shapes: T frames, P person slots, K keypoints.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from bench.scoring.truth import Truth
+
+KEYPOINT_MIN = 0.3
+BOX_PAD = 0.1
+MATCH_MIN = 0.5
+DUPLICATE_IOU = 0.6
+DUPLICATE_OKS = 0.7
+
+# COCO keypoint sigmas (cocodataset.org/#keypoints-eval; pycocotools cocoeval.py), by COCO-18 name.
+# The neck is not a COCO keypoint and is left out of OKS.
+COCO_SIGMAS: dict[str, float] = {
+    "Nose": 0.026, "LEye": 0.025, "REye": 0.025, "LEar": 0.035, "REar": 0.035,
+    "LShoulder": 0.079, "RShoulder": 0.079, "LElbow": 0.072, "RElbow": 0.072,
+    "LWrist": 0.062, "RWrist": 0.062, "LHip": 0.107, "RHip": 0.107,
+    "LKnee": 0.087, "RKnee": 0.087, "LAnkle": 0.089, "RAnkle": 0.089,
+}  # fmt: skip
+
+
+def skeleton_box(keypoints: np.ndarray) -> np.ndarray | None:
+    """(K, 3) → (4,) x0, y0, x1, y1 of the skeleton, None when absent (see module docstring)."""
+    finite = np.isfinite(keypoints[:, :2]).all(1)
+    confident = finite & (np.nan_to_num(keypoints[:, 2]) >= KEYPOINT_MIN)
+    use = confident if confident.sum() >= 2 else finite
+    if not use.any():
+        return None
+    xy = keypoints[use, :2]
+    return np.concatenate([xy.min(0), xy.max(0)]).astype(np.float64)
+
+
+def area(box: np.ndarray) -> float:
+    return float(max(box[2] - box[0], 0.0) * max(box[3] - box[1], 0.0))
+
+
+def intersection(a: np.ndarray, b: np.ndarray) -> float:
+    return area(np.array([max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])]))
+
+
+def iou(a: np.ndarray, b: np.ndarray) -> float:
+    inter = intersection(a, b)
+    union = area(a) + area(b) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def padded(box: np.ndarray, pad: float = BOX_PAD) -> np.ndarray:
+    """The box grown by ``pad`` of its height on every side."""
+    grow = pad * (box[3] - box[1])
+    return np.asarray(box, np.float64) + np.array([-grow, -grow, grow, grow])
+
+
+def inside_share(box: np.ndarray, container: np.ndarray) -> float:
+    """Share of ``box``'s area inside ``container`` (a degenerate box: whether its centre is)."""
+    if area(box) <= 0:
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        return float(container[0] <= cx <= container[2] and container[1] <= cy <= container[3])
+    return intersection(box, container) / area(box)
+
+
+def oks(a: np.ndarray, b: np.ndarray, sigmas: np.ndarray, scale_sq: float) -> float:
+    """COCO object keypoint similarity of two skeletons a, b (K, 3) with per-keypoint ``sigmas``
+    (K,) (NaN: not compared) at scale² ``scale_sq`` (pixels²): the mean of
+    exp(-d² / (2 s² (2σ)²)) over keypoints confident in both; 0 when none is."""
+    both = (np.isfinite(a[:, :2]).all(1) & np.isfinite(b[:, :2]).all(1) & np.isfinite(sigmas)
+            & (np.nan_to_num(a[:, 2]) >= KEYPOINT_MIN) & (np.nan_to_num(b[:, 2]) >= KEYPOINT_MIN))  # fmt: skip
+    if not both.any() or scale_sq <= 0:
+        return 0.0
+    d2 = ((a[both, :2] - b[both, :2]) ** 2).sum(1)
+    k2 = (2 * sigmas[both]) ** 2
+    return float(np.exp(-d2 / (2 * scale_sq * k2)).mean())
+
+
+def match_person(box: np.ndarray, true_boxes: dict[str, np.ndarray]) -> str | None:
+    """The true person whose padded box holds the largest share (>= MATCH_MIN) of ``box``."""
+    best, best_share = None, MATCH_MIN
+    for person, true_box in true_boxes.items():
+        share = inside_share(box, padded(true_box))
+        if share >= best_share:
+            best, best_share = person, share
+    return best
+
+
+def is_duplicate(a: np.ndarray, b: np.ndarray, box_a: np.ndarray, box_b: np.ndarray, sigmas: np.ndarray) -> bool:
+    """Whether two skeletons (K, 3) with boxes (4,) are one person seen twice."""
+    if iou(box_a, box_b) > DUPLICATE_IOU:
+        return True
+    return oks(a, b, sigmas, (area(box_a) + area(box_b)) / 2) > DUPLICATE_OKS
+
+
+@dataclass(frozen=True)
+class PeopleScores:
+    """Counts over one clip (see the module docstring). tracks_per_person: {person id: tracks};
+    people_without_track: ids of true people visible in judged frames with no track of their own."""
+
+    frames: int
+    duplicate_frames: int
+    skeleton_frames_judged: int
+    phantoms: int
+    tracks_per_person: dict[str, int]
+    people_without_track: tuple[str, ...]
+    tracks_of_nobody: int
+    athlete_visible: int
+    athlete_covered: int
+    identity_switches: int
+
+    @property
+    def mean_tracks_per_person(self) -> float | None:
+        counts = list(self.tracks_per_person.values())
+        return float(np.mean(counts)) if counts else None
+
+
+def score_people(keypoints: np.ndarray, times: np.ndarray, athlete_index: int | None, truth: Truth,
+                 sigmas: np.ndarray) -> PeopleScores:
+    """keypoints (T, P, K, 3) source pixels, times (T,) seconds, the chosen athlete's slot;
+    ``sigmas`` (K,) per keypoint for OKS (NaN: left out)."""
+    frames, slots = keypoints.shape[:2]
+    duplicates = judged = phantoms = visible = covered = switches = 0
+    owners: list[Counter[str | None]] = [Counter() for _ in range(slots)]
+    people_seen: set[str] = set()
+    for f in range(frames):
+        t = float(times[f])
+        boxes = {p: skeleton_box(keypoints[f, p]) for p in range(slots)}
+        present = {p: box for p, box in boxes.items() if box is not None}
+        slots_here = sorted(present)
+        if any(is_duplicate(keypoints[f, p], keypoints[f, q], present[p], present[q], sigmas)
+               for i, p in enumerate(slots_here) for q in slots_here[i + 1:]):  # fmt: skip
+            duplicates += 1
+        true_boxes, complete = truth.boxes_at(t)
+        matches = {p: match_person(box, true_boxes) for p, box in present.items()}
+        if complete:
+            people_seen.update(true_boxes)
+            for p, person in matches.items():
+                judged += 1
+                phantoms += person is None
+                owners[p][person] += 1
+        if truth.athlete in true_boxes:
+            visible += 1
+            if athlete_index is not None and athlete_index in matches:
+                covered += matches[athlete_index] == truth.athlete
+                switches += matches[athlete_index] not in (None, truth.athlete)
+    per_person: Counter[str] = Counter()
+    nobody = 0
+    for counts in owners:
+        total = sum(counts.values())
+        if not total:
+            continue
+        person, n = counts.most_common(1)[0]
+        if person is not None and n > total / 2:
+            per_person[person] += 1
+        else:
+            nobody += 1
+    return PeopleScores(
+        frames=frames, duplicate_frames=duplicates, skeleton_frames_judged=judged, phantoms=phantoms,
+        tracks_per_person=dict(per_person), people_without_track=tuple(sorted(people_seen - set(per_person))),
+        tracks_of_nobody=nobody, athlete_visible=visible, athlete_covered=covered, identity_switches=switches,
+    )  # fmt: skip
