@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install models training-data migrate lint typecheck clean bench
+.PHONY: run test install models training-data migrate lint typecheck clean bench eval
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench: models
 	$(PY) bench/compare.py
 	$(PY) bench/actions.py
 	$(PY) bench/segmentation.py
+
+# Real-footage scoreboard: every clip of ../shared/media with a truth file in bench/truth (docs/evaluation.md).
+eval: models
+	$(PY) bench/realworld.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
