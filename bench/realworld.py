@@ -43,7 +43,7 @@ TRUTH_DIR = ROOT / "bench" / "truth"
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi")
 AREAS = ("people", "measures", "actions", "feedback", "segmentation")
 
-Row = tuple[str, float | int | None, str, str]  # metric, number, shown value, target
+Row = tuple[str, Any, str, str]  # metric, number(s) for --json, shown value, target
 
 
 def media_dir() -> Path:
@@ -97,7 +97,7 @@ def people_rows(out: ClipOutputs, truth: Truth) -> list[Row]:
     per = ", ".join(f"{k} {v}" for k, v in sorted(s.tracks_per_person.items()))
     covered = s.athlete_covered / s.athlete_visible if s.athlete_visible else None
     return [
-        ("tracks per true person", s.mean_tracks_per_person,
+        ("tracks per true person", {"mean": s.mean_tracks_per_person, **s.tracks_per_person},
          f"{s.mean_tracks_per_person:.2f} ({per})" if s.mean_tracks_per_person is not None else "— (no track matches)", "1.0"),
         ("true people without a track", len(s.people_without_track),
          f"{len(s.people_without_track)} {list(s.people_without_track) or ''}".strip(), "0"),
@@ -118,7 +118,7 @@ def measures_rows(out: ClipOutputs, truth: Truth) -> list[Row]:
     else:
         j = mes.score_jumps(out.jumps, truth.jumps)
         rows += [
-            ("jumps found / missed / false", j.found, f"{j.found} / {j.missed} / {j.false}", f"{len(truth.jumps)} / 0 / 0"),
+            ("jumps found / missed / false", {"found": j.found, "missed": j.missed, "false": j.false}, f"{j.found} / {j.missed} / {j.false}", f"{len(truth.jumps)} / 0 / 0"),
             ("jump timing error", j.timing_error_s, _s(j.timing_error_s), "≤ 0.050 s"),
             ("flight-time error", j.flight_error_s, _s(j.flight_error_s), "≤ 0.030 s"),
         ]  # fmt: skip
@@ -128,7 +128,7 @@ def measures_rows(out: ClipOutputs, truth: Truth) -> list[Row]:
         st = mes.score_steps(out.steps, truth.steps)
         cad = mes.cadence_error(out.cadence_spm, [t for t, _ in truth.steps])
         rows += [
-            ("steps found / missed / false", st.found, f"{st.found} / {st.missed} / {st.false}", f"{len(truth.steps)} / 0 / 0"),
+            ("steps found / missed / false", {"found": st.found, "missed": st.missed, "false": st.false}, f"{st.found} / {st.missed} / {st.false}", f"{len(truth.steps)} / 0 / 0"),
             ("step timing error", st.timing_error_s, _s(st.timing_error_s), "≤ 0.050 s"),
             ("steps on the wrong foot", st.wrong_side, str(st.wrong_side), "0"),
             ("cadence error", cad, "—" if cad is None else f"{cad:.1f} steps/min", "≤ 5 steps/min"),
@@ -144,7 +144,7 @@ def actions_rows(out: ClipOutputs, truth: Truth) -> list[Row]:
         ("frame accuracy over labelled time", s.accuracy, f"{_pct(s.accuracy)} of {s.frames} frames", "≥ 90 %"),
         ("called unknown where a class fits", s.unknown_share, f"{_pct(s.unknown_share)} of {s.frames_with_class}", "≤ 10 %"),
         (f"confidently wrong (≥ {act.CONFIDENT})", s.confidently_wrong_share, _pct(s.confidently_wrong_share), "0 %"),
-        ("predicted segments (s)", None, shown, ""),
+        ("predicted segments (s)", [list(seg) for seg in out.action_segments], shown, ""),
     ]  # fmt: skip
 
 

@@ -13,10 +13,11 @@ Definitions (each a pure function below):
 - Duplicate frame: two skeletons whose boxes overlap with IoU > :data:`DUPLICATE_IOU` or whose
   object keypoint similarity exceeds :data:`DUPLICATE_OKS` (COCO's OKS, keypoints compared on the
   COCO-18 set with COCO's per-keypoint sigmas, the scale s² the mean of the two boxes' areas).
-- Phantom: a skeleton in a judged frame that matches no true person.
-- A track belongs to the true person its skeletons match in more than half of its judged frames
-  (else to nobody); tracks per true person counts, for each person with at least one track, how
-  many tracks belong to them.
+- Phantom: a skeleton in a judged frame that matches no true person. A skeleton-frame is judged
+  when it matches someone (any frame) or lies in a judged frame.
+- A track belongs to the true person its skeletons match in more than half of its judged
+  skeleton-frames (else to nobody); tracks per true person counts, for each person with at least
+  one track, how many tracks belong to them.
 - Athlete coverage: frames where the true athlete is visible with a known box, and among them the
   frames where the chosen athlete slot has a skeleton matching the athlete; identity switches:
   frames where the chosen slot's skeleton matches another true person.
@@ -121,7 +122,8 @@ def is_duplicate(a: np.ndarray, b: np.ndarray, box_a: np.ndarray, box_b: np.ndar
 @dataclass(frozen=True)
 class PeopleScores:
     """Counts over one clip (see the module docstring). tracks_per_person: {person id: tracks};
-    people_without_track: ids of true people visible in judged frames with no track of their own."""
+    people_without_track: ids of true people with a known box somewhere and no track of their own;
+    skeleton_frames_judged: skeleton-frames matched to someone or in judged frames."""
 
     frames: int
     duplicate_frames: int
@@ -140,35 +142,20 @@ class PeopleScores:
         return float(np.mean(counts)) if counts else None
 
 
-def score_people(keypoints: np.ndarray, times: np.ndarray, athlete_index: int | None, truth: Truth,
-                 sigmas: np.ndarray) -> PeopleScores:
-    """keypoints (T, P, K, 3) source pixels, times (T,) seconds, the chosen athlete's slot;
-    ``sigmas`` (K,) per keypoint for OKS (NaN: left out)."""
-    frames, slots = keypoints.shape[:2]
-    duplicates = judged = phantoms = visible = covered = switches = 0
-    owners: list[Counter[str | None]] = [Counter() for _ in range(slots)]
-    people_seen: set[str] = set()
-    for f in range(frames):
-        t = float(times[f])
-        boxes = {p: skeleton_box(keypoints[f, p]) for p in range(slots)}
-        present = {p: box for p, box in boxes.items() if box is not None}
-        slots_here = sorted(present)
-        if any(is_duplicate(keypoints[f, p], keypoints[f, q], present[p], present[q], sigmas)
-               for i, p in enumerate(slots_here) for q in slots_here[i + 1:]):  # fmt: skip
-            duplicates += 1
-        true_boxes, complete = truth.boxes_at(t)
-        matches = {p: match_person(box, true_boxes) for p, box in present.items()}
-        if complete:
-            people_seen.update(true_boxes)
-            for p, person in matches.items():
-                judged += 1
-                phantoms += person is None
-                owners[p][person] += 1
-        if truth.athlete in true_boxes:
-            visible += 1
-            if athlete_index is not None and athlete_index in matches:
-                covered += matches[athlete_index] == truth.athlete
-                switches += matches[athlete_index] not in (None, truth.athlete)
+def _frame_boxes(frame: np.ndarray) -> dict[int, np.ndarray]:
+    """{slot: skeleton box} of the skeletons present in one frame (P, K, 3)."""
+    boxes = {p: skeleton_box(frame[p]) for p in range(frame.shape[0])}
+    return {p: box for p, box in boxes.items() if box is not None}
+
+
+def _has_duplicate(frame: np.ndarray, boxes: dict[int, np.ndarray], sigmas: np.ndarray) -> bool:
+    slots = sorted(boxes)
+    return any(is_duplicate(frame[p], frame[q], boxes[p], boxes[q], sigmas)
+               for i, p in enumerate(slots) for q in slots[i + 1:])  # fmt: skip
+
+
+def _track_owners(owners: list[Counter[str | None]]) -> tuple[Counter[str], int]:
+    """({person: tracks}, tracks on nobody) from each track's per-frame matches."""
     per_person: Counter[str] = Counter()
     nobody = 0
     for counts in owners:
@@ -180,6 +167,38 @@ def score_people(keypoints: np.ndarray, times: np.ndarray, athlete_index: int | 
             per_person[person] += 1
         else:
             nobody += 1
+    return per_person, nobody
+
+
+def score_people(keypoints: np.ndarray, times: np.ndarray, athlete_index: int | None, truth: Truth,
+                 sigmas: np.ndarray) -> PeopleScores:
+    """keypoints (T, P, K, 3) source pixels, times (T,) seconds, the chosen athlete's slot;
+    ``sigmas`` (K,) per keypoint for OKS (NaN: left out).
+
+    A skeleton matching a known box counts in any frame; one matching none counts (as a phantom,
+    and as a frame of its track on nobody) only where the frame is judged, since it may be a
+    visible person whose box is unknown there."""
+    frames, slots = keypoints.shape[:2]
+    duplicates = judged = phantoms = visible = covered = switches = 0
+    owners: list[Counter[str | None]] = [Counter() for _ in range(slots)]
+    people_seen: set[str] = set()
+    for f in range(frames):
+        present = _frame_boxes(keypoints[f])
+        duplicates += _has_duplicate(keypoints[f], present, sigmas)
+        true_boxes, complete = truth.boxes_at(float(times[f]))
+        people_seen.update(true_boxes)
+        matches = {p: match_person(box, true_boxes) for p, box in present.items()}
+        for p, person in matches.items():
+            if person is not None or complete:
+                judged += 1
+                phantoms += person is None
+                owners[p][person] += 1
+        if truth.athlete in true_boxes:
+            visible += 1
+            chosen = matches.get(athlete_index) if athlete_index is not None else None
+            covered += chosen == truth.athlete
+            switches += chosen not in (None, truth.athlete)
+    per_person, nobody = _track_owners(owners)
     return PeopleScores(
         frames=frames, duplicate_frames=duplicates, skeleton_frames_judged=judged, phantoms=phantoms,
         tracks_per_person=dict(per_person), people_without_track=tuple(sorted(people_seen - set(per_person))),

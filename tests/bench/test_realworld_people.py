@@ -92,3 +92,11 @@ def test_oks_identical_is_one_far_is_zero():
     a = skeleton_in([0, 0, 50, 100])
     assert people.oks(a, a, SIGMAS, 5000.0) == pytest.approx(1.0)
     assert people.oks(a, a + np.array([200, 0, 0], np.float32), SIGMAS, 5000.0) < 1e-6
+
+
+def test_a_matched_skeleton_counts_in_a_frame_that_is_not_judged(truth):
+    kp, times = clean_scene(truth)
+    kp[2, 1] = skeleton_in(truth.person("other").box_at(0.2))  # 0.2 s: the athlete's box is unknown
+    base = people.score_people(clean_scene(truth)[0], times, 0, truth, SIGMAS)
+    s = people.score_people(kp, times, 0, truth, SIGMAS)
+    assert s.skeleton_frames_judged == base.skeleton_frames_judged + 1 and s.phantoms == 0
