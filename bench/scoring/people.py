@@ -132,9 +132,10 @@ class PeopleScores:
     tracks_per_person: dict[str, int]
     people_without_track: tuple[str, ...]
     tracks_of_nobody: int
-    athlete_visible: int
+    athlete_visible: int  # frames the athlete is visible with a known box
     athlete_covered: int
     identity_switches: int
+    athlete_visible_any: int = 0  # frames the athlete is visible, box known or not
 
     @property
     def mean_tracks_per_person(self) -> float | None:
@@ -179,7 +180,8 @@ def score_people(keypoints: np.ndarray, times: np.ndarray, athlete_index: int | 
     and as a frame of its track on nobody) only where the frame is judged, since it may be a
     visible person whose box is unknown there."""
     frames, slots = keypoints.shape[:2]
-    duplicates = judged = phantoms = visible = covered = switches = 0
+    duplicates = judged = phantoms = visible = visible_any = covered = switches = 0
+    athlete = truth.person(truth.athlete)
     owners: list[Counter[str | None]] = [Counter() for _ in range(slots)]
     people_seen: set[str] = set()
     for f in range(frames):
@@ -193,6 +195,7 @@ def score_people(keypoints: np.ndarray, times: np.ndarray, athlete_index: int | 
                 judged += 1
                 phantoms += person is None
                 owners[p][person] += 1
+        visible_any += athlete is not None and athlete.visible_at(float(times[f]))
         if truth.athlete in true_boxes:
             visible += 1
             chosen = matches.get(athlete_index) if athlete_index is not None else None
@@ -202,5 +205,5 @@ def score_people(keypoints: np.ndarray, times: np.ndarray, athlete_index: int | 
     return PeopleScores(
         frames=frames, duplicate_frames=duplicates, skeleton_frames_judged=judged, phantoms=phantoms,
         tracks_per_person=dict(per_person), people_without_track=tuple(sorted(people_seen - set(per_person))),
-        tracks_of_nobody=nobody, athlete_visible=visible, athlete_covered=covered, identity_switches=switches,
+        tracks_of_nobody=nobody, athlete_visible=visible, athlete_covered=covered, identity_switches=switches, athlete_visible_any=visible_any,
     )  # fmt: skip

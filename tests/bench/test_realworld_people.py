@@ -44,7 +44,7 @@ def test_clean_scene_scores_perfectly(truth):
     s = people.score_people(kp, times, 0, truth, SIGMAS)
     assert s.duplicate_frames == 0 and s.phantoms == 0 and s.identity_switches == 0
     assert s.tracks_per_person == {"athlete": 1, "other": 1} and s.mean_tracks_per_person == 1.0
-    assert s.athlete_visible == 31 and s.athlete_covered == 31
+    assert s.athlete_visible == 31 and s.athlete_covered == 31 and s.athlete_visible_any == 40
 
 
 def test_duplicate_skeleton_is_counted(truth):
