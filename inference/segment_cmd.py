@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _poses(args: argparse.Namespace) -> tuple[object, int | None]:
     """(PoseSequence, athlete index) from DIR, or from a fresh pose stage written to DIR."""
     from inference.pipeline import analyze
-    from inference.pose.base import PoseSequence
+    from inference.posedata import PoseSequence
 
     poses_path, result_path = args.out / "poses.npz", args.out / "result.json"
     if poses_path.exists() and result_path.exists():

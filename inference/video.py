@@ -306,3 +306,18 @@ def iter_frames(
         start = stream.start_time or 0
         for frame in container.decode(stream):
             yield frame_to_bgr(frame, max_side), frame_time(frame, start)
+
+
+def batches(frames: Iterator[tuple[np.ndarray, float]], size: int) -> Iterator[list[tuple[np.ndarray, float]]]:
+    """Group :func:`iter_frames`' (frame, t) pairs into lists of ``size`` (the last may be shorter).
+
+    Here, beside the frames, so that stages below the pipeline (segmentation) batch frames without
+    importing the pipeline that runs them."""
+    batch: list[tuple[np.ndarray, float]] = []
+    for item in frames:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -7,7 +7,7 @@ from coaching.athletes.selectors import User
 from coaching.storage import local_path
 from coaching.videos.models import Video
 from coaching.videos.selectors import video_list_visible
-from inference.pose.base import PoseSequence
+from inference.posedata import PoseSequence
 
 
 def analysis_latest(*, video: Video) -> Analysis | None:

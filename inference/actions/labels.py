@@ -37,7 +37,7 @@ from inference.actions import segment as seg
 from inference.actions.features import normalize, presence, resample_track
 from inference.actions.joints import to_action_joints
 from inference.actions.model import WEIGHTS_DIR, ActionModel, load_action_model
-from inference.pose.base import PoseSequence
+from inference.posedata import PoseSequence
 
 # label → (movement whose events count its repetitions, event kind)
 REP_EVENTS: dict[str, tuple[str, str]] = {"walk": ("walk", "step"), "run": ("run", "step"),

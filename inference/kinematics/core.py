@@ -31,7 +31,7 @@ from inference.kinematics.com import centre_of_mass
 from inference.kinematics.points import POINT_NAMES, named_points, point_index
 from inference.kinematics.scale import Scale, pixel_scale
 from inference.kinematics.swap import OPENPOSE_SKELETONS, apply_swaps, detect_swaps
-from inference.pose.base import PoseSequence
+from inference.posedata import PoseSequence
 
 
 @dataclass(frozen=True)

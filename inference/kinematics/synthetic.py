@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from inference.pose.base import PoseSequence
+from inference.posedata import PoseSequence
 from inference.skeleton import BODY25_NAMES, get_skeleton, mapping
 
 LENGTHS = {"trunk": 290.0, "head": 110.0, "thigh": 245.0, "shank": 246.0, "arm": 186.0,

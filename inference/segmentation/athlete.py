@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from inference.pose.base import PoseSequence
+from inference.posedata import PoseSequence
 from inference.segmentation.masks import MaskSequence, assign_people
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from inference.pose.base import PoseSequence
+from inference.posedata import PoseSequence
 from inference.segmentation.masks import (
     MaskSequence,
     TemporalSmoother,
@@ -27,7 +27,7 @@ BATCH = 8
 def _smoothed(model: object, frames: Iterator[tuple[np.ndarray, float]], level: int
               ) -> Iterator[tuple[np.ndarray, float]]:
     """(prob (h, w), t) per frame, smoothed over time, in order."""
-    from inference.pipeline import batches
+    from inference.video import batches
 
     smoother = TemporalSmoother()
     for batch in batches(frames, BATCH):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from coaching.analysis.models import Analysis, Status
 from coaching.analysis.runner import analysis_run
 from coaching.videos.models import Video
-from inference.pose.base import PoseSequence
+from inference.posedata import PoseSequence
 from inference.video import iter_frames, probe
 from tests.support import PHONE_KINDS, make_phone_clip, shared_clip
 

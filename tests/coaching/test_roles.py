@@ -114,7 +114,7 @@ def _store_poses(analysis) -> None:
     import numpy as np
     from django.core.files.base import ContentFile
 
-    from inference.pose.base import PoseSequence
+    from inference.posedata import PoseSequence
 
     keypoints = np.random.default_rng(0).uniform(10, 90, (4, 1, 33, 3)).astype(np.float32)
     buffer = io.BytesIO()

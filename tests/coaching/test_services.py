@@ -104,7 +104,7 @@ def test_coach_click_changes_the_athlete(world, tmp_path) -> None:
     import json
 
     from coaching.analysis.services import analysis_set_athlete
-    from inference.pose.base import PoseSequence
+    from inference.posedata import PoseSequence
 
     keypoints = np.full((3, 2, 33, 3), np.nan, np.float32)
     keypoints[:, 0, :, :2] = [100, 100]  # person slot 0 around (100..140, 100..200)

@@ -30,7 +30,7 @@ def test_upload_is_analysed_by_a_real_worker(client, world, celery_worker_proces
     # portrait stays portrait; long side capped at 1280; every frame kept
     assert (info.codec, info.width, info.height, info.frame_count) == ("h264", 720, 1280, 100)
     # the pose stage: poses stored, the walker found in > 90 % of frames, upright portrait
-    from inference.pose.base import PoseSequence
+    from inference.posedata import PoseSequence
 
     poses = PoseSequence.load(analysis.poses.path)
     pose = analysis.summary["pose"]

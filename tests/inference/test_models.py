@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from inference import models
+from inference import fetch, models
 
 
 @pytest.fixture
@@ -84,10 +84,10 @@ def test_failed_pip_exits_nonzero_with_advice(models_dir, tmp_path, monkeypatch,
 
 
 def test_stalled_subprocess_is_stopped(monkeypatch):
-    monkeypatch.setattr(models, "PIP_TIMEOUT_S", 1)
+    monkeypatch.setattr(fetch, "PIP_TIMEOUT_S", 1)
     started = time.perf_counter()
     with pytest.raises(models.ModelError, match="took more than 1 s"):
-        models._run([sys.executable, "-c", "import time; time.sleep(30)"], "a stalled pip")
+        fetch.run([sys.executable, "-c", "import time; time.sleep(30)"], "a stalled pip", cache_env=models.MODELS_DIR_ENV)
     assert time.perf_counter() - started < 10
 
 

@@ -7,7 +7,7 @@ import json
 import numpy as np
 
 from inference.overlay import compact_keypoints_json, decimation_step
-from inference.pose.base import PoseSequence
+from inference.posedata import PoseSequence
 from inference.skeleton import get_skeleton
 
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from inference.cli import COMMANDS, build_parser, main
-from inference.pose.base import PoseSequence
 from inference.pose.openpose import jsonio
+from inference.posedata import PoseSequence
 from inference.video import iter_frames
 from tests.support import shared_clip
 

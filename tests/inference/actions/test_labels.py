@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from inference.actions import label_actions, load_action_model, write_actions
-from inference.pose.base import PoseSequence
+from inference.posedata import PoseSequence
 from inference.skeleton import BODY25
 from tests.support import shared_clip
 

@@ -54,7 +54,7 @@ def test_team_training_learns_new_classes_from_a_few_ranges(athletes: dict[str, 
     assert loaded.classes == result.classes and loaded.metrics["cross_validation"]["accuracy"] == result.accuracy
     # The final model recognises the ranges it was taught.
     from inference.actions import label_actions
-    from inference.pose.base import PoseSequence
+    from inference.posedata import PoseSequence
 
     poses = PoseSequence(grab[:, None], "blazepose33", np.arange(len(grab)) / grab_fps, grab_fps, (1920, 1080))
     labels = label_actions(poses, 0, model=loaded)

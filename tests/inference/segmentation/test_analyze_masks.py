@@ -8,7 +8,7 @@ from tests.support import make_phone_clip
 
 def test_analyze_writes_masks_for_every_frame(tmp_path):
     from inference.cli import main
-    from inference.pose.base import PoseSequence
+    from inference.posedata import PoseSequence
 
     clip = make_phone_clip("h264_rotated", tmp_path, frames=20)  # portrait walk, display matrix
     out = tmp_path / "out"

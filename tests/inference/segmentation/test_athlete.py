@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from inference.pose.base import PoseSequence
+from inference.posedata import PoseSequence
 from inference.segmentation.athlete import with_athlete
 from inference.segmentation.masks import MaskSequence, person_boxes
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from inference.cli import main
-from inference.pose.base import PoseSequence
+from inference.posedata import PoseSequence
 from inference.segmentation.data import POSE_SIDE, held_out_split
 from inference.segmentation.losses import iou
 from inference.segmentation.masks import MaskSequence
