@@ -55,7 +55,7 @@ def analysis_set_athlete(*, analysis: Analysis, x: float, y: float, t: float) ->
     """The coach clicked a person at (x, y) source pixels, t seconds: make that track the
     athlete of this analysis. Returns the chosen track id, None when nobody is there."""
     from inference.overlay import compact_keypoints_json
-    from inference.pose.base import PoseSequence
+    from inference.posedata import PoseSequence
     from inference.tracking import track_at_point
 
     if analysis.status != Status.DONE or not analysis.poses:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from inference.pose.base import PoseSequence
+from inference.posedata import PoseSequence
 
 ROOT = Path(__file__).resolve().parents[2]
 # ../shared/media beside the checkout; POSECOACH_TEST_MEDIA points elsewhere (a clone in /tmp).
