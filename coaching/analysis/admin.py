@@ -6,7 +6,8 @@ from coaching.analysis.models import Analysis
 @admin.register(Analysis)
 class AnalysisAdmin(admin.ModelAdmin):
     list_display = ["pk", "video", "status", "stage", "progress", "backend", "created_at",
-                    "worker_host"]
+                    "attempts", "worker_host"]
     list_filter = ["status", "backend"]
     search_fields = ["video__title"]
-    readonly_fields = ["created_at", "started_at", "finished_at", "timings", "summary"]
+    readonly_fields = ["created_at", "enqueued_at", "started_at", "heartbeat_at", "finished_at",
+                       "attempts", "worker_host", "timings", "summary"]

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 
+from coaching.jobs.models import Job, JobStatus
 from coaching.videos.models import Video
 
-
-class Status(models.TextChoices):
-    PENDING = "pending", "Waiting for a worker"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+# Every job shares one state machine; this name stays for the many modules that import it here.
+Status = JobStatus
 
 
 # The stored files of a run, as model fields (served by analysis_file, removed with the run).
@@ -21,23 +20,14 @@ ANALYSIS_FILES = (
 
 
 def analysis_upload_to(instance: Analysis, filename: str) -> str:
-    return f"teams/{instance.video.team_id}/analyses/{instance.pk}/{filename}"
+    return f"{instance.storage_folder()}/{filename}"
 
 
-class Analysis(models.Model):
+class Analysis(Job):
+    FILE_FIELDS: ClassVar[tuple[str, ...]] = ANALYSIS_FILES
+
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="analyses")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField(default=0)
-    stage = models.CharField(max_length=40, blank=True)
-    error = models.TextField(blank=True)
     backend = models.CharField(max_length=20, default="blazepose")
-    created_at = models.DateTimeField(auto_now_add=True)
-    enqueued_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    worker_host = models.CharField(max_length=255, blank=True)
     timings = models.JSONField(default=dict, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     proxy = models.FileField(upload_to=analysis_upload_to, blank=True, max_length=255)
@@ -69,6 +59,5 @@ class Analysis(models.Model):
     def __str__(self) -> str:
         return f"Analysis {self.pk} of {self.video} ({self.status})"
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (Status.DONE, Status.FAILED)
+    def storage_folder(self) -> str:
+        return f"teams/{self.video.team_id}/analyses/{self.pk}"

@@ -9,13 +9,14 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from coaching.analysis.models import Analysis, Status
 from coaching.analysis.stages import OVERLAY_MAX_FPS, kinematics_summary
+from coaching.jobs.runner import job_cancel, job_enqueue
 from coaching.progress.services import metric_rows_write_safely
 from coaching.storage import local_path
 from coaching.videos.models import Video
@@ -35,15 +36,18 @@ def analysis_create(*, video: Video, backend: str | None = None) -> Analysis:
 def analysis_enqueue(*, analysis_id: int) -> bool:
     """Send the run to the `gpu` queue. With the broker down the upload still succeeds: the run
     stays PENDING and the periodic sweeper sends it again once the broker is back."""
-    from coaching.analysis.tasks import run_analysis
+    from coaching.analysis.runner import ANALYSIS_JOB
 
-    try:
-        run_analysis.apply_async(args=[analysis_id], queue="gpu")
-    except (OperationalError, OSError):
-        log.warning("Broker unreachable; analysis %s waits for the sweeper.", analysis_id)
-        return False
-    Analysis.objects.filter(id=analysis_id).update(enqueued_at=timezone.now())
-    return True
+    return job_enqueue(ANALYSIS_JOB, job_id=analysis_id)
+
+
+def analysis_cancel(*, analysis: Analysis, cancelled_by: User) -> bool:
+    """Stop a queued or running analysis: its worker stops at its next stage or progress report
+    and deletes what it stored. False when it had already ended."""
+    from coaching.analysis.runner import ANALYSIS_JOB
+
+    return job_cancel(ANALYSIS_JOB, job_id=analysis.pk,
+                      reason=f"Cancelled by {cancelled_by.get_username()}.")
 
 
 def analysis_rerun(*, video: Video, backend: str | None = None) -> Analysis:

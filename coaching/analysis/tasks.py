@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
-from django.conf import settings
 
-from coaching.analysis.runner import Claim, analysis_give_up, analysis_run, analysis_sweep
+from coaching.analysis.runner import ANALYSIS_JOB, analysis_run
+from coaching.jobs import tasks as job_tasks
+from coaching.jobs.tasks import STORAGE_RETRIES, follow_up
 
-STORAGE_RETRIES = 5
+__all__ = ["STORAGE_RETRIES", "run_analysis", "athlete_derived", "sweep_analyses", "job_tasks"]
 
 
 @shared_task(
@@ -21,15 +22,7 @@ STORAGE_RETRIES = 5
     max_retries=None,
 )
 def run_analysis(self: Any, analysis_id: int) -> None:
-    outcome = analysis_run(analysis_id=analysis_id)
-    if outcome is Claim.BUSY:
-        # Another worker holds the run's lease: if it died, the lease runs out and we take over.
-        raise self.retry(countdown=settings.ANALYSIS_LEASE_S, max_retries=100)
-    if outcome is Claim.RETRY:
-        if self.request.retries >= STORAGE_RETRIES:
-            analysis_give_up(analysis_id=analysis_id, reason="storage stayed unavailable")
-            return
-        raise self.retry(countdown=min(600, 10 * 2**self.request.retries), max_retries=None)
+    follow_up(self, ANALYSIS_JOB, analysis_id, analysis_run(analysis_id=analysis_id))
 
 
 @shared_task(name="analysis.athlete_derived", acks_late=True, ignore_result=True)
@@ -41,4 +34,5 @@ def athlete_derived(analysis_id: int) -> None:
 
 @shared_task(name="analysis.sweep", ignore_result=True)
 def sweep_analyses() -> int:
-    return len(analysis_sweep())
+    """Kept for schedules saved before jobs.sweep: it sweeps every kind of job now."""
+    return job_tasks.sweep_all()

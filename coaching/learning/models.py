@@ -5,11 +5,14 @@ its progress and its versions."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 
-from coaching.analysis.models import Analysis, Status
+from coaching.analysis.models import Analysis
 from coaching.athletes.models import Team
+from coaching.jobs.models import Job
 
 
 class ActionLabel(models.Model):
@@ -37,18 +40,18 @@ class ActionLabel(models.Model):
 
 
 def action_model_upload_to(instance: TeamActionModel, filename: str) -> str:
-    return f"teams/{instance.team_id}/action-models/{instance.version}/{filename}"
+    return f"{instance.storage_folder()}/{filename}"
 
 
-class TeamActionModel(models.Model):
-    """One version of a team's action model: fine-tuned from the base model on the team's labels."""
+class TeamActionModel(Job):
+    """One version of a team's action model: fine-tuned from the base model on the team's labels
+    (a background job: training runs on a worker)."""
+
+    FILE_FIELDS: ClassVar[tuple[str, ...]] = ("file",)
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="action_models")
     version = models.PositiveIntegerField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField(default=0)
-    message = models.CharField(max_length=200, blank=True)
-    error = models.TextField(blank=True)
+    message = models.CharField(max_length=200, blank=True)  # the trainer's own words (epochs…)
     classes = models.JSONField(default=list, blank=True)
     metrics = models.JSONField(default=dict, blank=True)
     decision = models.TextField(blank=True, help_text="Why it became active, or why not.")
@@ -57,8 +60,6 @@ class TeamActionModel(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["team", "-version"]
@@ -71,23 +72,24 @@ class TeamActionModel(models.Model):
     def __str__(self) -> str:
         return f"{self.team} action model v{self.version} ({self.status})"
 
+    def storage_folder(self) -> str:
+        return f"teams/{self.team_id}/action-models/{self.version}"
+
 
 def segmentation_upload_to(instance: SegmentationWeights, filename: str) -> str:
-    return f"models/segmentation/{instance.pk}/{filename}"
+    return f"{instance.storage_folder()}/{filename}"
 
 
-class SegmentationWeights(models.Model):
-    """Segmentation weights retrained on the instance's library (teacher masks of its videos)."""
+class SegmentationWeights(Job):
+    """Segmentation weights retrained on the instance's library (teacher masks of its videos;
+    a background job)."""
 
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
+    FILE_FIELDS: ClassVar[tuple[str, ...]] = ("file",)
+
     videos = models.PositiveIntegerField(default=0)
     metrics = models.JSONField(default=dict, blank=True)
     active = models.BooleanField(default=False)
     file = models.FileField(upload_to=segmentation_upload_to, blank=True, max_length=255)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -99,3 +101,21 @@ class SegmentationWeights(models.Model):
 
     def __str__(self) -> str:
         return f"Segmentation weights {self.pk} ({self.status})"
+
+    def storage_folder(self) -> str:
+        return f"models/segmentation/{self.pk}"
+
+
+class ActionRelabel(Job):
+    """Labelling an analysis's moves again with its team's active model (a background job)."""
+
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="relabels")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Relabel {self.pk} of analysis {self.analysis_id} ({self.status})"

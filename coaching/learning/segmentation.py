@@ -4,7 +4,6 @@ becomes active only when it matches the teacher better than the weights in use."
 
 from __future__ import annotations
 
-import logging
 import tempfile
 import zipfile
 from contextlib import ExitStack
@@ -12,15 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
-from django.utils import timezone
 
 from coaching.analysis.models import Analysis, Status
+from coaching.jobs.attempt import Attempt, ProgressReporter
+from coaching.jobs.runner import Claim, JobType, job_enqueue_on_commit, job_run
 from coaching.learning.models import SegmentationWeights
 from coaching.storage import local_path
 
-log = logging.getLogger(__name__)
 MAX_VIDEOS = 40  # the most recent analysed videos; enough variety, bounded time
 WEIGHTS_FILE = "unetpp.npz"
 
@@ -33,48 +32,49 @@ def held_out_iou(evaluation: dict[str, Any]) -> float:
 
 
 def segmentation_retrain_start() -> SegmentationWeights:
-    from coaching.learning.tasks import retrain_segmentation_task
-
+    """A PENDING retraining, sent after commit (a down broker leaves it to the sweeper)."""
     row = SegmentationWeights.objects.create()
-    transaction.on_commit(lambda: retrain_segmentation_task.apply_async(args=[row.pk], queue="gpu"))
+    job_enqueue_on_commit(SEGMENTATION_JOB, job_id=row.pk)
     return row
 
 
-def segmentation_retrain_run(*, weights_id: int) -> None:
+def _retrain(row: SegmentationWeights, attempt: Attempt) -> None:
+    """Fine-tune on teacher masks of the library's latest proxies; store the weights; make them
+    active only when they match the teacher better (the job protocol's work)."""
     from inference.segmentation import retrain_segmentation
 
-    if not SegmentationWeights.objects.filter(pk=weights_id, status=Status.PENDING).update(
-            status=Status.RUNNING):
-        return
-    row = SegmentationWeights.objects.get(pk=weights_id)
+    progress = ProgressReporter(attempt)
+    progress.enter("preparing", 0.0, 0.0)
     analyses = list(Analysis.objects.filter(status=Status.DONE).exclude(proxy="")
                     .order_by("-finished_at")[:MAX_VIDEOS])
+    if not analyses:
+        raise ValidationError("No analysed video in the library yet.")
+    progress.enter("training", 0.0, 1.0)
+    Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack, tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as work:
+        videos = [stack.enter_context(local_path(a.proxy)) for a in analyses]
+        out = Path(work) / "weights"
+        metrics = retrain_segmentation(videos, out, seed=row.pk, progress=progress)
+        archive = Path(work) / "weights.zip"
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name in (WEIGHTS_FILE, "metrics.json"):  # not the teacher-label cache
+                zf.write(out / name, name)
+        with archive.open("rb") as fh:
+            attempt.store(row.file, "weights.zip", File(fh))
+    better = held_out_iou(metrics["after"]) > held_out_iou(metrics["before"])
+    row.active, row.videos, row.metrics = better, len(videos), metrics
 
-    def progress(fraction: float) -> None:
-        SegmentationWeights.objects.filter(pk=weights_id).update(progress=min(99, int(fraction * 100)))
+    def switch_active() -> None:  # in the transaction of the row's own conditional DONE write
+        if better:
+            SegmentationWeights.objects.filter(active=True).update(active=False)
 
-    try:
-        if not analyses:
-            raise ValueError("No analysed video in the library yet.")
-        Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
-        with ExitStack() as stack, tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as work:
-            videos = [stack.enter_context(local_path(a.proxy)) for a in analyses]
-            out = Path(work) / "weights"
-            metrics = retrain_segmentation(videos, out, seed=weights_id, progress=progress)
-            archive = Path(work) / "weights.zip"
-            with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-                for name in (WEIGHTS_FILE, "metrics.json"):  # not the teacher-label cache
-                    zf.write(out / name, name)
-            with archive.open("rb") as fh:
-                row.file.save("weights.zip", File(fh), save=False)
-        better = held_out_iou(metrics["after"]) > held_out_iou(metrics["before"])
-        with transaction.atomic():
-            if better:
-                SegmentationWeights.objects.filter(active=True).update(active=False)
-            row.active, row.videos, row.metrics = better, len(videos), metrics
-            row.status, row.progress, row.finished_at = Status.DONE, 100, timezone.now()
-            row.save()
-    except Exception as exc:  # noqa: BLE001 - ends FAILED with a message, no retry loop
-        log.exception("Segmentation retraining %s failed", weights_id)
-        SegmentationWeights.objects.filter(pk=weights_id).update(
-            status=Status.FAILED, error=f"{type(exc).__name__}: {exc}", finished_at=timezone.now())
+    attempt.finish(row, ["file", "active", "videos", "metrics"], inside=switch_active)
+
+
+SEGMENTATION_JOB = JobType(name="segmentation retraining", model=SegmentationWeights,
+                           task="coaching.learning.tasks.retrain_segmentation_task", queue="gpu",
+                           work=_retrain)
+
+
+def segmentation_retrain_run(*, weights_id: int) -> Claim:
+    return job_run(SEGMENTATION_JOB, job_id=weights_id)

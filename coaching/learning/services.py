@@ -7,7 +7,6 @@ import logging
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,13 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from coaching.analysis.models import Analysis, Status
+from coaching.analysis.summary import analysis_summary_update
 from coaching.athletes.models import Team
-from coaching.learning.models import ActionLabel, TeamActionModel
+from coaching.jobs.attempt import Attempt, ProgressReporter
+from coaching.jobs.runner import Claim, JobType, job_enqueue_on_commit, job_run
+from coaching.learning.models import ActionLabel, ActionRelabel, TeamActionModel
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +60,9 @@ def action_label_delete(*, label: ActionLabel) -> None:
 
 
 def team_model_train_start(*, team: Team, requested_by: User) -> TeamActionModel:
-    """Queue a new version of the team's model; refused while one trains or with too few labels."""
-    from coaching.learning.tasks import train_team_model_task
-
+    """Queue a new version of the team's model; refused while one trains or with too few labels.
+    A training whose worker died is taken over or failed by the sweeper, so it never blocks the
+    team for good."""
     with transaction.atomic():
         Team.objects.select_for_update().get(pk=team.pk)  # one version number at a time
         if TeamActionModel.objects.filter(team=team, status__in=[Status.PENDING, Status.RUNNING]).exists():
@@ -73,7 +74,7 @@ def team_model_train_start(*, team: Team, requested_by: User) -> TeamActionModel
         version = (TeamActionModel.objects.filter(team=team).aggregate(v=Max("version"))["v"] or 0) + 1
         row = TeamActionModel.objects.create(team=team, version=version, requested_by=requested_by,
                                              message="Waiting for a worker")
-        transaction.on_commit(lambda: train_team_model_task.apply_async(args=[row.pk], queue="gpu"))
+        job_enqueue_on_commit(TEAM_MODEL_JOB, job_id=row.pk)
     return row
 
 
@@ -100,44 +101,42 @@ def labelled_ranges(*, team: Team) -> list[Any]:
     return ranges
 
 
-def _progress_writer(row_id: int) -> Callable[[float, str], None]:
-    def write(fraction: float, message: str = "") -> None:
-        TeamActionModel.objects.filter(pk=row_id).update(
-            progress=min(99, int(fraction * 100)), message=message[:200])
-    return write
-
-
-def team_model_train_run(*, model_id: int) -> None:
-    """Claim (PENDING → RUNNING once), fine-tune on the team's labels, keep the version, and make
-    it active only when it beats the active one on the same labelled ranges."""
+def _train(row: TeamActionModel, attempt: Attempt) -> None:
+    """Fine-tune on the team's labels, keep the version, and make it active only when it beats
+    the active one on the same labelled ranges (the job protocol's work)."""
     from coaching.learning.selectors import action_model_folder
     from inference.actions import load_action_model, train_team_model
 
-    if not TeamActionModel.objects.filter(pk=model_id, status=Status.PENDING).update(
-            status=Status.RUNNING, message="Preparing the labelled ranges"):
-        return
-    row = TeamActionModel.objects.select_related("team").get(pk=model_id)
-    try:
-        ranges = labelled_ranges(team=row.team)
-        if len(ranges) < MIN_TRAINING_RANGES:
-            raise ValidationError("Too few labelled ranges have an athlete in them; label ranges "
-                                  "where the athlete is visible.")
-        previous = TeamActionModel.objects.filter(team=row.team, active=True).first()
-        # The model in use (the base model when the team has none) is scored on the same
-        # cross-validation windows as the new one.
-        result = train_team_model(ranges, seed=row.version, progress=_progress_writer(row.pk),
-                                  previous=load_action_model(action_model_folder(previous)))
-        _store_model(row, result)
-        _decide(row, result, previous, result.previous_accuracy or 0.0)
-    except Exception as exc:  # noqa: BLE001 - training ends FAILED with a message, no retry
-        log.exception("Team model %s failed", model_id)
-        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else (
-            f"Training failed ({type(exc).__name__}); try again.")
-        TeamActionModel.objects.filter(pk=model_id).update(
-            status=Status.FAILED, error=message, finished_at=timezone.now())
+    progress = ProgressReporter(attempt)
+    progress.enter("preparing", 0.0, 0.0, message="Preparing the labelled ranges")
+    ranges = labelled_ranges(team=row.team)
+    if len(ranges) < MIN_TRAINING_RANGES:
+        raise ValidationError("Too few labelled ranges have an athlete in them; label ranges "
+                              "where the athlete is visible.")
+    previous = TeamActionModel.objects.filter(team=row.team, active=True).first()
+    progress.enter("training", 0.0, 1.0)
+
+    def report(fraction: float, message: str = "") -> None:
+        progress(fraction, message=message[:200])
+
+    # The model in use (the base model when the team has none) is scored on the same
+    # cross-validation windows as the new one.
+    result = train_team_model(ranges, seed=row.version, progress=report,
+                              previous=load_action_model(action_model_folder(previous)))
+    _store_model(row, result, attempt)
+    _decide(row, result, previous, result.previous_accuracy or 0.0)
 
 
-def _store_model(row: TeamActionModel, result: Any) -> None:
+TEAM_MODEL_JOB = JobType(name="training", model=TeamActionModel,
+                         task="coaching.learning.tasks.train_team_model_task", queue="gpu",
+                         work=_train, related=("team",))
+
+
+def team_model_train_run(*, model_id: int) -> Claim:
+    return job_run(TEAM_MODEL_JOB, job_id=model_id)
+
+
+def _store_model(row: TeamActionModel, result: Any, attempt: Attempt) -> None:
     Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as work:
         folder = Path(work) / "model"
@@ -148,7 +147,7 @@ def _store_model(row: TeamActionModel, result: Any) -> None:
             for path in files:
                 zf.write(path, Path(path).relative_to(folder))
         with archive.open("rb") as fh:
-            row.file.save(f"team-{row.team_id}-v{row.version}.zip", File(fh), save=False)
+            attempt.store(row.file, f"team-{row.team_id}-v{row.version}.zip", File(fh))
     row.classes = list(result.classes)
     row.metrics = {"accuracy": result.accuracy, "confusion": result.confusion,
                    "per_class": result.per_class, "folds": result.folds,
@@ -165,35 +164,63 @@ def _decide(row: TeamActionModel, result: Any, previous: TeamActionModel | None,
                                      f"{name} stays active.")
     )
     row.metrics["baseline_accuracy"] = baseline
-    with transaction.atomic():
+    row.active, row.message = better, "Done"
+
+    def switch_active() -> None:  # in the transaction of the row's own conditional DONE write
         if better:
             TeamActionModel.objects.filter(team=row.team, active=True).update(active=False)
-        row.active = better
-        row.status, row.progress, row.message = Status.DONE, 100, "Done"
-        row.finished_at = timezone.now()
-        row.save()
+
+    Attempt.of(row).finish(row, ["file", "classes", "metrics", "decision", "active", "message"],
+                           inside=switch_active)
+
+
+def _relabelled_actions(analysis: Analysis) -> dict[str, Any]:
+    from coaching.analysis.selectors import analysis_poses
+    from coaching.analysis.stages import label_actions_json
+    from coaching.learning.selectors import action_model_folder, team_action_model_active
+
+    poses, index = analysis_poses(analysis=analysis)
+    row = team_action_model_active(team_id=analysis.video.team_id)
+    return label_actions_json(poses, index, action_model_folder(row), row)
+
+
+def _write_actions(analysis: Analysis, actions: dict[str, Any]) -> None:
+    analysis.summary = analysis_summary_update(
+        analysis_id=analysis.pk, sections={"actions": actions}) or analysis.summary
 
 
 def analysis_relabel(*, analysis_id: int) -> bool:
     """Label the analysis' actions again with its team's active model (after a new version)."""
-    from coaching.analysis.selectors import analysis_poses
-    from coaching.analysis.stages import label_actions_json
-    from coaching.learning.selectors import action_model_folder, team_action_model_active
-    from coaching.progress.services import metric_rows_write_safely
-
     analysis = Analysis.objects.select_related("video").filter(pk=analysis_id).first()
     if analysis is None or analysis.status != Status.DONE or not analysis.poses:
         return False
-    poses, index = analysis_poses(analysis=analysis)
-    row = team_action_model_active(team_id=analysis.video.team_id)
-    actions = label_actions_json(poses, index, action_model_folder(row), row)
-    analysis.summary = {**analysis.summary, "actions": actions}
-    Analysis.objects.filter(pk=analysis_id).update(summary=analysis.summary)
+    from coaching.progress.services import metric_rows_write_safely
+
+    _write_actions(analysis, _relabelled_actions(analysis))
     metric_rows_write_safely(analysis=analysis)  # metrics per action follow the new segments
     return True
 
 
-def analysis_relabel_enqueue(*, analysis: Analysis) -> None:
-    from coaching.learning.tasks import relabel_analysis_task
+def _relabel(job: ActionRelabel, attempt: Attempt) -> None:
+    """The relabel job's work: the moves written with the job's own conditional DONE write."""
+    analysis = job.analysis
+    ProgressReporter(attempt).enter("labelling", 0.0, 1.0)
+    if analysis.status != Status.DONE or not analysis.poses:
+        raise ValidationError("Only a finished analysis with poses can be labelled again.")
+    actions = _relabelled_actions(analysis)
+    attempt.finish(job, inside=lambda: _write_actions(analysis, actions))
+    from coaching.progress.services import metric_rows_write_safely
 
-    transaction.on_commit(lambda: relabel_analysis_task.apply_async(args=[analysis.pk], queue="gpu"))
+    metric_rows_write_safely(analysis=analysis)  # metrics per action follow the new segments
+
+
+RELABEL_JOB = JobType(name="re-labelling", model=ActionRelabel,
+                      task="coaching.learning.tasks.relabel_analysis_task", queue="gpu",
+                      work=_relabel, related=("analysis__video",))
+
+
+def analysis_relabel_enqueue(*, analysis: Analysis, requested_by: User | None = None) -> ActionRelabel:
+    """Queue a relabel job after commit (a down broker leaves it to the sweeper)."""
+    job = ActionRelabel.objects.create(analysis=analysis, requested_by=requested_by)
+    job_enqueue_on_commit(RELABEL_JOB, job_id=job.pk)
+    return job

@@ -1,4 +1,5 @@
-"""Writes for reports: the annotated MP4 render, queued after commit and run by a worker."""
+"""Writes for reports: the annotated MP4 render, a background job (coaching.jobs) queued after
+commit and run by a worker."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files import File
-from django.db import transaction
-from django.utils import timezone
 
-from coaching.analysis.models import Analysis, Status
+from coaching.analysis.models import Analysis
 from coaching.analysis.selectors import analysis_poses
+from coaching.jobs.attempt import Attempt, ProgressReporter
+from coaching.jobs.runner import Claim, JobType, job_enqueue_on_commit, job_run
 from coaching.reports.models import Render, RenderKind
 from coaching.reports.selectors import kinematics_load
 from coaching.storage import local_path
@@ -28,11 +29,10 @@ CAPTION_SECONDS = 3.0  # how long a comment pinned to one instant stays on scree
 
 def render_create(*, analysis: Analysis, requested_by: User, include_review: bool = True,
                   kind: str = RenderKind.ANNOTATED) -> Render:
-    from coaching.reports.tasks import run_render
-
+    """A PENDING render, sent after commit (a down broker leaves it to the sweeper)."""
     render = Render.objects.create(analysis=analysis, requested_by=requested_by, kind=kind,
                                    include_review=include_review)
-    transaction.on_commit(lambda: run_render.apply_async(args=[render.pk], queue="default"))
+    job_enqueue_on_commit(RENDER_JOB, job_id=render.pk)
     return render
 
 
@@ -81,34 +81,31 @@ def _render_privacy(analysis: Analysis, proxy: Path, out: Path,
     render_privacy(proxy, masks, out, progress=progress)
 
 
-def render_run(*, render_id: int) -> None:
-    """Claim (PENDING → RUNNING once), draw over the proxy, store the MP4."""
-    if not Render.objects.filter(id=render_id, status=Status.PENDING).update(status=Status.RUNNING):
-        return
-    render = Render.objects.select_related("analysis__video").get(id=render_id)
+def _render(render: Render, attempt: Attempt) -> None:
+    """Draw over the analysis's proxy, store the MP4, end DONE (the job protocol's work)."""
     analysis = render.analysis
+    progress = ProgressReporter(attempt)
+    progress.enter("drawing", 0.0, 1.0)
+    if not analysis.proxy:
+        raise VideoError("The analysis has no playable video yet; wait for it to finish.")
+    with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as work, \
+            local_path(analysis.proxy) as proxy:
+        out = Path(work) / f"analysis-{analysis.pk}-{render.kind}.mp4"
+        if render.kind == RenderKind.PRIVACY:
+            _render_privacy(analysis, proxy, out, progress)
+        else:
+            render_annotated(proxy, out, _render_input(analysis, render.include_review),
+                             progress=progress)
+        progress.enter("saving", 0.99, 0.99)
+        with out.open("rb") as fh:
+            attempt.store(render.file, out.name, File(fh))
+    attempt.finish(render, ["file"])
 
-    def progress(fraction: float) -> None:
-        Render.objects.filter(id=render_id).update(progress=min(99, int(fraction * 100)))
 
-    try:
-        if not analysis.proxy:
-            raise VideoError("The analysis has no playable video yet; wait for it to finish.")
-        with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as work, \
-                local_path(analysis.proxy) as proxy:
-            out = Path(work) / f"analysis-{analysis.pk}-{render.kind}.mp4"
-            if render.kind == RenderKind.PRIVACY:
-                _render_privacy(analysis, proxy, out, progress)
-            else:
-                render_annotated(proxy, out, _render_input(analysis, render.include_review),
-                                 progress=progress)
-            with out.open("rb") as fh:
-                render.file.save(out.name, File(fh), save=False)
-        render.status, render.progress, render.finished_at = Status.DONE, 100, timezone.now()
-        render.save(update_fields=["file", "status", "progress", "finished_at"])
-    except Exception as exc:  # noqa: BLE001 - the render ends FAILED with a message, no retry
-        log.exception("Render %s failed", render_id)
-        message = str(exc) if isinstance(exc, VideoError) else (
-            f"The render failed ({type(exc).__name__}); try again.")
-        Render.objects.filter(id=render_id).update(status=Status.FAILED, error=message,
-                                                   finished_at=timezone.now())
+RENDER_JOB = JobType(name="render", model=Render, task="coaching.reports.tasks.run_render",
+                     queue="default", work=_render, related=("analysis__video",),
+                     user_errors=(VideoError,))
+
+
+def render_run(*, render_id: int) -> Claim:
+    return job_run(RENDER_JOB, job_id=render_id)

@@ -174,8 +174,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # An upload must not hang on a down broker: two quick tries, then the sweeper takes over.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Every kind of background job (coaching.jobs.registry): re-send lost messages, take over dead
+# workers' jobs.
 CELERY_BEAT_SCHEDULE = {
-    "analysis-sweep": {"task": "analysis.sweep", "schedule": 60.0, "options": {"queue": "default"}}
+    "jobs-sweep": {"task": "jobs.sweep", "schedule": 60.0, "options": {"queue": "default"}}
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A worker renews its claim on a run every quarter of this; a run whose claim is older than it is

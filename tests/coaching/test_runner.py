@@ -14,11 +14,11 @@ from coaching.analysis.models import Analysis, Status
 from coaching.analysis.runner import (
     MAX_ATTEMPTS,
     Claim,
-    _Run,
     analysis_claim,
     analysis_run,
     analysis_sweep,
 )
+from coaching.jobs.attempt import Attempt
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +33,12 @@ def sent(monkeypatch) -> list[dict]:
 def test_expired_lease_is_taken_over_and_the_old_attempt_loses_its_writes(world, settings) -> None:
     analysis = Analysis.objects.create(video=world.video)
     assert analysis_claim(analysis_id=analysis.pk) == (Claim.CLAIMED, 1)
-    old = _Run(analysis.pk, 1)
+    old = Attempt(Analysis, analysis.pk, 1)
     Analysis.objects.filter(pk=analysis.pk).update(
         heartbeat_at=timezone.now() - timedelta(seconds=settings.ANALYSIS_LEASE_S + 1))
     assert analysis_claim(analysis_id=analysis.pk) == (Claim.CLAIMED, 2)
     assert old.update(status=Status.DONE, progress=100) is False
-    assert _Run(analysis.pk, 2).update(progress=50) is True
+    assert Attempt(Analysis, analysis.pk, 2).update(progress=50) is True
 
 
 def test_ended_runs_are_not_claimed(world) -> None:
