@@ -58,6 +58,17 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     return membership
 
 
+def invitation_signup_accept(*, token: str, username: str, password: str) -> tuple[User, Membership]:
+    """A new account made from an invitation link, and the invitation accepted with it, in one
+    transaction: when accepting fails (used or expired meanwhile, the athlete got a login) the
+    account is not created either, so a failed sign-up leaves nothing behind. ``username`` and
+    ``password`` come validated from the sign-up form."""
+    with transaction.atomic():
+        user = User.objects.create_user(username=username, password=password)
+        membership = invitation_accept(token=token, user=user)
+    return user, membership
+
+
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
     """Remove a member; the team always keeps a head coach. An athlete's profile and videos

@@ -18,11 +18,13 @@ from coaching.athletes.invitations import (
     invitation_accept,
     invitation_check,
     invitation_create,
+    invitation_signup_accept,
     membership_remove,
     team_settings_update,
 )
-from coaching.athletes.models import INVITABLE_ROLES, Invitation, Role, Team
+from coaching.athletes.models import INVITABLE_ROLES, Role, Team
 from coaching.athletes.permissions import Action
+from coaching.athletes.selectors import invitation_by_token
 
 
 class InvitationForm(forms.Form):
@@ -95,7 +97,7 @@ def team_settings(request: HttpRequest, team_id: int) -> HttpResponse:
 def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
     """The link itself is the credential (a capability URL): 32 random characters, one use,
     expiring. Signed-in users accept; others create an account first."""
-    invitation = Invitation.objects.filter(token=token).select_related("team", "athlete").first()
+    invitation = invitation_by_token(token=token)
     if invitation is None:
         raise Http404("No such invitation.")
     error = None
@@ -107,13 +109,15 @@ def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
         UserCreationForm(request.POST or None) if not request.user.is_authenticated else None
     )
     if request.method == "POST" and error is None:
-        if signup is not None:
-            if not signup.is_valid():
-                return render(request, "athletes/invitation.html", {"invitation": invitation, "signup": signup})
-            user = signup.save()
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if signup is not None and not signup.is_valid():
+            return render(request, "athletes/invitation.html", {"invitation": invitation, "signup": signup})
         try:
-            invitation_accept(token=token, user=current_user(request))
+            if signup is not None:
+                user, _ = invitation_signup_accept(token=token, username=signup.cleaned_data["username"],
+                                                   password=signup.cleaned_data["password1"])
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                invitation_accept(token=token, user=current_user(request))
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:

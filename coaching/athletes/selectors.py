@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db.models import Q, QuerySet
 
-from coaching.athletes.models import COACH_ROLES, Athlete, Membership, Role, Team
+from coaching.athletes.models import COACH_ROLES, Athlete, Invitation, Membership, Role, Team
 
 User = AuthUser | AnonymousUser
 
@@ -66,3 +66,8 @@ def athlete_for_user(*, user: User) -> Athlete | None:
     if not user.is_authenticated:
         return None
     return Athlete.objects.filter(user=user).select_related("team").first()
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    """The invitation a link names (the token is the credential), with what its page shows."""
+    return Invitation.objects.filter(token=token).select_related("team", "athlete").first()
