@@ -10,7 +10,9 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
+from coaching.analysis.models import Analysis
 from coaching.athletes.models import Athlete, Team
+from coaching.progress.comparisons import comparable, reference_deviation, segments_for
 from coaching.progress.figures import (
     EDGE_SESSIONS,
     Point,
@@ -21,6 +23,7 @@ from coaching.progress.figures import (
 )
 from coaching.progress.models import MetricRow, Reference
 from inference.compare.metrics import METRICS
+from inference.compare.segments import Segment
 
 DEFAULT_DASHBOARD_METRICS = ("knee_flexion_max", "jump_height_m", "knee_rom")
 MAX_SERIES = 24  # charts on one page
@@ -151,3 +154,21 @@ def team_actions(*, team: Team) -> list[str]:
 
 def references_for_team(*, team: Team) -> QuerySet[Reference]:
     return Reference.objects.filter(team=team).select_related("analysis__video__athlete", "set_by")
+
+
+@dataclass(frozen=True)
+class ReportProgress:
+    """The report page's compare block: why this analysis cannot be compared (or ""), its segments
+    a coach can make the team's reference, and the deviation from the current reference."""
+
+    reason: str
+    segments: list[tuple[int, Segment]] = field(default_factory=list)
+    deviation: dict[str, Any] | None = None
+
+
+def report_progress_get(*, analysis: Analysis) -> ReportProgress:
+    """Reads the reference and runs the (cached) DTW here, so the template tag only lays it out."""
+    reason = comparable(analysis)
+    if reason:
+        return ReportProgress(reason)
+    return ReportProgress("", list(enumerate(segments_for(analysis))), reference_deviation(analysis=analysis))

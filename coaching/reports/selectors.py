@@ -6,9 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models import QuerySet
 
 from coaching.analysis.models import Analysis, Status
+from coaching.analysis.selectors import analysis_list_visible
+from coaching.athletes.selectors import User
 from coaching.reports.figures import JOINTS, report_figures, silhouette_figure, summary_rows
+from coaching.reports.models import Render, RenderKind
 from coaching.storage import local_path
 from inference.feedback.engine import Finding, sorted_findings
 from inference.kinematics.core import Kinematics
@@ -69,3 +73,13 @@ def report_get(*, analysis: Analysis) -> Report:
         movement=events.get("movement", "general"),
         scale_reason=(events.get("scale") or {}).get("reason") or "",
     )
+
+
+def render_latest(*, analysis: Analysis, kind: RenderKind) -> Render | None:
+    """The newest video of ``kind`` made from this analysis (the report offers its download)."""
+    return Render.objects.filter(analysis=analysis, kind=kind).order_by("-created_at").first()
+
+
+def render_list_visible(*, user: User) -> QuerySet[Render]:
+    """Renders of the analyses ``user`` may see; another team's render is simply not there."""
+    return Render.objects.filter(analysis__in=analysis_list_visible(user=user))

@@ -11,19 +11,12 @@ from coaching.analysis.models import Status
 from coaching.analysis.selectors import analysis_list_visible
 from coaching.athletes.access import can, current_user
 from coaching.learning.selectors import report_moves
+from coaching.progress.selectors import report_progress_get
+from coaching.reports.exports import ExportUnavailable, analysis_export_build
 from coaching.reports.models import Render, RenderKind
-from coaching.reports.selectors import kinematics_load, report_get
+from coaching.reports.selectors import render_latest, render_list_visible, report_get
 from coaching.reports.services import render_create
 from coaching.serving import serve_field_file
-from coaching.storage import local_path
-from inference.exports import openpose_zip, to_mot, to_trc
-from inference.posedata import PoseSequence
-
-EXPORTS = {  # format: (file suffix, content type)
-    "trc": (".trc", "text/plain; charset=utf-8"),
-    "mot": (".mot", "text/plain; charset=utf-8"),
-    "openpose": ("_openpose_json.zip", "application/zip"),
-}
 
 
 @login_required
@@ -34,9 +27,10 @@ def report(request: HttpRequest, analysis_id: int) -> HttpResponse:
     data = report_get(analysis=analysis)
     return render(request, "reports/report.html", {
         "report": data, "analysis": analysis, "video": analysis.video,
-        "last_render": Render.objects.filter(analysis=analysis, kind=RenderKind.ANNOTATED).first(),
-        "last_privacy": Render.objects.filter(analysis=analysis, kind=RenderKind.PRIVACY).first(),
+        "last_render": render_latest(analysis=analysis, kind=RenderKind.ANNOTATED),
+        "last_privacy": render_latest(analysis=analysis, kind=RenderKind.PRIVACY),
         "moves": report_moves(analysis=analysis),
+        "progress": report_progress_get(analysis=analysis),
         "can": can(request, analysis.video.team, analysis.video.athlete),
     })
 
@@ -45,22 +39,12 @@ def report(request: HttpRequest, analysis_id: int) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest, analysis_id: int, fmt: str) -> HttpResponse:
     analysis = get_object_or_404(analysis_list_visible(user=request.user), pk=analysis_id)
-    if fmt not in EXPORTS or analysis.status != Status.DONE:
-        raise Http404("No such export.")
-    suffix, content_type = EXPORTS[fmt]
-    stem = f"analysis-{analysis.pk}"
-    if fmt == "openpose":
-        if not analysis.poses:
-            raise Http404("This analysis has no poses.")
-        with local_path(analysis.poses) as path:
-            body: bytes | str = openpose_zip(PoseSequence.load(path), stem=stem)
-    else:
-        if not analysis.kinematics:
-            raise Http404("This analysis has no angles; re-run it.")
-        kin = kinematics_load(analysis=analysis)
-        body = to_trc(kin, name=stem + suffix) if fmt == "trc" else to_mot(kin, name=stem)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{stem}{suffix}"'
+    try:
+        exported = analysis_export_build(analysis=analysis, fmt=fmt)
+    except ExportUnavailable as exc:
+        raise Http404(str(exc)) from exc
+    response = HttpResponse(exported.body, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response
 
 
@@ -83,8 +67,7 @@ def render_start(request: HttpRequest, analysis_id: int) -> HttpResponse:
 
 
 def _visible_render(request: HttpRequest, render_id: int) -> Render:
-    return get_object_or_404(
-        Render.objects.filter(analysis__in=analysis_list_visible(user=request.user)), pk=render_id)
+    return get_object_or_404(render_list_visible(user=request.user), pk=render_id)
 
 
 @login_required

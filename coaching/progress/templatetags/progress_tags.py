@@ -1,5 +1,6 @@
-"""The report page's progress block: compare link, "set as reference" and the deviation from the
-team's reference (computed by coaching.progress.comparisons, cached)."""
+"""Template tags of the progress pages and of the report's progress block. Presentation only: the
+block lays out what :func:`coaching.progress.selectors.report_progress_get` computed (no queries,
+no DTW here)."""
 
 from __future__ import annotations
 
@@ -10,21 +11,20 @@ from django import template
 from django.urls import get_script_prefix, reverse
 
 from coaching.analysis.models import Analysis
-from coaching.progress.comparisons import comparable, reference_deviation, segments_for
+from coaching.progress.selectors import ReportProgress
 
 register = template.Library()
 
 
 @register.inclusion_tag("progress/_report_block.html", takes_context=True)
-def progress_block(context: template.Context, analysis: Analysis) -> dict[str, Any]:
+def progress_block(context: template.Context, analysis: Analysis, progress: ReportProgress) -> dict[str, Any]:
     abilities = context.get("can") or {}
-    reason = comparable(analysis)
     return {
         "analysis": analysis,
-        "reason": reason,
+        "reason": progress.reason,
         "is_coach": bool(abilities.get("view_team")),
-        "segments": [] if reason else list(enumerate(segments_for(analysis))),
-        "deviation": None if reason else reference_deviation(analysis=analysis),
+        "segments": progress.segments,
+        "deviation": progress.deviation,
         "csrf_token": context.get("csrf_token"),
     }
 

@@ -1,0 +1,49 @@
+"""Building an analysis' exports (OpenSim .trc/.mot, OpenPose JSON) from its stored results: the
+service the export view calls. The file formats themselves are :mod:`inference.exports`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coaching.analysis.models import Analysis, Status
+from coaching.reports.selectors import kinematics_load
+from coaching.storage import local_path
+from inference.exports import openpose_zip, to_mot, to_trc
+from inference.posedata import PoseSequence
+
+EXPORTS = {  # format: (file suffix, content type)
+    "trc": (".trc", "text/plain; charset=utf-8"),
+    "mot": (".mot", "text/plain; charset=utf-8"),
+    "openpose": ("_openpose_json.zip", "application/zip"),
+}
+
+
+class ExportUnavailable(Exception):
+    """This analysis has no such export; the message says why (shown with the 404)."""
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    body: bytes | str
+    filename: str
+    content_type: str
+
+
+def analysis_export_build(*, analysis: Analysis, fmt: str) -> ExportFile:
+    """The ``fmt`` export of a finished analysis, named ``analysis-<id><suffix>``."""
+    if fmt not in EXPORTS or analysis.status != Status.DONE:
+        raise ExportUnavailable("No such export.")
+    suffix, content_type = EXPORTS[fmt]
+    stem = f"analysis-{analysis.pk}"
+    body: bytes | str
+    if fmt == "openpose":
+        if not analysis.poses:
+            raise ExportUnavailable("This analysis has no poses.")
+        with local_path(analysis.poses) as path:
+            body = openpose_zip(PoseSequence.load(path), stem=stem)
+    else:
+        if not analysis.kinematics:
+            raise ExportUnavailable("This analysis has no angles; re-run it.")
+        kin = kinematics_load(analysis=analysis)
+        body = to_trc(kin, name=stem + suffix) if fmt == "trc" else to_mot(kin, name=stem)
+    return ExportFile(body, stem + suffix, content_type)
