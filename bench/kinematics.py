@@ -9,7 +9,7 @@ static camera over ground, counts stance phases too — the event counts of this
 they are not a check), the second half squats (one rep per 2.5 s); keypoints get 3 px Gaussian noise, 1 % single-frame
 outliers (±40 px), and dropouts: 2 % of frames lose a random keypoint for 3–20 frames and a few
 long gaps (1 s) remove the whole person. Rows time each step on the same data; "total" is one
-call of ``write_kinematics_outputs`` (compute, events, feedback, angles.csv, kinematics.npz,
+call of ``inference.pipeline.analyze_poses`` up to feedback, written (compute, events, feedback, angles.csv, kinematics.npz,
 events.json, feedback.json) as the analyze command runs it. The fastest of --repeat runs is shown
 (other work on a shared machine only slows a run down); CPU seconds (user + system) too.
 """
@@ -17,6 +17,7 @@ events.json, feedback.json) as the analyze command runs it. The fastest of --rep
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -24,7 +25,6 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -86,7 +86,7 @@ def main() -> None:
     from inference.feedback import evaluate_feedback
     from inference.kinematics import KinematicsConfig, compute_kinematics
     from inference.kinematics.events import detect_events
-    from inference.kinematics.outputs import write_kinematics_outputs
+    from inference.pipeline import AnalysisConfig, analyze_poses
 
     poses = synthetic_poses(args.minutes, args.fps, args.skeleton)
     config = KinematicsConfig(height_cm=180.0)
@@ -104,9 +104,10 @@ def main() -> None:
         wall, cpu, _ = timed(lambda: kin.save(Path(tmp) / "k.npz"), args.repeat)
         rows.append(("kinematics.npz", wall, cpu, f"{(Path(tmp) / 'k.npz').stat().st_size / 1e6:.1f} MB"))
 
-        result = SimpleNamespace(poses=poses, athlete_index=0)  # what an AnalysisResult offers
-        wall, cpu, summary = timed(lambda: write_kinematics_outputs(result, tmp, movement="squat", height_cm=180.0), args.repeat)
-        rows.append(("total: write_kinematics_outputs", wall, cpu, f"{summary['events']['rep_count']} reps"))
+        measured = AnalysisConfig(movement="squat", height_cm=180.0, until="feedback")
+        wall, cpu, result = timed(lambda: analyze_poses(poses, measured, athlete_track_id=0).write(tmp), args.repeat)
+        reps = json.loads((Path(tmp) / "events.json").read_text())["summary"]["rep_count"]
+        rows.append(("total: analyze_poses to feedback, written", wall, cpu, f"{reps} reps"))
     frames = poses.num_frames
     print(f"{frames} frames ({args.minutes:g} min at {args.fps:g} fps), {args.skeleton}, fastest of {args.repeat}, "
           f"{os.cpu_count()} CPUs")  # fmt: skip

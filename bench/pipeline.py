@@ -42,13 +42,13 @@ def _measure(row: str, clip: Path, max_side: int) -> dict[str, float]:
             frames += 1
         return {"frames": frames, "seconds": time.perf_counter() - start}
     if row.startswith("pose"):
-        from inference.pipeline import PREFETCH, _prefetch
+        from inference.pipeline.streaming import PREFETCH, prefetch
         from inference.pose.blazepose import BlazePoseEstimator
 
         estimator = BlazePoseEstimator(max_people=1 if row == "pose-1" else 8)
         start, frames, people = time.perf_counter(), 0, 0
         decode_seconds = {"decode": 0.0}
-        for frame, t in _prefetch(iter_frames(clip, max_side=max_side), PREFETCH, decode_seconds):
+        for frame, t in prefetch(iter_frames(clip, max_side=max_side), PREFETCH, decode_seconds):
             people += len(estimator.process(frame, t))
             frames += 1
         return {"frames": frames, "seconds": time.perf_counter() - start, "people": people / max(frames, 1)}

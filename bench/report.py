@@ -42,7 +42,7 @@ def main() -> None:
     from coaching.analysis.models import Analysis, Status
     from coaching.athletes.services import athlete_create, team_create
     from coaching.videos.models import Video
-    from inference.kinematics.outputs import write_kinematics_outputs
+    from inference.pipeline import AnalysisConfig, analyze_poses
 
     call_command("migrate", verbosity=0)
     from django.contrib.auth.models import User
@@ -55,13 +55,9 @@ def main() -> None:
                                  frame_count=int(args.minutes * 3600), movement="squat")
     poses = synthetic_poses(args.minutes, 60.0, "blazepose33")
 
-    class Result:
-        def __init__(self) -> None:
-            self.poses, self.athlete_index = poses, 0
-
     out = Path(work) / "kin"
     began = time.perf_counter()
-    write_kinematics_outputs(Result(), out, movement="squat")
+    analyze_poses(poses, AnalysisConfig(movement="squat", until="feedback"), athlete_track_id=0).write(out)
     compute_s = time.perf_counter() - began
     analysis = Analysis.objects.create(
         video=video, status=Status.DONE, progress=100,

@@ -85,11 +85,11 @@ def post_ms(frames: int = 60) -> float:
 def stage_ms(model: SegmentationModel, clip: Path, levels: tuple[int, ...]) -> dict[str, float]:
     """ms per frame of decoding alone (as the stage decodes) and of the whole segment_video at
     each level (poses from an analysis beforehand, not timed)."""
-    from inference.pipeline import analyze
+    from inference.pipeline import AnalysisConfig, analyze
     from inference.segmentation.stage import segment_video
     from inference.video import iter_frames
 
-    result = analyze(clip)
+    result = analyze(clip, AnalysisConfig(until="athlete"))
     frames = result.poses.num_frames
     start = time.perf_counter()
     for _ in iter_frames(clip, max_side=2 * model.working_side):

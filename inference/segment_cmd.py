@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _poses(args: argparse.Namespace) -> tuple[object, int | None]:
     """(PoseSequence, athlete index) from DIR, or from a fresh pose stage written to DIR."""
-    from inference.pipeline import analyze
+    from inference.pipeline import AnalysisConfig, analyze
     from inference.posedata import PoseSequence
 
     poses_path, result_path = args.out / "poses.npz", args.out / "result.json"
@@ -37,21 +37,17 @@ def _poses(args: argparse.Namespace) -> tuple[object, int | None]:
         track = json.loads(result_path.read_text()).get("athlete_track_id")
         index = None if track is None else int(list(poses.track_ids).index(track))
         return poses, index
-    result = analyze(args.clip)
+    result = analyze(args.clip, AnalysisConfig(until="athlete"))
     result.write(args.out)
     return result.poses, result.athlete_index
 
 
 def write_segmentation(masks: object, out: Path) -> None:
-    """DIR/masks.npz, DIR/cutout.json, DIR/silhouette.csv of a MaskSequence."""
-    import numpy as np
+    """DIR/masks.npz, DIR/cutout.json, DIR/silhouette.csv of a MaskSequence (the pipeline's masks
+    section writes them)."""
+    from inference.pipeline.sections import MasksSection
 
-    masks.save(out / "masks.npz")  # type: ignore[attr-defined]
-    (out / "cutout.json").write_text(masks.contours_text())  # type: ignore[attr-defined]
-    shape = masks.silhouette()  # type: ignore[attr-defined]
-    columns = ["times", "area", "width", "height", "area_px", "width_px", "height_px"]
-    table = np.column_stack([shape[c] for c in columns])
-    np.savetxt(out / "silhouette.csv", table, delimiter=",", header=",".join(columns), comments="", fmt="%.6g")
+    MasksSection(masks).write(out)
 
 
 def run(args: argparse.Namespace) -> int:

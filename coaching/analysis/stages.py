@@ -1,13 +1,13 @@
-"""The stages of an analysis run, as a table. Each stage reads the source video and earlier
-outputs from a StageContext and writes files into its work folder; the service stores them.
+"""The worker's side of an analysis: the run's settings from the database, the source from storage,
+then :func:`inference.pipeline.analyze` — the same stage table the CLI runs — and its files and
+summary handed back to the runner to store.
 
-Order: proxy → pose (everyone, tracked) → segmentation (person masks) → kinematics (angles,
-events, feedback) → actions (what the athlete does when, with the team's model).
+The runner walks :data:`STAGES` (here one entry: the whole pipeline, whose own stages report their
+names and progress through ``StageContext.progress`` and ``StageContext.on_stage``).
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -20,11 +20,17 @@ from django.conf import settings
 from django.core.files import File
 
 from coaching.storage import StorageUnavailable, local_path, transient_storage_errors
-from inference.proxy import make_proxy
+from inference.pipeline import AnalysisConfig, AnalysisResult, analyze
 from inference.video import VideoError
 
 if TYPE_CHECKING:
     from coaching.analysis.models import Analysis
+
+# The pipeline's files the Analysis keeps, by model field (result.json's sections go to the summary).
+FILE_FIELDS: dict[str, str] = {
+    "proxy": "proxy.mp4", "poster": "poster.jpg", "poses": "poses.npz", "overlay": "overlay.json",
+    "kinematics": "kinematics.npz", "angles_csv": "angles.csv", "masks": "masks.npz", "cutout": "cutout.json",
+}  # fmt: skip
 
 
 @dataclass
@@ -32,42 +38,36 @@ class StageContext:
     analysis_id: int
     source: Path
     workdir: Path
-    duration: float
-    backend: str
+    config: AnalysisConfig
     progress: Callable[[float], None]
-    team_id: int = 0
-    movement: str = "general"
-    height_cm: float | None = None
+    on_stage: Callable[[str], None] = lambda name: None
+    team_model: Any = None  # the team's active TeamActionModel row, None: the base model
     outputs: dict[str, Path] = field(default_factory=dict)  # model FileField name → local file
     summary: dict[str, Any] = field(default_factory=dict)
-    results: dict[str, Any] = field(default_factory=dict)  # in-memory results for later stages
 
     @classmethod
     @contextmanager
-    def open(
-        cls, analysis: Analysis, progress: Callable[[float], None]
-    ) -> Iterator[StageContext]:
+    def open(cls, analysis: Analysis, progress: Callable[[float], None]) -> Iterator[StageContext]:
         Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
         workdir = Path(tempfile.mkdtemp(prefix="analysis-", dir=settings.FILE_UPLOAD_TEMP_DIR))
+        config, team_model = analysis_config(analysis)
         try:
             with _source(analysis) as source:
-                yield cls(
-                    analysis_id=analysis.pk,
-                    source=source,
-                    workdir=workdir,
-                    duration=analysis.video.duration_s,
-                    backend=analysis.backend,
-                    progress=progress,
-                    team_id=analysis.video.team_id,
-                    movement=analysis.video.movement,
-                    height_cm=(
-                        float(analysis.video.athlete.height_cm)
-                        if analysis.video.athlete.height_cm
-                        else None
-                    ),
-                )
+                yield cls(analysis_id=analysis.pk, source=source, workdir=workdir, config=config,
+                          progress=progress, on_stage=getattr(progress, "stage", lambda name: None),
+                          team_model=team_model)  # fmt: skip
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
+
+    def keep(self, result: AnalysisResult) -> None:
+        """The result's files and summary, ready for :meth:`save_outputs`."""
+        files = {path.name for path in result.write(self.workdir)}
+        self.outputs.update({name: self.workdir / file for name, file in FILE_FIELDS.items() if file in files})
+        self.summary.update(result.summary())
+        if self.team_model is not None and "actions" in self.summary:
+            self.summary["actions"]["model"] = {**self.summary["actions"].get("model", {}),
+                                                "team_model_id": self.team_model.pk,
+                                                "team_version": self.team_model.version}  # fmt: skip
 
     def save_outputs(self, analysis: Analysis) -> list[str]:
         """Move every output file into storage; return the model fields that changed."""
@@ -82,6 +82,27 @@ class StageContext:
         analysis.summary = {**analysis.summary, **self.summary}
         changed.append("summary")
         return changed
+
+
+def analysis_config(analysis: Analysis) -> tuple[AnalysisConfig, Any]:
+    """The pipeline's settings for this run: backend, the video's movement, the athlete's height,
+    the team's active action model and the active segmentation weights. Returns (config, the team
+    model row or None)."""
+    from coaching.learning.segmentation import WEIGHTS_FILE
+    from coaching.learning.selectors import (
+        action_model_folder,
+        segmentation_weights_folder,
+        team_action_model_active,
+    )
+
+    video = analysis.video
+    row = team_action_model_active(team_id=video.team_id)
+    weights = segmentation_weights_folder()
+    height = float(video.athlete.height_cm) if video.athlete.height_cm else None
+    config = AnalysisConfig(backend=analysis.backend, movement=video.movement, height_cm=height,
+                            action_model=action_model_folder(row),
+                            segmentation_weights=weights / WEIGHTS_FILE if weights else None)  # fmt: skip
+    return config, row
 
 
 @contextmanager
@@ -114,148 +135,75 @@ class Stage:
     run: Callable[[StageContext], None]
 
 
-def proxy_stage(ctx: StageContext) -> None:
-    proxy, poster = ctx.workdir / "proxy.mp4", ctx.workdir / "poster.jpg"
-    info = make_proxy(ctx.source, proxy, poster, progress=ctx.progress, duration=ctx.duration)
-    ctx.outputs.update(proxy=proxy, poster=poster)
-    ctx.summary["proxy"] = info
+def pipeline_stage(ctx: StageContext) -> None:
+    """The whole analysis (inference.pipeline); its stages name themselves as they start."""
+    current = [""]
+
+    def progress(stage: str, fraction: float) -> None:
+        if stage != current[0]:
+            current[0] = stage
+            ctx.on_stage(stage)
+        ctx.progress(fraction)
+
+    ctx.keep(analyze(ctx.source, ctx.config, progress, workdir=ctx.workdir))
 
 
-def pose_stage(ctx: StageContext) -> None:
-    """Pose estimation and tracking of every person; the athlete chosen by the tracking rule."""
-    from inference.overlay import compact_keypoints_json
-    from inference.pipeline import AnalysisConfig, analyze
-
-    result = analyze(
-        ctx.source,
-        AnalysisConfig(backend=ctx.backend),
-        progress=lambda _stage, fraction: ctx.progress(fraction),
-    )
-    poses_path, overlay_path = ctx.workdir / "poses.npz", ctx.workdir / "overlay.json"
-    result.poses.save(poses_path)
-    overlay = compact_keypoints_json(
-        result.poses, athlete_track_id=result.athlete_track_id, max_fps=OVERLAY_MAX_FPS
-    )
-    overlay_path.write_text(json.dumps(overlay, separators=(",", ":")))
-    ctx.outputs.update(poses=poses_path, overlay=overlay_path)
-    ctx.summary["pose"] = result.summary()
-    ctx.results["pose"] = result
+# What changes when the coach chooses another athlete: these files and these summary sections.
+ATHLETE_FILES = ("overlay", "kinematics", "angles_csv", "masks", "cutout")
+ATHLETE_SECTIONS = ("athlete", "kinematics", "events", "feedback", "actions", "masks", "silhouette")
 
 
-def kinematics_stage(ctx: StageContext) -> None:
-    """Angles, events and technique feedback of the athlete (inference.kinematics/feedback)."""
-    result = ctx.results["pose"]
-    ctx.summary.update(kinematics_summary(
-        result.poses, result.athlete_index, ctx.workdir, movement=ctx.movement,
-        height_cm=ctx.height_cm))
-    for name, file_name in (("kinematics", "kinematics.npz"), ("angles_csv", "angles.csv")):
-        if (ctx.workdir / file_name).exists():
-            ctx.outputs[name] = ctx.workdir / file_name
+def stored_result(analysis: Analysis, folder: Path) -> AnalysisResult:
+    """The stored poses (and masks) of a finished run as an AnalysisResult with this run's
+    settings now (the team's active action model included), for :func:`reanalyze`."""
+    from inference.pipeline.sections import MasksSection, PoseSection, VideoSection
+    from inference.posedata import PoseSequence
+    from inference.segmentation.masks import MaskSequence
+    from inference.tracking import TrackSummary
+
+    config, _ = analysis_config(analysis)
+    pose = analysis.summary.get("pose", {})
+    with local_path(analysis.poses) as path:
+        poses = PoseSequence.load(path)
+    people = tuple(TrackSummary(**p) for p in pose.get("people", []))
+    result = AnalysisResult(config=config, video=VideoSection(probe=pose.get("video", {}), folder=folder),
+                            pose=PoseSection(poses, people, pose.get("backend", analysis.backend),
+                                             pose.get("models", {})))  # fmt: skip
+    if analysis.masks:
+        with local_path(analysis.masks) as path:
+            result = result.with_section("masks", MasksSection(MaskSequence.load(path)))
+    return result
 
 
-@dataclass(frozen=True)
-class _AthletePoses:
-    poses: Any
-    athlete_index: int | None
+def athlete_reanalysis(analysis: Analysis, track_id: int | None, workdir: Path) -> StageContext:
+    """The athlete's stages again for track ``track_id`` (inference.pipeline.reanalyze), ready to
+    store: ``outputs`` holds the files of :data:`ATHLETE_FILES`, ``summary`` the sections of
+    :data:`ATHLETE_SECTIONS` and the pose section with the new athlete."""
+    from inference.pipeline import reanalyze
 
-
-def kinematics_summary(
-    poses: Any, athlete_index: int | None, workdir: Path, *, movement: str, height_cm: float | None
-) -> dict[str, Any]:
-    """Run the kinematics outputs into `workdir`; return {"events": ..., "feedback": ...}."""
-    from inference.kinematics.outputs import write_kinematics_outputs
-
-    write_kinematics_outputs(_AthletePoses(poses, athlete_index), workdir, movement=movement,
-                             height_cm=height_cm)
-    return {
-        "events": json.loads((workdir / "events.json").read_text()),
-        "feedback": json.loads((workdir / "feedback.json").read_text()),
-    }
-
-
-def segmentation_stage(ctx: StageContext) -> None:
-    """Person masks (UNet++), the athlete's outline for the report's cut-out overlay, and the
-    silhouette's area and width over time."""
-    from inference.segmentation import segment_video
-
-    result = ctx.results["pose"]
-    # The proxy: upright, tone-mapped, ≤ 1280 px, same presentation times as the source, and
-    # cheaper to decode than a 4K original (the masks' working size is ~200 px anyway).
-    masks = segment_video(ctx.outputs["proxy"], result.poses, result.athlete_index,
-                          model=_segmentation_model(), progress=ctx.progress)
-    masks_path, cutout_path = ctx.workdir / "masks.npz", ctx.workdir / "cutout.json"
-    masks.save(masks_path)
-    cutout_path.write_text(json.dumps(masks.contours_json(max_fps=CUTOUT_MAX_FPS),
-                                      separators=(",", ":")))
-    ctx.outputs.update(masks=masks_path, cutout=cutout_path)
-    silhouette = masks.silhouette()
-    ctx.summary["silhouette"] = silhouette_summary(
-        silhouette["times"], {k: silhouette[k] for k in ("area", "width", "height")})
-
-
-_SEGMENTATION_MODELS: dict[Path, Any] = {}
-
-
-def _segmentation_model() -> Any:
-    """The library-retrained weights when some are active (one model per weights file per
-    process), else None: the committed default."""
-    from coaching.learning.segmentation import WEIGHTS_FILE
-    from coaching.learning.selectors import segmentation_weights_folder
-
-    folder = segmentation_weights_folder()
-    if folder is None:
-        return None
-    if folder not in _SEGMENTATION_MODELS:
-        from inference.segmentation.model import SegmentationModel
-
-        _SEGMENTATION_MODELS[folder] = SegmentationModel(weights=folder / WEIGHTS_FILE)
-    return _SEGMENTATION_MODELS[folder]
-
-
-def silhouette_summary(times: Any, series: dict[str, Any], max_points: int = 500) -> dict[str, Any]:
-    """The silhouette's series, decimated for the report chart (JSON-ready, None for gaps)."""
-    import numpy as np
-
-    t = np.asarray(times, dtype=float)
-    step = max(1, int(np.ceil(len(t) / max_points)))
-    out: dict[str, Any] = {"t": [round(float(v), 3) for v in t[::step]]}
-    for name, values in series.items():
-        v = np.asarray(values, dtype=float)[::step]
-        out[name] = [None if not np.isfinite(x) else round(float(x), 4) for x in v]
-    return out
-
-
-def actions_stage(ctx: StageContext) -> None:
-    """Action segments of the athlete, labelled by the team's active model (or the base one)."""
-    from coaching.learning.selectors import action_model_folder, team_action_model_active
-
-    result = ctx.results["pose"]
-    row = team_action_model_active(team_id=ctx.team_id)
-    ctx.summary["actions"] = label_actions_json(result.poses, result.athlete_index,
-                                                action_model_folder(row), row)
-    ctx.progress(1.0)
+    result = reanalyze(stored_result(analysis, workdir), track_id, workdir=workdir)
+    config, row = analysis_config(analysis)
+    ctx = StageContext(analysis_id=analysis.pk, source=Path(), workdir=workdir, config=config,
+                       progress=lambda fraction: None, team_model=row)  # fmt: skip
+    ctx.keep(result)
+    ctx.outputs = {name: path for name, path in ctx.outputs.items() if name in ATHLETE_FILES}
+    pose = {**analysis.summary.get("pose", {}), "athlete_track_id": result.athlete_track_id, "athlete_source": "click",
+            "frames_with_athlete": result.frames_with_athlete}  # fmt: skip
+    ctx.summary = {**{k: v for k, v in ctx.summary.items() if k in ATHLETE_SECTIONS}, "pose": pose}
+    return ctx
 
 
 def label_actions_json(poses: Any, athlete_index: int | None, model_path: Path | None,
                        model_row: Any) -> dict[str, Any]:
-    """Run the action model; the JSON kept in the analysis summary names the model version."""
+    """The actions section for stored poses with another model (a team's new version); the JSON
+    kept in the analysis summary names the model version."""
     from inference.actions import label_actions, load_action_model
 
-    labelled = label_actions(poses, athlete_index, model=load_action_model(model_path))
-    data = labelled.to_json()
+    data = dict(label_actions(poses, athlete_index, model=load_action_model(model_path)).to_json())
     if model_row is not None:
         data["model"] = {**data.get("model", {}), "team_model_id": model_row.pk,
-                         "team_version": model_row.version}
-    return dict(data)
+                         "team_version": model_row.version}  # fmt: skip
+    return data
 
 
-OVERLAY_MAX_FPS = 30.0
-CUTOUT_MAX_FPS = 15.0
-
-STAGES: list[Stage] = [
-    Stage("proxy", 0.0, 0.2, proxy_stage),
-    Stage("pose", 0.2, 0.8, pose_stage),
-    Stage("segmentation", 0.8, 0.93, segmentation_stage),
-    Stage("kinematics", 0.93, 0.95, kinematics_stage),
-    Stage("actions", 0.95, 0.99, actions_stage),
-]
+STAGES: list[Stage] = [Stage("analysis", 0.0, 1.0, pipeline_stage)]

@@ -1,7 +1,7 @@
 """Kinematics of the athlete: angles, filters, derivatives, centre of mass, scale and events.
 
-Entry points: :func:`compute_kinematics` (→ :class:`Kinematics`), :func:`detect_events`
-(→ :class:`Events`) and :func:`write_kinematics_outputs` (angles.csv, events.json, feedback.json).
+Entry points: :func:`compute_kinematics` (→ :class:`Kinematics`) and :func:`detect_events`
+(→ :class:`Events`); the pipeline's kinematics and events stages run them (inference.pipeline).
 See docs/kinematics.md.
 """
 

@@ -22,7 +22,7 @@ def _analysed(world, analysis, clip_name: str) -> None:
     """Give a World analysis the real poses of a shared clip (BlazePose, tracked)."""
     from inference.pipeline import AnalysisConfig, analyze
 
-    result = analyze(shared_clip(clip_name), AnalysisConfig(max_side=640))
+    result = analyze(shared_clip(clip_name), AnalysisConfig(max_side=640, until="athlete"))
     buffer = io.BytesIO()
     result.poses.save(buffer)
     analysis.poses.save("poses.npz", ContentFile(buffer.getvalue()), save=False)

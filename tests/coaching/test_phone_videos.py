@@ -108,7 +108,7 @@ def test_rotated_clip_poses_match_the_upright_original(clips, tmp_path) -> None:
                 out.mux(packet)
         for packet in stream.encode(None):
             out.mux(packet)
-    config = AnalysisConfig()
+    config = AnalysisConfig(until="athlete")
     a, b = analyze(clips["h264_rotated"], config), analyze(upright, config)
     ka, kb = a.athlete_keypoints(), b.athlete_keypoints()
     assert ka is not None and kb is not None

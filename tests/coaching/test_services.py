@@ -103,7 +103,7 @@ def test_status_endpoint_reports_progress(client, world) -> None:
 def test_coach_click_changes_the_athlete(world, tmp_path) -> None:
     import json
 
-    from coaching.analysis.services import analysis_set_athlete
+    from coaching.analysis.services import analysis_athlete_derived, analysis_set_athlete
     from inference.posedata import PoseSequence
 
     keypoints = np.full((3, 2, 33, 3), np.nan, np.float32)
@@ -122,7 +122,14 @@ def test_coach_click_changes_the_athlete(world, tmp_path) -> None:
     assert analysis_set_athlete(analysis=analysis, x=420, y=170, t=0.1) == 9
     analysis.refresh_from_db()
     assert analysis.summary["pose"] == {"athlete_track_id": 9, "athlete_source": "click"}
+    # the worker's part: the pipeline's athlete stages again, from the stored poses
+    assert analysis_athlete_derived(analysis_id=analysis.pk)
+    analysis.refresh_from_db()
     assert json.loads(Path(analysis.overlay.path).read_text())["athlete"] == 9
+    assert analysis.summary["athlete"]["track_id"] == 9 and analysis.summary["athlete"]["source"] == "click"
+    assert analysis.summary["pose"]["athlete_track_id"] == 9
+    assert {"kinematics", "events", "feedback", "actions"} <= set(analysis.summary)
+    assert analysis.angles_csv and analysis.kinematics
 
 
 def test_athlete_pick_view(client, world) -> None:

@@ -196,18 +196,19 @@ def test_kinematics_storage_round_trips(tmp_path) -> None:
 
 
 def test_outputs_without_an_athlete_or_a_height_say_why(tmp_path) -> None:
-    from types import SimpleNamespace
-
-    from inference.kinematics.outputs import write_kinematics_outputs
+    from inference.pipeline import AnalysisConfig, analyze_poses, reanalyze
 
     t = np.arange(120) / FS
     poses = sequence(walking_body25(120), t)
-    nobody = write_kinematics_outputs(SimpleNamespace(poses=poses, athlete_index=None), tmp_path / "a", movement="run")
-    assert nobody["reason"] == "no athlete was found in the video"
+    walk = analyze_poses(poses, AnalysisConfig(movement="walk", until="feedback"), athlete_track_id=0)
+    nobody = reanalyze(analyze_poses(poses, AnalysisConfig(movement="run", until="feedback")), None)
+    nobody.write(tmp_path / "a")
+    assert nobody.kinematics is not None and nobody.kinematics.reason == "no athlete was found in the video"
     assert (tmp_path / "a" / "angles.csv").read_text().startswith("time,right_ankle,")
-    assert json.loads((tmp_path / "a" / "feedback.json").read_text())["reason"] == nobody["reason"]
-    unscaled = write_kinematics_outputs(SimpleNamespace(poses=poses, athlete_index=0), tmp_path / "b", movement="walk")
-    assert unscaled["reason"] is None and unscaled["frames_with_angles"] == 120
+    assert json.loads((tmp_path / "a" / "feedback.json").read_text())["reason"] == nobody.kinematics.reason
+    walk.write(tmp_path / "b")
+    assert walk.kinematics is not None and walk.kinematics.reason is None
+    assert walk.kinematics.to_json()["frames_with_angles"] == 120
     scale = json.loads((tmp_path / "b" / "events.json").read_text())["scale"]
     assert scale["metres_per_pixel"] is None and "height is not known" in scale["reason"]
 

@@ -17,18 +17,18 @@ import numpy as np
 import pytest
 
 from inference.kinematics import Kinematics, KinematicsConfig, compute_kinematics
-from inference.kinematics.outputs import write_kinematics_outputs
 from tests.support import shared_clip
 
 
 @pytest.fixture(scope="module")
 def analysed(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, Path]:
-    from inference.pipeline import AnalysisConfig, analyze
+    from inference.pipeline import AnalysisConfig, analyze, analyze_poses
 
     clip = shared_clip("lab_walk_portrait_60fps.mp4")
-    result = analyze(clip, AnalysisConfig())
+    result = analyze(clip, AnalysisConfig(until="athlete"))
     out = tmp_path_factory.mktemp("walk")
-    write_kinematics_outputs(result, out, movement="walk", height_cm=178.0)
+    config = AnalysisConfig(movement="walk", height_cm=178.0, until="feedback")
+    analyze_poses(result.poses, config, athlete_track_id=result.athlete_track_id).write(out)
     return result, out
 
 

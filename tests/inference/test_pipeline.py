@@ -20,7 +20,8 @@ needs_media = pytest.mark.skipif(not WALK.is_file(), reason=f"real clips not fou
 
 
 @pytest.fixture(scope="module")
-def walk_result():  # type: ignore[no-untyped-def]
+def walk_result(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The whole analysis (every stage) of the lab clip."""
     from inference.models import ModelError
     from inference.pipeline import AnalysisConfig, analyze
 
@@ -28,7 +29,8 @@ def walk_result():  # type: ignore[no-untyped-def]
         pytest.skip(f"real clips not found at {MEDIA}")
     calls: list[tuple[str, float]] = []
     try:
-        result = analyze(WALK, AnalysisConfig(), lambda stage, fraction: calls.append((stage, fraction)))
+        result = analyze(WALK, AnalysisConfig(), lambda stage, fraction: calls.append((stage, fraction)),
+                         workdir=tmp_path_factory.mktemp("walk"))
     except ModelError as error:
         pytest.skip(f"BlazePose models not fetched: {error}")
     return result, calls
@@ -37,7 +39,7 @@ def walk_result():  # type: ignore[no-untyped-def]
 def test_athlete_present_in_more_than_90_percent_of_frames(walk_result) -> None:  # type: ignore[no-untyped-def]
     result, _ = walk_result
     assert result.poses.num_frames == 100
-    assert result.athlete_track_id is not None and result.athlete_source == "auto"
+    assert result.athlete_track_id is not None and result.athlete is not None and result.athlete.source == "auto"
     assert result.frames_with_athlete / result.poses.num_frames > 0.9
 
 
@@ -77,27 +79,64 @@ def test_blazepose_maps_to_body25_with_feet(walk_result) -> None:  # type: ignor
     assert np.isnan(at["LSmallToe"][:, 0]).all()  # BlazePose has no small toe
 
 
-def test_timestamps_progress_and_result_files(walk_result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_timestamps_and_progress_through_every_stage(walk_result) -> None:  # type: ignore[no-untyped-def]
+    from inference.pipeline import stage_names
+
     result, calls = walk_result
     timestamps = result.poses.timestamps
     assert timestamps[0] == pytest.approx(0.0) and np.all(np.diff(timestamps) > 0)
     assert np.median(np.diff(timestamps)) == pytest.approx(1 / 60, rel=0.01)
-    assert calls[0] == ("pose", 0.0) and calls[-1] == ("pose", 1.0)
+    assert calls[0] == ("probe", 0.0) and calls[-1] == ("actions", 1.0)
     fractions = [f for _, f in calls]
     assert fractions == sorted(fractions) and len(calls) >= 10
+    # every stage reports, in the table's order, and the pose stage reports while it streams
+    assert list(dict.fromkeys(stage for stage, _ in calls)) == list(stage_names())
+    assert sum(1 for stage, _ in calls if stage == "pose") >= 10
+    assert {"decode", "pose", "tracking", "segmentation", "actions", "total"} <= set(result.timings)
 
-    result.write(tmp_path)
+
+def test_result_files_round_trip(walk_result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from inference.pipeline import AnalysisResult
+
+    result, _ = walk_result
+    files = {path.name for path in result.write(tmp_path)}
+    assert {"result.json", "proxy.mp4", "poster.jpg", "poses.npz", "overlay.json", "kinematics.npz", "angles.csv",
+            "events.json", "feedback.json", "actions.json", "masks.npz", "cutout.json", "silhouette.csv"} <= files
     loaded = PoseSequence.load(tmp_path / "poses.npz")
     np.testing.assert_array_equal(loaded.keypoints, result.poses.keypoints)
     np.testing.assert_array_equal(loaded.track_ids, result.poses.track_ids)
-    summary = json.loads((tmp_path / "result.json").read_text())
-    assert summary["backend"] == "blazepose"
-    assert summary["athlete_track_id"] == result.athlete_track_id
-    assert summary["frames_with_athlete"] == result.frames_with_athlete
-    assert set(summary["models"]) == {"pose_detection.tflite", "pose_landmark_full.tflite"}
-    assert all(len(digest) == 64 for digest in summary["models"].values())
-    assert {"decode", "pose", "tracking", "total"} <= set(summary["timings"])
-    assert summary["people"][0]["coverage"] > 0.9
+    data = json.loads((tmp_path / "result.json").read_text())
+    pose, athlete = data["sections"]["pose"], data["sections"]["athlete"]
+    assert data["schema"] == 1 and pose["backend"] == "blazepose" and pose["version"] == 1
+    assert athlete["track_id"] == result.athlete_track_id
+    assert athlete["frames_with_athlete"] == result.frames_with_athlete
+    assert set(pose["models"]) == {"pose_detection.tflite", "pose_landmark_full.tflite"}
+    assert all(len(digest) == 64 for digest in pose["models"].values())
+    assert pose["people"][0]["coverage"] > 0.9
+
+    back = AnalysisResult.read(tmp_path)
+    assert back.athlete_track_id == result.athlete_track_id and back.config == result.config
+    assert back.pose is not None and result.pose is not None and (
+        [p.as_dict() for p in back.pose.people] == [p.as_dict() for p in result.pose.people])
+    np.testing.assert_array_equal(back.poses.keypoints, result.poses.keypoints)
+    assert back.events is not None and result.events is not None and back.events.data == result.events.data
+    assert back.actions is not None and result.actions is not None
+    assert back.actions.data["segments"] == result.actions.data["segments"]
+    assert back.masks is not None and result.masks is not None
+    np.testing.assert_array_equal(back.masks.masks.foreground, result.masks.masks.foreground)
+    np.testing.assert_allclose(back.kinematics.kinematics.angles, result.kinematics.kinematics.angles)  # type: ignore[union-attr]
+
+
+def test_a_newer_layout_is_refused(walk_result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from inference.pipeline import AnalysisResult, SectionVersionError
+
+    result, _ = walk_result
+    result.write(tmp_path)
+    data = json.loads((tmp_path / "result.json").read_text())
+    data["sections"]["events"]["version"] = 99
+    (tmp_path / "result.json").write_text(json.dumps(data))
+    with pytest.raises(SectionVersionError, match="events section has version 99"):
+        AnalysisResult.read(tmp_path)
 
 
 def test_click_overrides_the_athlete(walk_result) -> None:  # type: ignore[no-untyped-def]
@@ -121,11 +160,13 @@ def test_analyze_command_writes_the_folder(tmp_path: Path) -> None:
     except ModelError as error:
         pytest.skip(f"BlazePose models not fetched: {error}")
     assert code == 0
-    summary = json.loads((tmp_path / "result.json").read_text())
-    assert len(summary["people"]) == 2
+    pose = json.loads((tmp_path / "result.json").read_text())["sections"]["pose"]
+    assert len(pose["people"]) == 2
     overlay = json.loads((tmp_path / "overlay.json").read_text())
     assert overlay["skeleton"] == "blazepose33" and len(overlay["tracks"]) == 2
-    assert len(overlay["frames"]) == len(overlay["t"]) < summary["frames"]  # decimated to 15 fps
+    assert len(overlay["frames"]) == len(overlay["t"]) <= pose["frames"]  # at most 30 samples a second
+    for name in ("proxy.mp4", "poses.npz", "angles.csv", "events.json", "feedback.json", "actions.json", "masks.npz"):
+        assert (tmp_path / name).is_file(), name
 
 
 def test_analyze_command_reports_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -162,6 +203,33 @@ def test_video_without_people(tmp_path: Path) -> None:
     assert result.poses.keypoints.shape == (20, 0, 33, 3)
     assert result.athlete_track_id is None and result.frames_with_athlete == 0
     result.write(tmp_path / "out")
-    assert json.loads((tmp_path / "out" / "result.json").read_text())["people"] == []
+    sections = json.loads((tmp_path / "out" / "result.json").read_text())["sections"]
+    assert sections["pose"]["people"] == []
+    # every later stage ran and says why it has nothing
+    assert sections["kinematics"]["reason"] == "no athlete was found in the video"
+    assert sections["feedback"]["findings"] == [] and sections["feedback"]["reason"]
+    assert sections["actions"]["segments"] == [] and sections["actions"]["reason"]
     overlay = compact_keypoints_json(result.poses)
     assert overlay["tracks"] == [] and all(frame == [] for frame in overlay["frames"])
+
+
+def test_reanalyze_follows_another_athlete(walk_result) -> None:  # type: ignore[no-untyped-def]
+    """Choosing someone else re-runs only the athlete's stages, from the stored poses and masks:
+    the poses and everyone's masks stay, the athlete's kinematics, masks and moves change."""
+    from inference.pipeline import reanalyze
+
+    result, _ = walk_result
+    others = [int(t) for t in result.poses.track_ids if int(t) != result.athlete_track_id]
+    same = reanalyze(result, result.athlete_track_id)
+    assert same.athlete is not None and same.athlete.source == "click"
+    np.testing.assert_allclose(same.kinematics.kinematics.angles, result.kinematics.kinematics.angles)  # type: ignore[union-attr]
+    assert same.actions.data["segments"] == result.actions.data["segments"]  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="no person with track id"):
+        reanalyze(result, 10_000)
+    if not others:
+        pytest.skip("the clip has one tracked person")
+    other = reanalyze(result, others[0])
+    assert other.athlete_track_id == others[0] and other.pose is result.pose
+    np.testing.assert_array_equal(other.masks.masks.foreground, result.masks.masks.foreground)  # type: ignore[union-attr]
+    assert not np.array_equal(other.masks.masks.athlete, result.masks.masks.athlete)  # type: ignore[union-attr]
+    assert other.kinematics is not None and other.kinematics is not result.kinematics

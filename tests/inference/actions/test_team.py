@@ -18,7 +18,7 @@ def athletes() -> dict[str, tuple[np.ndarray, float]]:
 
     out = {}
     for name in ("lab_walk_portrait_60fps.mp4", "lab_two_people_portrait_60fps.mp4", "indoor_two_people_1080p.mp4"):
-        result = analyze(shared_clip(name), AnalysisConfig())
+        result = analyze(shared_clip(name), AnalysisConfig(until="athlete"))
         keypoints = result.athlete_keypoints()
         assert keypoints is not None
         out[name] = (keypoints, result.poses.fps)

@@ -1,0 +1,275 @@
+"""The analysis as a table of stages (:data:`STAGES`), the only place that orchestrates them.
+
+probe → pose → tracking → athlete → proxy → segmentation → kinematics → events → feedback → actions
+
+Each stage reads the sections earlier stages left in ``run.result`` and adds its own. Stages marked
+``athlete`` depend on who the athlete is; :func:`inference.pipeline.reanalyze` runs them again (with
+``rerun`` where a cheaper way exists) after a coach chooses someone else.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from inference.pipeline.config import AnalysisConfig
+from inference.pipeline.result import AnalysisResult
+from inference.pipeline.sections import (
+    OVERLAY_MAX_FPS,
+    ActionsSection,
+    AthleteSection,
+    EventsSection,
+    FeedbackSection,
+    KinematicsSection,
+    MasksSection,
+    PoseSection,
+    VideoSection,
+)
+from inference.pipeline.streaming import PREFETCH, batches, prefetch
+
+PROGRESS_EVERY = 10  # frames between progress reports of the streaming stages
+
+
+@dataclass
+class Run:
+    """One analysis in progress: the source, a folder for files, the result so far, and what
+    streaming stages hand to the next one. ``report(fraction)`` is the current stage's progress."""
+
+    source: Path
+    workdir: Path
+    config: AnalysisConfig
+    result: AnalysisResult
+    report: Callable[[float], None] = lambda fraction: None
+    timings: dict[str, float] = field(default_factory=dict)
+    tracker: Any = None
+    timestamps: list[float] = field(default_factory=list)
+    skeleton: str = ""
+
+    def add(self, name: str, section: Any) -> None:
+        self.result = self.result.with_section(name, section)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """weight: the stage's share of the progress bar (relative); athlete: depends on who the
+    athlete is; rerun: a cheaper way to follow a new athlete than running the stage again."""
+
+    name: str
+    weight: float
+    run: Callable[[Run], None]
+    athlete: bool = False
+    rerun: Callable[[Run], None] | None = None
+
+
+def probe_stage(run: Run) -> None:
+    from inference.video import probe
+
+    run.add("video", VideoSection(probe=probe(run.source).as_dict()))
+
+
+def pose_stage(run: Run) -> None:
+    """Pose estimation of every frame, and each frame's people linked to the tracks so far."""
+    from inference.pose.registry import backend_spec
+    from inference.tracking import Tracker
+    from inference.video import iter_frames
+
+    assert run.result.video is not None
+    spec = backend_spec(run.config.backend)
+    backend = spec.create(run.config.backend_options)
+    backend.reset()
+    run.skeleton = backend.skeleton
+    run.timings["models"] = model_digests(spec.model_files)  # type: ignore[assignment]
+    info = run.result.video.probe
+    run.tracker, run.timestamps = Tracker(), []
+    timings = {"decode": 0.0, "pose": 0.0, "tracking": 0.0}
+    expected = max(int(info.get("frame_count") or 0), 1)
+    scale: tuple[float, float] | None = None
+    frames = prefetch(iter_frames(run.source, max_side=run.config.max_side), PREFETCH, timings)
+    for batch in batches(frames, backend.batch_size):
+        if scale is None:
+            height, width = batch[0][0].shape[:2]
+            scale = (info["width"] / width, info["height"] / height)
+        start = time.perf_counter()
+        found = backend.estimate([frame for frame, _ in batch])
+        timings["pose"] += time.perf_counter() - start
+        start = time.perf_counter()
+        for people, (_, t) in zip(found, batch, strict=True):
+            people = np.array(people, np.float32, copy=True)
+            people[..., 0] *= scale[0]
+            people[..., 1] *= scale[1]
+            run.tracker.update(people, t)
+            run.timestamps.append(t)
+        timings["tracking"] += time.perf_counter() - start
+        if len(run.timestamps) % PROGRESS_EVERY < len(batch):
+            run.report(min(len(run.timestamps) / expected, 0.99))
+    run.timings.update(timings)
+
+
+def model_digests(names: tuple[str, ...]) -> dict[str, str]:
+    """sha256 of each model file, verified (once per process) before it is reported."""
+    from inference.models import DERIVED, FILES, model_path
+
+    digests = {}
+    for name in names:
+        model_path(name)
+        digests[name] = FILES[name].sha256 if name in FILES else DERIVED[name].content_sha256
+    return digests
+
+
+def tracking_stage(run: Run) -> None:
+    """Tracks assembled into person slots; short-lived tracks dropped as noise."""
+    from inference.posedata import PoseSequence
+    from inference.skeleton import get_skeleton
+    from inference.tracking import summarize
+
+    assert run.result.video is not None and run.tracker is not None
+    info = run.result.video.probe
+    keypoints, track_ids = run.tracker.assemble(get_skeleton(run.skeleton).num_keypoints,
+                                                run.config.min_track_frames, run.config.min_track_seconds)  # fmt: skip
+    size = (int(info["width"]), int(info["height"]))
+    poses = PoseSequence(keypoints=keypoints, skeleton=run.skeleton,
+                         timestamps=np.array(run.timestamps, np.float64), fps=float(info["fps"]),
+                         size=size, track_ids=track_ids)  # fmt: skip
+    models = run.timings.pop("models", {})
+    run.add("pose", PoseSection(poses=poses, people=tuple(summarize(keypoints, track_ids, size)),
+                                backend=run.config.backend, models=dict(models)))  # type: ignore[arg-type]
+    run.tracker = None
+
+
+def athlete_stage(run: Run) -> None:
+    """The athlete: the coach's click when there is one and it lands on someone, else the rule."""
+    from inference.overlay import compact_keypoints_json
+    from inference.tracking import choose_athlete, track_at_point
+
+    assert run.result.pose is not None
+    poses = run.result.pose.poses
+    track_id, source = choose_athlete(list(run.result.pose.people)), "auto"
+    if run.config.athlete_point is not None:
+        clicked = track_at_point(poses.keypoints, poses.track_ids, poses.timestamps, *run.config.athlete_point)
+        if clicked is not None:
+            track_id, source = clicked, "click"
+    frames = 0
+    if track_id is not None:
+        index = int(np.flatnonzero(poses.track_ids == track_id)[0])
+        frames = int(np.isfinite(poses.keypoints[:, index, :, 0]).any(axis=1).sum())
+    overlay = compact_keypoints_json(poses, athlete_track_id=track_id, max_fps=OVERLAY_MAX_FPS)
+    run.add("athlete", AthleteSection(track_id=track_id, source=source, frames_with_athlete=frames, overlay=overlay))
+
+
+def proxy_stage(run: Run) -> None:
+    """The browser proxy (upright, tone-mapped, ≤ 1280 px, H.264, same times) and its poster."""
+    from inference.proxy import make_proxy
+
+    assert run.result.video is not None
+    info = make_proxy(run.source, run.workdir / "proxy.mp4", run.workdir / "poster.jpg", progress=run.report,
+                      duration=run.result.video.probe.get("duration"))  # fmt: skip
+    run.add("video", VideoSection(probe=run.result.video.probe, proxy=dict(info), folder=run.workdir))
+
+
+_segmentation_models: dict[Path | None, Any] = {}
+_segmentation_lock = threading.Lock()
+
+
+def segmentation_model(weights: Path | None) -> Any:
+    """One UNet++ model per weights file per process (None: the committed default)."""
+    from inference.segmentation.model import SegmentationModel, default_model
+
+    with _segmentation_lock:
+        if weights not in _segmentation_models:
+            _segmentation_models[weights] = default_model() if weights is None else SegmentationModel(weights=weights)
+        return _segmentation_models[weights]
+
+
+def segmentation_stage(run: Run) -> None:
+    """Person masks of every frame, read from the proxy when one was made (upright, tone-mapped,
+    cheap to decode; the masks' working size is ~200 px anyway)."""
+    from inference.segmentation.stage import segment_video
+
+    proxy = run.workdir / "proxy.mp4"
+    source = proxy if run.result.video and run.result.video.proxy and proxy.exists() else run.source
+    masks = segment_video(source, run.result.poses, run.result.athlete_index,
+                          model=segmentation_model(run.config.segmentation_weights), progress=run.report)  # fmt: skip
+    run.add("masks", MasksSection(masks))
+
+
+def masks_follow_athlete(run: Run) -> None:
+    from inference.segmentation.athlete import with_athlete
+
+    if run.result.masks is not None:
+        masks = with_athlete(run.result.masks.masks, run.result.poses, run.result.athlete_index)
+        run.add("masks", MasksSection(masks))
+
+
+def kinematics_stage(run: Run) -> None:
+    from inference.kinematics.core import KinematicsConfig, compute_kinematics
+
+    index = run.result.athlete_index
+    if index is None:
+        run.add("kinematics", KinematicsSection(None, "no athlete was found in the video"))
+        return
+    config = KinematicsConfig(height_cm=run.config.height_cm) if run.config.height_cm else KinematicsConfig()
+    run.add("kinematics", KinematicsSection(compute_kinematics(run.result.poses, index, config)))
+
+
+def events_stage(run: Run) -> None:
+    from inference.kinematics.events import detect_events
+
+    kin, movement = _kinematics(run), str(run.config.movement)
+    if kin is None:
+        run.add("events", EventsSection({"movement": movement, "events": [], "summary": {}, "reason": _why(run)}))
+        return
+    events = detect_events(kin, movement)
+    run.add("events", EventsSection({**events.to_dict(), "scale": kin.scale.as_dict()}, live=events))
+
+
+def feedback_stage(run: Run) -> None:
+    from inference.feedback import evaluate_feedback
+
+    kin, movement = _kinematics(run), str(run.config.movement)
+    if kin is None or run.result.events is None or run.result.events.live is None:
+        run.add("feedback", FeedbackSection({"movement": movement, "findings": [], "passed": [], "skipped": [],
+                                             "reason": _why(run)}))  # fmt: skip
+        return
+    feedback = evaluate_feedback(kin, run.result.events.live, movement)
+    run.add("feedback", FeedbackSection(feedback.to_dict(), live=feedback))
+
+
+def actions_stage(run: Run) -> None:
+    from inference.actions import label_actions, load_action_model
+
+    labelled = label_actions(run.result.poses, run.result.athlete_index,
+                             model=load_action_model(run.config.action_model), progress=run.report)  # fmt: skip
+    run.add("actions", ActionsSection(labelled.to_json(), live=labelled))
+
+
+def _kinematics(run: Run) -> Any:
+    return None if run.result.kinematics is None else run.result.kinematics.kinematics
+
+
+def _why(run: Run) -> str:
+    section = run.result.kinematics
+    return (section.reason if section is not None else None) or "no athlete was found in the video"
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("probe", 0.5, probe_stage),
+    Stage("pose", 60.0, pose_stage),
+    Stage("tracking", 0.5, tracking_stage),
+    Stage("athlete", 0.5, athlete_stage, athlete=True),
+    Stage("proxy", 15.0, proxy_stage),
+    Stage("segmentation", 15.0, segmentation_stage, athlete=True, rerun=masks_follow_athlete),
+    Stage("kinematics", 2.0, kinematics_stage, athlete=True),
+    Stage("events", 0.5, events_stage, athlete=True),
+    Stage("feedback", 0.5, feedback_stage, athlete=True),
+    Stage("actions", 5.5, actions_stage, athlete=True),
+)
+
+
+def stage_names() -> tuple[str, ...]:
+    return tuple(stage.name for stage in STAGES)
