@@ -3,7 +3,6 @@ Running a claimed analysis is coaching.analysis.runner's job."""
 
 from __future__ import annotations
 
-import json
 import logging
 import tempfile
 from pathlib import Path
@@ -12,10 +11,10 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from kombu.exceptions import OperationalError
 
 from coaching.analysis.models import Analysis, Status
-from coaching.analysis.stages import OVERLAY_MAX_FPS, kinematics_summary
 from coaching.jobs.runner import job_cancel, job_enqueue
 from coaching.progress.services import metric_rows_write_safely
 from coaching.storage import local_path
@@ -56,9 +55,11 @@ def analysis_rerun(*, video: Video, backend: str | None = None) -> Analysis:
 
 
 def analysis_set_athlete(*, analysis: Analysis, x: float, y: float, t: float) -> int | None:
-    """The coach clicked a person at (x, y) source pixels, t seconds: make that track the
-    athlete of this analysis. Returns the chosen track id, None when nobody is there."""
-    from inference.overlay import compact_keypoints_json
+    """The coach clicked a person at (x, y) source pixels, t seconds: that track becomes the
+    athlete of this analysis. The choice is recorded at once; the athlete's stages (kinematics,
+    events, feedback, masks, moves) run again on a worker (:func:`analysis_athlete_derived`).
+    Returns the chosen track id, None when nobody is there."""
+    from coaching.analysis.summary import analysis_summary_update
     from inference.posedata import PoseSequence
     from inference.tracking import track_at_point
 
@@ -69,29 +70,8 @@ def analysis_set_athlete(*, analysis: Analysis, x: float, y: float, t: float) ->
     track_id = track_at_point(poses.keypoints, poses.track_ids, poses.timestamps, x, y, t)
     if track_id is None:
         return None
-    overlay = compact_keypoints_json(poses, athlete_track_id=track_id, max_fps=OVERLAY_MAX_FPS)
-    old_files = [getattr(analysis, name).name for name in ("overlay", "kinematics", "angles_csv")]
-    analysis.overlay.save("overlay.json", ContentFile(json.dumps(overlay, separators=(",", ":"))),
-                          save=False)
-    pose_summary = {**analysis.summary.get("pose", {}), "athlete_track_id": track_id,
-                    "athlete_source": "click"}
-    index = int(list(poses.track_ids).index(track_id))
-    video = analysis.video
-    with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as workdir:
-        kinematics = kinematics_summary(
-            poses, index, Path(workdir), movement=video.movement,
-            height_cm=float(video.athlete.height_cm) if video.athlete.height_cm else None)
-        for name, file_name in (("kinematics", "kinematics.npz"), ("angles_csv", "angles.csv")):
-            path = Path(workdir) / file_name
-            if path.exists():
-                getattr(analysis, name).save(file_name, ContentFile(path.read_bytes()), save=False)
-    analysis.summary = {**analysis.summary, "pose": pose_summary, **kinematics}
-    analysis.save(update_fields=["overlay", "kinematics", "angles_csv", "summary"])
-    for name in old_files:
-        if name:
-            analysis.overlay.storage.delete(name)
-    metric_rows_write_safely(analysis=analysis)
-    # Masks and moves follow the new athlete too: a worker does it (it needs the models).
+    pose = {**analysis.summary.get("pose", {}), "athlete_track_id": track_id, "athlete_source": "click"}
+    analysis.summary = analysis_summary_update(analysis_id=analysis.pk, sections={"pose": pose}) or {}
     transaction.on_commit(lambda: analysis_athlete_derived_enqueue(analysis_id=analysis.pk))
     return track_id
 
@@ -107,33 +87,33 @@ def analysis_athlete_derived_enqueue(*, analysis_id: int) -> None:
 
 
 def analysis_athlete_derived(*, analysis_id: int) -> bool:
-    """After the coach picked another athlete: the athlete's masks, cut-out and silhouette, the
-    action segments and the metric rows, from the stored poses and masks."""
-    from coaching.analysis.selectors import analysis_poses
-    from coaching.analysis.stages import CUTOUT_MAX_FPS, silhouette_summary
-    from coaching.learning.services import analysis_relabel
-    from inference.segmentation import MaskSequence
-    from inference.segmentation.athlete import with_athlete
+    """On a worker, after the coach chose another athlete: the pipeline's athlete stages again
+    from the stored poses and masks (inference.pipeline.reanalyze), their files and summary
+    sections stored, then the metric rows. False when the run is gone or not finished."""
+    from coaching.analysis.stages import athlete_reanalysis
+    from coaching.analysis.summary import analysis_summary_update
 
-    analysis = Analysis.objects.select_related("video").filter(pk=analysis_id).first()
+    analysis = Analysis.objects.select_related("video", "video__athlete").filter(pk=analysis_id).first()
     if analysis is None or analysis.status != Status.DONE or not analysis.poses:
         return False
-    if analysis.masks:
-        poses, index = analysis_poses(analysis=analysis)
-        with local_path(analysis.masks) as path:
-            masks = with_athlete(MaskSequence.load(path), poses, index)
-        with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as workdir:
-            masks_path = Path(workdir) / "masks.npz"
-            masks.save(masks_path)
-            old = [analysis.masks.name, analysis.cutout.name]
-            analysis.masks.save("masks.npz", ContentFile(masks_path.read_bytes()), save=False)
-        cutout = json.dumps(masks.contours_json(max_fps=CUTOUT_MAX_FPS), separators=(",", ":"))
-        analysis.cutout.save("cutout.json", ContentFile(cutout), save=False)
-        silhouette = masks.silhouette()
-        analysis.summary = {**analysis.summary, "silhouette": silhouette_summary(
-            silhouette["times"], {k: silhouette[k] for k in ("area", "width", "height")})}
-        analysis.save(update_fields=["masks", "cutout", "summary"])
-        for name in old:
-            if name:
-                analysis.masks.storage.delete(name)
-    return analysis_relabel(analysis_id=analysis_id)  # moves, then the metric rows
+    track_id = analysis.summary.get("pose", {}).get("athlete_track_id")
+    Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as workdir:
+        ctx = athlete_reanalysis(analysis, track_id, Path(workdir))
+        old = [getattr(analysis, name).name for name in ctx.outputs]
+        for name, path in ctx.outputs.items():
+            getattr(analysis, name).save(path.name, ContentFile(path.read_bytes()), save=False)
+    with transaction.atomic():
+        if analysis_summary_update(analysis_id=analysis_id, sections=ctx.summary,
+                                   where=Q(status=Status.DONE)) is None:
+            stored = [getattr(analysis, name).name for name in ctx.outputs]
+            for name in stored:
+                analysis.overlay.storage.delete(name)
+            return False
+        Analysis.objects.filter(pk=analysis_id).update(**{name: getattr(analysis, name).name for name in ctx.outputs})
+    for name in old:
+        if name:
+            analysis.overlay.storage.delete(name)
+    analysis.refresh_from_db()
+    metric_rows_write_safely(analysis=analysis)
+    return True
