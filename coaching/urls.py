@@ -65,6 +65,8 @@ urlpatterns = [
         analysis_views.analysis_athlete,
         name="analysis_athlete",
     ),
+    path("analyses/<int:analysis_id>/cancel/", analysis_views.analysis_cancel_view,
+         name="analysis_cancel"),
     path("videos/<int:video_id>/annotations/", review_views.annotation_list, name="annotation_list"),
     path("videos/<int:video_id>/annotations/new/", review_views.annotation_create, name="annotation_create"),
     path("videos/<int:video_id>/annotations/edit/", review_views.annotation_update, name="annotation_update"),

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from coaching.analysis.models import ANALYSIS_FILES
 from coaching.analysis.selectors import analysis_list_visible
-from coaching.analysis.services import analysis_set_athlete
-from coaching.athletes.access import require
+from coaching.analysis.services import analysis_cancel, analysis_set_athlete
+from coaching.athletes.access import current_user, require
 from coaching.athletes.permissions import Action
 from coaching.serving import serve_field_file
 
@@ -38,3 +39,16 @@ def analysis_athlete(request: HttpRequest, analysis_id: int) -> JsonResponse:
         return JsonResponse({"ok": False, "error": "Nobody was found there; click on a person."},
                             status=400)
     return JsonResponse({"ok": True, "athlete": track_id})
+
+
+@login_required
+@require_POST
+def analysis_cancel_view(request: HttpRequest, analysis_id: int) -> HttpResponse:
+    """Cancel button of a queued or running analysis (coaches who may re-run analyses)."""
+    analysis = get_object_or_404(analysis_list_visible(user=request.user), pk=analysis_id)
+    require(request, analysis.video.team, Action.RERUN)
+    if analysis_cancel(analysis=analysis, cancelled_by=current_user(request)):
+        messages.success(request, "The analysis was cancelled; re-run it when you need it.")
+    else:
+        messages.info(request, "The analysis had already ended.")
+    return redirect("video_detail", video_id=analysis.video_id)

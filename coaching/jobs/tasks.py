@@ -4,6 +4,7 @@ off on storage errors, give up; and the periodic sweep of every kind of job."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from celery import shared_task
@@ -27,13 +28,14 @@ def follow_up(task: Any, kind: JobType, job_id: int, outcome: Claim) -> None:
         raise task.retry(countdown=min(600, 10 * 2**task.request.retries), max_retries=None)
 
 
-def sweep_all() -> int:
+def sweep_all(*, now: datetime | None = None) -> int:
+    """Sweep every kind of job (coaching.jobs.registry); returns how many were sent."""
     from coaching.jobs.registry import job_types
 
     sent = 0
     for kind in job_types():
         try:
-            sent += len(job_sweep(kind))
+            sent += len(job_sweep(kind, now=now))
         except Exception:  # noqa: BLE001 - one kind's trouble must not stop the others' sweep
             log.exception("sweeping %s jobs failed", kind.name)
     return sent

@@ -9,10 +9,12 @@ from pathlib import PurePath
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from coaching.athletes.models import Athlete
+from coaching.jobs.models import Job
 from coaching.storage import delete_field_file, local_path
 from coaching.videos.models import Video
 from inference.movements import DEFAULT_MOVEMENT, Movement
@@ -94,21 +96,32 @@ def video_upload(
 
 
 def video_delete(*, video: Video) -> None:
-    """Delete the video row, its analyses and every stored file (after the commit)."""
+    """Delete the video row, its analyses and renders, and every stored file (after the commit).
+    A worker still busy with one of them finds its row gone at its next stage or progress report,
+    stops, and deletes what it stored; each job's whole folder goes too, so files a killed
+    attempt left behind do not outlive the video."""
     from coaching.analysis.models import ANALYSIS_FILES
+    from coaching.jobs.files import delete_stored, folder_files
 
     files = [video.file]
-    for analysis in video.analyses.all():
+    jobs: list[Job] = []
+    for analysis in video.analyses.select_related("video"):
         files.extend(getattr(analysis, name) for name in ANALYSIS_FILES)
-        files.extend(render.file for render in analysis.renders.all())  # type: ignore[attr-defined]
-    names = [(f.storage, f.name) for f in files if f and f.name]
+        jobs.append(analysis)
+        for render in analysis.renders.all():  # type: ignore[attr-defined]
+            render.analysis = analysis
+            files.append(render.file)
+            jobs.append(render)
+    names = [(f.storage, str(f.name)) for f in files if f and f.name]
+    folders = [(default_storage, job.storage_folder()) for job in jobs]
     video.delete()
 
     def remove() -> None:
-        for storage, file_name in names:
+        delete_stored(names)
+        for storage, folder in folders:
             try:
-                storage.delete(str(file_name))
-            except OSError:
-                log.exception("Could not delete %s", file_name)
+                delete_stored((storage, name) for name in folder_files(storage, folder))
+            except OSError:  # the row is gone already; a leftover file must not fail the page
+                log.exception("Could not list %s", folder)
 
     transaction.on_commit(remove)
