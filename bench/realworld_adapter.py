@@ -1,10 +1,9 @@
 """The one place where bench/realworld.py runs the analysis: ``run_clip(path, movement) -> ClipOutputs``.
 
 Everything the scoreboard reads about a clip comes out of :func:`run_clip` as plain arrays, so a
-change of the engine's API is a change here only. Today it chains what ``python -m inference
-analyze`` runs (inference/analyze_cmd.py): the pipeline (poses, tracks, athlete), kinematics,
-events and feedback for ``movement`` (as inference/kinematics/outputs.py chains them), action
-segments, and the segmentation stage.
+change of the engine's API is a change here only. It calls ``inference.pipeline.analyze`` — the
+stage table the CLI and the worker run: poses, tracks, athlete, segmentation, kinematics, events
+and feedback for ``movement``, actions — and reads its sections.
 
 Events are detected twice beside the movement's own: the jump detector and the step detector run
 on every clip (``detect_events(kin, "jump")`` and ``(kin, "walk")``), so the scoreboard measures the
@@ -94,42 +93,39 @@ class ClipOutputs:
 def run_clip(path: Path, movement: str = "general") -> ClipOutputs:
     """Run the whole analysis of the clip at ``path`` with default settings; events and technique
     rules for ``movement`` (a :class:`inference.movements.Movement` value)."""
-    from inference.actions import label_actions
-    from inference.feedback import evaluate_feedback
-    from inference.kinematics.core import compute_kinematics
     from inference.kinematics.events import cadence, detect_events
     from inference.pipeline import AnalysisConfig, analyze
-    from inference.segmentation.stage import segment_video
 
     started = time.perf_counter()
-    result = analyze(path, AnalysisConfig())
+    result = analyze(path, AnalysisConfig(movement=movement))  # type: ignore[arg-type]
     poses, index = result.poses, result.athlete_index
-    angles = np.full((poses.num_frames, 0), np.nan)
-    angle_names: tuple[str, ...] = ()
-    findings: tuple[str, ...] = ()
+    kin = None if result.kinematics is None else result.kinematics.kinematics
+    angles, angle_names = (np.full((poses.num_frames, 0), np.nan), ()) if kin is None else (kin.angles, kin.angle_names)
     jumps: tuple[tuple[float, float], ...] = ()
     steps: tuple[tuple[float, str], ...] = ()
     steps_per_minute = None
-    if index is not None:
-        kin = compute_kinematics(poses, index)
-        angles, angle_names = kin.angles, kin.angle_names
-        findings = tuple(f.rule for f in evaluate_feedback(kin, detect_events(kin, movement), movement).findings)
+    if kin is not None:
         jumps = tuple((e.start, e.end) for e in detect_events(kin, "jump").of_kind("jump"))
         step_events = detect_events(kin, "walk").of_kind("step")
         steps = tuple((e.end, e.side or "") for e in step_events)
         steps_per_minute = cadence(step_events)
-    actions = label_actions(poses, index)
-    segment_findings = tuple(f"{m}:{f['rule']}" for m, fb in actions.feedback.items() for f in fb["findings"])
-    masks = segment_video(path, poses, index)
+    findings = tuple(f["rule"] for f in (result.feedback.data.get("findings", []) if result.feedback else []))
+    actions = result.actions.live if result.actions is not None else None
+    segment_feedback = actions.feedback if actions is not None else {}
+    segment_findings = tuple(f"{m}:{f['rule']}" for m, fb in segment_feedback.items() for f in fb["findings"])
+    masks = result.masks.masks if result.masks is not None else None
     return ClipOutputs(
         keypoints=poses.keypoints, timestamps=np.asarray(poses.timestamps, np.float64),
         track_ids=poses.track_ids, skeleton=poses.skeleton, athlete_index=index,
         angle_names=tuple(angle_names), angles=np.asarray(angles, np.float64), movement=movement,
         findings=findings, segment_findings=segment_findings, jumps=jumps, steps=steps,
         cadence_spm=steps_per_minute,
-        action_segments=tuple((s.label, s.start, s.end, s.confidence) for s in actions.segments),
-        action_classes=tuple(actions.classes), action_times=np.asarray(actions.times, np.float64),
-        action_probabilities=np.asarray(actions.probabilities, np.float64),
-        mask_foreground=masks.foreground, mask_times=masks.times, mask_source_size=masks.source_size,
+        action_segments=tuple((s.label, s.start, s.end, s.confidence) for s in actions.segments) if actions else (),
+        action_classes=tuple(actions.classes) if actions else (),
+        action_times=np.asarray(actions.times if actions else np.zeros(0), np.float64),
+        action_probabilities=np.asarray(actions.probabilities if actions else np.zeros((0, 0)), np.float64),
+        mask_foreground=masks.foreground if masks is not None else np.zeros((0, 1, 1), bool),
+        mask_times=masks.times if masks is not None else np.zeros(0),
+        mask_source_size=masks.source_size if masks is not None else poses.size,
         seconds=time.perf_counter() - started,
     )  # fmt: skip
