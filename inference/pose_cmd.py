@@ -17,11 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from inference.pipeline import batches
+from inference.pose.registry import DEFAULT_BACKEND, backend_names
 from inference.posedata import PoseSequence
 from inference.skeleton import convert, get_skeleton
+from inference.video import batches
 
-BACKENDS = ("openpose", "blazepose")
+BACKENDS = backend_names()
 JSON_FORMATS = ("body25", "coco18", "native")
 _COLOURS = ((0, 200, 255), (255, 120, 0), (0, 220, 0), (220, 0, 220), (255, 255, 0), (0, 0, 255))
 
@@ -29,7 +30,7 @@ _COLOURS = ((0, 200, 255), (255, 120, 0), (0, 220, 0), (220, 0, 220), (255, 255,
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("clip", type=Path, help="video file")
     parser.add_argument("--out", type=Path, required=True, help="output folder (created)")
-    parser.add_argument("--backend", choices=BACKENDS, default="blazepose")
+    parser.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND)
     parser.add_argument("--render", action="store_true", help="also write DIR/render.mp4")
     parser.add_argument("--json-format", choices=JSON_FORMATS, default="body25",
                         help="keypoint order of the JSON files (native: the backend's own)")

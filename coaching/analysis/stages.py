@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.files import File
 
 from coaching.storage import StorageUnavailable, local_path, transient_storage_errors
+from inference.movements import Movement
 from inference.pipeline import AnalysisConfig, AnalysisResult, analyze
 from inference.video import VideoError
 
@@ -99,7 +100,7 @@ def analysis_config(analysis: Analysis) -> tuple[AnalysisConfig, Any]:
     row = team_action_model_active(team_id=video.team_id)
     weights = segmentation_weights_folder()
     height = float(video.athlete.height_cm) if video.athlete.height_cm else None
-    config = AnalysisConfig(backend=analysis.backend, movement=video.movement, height_cm=height,
+    config = AnalysisConfig(backend=analysis.backend, movement=Movement.parse(video.movement), height_cm=height,
                             action_model=action_model_folder(row),
                             segmentation_weights=weights / WEIGHTS_FILE if weights else None)  # fmt: skip
     return config, row

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import dj_database_url
 import plotly
+from django.core.exceptions import ImproperlyConfigured
 
 from coaching.env import env_bool, env_int, env_list, env_str
+from inference.pose.registry import DEFAULT_BACKEND, backend_spec
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("POSECOACH_VAR_DIR", str(BASE_DIR / "var")))
@@ -185,7 +187,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 ANALYSIS_LEASE_S = env_int("ANALYSIS_LEASE_S", 60)
 ANALYSIS_RESEND_AFTER_S = env_int("ANALYSIS_RESEND_AFTER_S", 600)
 
-POSECOACH_DEFAULT_BACKEND = env_str("POSECOACH_POSE_BACKEND", "blazepose")
+POSECOACH_DEFAULT_BACKEND = env_str("POSECOACH_POSE_BACKEND", DEFAULT_BACKEND)
+try:
+    backend_spec(POSECOACH_DEFAULT_BACKEND)
+except ValueError as _error:
+    raise ImproperlyConfigured(f"POSECOACH_POSE_BACKEND: {_error}") from None
 
 LOGGING = {
     "version": 1,

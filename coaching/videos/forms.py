@@ -3,11 +3,9 @@ from __future__ import annotations
 from django import forms
 
 from coaching.videos.models import MOVEMENT_CHOICES
+from inference.pose.registry import BACKENDS
 
-BACKEND_CHOICES = [
-    ("blazepose", "BlazePose — fast, 33 landmarks with heels and toes (default)"),
-    ("openpose", "OpenPose — one network pass for a whole group"),
-]
+BACKEND_CHOICES = [(spec.name, spec.label) for spec in BACKENDS.values()]
 
 
 class VideoUploadForm(forms.Form):

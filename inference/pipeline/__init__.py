@@ -12,7 +12,6 @@ from inference.pipeline.result import SCHEMA_VERSION, AnalysisResult
 from inference.pipeline.run import Progress, analyze, analyze_poses, reanalyze
 from inference.pipeline.sections import SectionVersionError
 from inference.pipeline.stages import STAGES, Stage, stage_names
-from inference.pipeline.streaming import batches
 
 __all__ = ["SCHEMA_VERSION", "STAGES", "AnalysisConfig", "AnalysisResult", "Progress", "SectionVersionError",
-           "Stage", "analyze", "analyze_poses", "batches", "reanalyze", "stage_names"]  # fmt: skip
+           "Stage", "analyze", "analyze_poses", "reanalyze", "stage_names"]  # fmt: skip

@@ -31,7 +31,7 @@ from inference.pipeline.sections import (
     PoseSection,
     VideoSection,
 )
-from inference.pipeline.streaming import PREFETCH, batches, prefetch
+from inference.pipeline.streaming import PREFETCH, prefetch
 
 PROGRESS_EVERY = 10  # frames between progress reports of the streaming stages
 
@@ -50,6 +50,7 @@ class Run:
     tracker: Any = None
     timestamps: list[float] = field(default_factory=list)
     skeleton: str = ""
+    models: dict[str, str] = field(default_factory=dict)
 
     def add(self, name: str, section: Any) -> None:
         self.result = self.result.with_section(name, section)
@@ -77,14 +78,14 @@ def pose_stage(run: Run) -> None:
     """Pose estimation of every frame, and each frame's people linked to the tracks so far."""
     from inference.pose.registry import backend_spec
     from inference.tracking import Tracker
-    from inference.video import iter_frames
+    from inference.video import batches, iter_frames
 
     assert run.result.video is not None
     spec = backend_spec(run.config.backend)
     backend = spec.create(run.config.backend_options)
     backend.reset()
     run.skeleton = backend.skeleton
-    run.timings["models"] = model_digests(spec.model_files)  # type: ignore[assignment]
+    run.models = model_digests(spec.model_files)
     info = run.result.video.probe
     run.tracker, run.timestamps = Tracker(), []
     timings = {"decode": 0.0, "pose": 0.0, "tracking": 0.0}
@@ -136,9 +137,8 @@ def tracking_stage(run: Run) -> None:
     poses = PoseSequence(keypoints=keypoints, skeleton=run.skeleton,
                          timestamps=np.array(run.timestamps, np.float64), fps=float(info["fps"]),
                          size=size, track_ids=track_ids)  # fmt: skip
-    models = run.timings.pop("models", {})
     run.add("pose", PoseSection(poses=poses, people=tuple(summarize(keypoints, track_ids, size)),
-                                backend=run.config.backend, models=dict(models)))  # type: ignore[arg-type]
+                                backend=run.config.backend, models=run.models))
     run.tracker = None
 
 

@@ -45,15 +45,3 @@ def prefetch(frames: Iterator[tuple[np.ndarray, float]], depth: int, timings: di
                 slots.get_nowait()
             except queue.Empty:
                 thread.join(0.01)
-
-
-def batches(frames: Iterator[tuple[np.ndarray, float]], size: int) -> Iterator[list[tuple[np.ndarray, float]]]:
-    """Group (frame, t) pairs into lists of `size` (the last may be shorter)."""
-    batch: list[tuple[np.ndarray, float]] = []
-    for item in frames:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -62,9 +62,9 @@ class BackendSpec:
 
 
 BACKENDS: dict[str, BackendSpec] = {spec.name: spec for spec in (
-    BackendSpec("blazepose", "BlazePose (fast, default)", "blazepose33",
+    BackendSpec("blazepose", "BlazePose — fast, 33 landmarks with heels and toes (default)", "blazepose33",
                 ("pose_detection.tflite", "pose_landmark_full.tflite"), "inference.pose.blazepose.backend"),
-    BackendSpec("openpose", "OpenPose (mobilenet_thin)", "coco18",
+    BackendSpec("openpose", "OpenPose — one network pass for a whole group", "coco18",
                 ("openpose_mobilenet_thin.npz",), "inference.pose.openpose.backend"),
 )}  # fmt: skip
 
