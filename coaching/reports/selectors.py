@@ -16,6 +16,7 @@ from coaching.reports.models import Render, RenderKind
 from coaching.storage import local_path
 from inference.feedback.engine import Finding, sorted_findings
 from inference.kinematics.core import Kinematics
+from inference.movements import Movement
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Report:
     skipped: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     summary: list[tuple[str, str]] = field(default_factory=list)
-    movement: str = "general"
+    movement: Movement = Movement.GENERAL
     scale_reason: str = ""
 
 
@@ -70,7 +71,7 @@ def report_get(*, analysis: Analysis) -> Report:
         skipped=feedback.get("skipped", []),
         events=events.get("events", []),
         summary=summary_rows(events.get("summary", {}), feedback.get("ranges_of_motion", {})),
-        movement=events.get("movement", "general"),
+        movement=Movement.parse(events.get("movement")),
         scale_reason=(events.get("scale") or {}).get("reason") or "",
     )
 

@@ -17,8 +17,9 @@ Before the windows are spread to frames, each window's probabilities are checked
 trunk near horizontal, …) lose their probability, and a window with little plausible probability
 left becomes unknown; a window whose embedding is far from every training window
 (:data:`.plausibility.OOD_DISTANCE`) keeps only the classes the postures share. Where a window is then unsure and the kinematics find the athlete stepping
-(at least :data:`MIN_STEPS` steps in the window), the steps are evidence for walk (or run, from
-:data:`RUN_CADENCE` steps per minute): :func:`step_evidence`.
+(at least :data:`MIN_STEPS` steps in the window whose feet alternate, :func:`gait_steps`), the
+steps are evidence for walk (or run, from :data:`RUN_CADENCE` steps per minute):
+:func:`step_evidence`. Swings of one foot (a leg swung out and back, a kick) are not a gait.
 """
 
 from __future__ import annotations
@@ -34,25 +35,30 @@ from scipy.ndimage import maximum_filter1d
 
 from inference.actions import plausibility
 from inference.actions import segment as seg
+from inference.actions.classes import ActionClass
 from inference.actions.features import normalize, presence, resample_track
 from inference.actions.joints import to_action_joints
 from inference.actions.model import WEIGHTS_DIR, ActionModel, load_action_model
+from inference.movements import Movement
 from inference.posedata import PoseSequence
 
 # label → (movement whose events count its repetitions, event kind)
-REP_EVENTS: dict[str, tuple[str, str]] = {"walk": ("walk", "step"), "run": ("run", "step"),
-                                          "jump": ("jump", "jump"), "squat": ("squat", "rep")}  # fmt: skip
+REP_EVENTS: dict[str, tuple[Movement, str]] = {  # keyed by ActionClass; looked up by segment labels
+    ActionClass.WALK: (Movement.WALK, "step"), ActionClass.RUN: (Movement.RUN, "step"),
+    ActionClass.JUMP: (Movement.JUMP, "jump"), ActionClass.SQUAT: (Movement.SQUAT, "rep")}  # fmt: skip
 POSTURE_DIR = WEIGHTS_DIR / "posture"
 # Window classes whose probability the per-frame postures share (None: every posture). The window
 # model has no squat class (no squat in the motion capture): the down-and-up of a squat set is
 # closest to its "getup", so a squatting posture takes its share of getup too. A real get-up from
 # the floor passes through a crouch for well under the minimum segment length.
 POSTURE_HOLD_S = 1.5  # a squat set stands up between its bottoms
-POSTURE_HOSTS: dict[str, tuple[str, ...] | None] = {"idle": None, "getup": ("squat",)}
+POSTURE_HOSTS: dict[ActionClass, tuple[ActionClass, ...] | None] = {ActionClass.IDLE: None,
+                                                                    ActionClass.GETUP: (ActionClass.SQUAT,)}
 # Steps as evidence for walk/run in windows the model is unsure of (best plausible probability
 # below STEP_EVIDENCE_BELOW, "unknown" included): the window's probabilities are mixed with the
-# gait class at STEP_EVIDENCE_WEIGHT. Two steps are one gait cycle's worth of evidence; 150 steps
-# per minute lies between brisk walking (~120-130) and running (~160-180).
+# gait class at STEP_EVIDENCE_WEIGHT. Two steps of alternating feet (left then right, or right then
+# left) are one gait cycle's worth of evidence; 150 steps per minute lies between brisk walking
+# (~120-130) and running (~160-180).
 STEP_EVIDENCE_BELOW = 0.5
 STEP_EVIDENCE_WEIGHT = 0.6
 MIN_STEPS = 2
@@ -120,16 +126,16 @@ def fuse_posture(probs: np.ndarray, classes: tuple[str, ...], posture: np.ndarra
         return probs, classes
     held = posture.copy()
     for p, name in enumerate(posture_classes):
-        if name != "stand":
+        if name != ActionClass.STAND:
             held[:, p] = maximum_filter1d(np.nan_to_num(posture[:, p]), max(1, hold), mode="nearest")
     held /= np.maximum(held.sum(1, keepdims=True), 1e-9)
-    names = list(classes) + [p for p in posture_classes if p != "stand" and p not in classes]
+    names = list(classes) + [p for p in posture_classes if p != ActionClass.STAND and p not in classes]
     out = np.zeros((len(probs), len(names)))
     out[:, : len(classes)] = probs
     for host, hosted in hosts.items():
         mass = probs[:, classes.index(host)]
         for p, name in enumerate(posture_classes):
-            if name != "stand" and (hosted is None or name in hosted):
+            if name != ActionClass.STAND and (hosted is None or name in hosted):
                 out[:, names.index(name)] += mass * held[:, p]
                 out[:, classes.index(host)] -= mass * held[:, p]
     return out, tuple(names)
@@ -177,21 +183,41 @@ def _replay_embeddings(model: ActionModel) -> np.ndarray | None:
     return _replay[key]
 
 
+def gait_steps(steps: list[Any]) -> list[Any]:
+    """The longest run of consecutive steps (ordered by touch-down) whose feet alternate: left,
+    right, left … In walking and running every step is the other foot's; repeated swings of one
+    foot (a leg swung out and back, kicks, stomps) are not a gait, and a step without a side
+    (``side`` None) cannot alternate."""
+    best: list[Any] = []
+    chain: list[Any] = []
+    for e in sorted(steps, key=lambda e: e.end):
+        if e.side not in ("left", "right"):
+            chain = []
+        elif chain and e.side != chain[-1].side:
+            chain.append(e)
+        else:
+            chain = [e]
+        if len(chain) > len(best):
+            best = list(chain)
+    return best
+
+
 def step_evidence(window_probs: np.ndarray, spans: np.ndarray, steps: list[Any],
                   classes: tuple[str, ...]) -> np.ndarray:
-    """Mix walk (or run) into the unsure windows with at least MIN_STEPS steps inside their time
-    ``spans`` (W, 2) seconds; ``steps``: kinematics step events. Returns (W, C)."""
+    """Mix walk (or run) into the unsure windows with at least MIN_STEPS alternating-foot steps
+    (:func:`gait_steps`) inside their time ``spans`` (W, 2) seconds; ``steps``: kinematics step
+    events. Returns (W, C)."""
     from inference.kinematics.events import cadence
 
     out = window_probs.copy()
     for w, (lo, hi) in enumerate(spans):
         if out[w].max() >= STEP_EVIDENCE_BELOW:
             continue
-        inside = [e for e in steps if lo <= (e.start + e.end) / 2 <= hi]
+        inside = gait_steps([e for e in steps if lo <= (e.start + e.end) / 2 <= hi])
         rate = cadence(inside)
         if len(inside) < MIN_STEPS or rate is None:
             continue
-        gait = "run" if rate >= RUN_CADENCE else "walk"
+        gait = ActionClass.RUN if rate >= RUN_CADENCE else ActionClass.WALK
         if gait in classes:
             out[w] *= 1 - STEP_EVIDENCE_WEIGHT
             out[w, classes.index(gait)] += STEP_EVIDENCE_WEIGHT
@@ -248,14 +274,14 @@ def label_actions(poses: PoseSequence, athlete_index: int | None, *, model: Acti
             progress(min(1.0, (i + 256) / max(len(windows), 1)) * 0.9)
     kin = None
     unsure = usable & (window_probs.max(1, initial=0.0) < STEP_EVIDENCE_BELOW)
-    if unsure.any() and ("walk" in model.classes or "run" in model.classes):
+    if unsure.any() and (ActionClass.WALK in model.classes or ActionClass.RUN in model.classes):
         from inference.kinematics.core import compute_kinematics
         from inference.kinematics.events import detect_events
 
         kin = compute_kinematics(poses, athlete_index)
         first, last = np.clip(starts, 0, len(track) - 1), np.clip(starts + model.frames - 1, 0, len(track) - 1)
         spans = np.stack([times[first], times[last]], 1)
-        steps = detect_events(kin, "walk").of_kind("step")
+        steps = detect_events(kin, Movement.WALK).of_kind("step")
         window_probs[unsure] = step_evidence(window_probs[unsure], spans[unsure], steps, model.classes)
     probs = seg.frame_probabilities(window_probs, starts, model.frames, len(track), usable)
     classes = model.classes
@@ -264,7 +290,7 @@ def label_actions(poses: PoseSequence, athlete_index: int | None, *, model: Acti
         seen = presence(track).sum(1) >= 6
         posture = np.full((len(track), len(posture_model.classes)), np.nan)
         posture[seen] = posture_model.predict(track[seen])
-        posture[~seen] = np.eye(len(posture_model.classes))[posture_model.classes.index("stand")]
+        posture[~seen] = np.eye(len(posture_model.classes))[posture_model.classes.index(ActionClass.STAND)]
         probs, classes = fuse_posture(probs, classes, posture, posture_model.classes, int(POSTURE_HOLD_S * model.fps))
     smooth = seg.moving_average(probs, int(round(config.smooth_s * model.fps)) | 1)
     labels = seg.smooth_labels(smooth, config.threshold, config.margin)

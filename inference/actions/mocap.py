@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from inference.actions.classes import ActionClass
 from inference.actions.joints import ACTION_JOINTS, NUM_JOINTS
 
 URDF_SCALE = 0.25
@@ -32,11 +33,12 @@ _LAYOUT: tuple[tuple[str, int, str], ...] = (
     ("left_shoulder", 39, "quat"), ("left_elbow", 43, "angle"),
 )  # fmt: skip
 # The clips and the action class each one shows.
-CLIP_CLASSES: dict[str, str] = {
-    "walk": "walk", "run": "run", "jump": "jump", "kick": "kick", "spinkick": "kick",
-    "punch": "punch", "spin": "spin", "cartwheel": "cartwheel", "backflip": "backflip",
-    "dance_a": "dance", "dance_b": "dance", "crawl": "crawl", "roll": "roll",
-    "getup_facedown": "getup", "getup_faceup": "getup",
+CLIP_CLASSES: dict[str, ActionClass] = {
+    "walk": ActionClass.WALK, "run": ActionClass.RUN, "jump": ActionClass.JUMP, "kick": ActionClass.KICK,
+    "spinkick": ActionClass.KICK, "punch": ActionClass.PUNCH, "spin": ActionClass.SPIN,
+    "cartwheel": ActionClass.CARTWHEEL, "backflip": ActionClass.BACKFLIP, "dance_a": ActionClass.DANCE,
+    "dance_b": ActionClass.DANCE, "crawl": ActionClass.CRAWL, "roll": ActionClass.ROLL,
+    "getup_facedown": ActionClass.GETUP, "getup_faceup": ActionClass.GETUP,
 }  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from inference.actions.classes import ActionClass
 from inference.actions.joints import CENTER, NECK, joint
 
 NOSE = joint("Nose")
@@ -86,8 +87,9 @@ def horizontal_or_crouched(window: np.ndarray) -> bool:
 # class → (requirement name, test on the normalised window). Classes not listed need nothing.
 REQUIREMENTS: dict[str, Callable[[np.ndarray], bool]] = {
     "inverted": inverted, "horizontal": horizontal, "horizontal_or_crouched": horizontal_or_crouched}
-CLASS_REQUIREMENTS: dict[str, str] = {"cartwheel": "inverted", "backflip": "inverted", "crawl": "horizontal",
-                                      "roll": "horizontal", "getup": "horizontal_or_crouched"}  # fmt: skip
+CLASS_REQUIREMENTS: dict[str, str] = {  # keyed by ActionClass; looked up by any model's label
+    ActionClass.CARTWHEEL: "inverted", ActionClass.BACKFLIP: "inverted", ActionClass.CRAWL: "horizontal",
+    ActionClass.ROLL: "horizontal", ActionClass.GETUP: "horizontal_or_crouched"}  # fmt: skip
 
 
 def plausible(windows: np.ndarray, classes: tuple[str, ...]) -> np.ndarray:

@@ -21,20 +21,23 @@ from typing import Any
 
 import numpy as np
 
+from inference.actions.classes import POSTURE_CLASSES, ActionClass
 from inference.actions.features import normalize
 from inference.actions.joints import MIRROR, NUM_JOINTS
 from inference.actions.metrics import summarize
 
-POSTURES: tuple[str, ...] = ("stand", "squat", "plank", "push-up", "seated", "yoga")
-GROUPS: dict[str, str] = {"Squat": "squat", "Plank": "plank", "PushUp_Low": "push-up", "Seated": "seated"}
+POSTURES: tuple[ActionClass, ...] = POSTURE_CLASSES
+# the dataset's labels → our posture classes (the rest are yoga or standing: group_of)
+GROUPS: dict[str, ActionClass] = {"Squat": ActionClass.SQUAT, "Plank": ActionClass.PLANK,
+                                  "PushUp_Low": ActionClass.PUSH_UP, "Seated": ActionClass.SEATED}  # fmt: skip
 HIDDEN = (64, 64)
 WEIGHTS_FILE, META_FILE = "posture.weights.h5", "posture.json"
 
 
-def group_of(label: str) -> str:
+def group_of(label: str) -> ActionClass:
     if label in GROUPS:
         return GROUPS[label]
-    return "yoga" if label.startswith("Yoga") else "stand"
+    return ActionClass.YOGA if label.startswith("Yoga") else ActionClass.STAND
 
 
 def read_dataset(path: Path) -> tuple[np.ndarray, list[str]]:

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-UNKNOWN = "unknown"
+from inference.actions.classes import ActionClass
+
+UNKNOWN = ActionClass.UNKNOWN
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from inference.actions import augment
+from inference.actions.classes import WINDOW_CLASSES, ActionClass
 from inference.actions.features import normalize, torso_length
 from inference.actions.mocap import (
     CLIP_CLASSES,
@@ -27,8 +28,7 @@ from inference.actions.mocap import (
     sample_clip,
 )
 
-ACTION_CLASSES: tuple[str, ...] = ("idle", "walk", "run", "jump", "kick", "punch", "spin", "cartwheel",
-                                   "backflip", "dance", "crawl", "roll", "getup")  # fmt: skip
+ACTION_CLASSES: tuple[ActionClass, ...] = WINDOW_CLASSES
 FPS = 20.0
 FRAMES = 40
 HELD_OUT_AZIMUTH = (45.0, 90.0)
@@ -134,7 +134,7 @@ def render_window(joints3d: np.ndarray, camera: Camera, rng: np.random.Generator
 
 def sample_joints(library: MotionLibrary, label: str, rng: np.random.Generator) -> np.ndarray:
     """(FRAMES, V, 3) metres of one class."""
-    if label == "idle":
+    if label == ActionClass.IDLE:
         from inference.actions.mocap import clip_joints as fk
 
         return fk(library.humanoid, idle_frames(rng, FRAMES, 1 / FPS))

@@ -8,14 +8,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from inference.actions.classes import ActionClass
 from inference.feedback.engine import evaluate_feedback
 from inference.kinematics.core import Kinematics
 from inference.kinematics.events import Events, detect_events
 from inference.movements import Movement
 
 # action label → the movement whose events and rules apply inside its segments
-ACTION_MOVEMENTS: dict[str, Movement] = {"squat": Movement.SQUAT, "jump": Movement.JUMP, "run": Movement.RUN,
-                                         "walk": Movement.WALK}  # fmt: skip
+ACTION_MOVEMENTS: dict[str, Movement] = {  # keyed by ActionClass; looked up by any segment label
+    ActionClass.SQUAT: Movement.SQUAT, ActionClass.JUMP: Movement.JUMP, ActionClass.RUN: Movement.RUN,
+    ActionClass.WALK: Movement.WALK}  # fmt: skip
 
 
 class _Segment(Protocol):

@@ -15,15 +15,17 @@ from typing import Any
 import numpy as np
 
 from inference.feedback.measures import MEASURES, Context, Instance, ranges_of_motion, view_of
+from inference.feedback.rule_ids import RuleId
 from inference.feedback.rules import Rule, rules_for
 from inference.feedback.severity import Severity
 from inference.kinematics.core import Kinematics
 from inference.kinematics.events import Events
+from inference.movements import Movement
 
 
 @dataclass(frozen=True)
 class Finding:
-    rule: str
+    rule: RuleId
     severity: Severity
     value: float
     threshold: float
@@ -36,7 +38,7 @@ class Finding:
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        out["severity"] = self.severity.value
+        out["rule"], out["severity"] = self.rule.value, self.severity.value
         out["value"] = round(self.value, 2)
         out["time_ranges"] = [[round(a, 3), round(b, 3)] for a, b in self.time_ranges]
         return out
@@ -46,7 +48,7 @@ class Finding:
         """The finding :meth:`as_dict` wrote; an unknown severity raises ValueError rather than
         being shown unstyled (the bug an untyped contract once caused)."""
         return cls(
-            rule=str(data["rule"]), severity=Severity(data["severity"]), value=float(data["value"]),
+            rule=RuleId(data["rule"]), severity=Severity(data["severity"]), value=float(data["value"]),
             threshold=float(data["threshold"]), unit=str(data["unit"]), fault=str(data["fault"]),
             time_ranges=tuple((float(a), float(b)) for a, b in data.get("time_ranges", ())),
             message=str(data["message"]), suggestion=str(data["suggestion"]), source=str(data.get("source", "")),
@@ -63,11 +65,11 @@ class Feedback:
     """findings: fired rules, majors first then by time; passed: rule ids measured and fine;
     skipped: {rule id: why not measurable}; view: "side", "front", "oblique" or "unknown"."""
 
-    movement: str
+    movement: Movement
     view: str
     findings: tuple[Finding, ...]
-    passed: tuple[str, ...]
-    skipped: dict[str, str]
+    passed: tuple[RuleId, ...]
+    skipped: dict[RuleId, str]
     ranges_of_motion: dict[str, float | None]
 
     def to_dict(self) -> dict[str, Any]:
@@ -119,13 +121,13 @@ def evaluate_feedback(
 
     prior_bests: {angle name: best range of motion in degrees} from the athlete's earlier analyses.
     """
-    movement = movement or events.movement
+    chosen = Movement.parse(movement or events.movement)
     ctx = Context(kin, events, dict(prior_bests or {}))
     view = view_of(kin)
     findings: list[Finding] = []
-    passed: list[str] = []
-    skipped: dict[str, str] = {}
-    for rule in rules_for(movement):
+    passed: list[RuleId] = []
+    skipped: dict[RuleId, str] = {}
+    for rule in rules_for(chosen):
         measure, needs = MEASURES[rule.measure]
         if needs is not None and view != needs:
             skipped[rule.id] = f"needs a {needs} view; this clip looks {view}"
@@ -139,4 +141,4 @@ def evaluate_feedback(
             passed.append(rule.id)
         else:
             findings.append(finding)
-    return Feedback(movement, view, tuple(sorted_findings(findings)), tuple(passed), skipped, ranges_of_motion(kin))
+    return Feedback(chosen, view, tuple(sorted_findings(findings)), tuple(passed), skipped, ranges_of_motion(kin))

@@ -21,8 +21,6 @@ POSE_READERS = ("inference/kinematics", "inference/actions", "inference/segmenta
 POSE_BACKEND_ALLOWED = {
     # The distillation teacher *is* a pose model run (BlazePose's segmentation head), at training time.
     "inference/segmentation/teacher.py",
-    # Being dissolved into the pipeline by the pipeline work (issue 15, item 1).
-    "inference/kinematics/outputs.py",
 }
 
 
