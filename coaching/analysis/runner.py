@@ -42,6 +42,7 @@ def _analyse(analysis: Analysis, attempt: Attempt) -> None:
             began = time.perf_counter()
             stage.run(ctx)
             timings[stage.name] = round(time.perf_counter() - began, 3)
+        timings.update(ctx.timings)  # the pipeline's own stages
         reporter.enter("saving", 0.99, 0.99)
         fields = [name for name in ctx.save_outputs(analysis) if name != "summary"]
     # Only the sections this run produced: a section a coach changed meanwhile stays theirs.

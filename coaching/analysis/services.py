@@ -54,12 +54,16 @@ def analysis_rerun(*, video: Video, backend: str | None = None) -> Analysis:
 
 
 
+class QueueUnavailable(Exception):
+    """The broker did not take the message; nothing was changed."""
+
+
 def analysis_set_athlete(*, analysis: Analysis, x: float, y: float, t: float) -> int | None:
-    """The coach clicked a person at (x, y) source pixels, t seconds: that track becomes the
-    athlete of this analysis. The choice is recorded at once; the athlete's stages (kinematics,
-    events, feedback, masks, moves) run again on a worker (:func:`analysis_athlete_derived`).
-    Returns the chosen track id, None when nobody is there."""
-    from coaching.analysis.summary import analysis_summary_update
+    """The coach clicked a person at (x, y) source pixels, t seconds: a worker makes that track the
+    athlete and runs the athlete's stages again (:func:`analysis_athlete_derived`). Nothing changes
+    until it has, so a lost message leaves the analysis as it was. Returns the track id, None when
+    nobody is there; QueueUnavailable when the broker is down."""
+    from coaching.analysis.tasks import athlete_derived
     from inference.posedata import PoseSequence
     from inference.tracking import track_at_point
 
@@ -70,24 +74,16 @@ def analysis_set_athlete(*, analysis: Analysis, x: float, y: float, t: float) ->
     track_id = track_at_point(poses.keypoints, poses.track_ids, poses.timestamps, x, y, t)
     if track_id is None:
         return None
-    pose = {**analysis.summary.get("pose", {}), "athlete_track_id": track_id, "athlete_source": "click"}
-    analysis.summary = analysis_summary_update(analysis_id=analysis.pk, sections={"pose": pose}) or {}
-    transaction.on_commit(lambda: analysis_athlete_derived_enqueue(analysis_id=analysis.pk))
-    return track_id
-
-
-def analysis_athlete_derived_enqueue(*, analysis_id: int) -> None:
-    from coaching.analysis.tasks import athlete_derived
-
     try:
-        athlete_derived.apply_async(args=[analysis_id], queue="gpu")
-    except (OperationalError, OSError):
-        log.warning("Broker unreachable; masks and moves of analysis %s keep the old athlete.",
-                    analysis_id)
+        athlete_derived.apply_async(args=[analysis.pk, int(track_id)], queue="gpu")
+    except (OperationalError, OSError) as exc:
+        log.warning("Broker unreachable; the athlete of analysis %s stays as it was.", analysis.pk)
+        raise QueueUnavailable("The analysis queue is unreachable right now; try again in a minute.") from exc
+    return int(track_id)
 
 
-def analysis_athlete_derived(*, analysis_id: int) -> bool:
-    """On a worker, after the coach chose another athlete: the pipeline's athlete stages again
+def analysis_athlete_derived(*, analysis_id: int, track_id: int | None) -> bool:
+    """On a worker, after the coach chose track ``track_id``: the pipeline's athlete stages again
     from the stored poses and masks (inference.pipeline.reanalyze), their files and summary
     sections stored, then the metric rows. False when the run is gone or not finished."""
     from coaching.analysis.stages import athlete_reanalysis
@@ -96,7 +92,6 @@ def analysis_athlete_derived(*, analysis_id: int) -> bool:
     analysis = Analysis.objects.select_related("video", "video__athlete").filter(pk=analysis_id).first()
     if analysis is None or analysis.status != Status.DONE or not analysis.poses:
         return False
-    track_id = analysis.summary.get("pose", {}).get("athlete_track_id")
     Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as workdir:
         ctx = athlete_reanalysis(analysis, track_id, Path(workdir))

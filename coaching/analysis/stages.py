@@ -45,6 +45,7 @@ class StageContext:
     team_model: Any = None  # the team's active TeamActionModel row, None: the base model
     outputs: dict[str, Path] = field(default_factory=dict)  # model FileField name → local file
     summary: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per pipeline stage
 
     @classmethod
     @contextmanager
@@ -65,6 +66,7 @@ class StageContext:
         files = {path.name for path in result.write(self.workdir)}
         self.outputs.update({name: self.workdir / file for name, file in FILE_FIELDS.items() if file in files})
         self.summary.update(result.summary())
+        self.timings.update({name: round(seconds, 3) for name, seconds in result.timings.items()})
         if self.team_model is not None and "actions" in self.summary:
             self.summary["actions"]["model"] = {**self.summary["actions"].get("model", {}),
                                                 "team_model_id": self.team_model.pk,

@@ -26,10 +26,10 @@ def run_analysis(self: Any, analysis_id: int) -> None:
 
 
 @shared_task(name="analysis.athlete_derived", acks_late=True, ignore_result=True)
-def athlete_derived(analysis_id: int) -> None:
+def athlete_derived(analysis_id: int, track_id: int | None = None) -> None:
     from coaching.analysis.services import analysis_athlete_derived
 
-    analysis_athlete_derived(analysis_id=analysis_id)
+    analysis_athlete_derived(analysis_id=analysis_id, track_id=track_id)
 
 
 @shared_task(name="analysis.sweep", ignore_result=True)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coaching.analysis.models import ANALYSIS_FILES
 from coaching.analysis.selectors import analysis_list_visible
-from coaching.analysis.services import analysis_cancel, analysis_set_athlete
+from coaching.analysis.services import QueueUnavailable, analysis_cancel, analysis_set_athlete
 from coaching.athletes.access import current_user, require
 from coaching.athletes.permissions import Action
 from coaching.serving import serve_field_file
@@ -34,7 +34,10 @@ def analysis_athlete(request: HttpRequest, analysis_id: int) -> JsonResponse:
         x, y, t = (float(request.POST[k]) for k in ("x", "y", "t"))
     except (KeyError, ValueError):
         return JsonResponse({"ok": False, "error": "Send x, y (pixels) and t (seconds)."}, status=400)
-    track_id = analysis_set_athlete(analysis=analysis, x=x, y=y, t=t)
+    try:
+        track_id = analysis_set_athlete(analysis=analysis, x=x, y=y, t=t)
+    except QueueUnavailable as exc:
+        return JsonResponse({"ok": False, "error": str(exc)}, status=503)
     if track_id is None:
         return JsonResponse({"ok": False, "error": "Nobody was found there; click on a person."},
                             status=400)

@@ -100,10 +100,11 @@ def test_status_endpoint_reports_progress(client, world) -> None:
     assert data["proxy_url"].endswith("/proxy/")
 
 
-def test_coach_click_changes_the_athlete(world, tmp_path) -> None:
+def test_coach_click_changes_the_athlete(world, tmp_path, monkeypatch) -> None:
     import json
 
     from coaching.analysis.services import analysis_athlete_derived, analysis_set_athlete
+    from coaching.analysis.tasks import athlete_derived
     from inference.posedata import PoseSequence
 
     keypoints = np.full((3, 2, 33, 3), np.nan, np.float32)
@@ -119,11 +120,14 @@ def test_coach_click_changes_the_athlete(world, tmp_path) -> None:
     analysis.poses.save("poses.npz", ContentFile((tmp_path / "poses.npz").read_bytes()), save=False)
     analysis.summary = {"pose": {"athlete_track_id": 7, "athlete_source": "auto"}}
     analysis.save()
+    sent = []
+    monkeypatch.setattr(athlete_derived, "apply_async", lambda args, queue: sent.append((args, queue)))
     assert analysis_set_athlete(analysis=analysis, x=420, y=170, t=0.1) == 9
+    assert sent == [([analysis.pk, 9], "gpu")]
     analysis.refresh_from_db()
-    assert analysis.summary["pose"] == {"athlete_track_id": 9, "athlete_source": "click"}
+    assert analysis.summary["pose"] == {"athlete_track_id": 7, "athlete_source": "auto"}  # until the worker has run
     # the worker's part: the pipeline's athlete stages again, from the stored poses
-    assert analysis_athlete_derived(analysis_id=analysis.pk)
+    assert analysis_athlete_derived(analysis_id=analysis.pk, track_id=9)
     analysis.refresh_from_db()
     assert json.loads(Path(analysis.overlay.path).read_text())["athlete"] == 9
     assert analysis.summary["athlete"]["track_id"] == 9 and analysis.summary["athlete"]["source"] == "click"
