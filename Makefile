@@ -36,7 +36,7 @@ typecheck: install
 	$(PY) -m mypy coaching inference
 
 test: models training-data lint typecheck
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=25
 
 bench: models
 	$(PY) bench/upload.py
