@@ -63,6 +63,18 @@ def machine() -> str:
     return f"{cpus} CPUs (nproc), {model}, Python {platform.python_version()}"
 
 
+def code_version() -> str:
+    """The checkout's commit, and whether the engine has uncommitted changes (numbers depend on it)."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--untracked-files=no", "inference")
+    return head + (" with uncommitted changes in inference/" if dirty else "")
+
+
 def movement_for(truth: Truth) -> str:
     from inference.movements import Movement
 
@@ -204,9 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     media = media_dir()
     clips = sorted(p for p in media.glob("*") if p.suffix.lower() in VIDEO_SUFFIXES) if media.is_dir() else []
-    print(f"# Real-footage scoreboard\n\nmachine: {machine()}\nmedia: {media}" + ("" if clips else " (no clips found)"))
+    print(f"# Real-footage scoreboard\n\nmachine: {machine()}\ncode: {code_version()}\nmedia: {media}"
+          + ("" if clips else " (no clips found)"))
     tables: dict[str, list[tuple[str, Row]]] = {area: [] for area in AREAS}
-    report: dict[str, Any] = {"machine": machine(), "media": str(media), "clips": {}, "skipped": {}}
+    report: dict[str, Any] = {"machine": machine(), "code": code_version(), "media": str(media), "clips": {}, "skipped": {}}
     for clip in clips:
         truth_path = args.truth / f"{clip.stem}.json"
         if args.only and clip.stem not in args.only:
