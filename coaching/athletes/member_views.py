@@ -24,7 +24,13 @@ from coaching.athletes.invitations import (
 )
 from coaching.athletes.models import INVITABLE_ROLES, Role, Team
 from coaching.athletes.permissions import Action
-from coaching.athletes.selectors import invitation_by_token
+from coaching.athletes.selectors import (
+    athlete_of_team,
+    athletes_without_login,
+    invitation_by_token,
+    invitation_list_open,
+    membership_list,
+)
 
 
 class InvitationForm(forms.Form):
@@ -34,7 +40,7 @@ class InvitationForm(forms.Form):
     def __init__(self, *args: object, team: Team, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         choices = [("", "— for an assistant coach —")] + [
-            (a.pk, a.name) for a in team.athletes.filter(user__isnull=True)
+            (a.pk, a.name) for a in athletes_without_login(team=team)
         ]
         self.fields["athlete"].widget.choices = choices
         self.fields["athlete"].label = "Athlete profile (for an athlete)"
@@ -44,8 +50,8 @@ def _members_page(request: HttpRequest, team: Team, form: InvitationForm) -> Htt
     return render(request, "athletes/members.html", {
         "team": team,
         "form": form,
-        "members": team.memberships.select_related("user").order_by("role", "user__username"),
-        "invitations": team.invitations.filter(accepted_at__isnull=True).select_related("athlete"),
+        "members": membership_list(team=team),
+        "invitations": invitation_list_open(team=team),
     })
 
 
@@ -56,7 +62,7 @@ def team_members(request: HttpRequest, team_id: int) -> HttpResponse:
     require(request, team, Action.MANAGE_MEMBERS)
     form = InvitationForm(request.POST or None, team=team)
     if request.method == "POST" and form.is_valid():
-        athlete = team.athletes.filter(pk=form.cleaned_data["athlete"]).first()
+        athlete = athlete_of_team(team=team, athlete_id=form.cleaned_data["athlete"])
         try:
             invitation = invitation_create(team=team, role=Role(form.cleaned_data["role"]),
                                            created_by=current_user(request), athlete=athlete)

@@ -71,3 +71,21 @@ def athlete_for_user(*, user: User) -> Athlete | None:
 def invitation_by_token(*, token: str) -> Invitation | None:
     """The invitation a link names (the token is the credential), with what its page shows."""
     return Invitation.objects.filter(token=token).select_related("team", "athlete").first()
+
+
+def athletes_without_login(*, team: Team) -> QuerySet[Athlete]:
+    """The team's athlete profiles an invitation can still give a login to."""
+    return team.athletes.filter(user__isnull=True)
+
+
+def athlete_of_team(*, team: Team, athlete_id: int | None) -> Athlete | None:
+    return team.athletes.filter(pk=athlete_id).first() if athlete_id is not None else None
+
+
+def membership_list(*, team: Team) -> QuerySet[Membership]:
+    return team.memberships.select_related("user").order_by("role", "user__username")
+
+
+def invitation_list_open(*, team: Team) -> QuerySet[Invitation]:
+    """Invitations sent and not yet used (expired ones included: the page says so)."""
+    return team.invitations.filter(accepted_at__isnull=True).select_related("athlete")

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import TypedDict
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.fields.files import FieldFile
 
 from coaching.analysis.models import Analysis
+from coaching.analysis.selectors import analysis_list_visible
 from coaching.athletes.models import Team
+from coaching.athletes.selectors import User, team_list_for_coach
 from coaching.learning.models import ActionLabel, SegmentationWeights, TeamActionModel
 from coaching.storage import local_path
+from inference.actions.classes import ActionClass
 from inference.feedback.engine import Finding, sorted_findings
 
 
@@ -57,11 +61,32 @@ def action_label_names(*, team: Team, known: list[str]) -> list[str]:
     """Moves a coach can pick: those the models know (`known`, from the stored labelling and the
     team's active model) and the team's own labels."""
     own = set(action_labels_of_team(team=team).values_list("label", flat=True))
-    return sorted((set(known) | own) - {"unknown"})
+    return sorted((set(known) | own) - {ActionClass.UNKNOWN})
 
 
 def team_action_models(*, team: Team) -> QuerySet[TeamActionModel]:
     return TeamActionModel.objects.filter(team=team).order_by("-version")
+
+
+def action_label_list_visible(*, user: User) -> QuerySet[ActionLabel]:
+    """Labels on the analyses ``user`` may see; another team's label is simply not there."""
+    return ActionLabel.objects.filter(analysis__in=analysis_list_visible(user=user)).select_related("analysis__video")
+
+
+class LabelCount(TypedDict):
+    label: str
+    ranges: int  # ranges the team labelled with this name
+    videos: int  # in how many videos
+
+
+def action_label_counts(*, team: Team) -> list[LabelCount]:
+    """Per move name, how much the team taught it, by name."""
+    return list(action_labels_of_team(team=team).values("label")
+                .annotate(ranges=Count("id"), videos=Count("analysis__video", distinct=True)).order_by("label"))
+
+
+def team_action_model_list_for_coach(*, user: User) -> QuerySet[TeamActionModel]:
+    return TeamActionModel.objects.filter(team__in=team_list_for_coach(user=user))
 
 
 LABEL_COLOURS = ("#2563eb", "#16a34a", "#dc2626", "#9333ea", "#ea580c", "#0891b2", "#ca8a04",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,11 +13,15 @@ from django.views.decorators.http import require_GET, require_POST
 from coaching.analysis.selectors import analysis_list_visible
 from coaching.athletes.access import can, coached_team_or_404, current_user, require
 from coaching.athletes.permissions import Action
-from coaching.athletes.selectors import team_list_for_coach
 from coaching.learning import services
 from coaching.learning.figures import confusion_figure
-from coaching.learning.models import ActionLabel, TeamActionModel
-from coaching.learning.selectors import action_labels_of_team, team_action_models
+from coaching.learning.selectors import (
+    action_label_counts,
+    action_label_list_visible,
+    action_labels_of_team,
+    team_action_model_list_for_coach,
+    team_action_models,
+)
 
 
 def _report(analysis_id: int) -> HttpResponse:
@@ -46,9 +49,7 @@ def label_create(request: HttpRequest, analysis_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def label_delete(request: HttpRequest, label_id: int) -> HttpResponse:
-    label = get_object_or_404(ActionLabel.objects.filter(
-        analysis__in=analysis_list_visible(user=request.user)).select_related("analysis__video"),
-        pk=label_id)
+    label = get_object_or_404(action_label_list_visible(user=request.user), pk=label_id)
     require(request, label.analysis.video.team, Action.TEACH)
     services.action_label_delete(label=label)
     messages.success(request, f"Label “{label.label}” removed.")
@@ -71,9 +72,7 @@ def team_moves(request: HttpRequest, team_id: int) -> HttpResponse:
     team = coached_team_or_404(request, team_id)
     versions = list(team_action_models(team=team))
     shown = next((v for v in versions if v.status == "done"), None)
-    counts = (action_labels_of_team(team=team).values("label")
-              .annotate(ranges=Count("id"), videos=Count("analysis__video", distinct=True))
-              .order_by("label"))
+    counts = action_label_counts(team=team)
     figure = (confusion_figure(shown.classes, shown.metrics["confusion"],
                                f"v{shown.version}: cross-validated confusion matrix")
               if shown and shown.metrics.get("confusion") else None)
@@ -101,7 +100,6 @@ def team_moves_train(request: HttpRequest, team_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def action_model_status(request: HttpRequest, action_model_id: int) -> JsonResponse:
-    row = get_object_or_404(TeamActionModel.objects.filter(
-        team__in=team_list_for_coach(user=request.user)), pk=action_model_id)
+    row = get_object_or_404(team_action_model_list_for_coach(user=request.user), pk=action_model_id)
     return JsonResponse({"status": row.status, "progress": row.progress, "message": row.message,
                          "error": row.error, "version": row.version})

@@ -36,6 +36,13 @@ def test_views_leave_writes_to_services(path: Path) -> None:
     assert list(_writes(ast.parse(path.read_text()))) == []
 
 
+@pytest.mark.parametrize("path", _view_modules(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_views_read_through_selectors(path: Path) -> None:
+    managers = [f"{node.lineno}: {ast.unparse(node)}" for node in ast.walk(ast.parse(path.read_text()))
+                if isinstance(node, ast.Attribute) and node.attr == "objects"]
+    assert managers == []
+
+
 def test_the_write_scan_sees_manager_and_form_writes() -> None:
     sample = ast.parse("def v(r):\n    Video.objects.filter(pk=1).update(title='x')\n    form.save()\n"
                        "    Video.objects.filter(pk=1).first()\n    messages.success(r, 'ok')\n")
