@@ -113,7 +113,7 @@ def test_report_shows_the_moves_band_and_teach_form(client, world) -> None:
     assert '<option value="tuck_jump">' in page and '<option value="run">' in page
     assert "Re-label" not in page  # labelled by the model in use
     assert "Technique in the squat segments" in page and "Knees cave in" in page
-    assert '<li class="finding major"><strong>Knees cave in' in page
+    assert '<li class="finding major"><strong>Knees cave in</strong> <span class="severity">Major</span>' in page
     TeamActionModel.objects.create(team=world.team, version=1, status=Status.DONE, active=True)
     assert "Re-label with v1" in client.get(reverse("analysis_report", args=[world.analysis.pk])).content.decode()
     client.force_login(world.ann_user)  # athletes see their moves, they do not teach

@@ -22,7 +22,7 @@ from inference.kinematics.synthetic import sequence, side_view_body25
 pytestmark = pytest.mark.django_db
 
 FS = 60.0
-FINDING_CLASS = re.compile(r'<li class="finding ([a-z]+)">\s*<strong>([^<]*)</strong>')
+FINDING_CLASS = re.compile(r'<li class="finding ([a-z]+)">\s*<strong>([^<]*)</strong> <span class="severity">(\w+)</span>')
 
 
 def leaning_overstrider() -> tuple[Kinematics, Events, Feedback]:
@@ -69,4 +69,4 @@ def test_the_report_styles_a_real_major_finding_as_major_and_lists_it_first(clie
     assert page.status_code == 200
     shown = FINDING_CLASS.findall(page.content.decode())
     overstride, lean = (next(f for f in feedback.findings if f.rule == r) for r in ("run.overstride", "run.trunk_lean"))
-    assert shown == [("major", overstride.message), ("warning", lean.message)]
+    assert shown == [("major", overstride.message, "Major"), ("warning", lean.message, "Warning")]
