@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from inference.video import probe
 from tests.support import shared_clip, wait_for_analysis
+from tests.truth import action_disagreements, load_truth
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -29,7 +30,7 @@ def test_upload_is_analysed_by_a_real_worker(client, world, celery_worker_proces
     info = probe(analysis.proxy.path)
     # portrait stays portrait; long side capped at 1280; every frame kept
     assert (info.codec, info.width, info.height, info.frame_count) == ("h264", 720, 1280, 100)
-    # the pose stage: poses stored, the walker found in > 90 % of frames, upright portrait
+    # the pose stage: poses stored, the athlete found in > 90 % of frames, upright portrait
     from inference.posedata import PoseSequence
 
     poses = PoseSequence.load(analysis.poses.path)
@@ -47,8 +48,9 @@ def test_upload_is_analysed_by_a_real_worker(client, world, celery_worker_proces
     assert analysis.masks and analysis.cutout and analysis.summary["silhouette"]["t"]
     cutout = json.loads(Path(analysis.cutout.path).read_text())
     assert sum(bool(rings) for rings in cutout["polygons"]) > 0.9 * len(cutout["times"])
-    labels = [s["label"] for s in analysis.summary["actions"]["segments"]]
-    assert labels == ["walk"], analysis.summary["actions"]
+    # the moves say nothing the frames do not show (bench/truth: a leg swing, no product class fits)
+    segments, truth = analysis.summary["actions"]["segments"], load_truth(clip)
+    assert segments and action_disagreements(segments, truth) == {}, analysis.summary["actions"]
     _team_trains_through_the_worker(client, world, analysis)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from inference.actions.joints import CENTER, NECK, NUM_JOINTS, joint
-from inference.actions.labels import step_evidence
+from inference.actions.labels import gait_steps, step_evidence
 from inference.actions.plausibility import (
     CLASS_REQUIREMENTS,
     gate,
@@ -74,18 +74,31 @@ def test_a_squat_keeps_getup() -> None:
     assert not plausible(squat[None], CLASSES)[0][CLASSES.index("getup")]
 
 
-def _step(start: float, end: float) -> Event:
-    return Event("step", start, end, "right")
+def _step(start: float, end: float, side: str | None = "right") -> Event:
+    return Event("step", start, end, side)
 
 
 def test_steps_make_unsure_windows_walk_or_run() -> None:
     probs = np.array([[0.0] * 6, [0.3, 0.2, 0.2, 0.2, 0.1, 0], [0.9, 0.1, 0, 0, 0, 0], [0.0] * 6])
     spans = np.array([[0.0, 2.0], [0.0, 2.0], [0.0, 2.0], [5.0, 7.0]])
-    walking = [_step(0.3, 0.7), _step(0.8, 1.2)]  # touch-downs 0.5 s apart: 120 steps/min
+    walking = [_step(0.3, 0.7, "left"), _step(0.8, 1.2, "right")]  # 0.5 s apart: 120 steps/min
     out = step_evidence(probs, spans, walking, CLASSES)
     assert out[0].argmax() == 1 and np.isclose(out[0, 1], 0.6)
     assert out[1].argmax() == 1 and np.isclose(out[1].sum(), 1.0)
     assert np.allclose(out[2], probs[2]) and np.allclose(out[3], probs[3])  # sure / no steps inside
-    running = [_step(0.1, 0.3), _step(0.45, 0.65), _step(0.8, 1.0)]  # 0.35 s apart: 171 steps/min
+    running = [_step(0.1, 0.3, "right"), _step(0.45, 0.65, "left"), _step(0.8, 1.0, "right")]  # 171/min
     assert step_evidence(probs[:1], spans[:1], running, CLASSES)[0].argmax() == 2
     assert (step_evidence(probs[:1], spans[:1], walking[:1], CLASSES) == 0).all()  # one step: no cadence
+
+
+def test_swings_of_one_foot_are_not_a_gait() -> None:
+    """A leg swung out and back (or kicks, stomps) moves one foot twice: no alternation, no walk."""
+    probs, spans = np.zeros((1, 6)), np.array([[0.0, 2.0]])
+    same_foot = [_step(0.3, 0.7, "right"), _step(0.8, 1.2, "right")]
+    assert (step_evidence(probs, spans, same_foot, CLASSES) == 0).all()
+    no_side = [_step(0.3, 0.7, None), _step(0.8, 1.2, None)]
+    assert (step_evidence(probs, spans, no_side, CLASSES) == 0).all()
+    # a gait with a missed step inside keeps its longest alternating run: right, left (walk)
+    broken = [_step(0.1, 0.3, "right"), _step(0.5, 0.7, "right"), _step(1.0, 1.2, "left")]
+    assert [e.end for e in gait_steps(broken)] == [0.7, 1.2]
+    assert step_evidence(probs, spans, broken, CLASSES)[0].argmax() == 1
