@@ -1,11 +1,18 @@
 """A Content Security Policy for every response: scripts, media and connections only from this
-site; no inline scripts, no eval; no framing."""
+site; no inline scripts, no eval; no framing. A request body limit checked before any middleware
+reads the body."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from typing import IO
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.core.handlers.wsgi import LimitedStream
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from coaching.videos.upload import CHUNK, MULTIPART_ENVELOPE, UPLOAD_TOO_LARGE
 
 POLICY = "; ".join(
     [
@@ -34,3 +41,70 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith("/admin/"):  # Django's admin uses inline scripts
             response.headers.setdefault("Content-Security-Policy", POLICY)
         return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request body over the upload limit before anything reads it.
+
+    Placed before CsrfViewMiddleware: that middleware reads ``request.POST`` for its token, so
+    an oversized body used to stop the upload handler inside it and end as a 500. A declared
+    Content-Length over the limit gets the upload page's 413 without reading a byte. A chunked
+    body (no Content-Length) is read here, at most limit + 1 bytes, into a spooled file, so it is
+    bounded the same way; servers that do not de-chunk (``wsgi.input_terminated`` unset) get a
+    411, since their stream would hand Django the chunk framing."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = body_limit()
+        declared = request.META.get("CONTENT_LENGTH") or ""
+        if declared.strip():
+            try:
+                too_large = int(declared) > limit
+            except ValueError:
+                return _body_error(request, "The request's Content-Length is not a number.", 400)
+            if too_large:
+                return _body_error(request, UPLOAD_TOO_LARGE, 413)
+        elif "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            spooled = _spool_chunked(request, limit)
+            if isinstance(spooled, HttpResponse):
+                return spooled
+            try:
+                return self.get_response(request)
+            finally:
+                spooled.close()
+        return self.get_response(request)
+
+
+def body_limit() -> int:
+    """The largest request body: the upload limit plus the multipart envelope around the file."""
+    return int(settings.UPLOAD_MAX_BYTES) + MULTIPART_ENVELOPE
+
+
+def _spool_chunked(request: HttpRequest, limit: int) -> HttpResponse | IO[bytes]:
+    if not request.META.get("wsgi.input_terminated"):
+        return _body_error(request, "Send the upload with a Content-Length (or through the site's "
+                           "proxy), not chunked.", 411)
+    source = request.META["wsgi.input"]
+    spooled = tempfile.SpooledTemporaryFile(max_size=1024 * 1024, dir=settings.FILE_UPLOAD_TEMP_DIR)
+    size = 0
+    while chunk := source.read(min(CHUNK, limit + 1 - size)):
+        size += len(chunk)
+        if size > limit:
+            spooled.close()
+            return _body_error(request, UPLOAD_TOO_LARGE, 413)
+        spooled.write(chunk)
+    spooled.seek(0)
+    request.META["CONTENT_LENGTH"] = str(size)
+    request._stream = LimitedStream(spooled, size)  # type: ignore[assignment,arg-type]  # noqa: SLF001
+    return spooled
+
+
+def _body_error(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    """JSON for the upload page's script (and any XHR), a short text page otherwise."""
+    wants_json = (request.headers.get("X-Requested-With") == "XMLHttpRequest"
+                  or "json" in request.headers.get("Accept", ""))
+    if wants_json:
+        return JsonResponse({"ok": False, "error": message}, status=status)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

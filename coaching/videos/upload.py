@@ -9,9 +9,14 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 
+CHUNK = 64 * 1024
+# The multipart envelope (boundaries, headers, the small form fields) around the file.
+MULTIPART_ENVELOPE = 64 * 1024
+UPLOAD_TOO_LARGE = "The file is larger than the upload limit; trim or compress it and try again."
+
 
 class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
-    chunk_size = 64 * 1024
+    chunk_size = CHUNK
 
     def __init__(self, request: Any = None) -> None:
         super().__init__(request)
@@ -25,8 +30,8 @@ class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
         boundary: Any,
         encoding: str | None = None,
     ) -> None:
-        # The multipart envelope adds a few hundred bytes around the file.
-        if content_length and content_length > settings.UPLOAD_MAX_BYTES + 64 * 1024:
+        # Normally refused earlier by RequestBodyLimitMiddleware; kept for bodies parsed without it.
+        if content_length and content_length > settings.UPLOAD_MAX_BYTES + MULTIPART_ENVELOPE:
             self._mark_too_large()
             raise StopUpload(connection_reset=False)
 

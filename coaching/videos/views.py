@@ -18,6 +18,7 @@ from coaching.videos import services
 from coaching.videos.forms import BACKEND_CHOICES, RerunForm, VideoUploadForm
 from coaching.videos.models import PLAYBACK_RATES, Video
 from coaching.videos.selectors import video_list_visible
+from coaching.videos.upload import UPLOAD_TOO_LARGE
 from inference.movements import Movement
 
 
@@ -35,9 +36,7 @@ def video_upload(request: HttpRequest, athlete_id: int) -> HttpResponse:
         return render(request, "videos/upload.html", {"athlete": athlete, "form": VideoUploadForm()})
     files = request.FILES  # parses the body (streamed to a temporary file by our handler)
     if getattr(request, "upload_too_large", False):
-        return _upload_error(
-            "The file is larger than the upload limit; trim or compress it and try again.", 413
-        )
+        return _upload_error(UPLOAD_TOO_LARGE, 413)
     form = VideoUploadForm(request.POST, files)
     if not form.is_valid():
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
