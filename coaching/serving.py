@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import mimetypes
 import re
+import unicodedata
 from collections.abc import Iterator
+from pathlib import PurePath
 from typing import IO
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
@@ -20,6 +23,38 @@ from django.http import (
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 256 * 1024
+# What may stay in a file name: letters and digits of any script, and a few harmless marks.
+# Quotes, semicolons, slashes and control characters are what broke out of the header before.
+_UNSAFE_NAME = re.compile(r"[^\w .()+-]+")
+_ASCII_UNSAFE = re.compile(r"[^A-Za-z0-9 ._()+-]+")
+MAX_NAME = 150
+
+
+def safe_filename(name: str, *, default: str = "file") -> str:
+    """A file name fit for storage and headers: the last path component, NFC, unsafe characters
+    as "_", no leading dots (hidden files), at most MAX_NAME characters keeping the suffix."""
+    base = PurePath(name.replace("\\", "/")).name
+    base = _UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", base)).strip(" ._") or default
+    if len(base) > MAX_NAME:
+        stem, suffix = PurePath(base).stem, PurePath(base).suffix[:16]
+        base = stem[: MAX_NAME - len(suffix)] + suffix
+    return base
+
+
+def content_disposition_header(name: str, *, suffix: str | None = None, inline: bool = False) -> str:
+    """The Content-Disposition value for every download: a sanitised name that ends in ``suffix``
+    (the type actually served, so a crafted name cannot make the browser save another type), a
+    plain ASCII ``filename`` and the UTF-8 ``filename*`` (RFC 6266 / RFC 5987)."""
+    clean = safe_filename(name)
+    if suffix and not clean.lower().endswith(suffix.lower()):
+        clean = PurePath(clean).stem + suffix
+    ascii_name = _ASCII_UNSAFE.sub("_", unicodedata.normalize("NFKD", clean)).strip(" ._") or "file"
+    if suffix and not ascii_name.lower().endswith(suffix.lower()):
+        ascii_name += suffix
+    value = f'{"inline" if inline else "attachment"}; filename="{ascii_name}"'
+    if ascii_name != clean:
+        value += f"; filename*=UTF-8''{quote(clean, safe='')}"
+    return value
 
 
 def _read_range(fh: IO[bytes], start: int, length: int) -> Iterator[bytes]:
@@ -42,16 +77,34 @@ def serve_field_file(
     if not field_file or not field_file.name:
         raise Http404("No such file.")
     storage = field_file.storage
+    disposition = None
+    if download_name:
+        suffix = PurePath(field_file.name).suffix.lower() or None
+        disposition = content_disposition_header(download_name, suffix=suffix)
     if settings.STORAGE_BACKEND == "s3":
-        return HttpResponseRedirect(storage.url(field_file.name))  # signed, expiring
+        params = {"ResponseContentDisposition": disposition} if disposition else None
+        return HttpResponseRedirect(storage.url(field_file.name, parameters=params))  # type: ignore[call-arg]
     if not storage.exists(field_file.name):
         raise Http404("The file is missing from storage.")
     content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    response: HttpResponse | StreamingHttpResponse
     if getattr(settings, "USE_X_ACCEL_REDIRECT", False):
+        # nginx serves /protected/ (an internal location) and keeps these headers.
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = f"/protected/{field_file.name}"
-        return response
-    size = storage.size(field_file.name)
+        response["X-Accel-Redirect"] = "/protected/" + quote(field_file.name)
+    else:
+        response = _ranged(request, field_file, content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    if disposition:
+        response["Content-Disposition"] = disposition
+    return response
+
+
+def _ranged(request: HttpRequest, field_file: FieldFile,
+            content_type: str) -> HttpResponse | StreamingHttpResponse:
+    """The file, or the byte range the Range header asks for (video seeking)."""
+    storage, name = field_file.storage, str(field_file.name)
+    size = storage.size(name)
     start, end = 0, size - 1
     status = 200
     match = _RANGE.match(request.headers.get("Range", "").strip())
@@ -68,13 +121,11 @@ def serve_field_file(
             return response
         status = 206
     length = end - start + 1 if size else 0
-    fh = storage.open(field_file.name, "rb")
+    fh = storage.open(name, "rb")
     stream = StreamingHttpResponse(_read_range(fh, start, length), status=status, content_type=content_type)
     stream["Content-Length"] = str(length)
     stream["Accept-Ranges"] = "bytes"
     stream["Cache-Control"] = "private, max-age=3600"
     if status == 206:
         stream["Content-Range"] = f"bytes {start}-{end}/{size}"
-    if download_name:
-        stream["Content-Disposition"] = f'attachment; filename="{download_name}"'
     return stream

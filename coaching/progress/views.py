@@ -23,6 +23,8 @@ from coaching.athletes.access import (
 from coaching.athletes.permissions import Action
 from coaching.progress import comparisons, selectors, services
 from coaching.progress.forms import ProgressFilter, ReferenceForm
+from coaching.reports.exports import csv_safe_row
+from coaching.serving import content_disposition_header
 from inference.compare.metrics import METRICS
 
 
@@ -59,12 +61,12 @@ def team_dashboard(request: HttpRequest, team_id: int) -> HttpResponse:
 
 def _dashboard_csv(team_name: str, metrics: list[str], rows: list[selectors.DashboardRow]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="team-dashboard.csv"'
+    response["Content-Disposition"] = content_disposition_header("team-dashboard.csv")
     writer = csv.writer(response)
     header = ["athlete"]
     for m in metrics:
         header += [f"{m} ({METRICS[m].unit})", f"{m} date", f"{m} change", f"{m} trend", f"{m} sessions"]
-    writer.writerow(header)
+    writer.writerow(csv_safe_row(header))
     for row in rows:
         line: list[object] = [row.athlete.name]
         for m in metrics:
@@ -72,7 +74,7 @@ def _dashboard_csv(team_name: str, metrics: list[str], rows: list[selectors.Dash
             line += ([round(c["latest"], 3), c["date"].isoformat(),
                       "" if c["change"] is None else round(c["change"], 3), c["verdict"], c["sessions"]]
                      if c else ["", "", "", "", ""])
-        writer.writerow(line)
+        writer.writerow(csv_safe_row(line))
     return response
 
 

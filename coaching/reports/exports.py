@@ -3,6 +3,8 @@ service the export view calls. The file formats themselves are :mod:`inference.e
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from coaching.analysis.models import Analysis, Status
@@ -16,6 +18,24 @@ EXPORTS = {  # format: (file suffix, content type)
     "mot": (".mot", "text/plain; charset=utf-8"),
     "openpose": ("_openpose_json.zip", "application/zip"),
 }
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...) in an
+# athlete's name). Plain numbers such as -1.5 stay numbers.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def csv_safe_row(row: Iterable[object]) -> list[object]:
+    """The one guard of every CSV export: text cells that a spreadsheet would read as a formula
+    get a leading apostrophe (OWASP's advice), so they show as text and never run."""
+    return [_csv_safe(cell) for cell in row]
+
+
+def _csv_safe(cell: object) -> object:
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 class ExportUnavailable(Exception):

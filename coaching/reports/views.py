@@ -16,7 +16,7 @@ from coaching.reports.exports import ExportUnavailable, analysis_export_build
 from coaching.reports.models import Render, RenderKind
 from coaching.reports.selectors import render_latest, render_list_visible, report_get
 from coaching.reports.services import render_create
-from coaching.serving import serve_field_file
+from coaching.serving import content_disposition_header, serve_field_file
 
 
 @login_required
@@ -44,7 +44,7 @@ def export(request: HttpRequest, analysis_id: int, fmt: str) -> HttpResponse:
     except ExportUnavailable as exc:
         raise Http404(str(exc)) from exc
     response = HttpResponse(exported.body, content_type=exported.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    response["Content-Disposition"] = content_disposition_header(exported.filename)
     return response
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from coaching.athletes.models import Athlete
 from coaching.jobs.models import Job
+from coaching.serving import safe_filename
 from coaching.storage import delete_field_file, local_path
 from coaching.videos.models import Video
 from inference.movements import DEFAULT_MOVEMENT, Movement
@@ -50,7 +51,8 @@ def video_upload(
     leaves no file and no row."""
     from coaching.analysis.services import analysis_create
 
-    name = file.name or "video"
+    # Sanitised here, once: the name is shown on pages and sent back in download headers.
+    name = safe_filename(file.name or "video", default="video")
     _check_extension(name)
     if file.size is not None and file.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(
