@@ -1,9 +1,15 @@
 """The browser-playable proxy of an uploaded video, and its poster image.
 
-H.264 High, 8-bit 4:2:0, BT.709 SDR (HDR tone-mapped), upright (the display matrix applied),
-long side ≤ 1280 px, MP4 with the index at the front (faststart), a keyframe every half second
-so seeking lands near the asked frame, presentation times kept (variable frame rates and slow
-motion stay on their real time axis), audio kept as AAC.
+H.264 High, 8-bit 4:2:0, BT.709 SDR (HDR tone-mapped; the BGR→YUV conversion uses the BT.709
+matrix and the stream is tagged bt709 for primaries, transfer and matrix), upright (the display
+matrix applied), long side ≤ 1280 px, MP4 with the index at the front (faststart), a keyframe
+every half second so seeking lands near the asked frame, presentation times kept (variable frame
+rates and slow motion stay on their real time axis), audio kept as AAC on the same clock.
+
+Time 0 of the proxy is the source's first video frame: video and audio times both move by the
+video stream's start, so they stay in sync when the streams do not start at 0.
+The poster is the frame at time 0 (POSTER_AT_S), the frame a player shows before playing, so the
+skeleton drawn over the first view is the poster's.
 """
 
 from __future__ import annotations
@@ -15,11 +21,15 @@ from pathlib import Path
 import av
 import cv2
 import numpy as np
+from av.video.reformatter import ColorRange, Colorspace
 
 from inference.video import VideoError, frame_time, frame_to_bgr, iter_frames
 
 TIME_BASE = Fraction(1, 90000)
-POSTER_AT_S = 1.0
+POSTER_AT_S = 0.0
+BT709 = 1  # the ITU-T H.273 code of BT.709 for colour primaries, transfer and matrix alike
+TRUNCATED = "The video is truncated: its frames stop at {end:.1f} s of {duration:.1f} s. " \
+            "Check the upload finished, or copy the file from the camera again."
 
 
 class H264Writer:
@@ -30,27 +40,27 @@ class H264Writer:
         self.out = out
         self.last_pts = -1
         self.frames = 0
+        self.last_t = 0.0
         self.stream = out.add_stream("libx264", rate=fps)
         self.size = (size[0] - size[0] % 2, size[1] - size[1] % 2)  # 4:2:0 needs even sizes
         self.stream.width, self.stream.height = self.size
         self.stream.pix_fmt = "yuv420p"
         self.stream.time_base = TIME_BASE
-        self.stream.codec_context.time_base = TIME_BASE
-        self.stream.codec_context.options = {
-            "preset": "veryfast",
-            "crf": "23",
-            "g": str(max(1, round(float(fps) / 2))),
-            "colorprim": "bt709",
-            "transfer": "bt709",
-            "colormatrix": "bt709",
-        }
+        context = self.stream.codec_context
+        context.time_base = TIME_BASE
+        # The colour tags go on the codec context: x264's own option names ("colorprim", …)
+        # given as codec options are dropped without a word by libavcodec's wrapper.
+        context.color_primaries = context.color_trc = context.colorspace = BT709
+        context.color_range = int(ColorRange.MPEG)
+        context.options = {"preset": "veryfast", "crf": "23", "g": str(max(1, round(float(fps) / 2)))}
 
     def encode(self, image: np.ndarray, t: float) -> None:
         width, height = self.size
-        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image[:height, :width]), format="bgr24")
+        rgb = av.VideoFrame.from_ndarray(np.ascontiguousarray(image[:height, :width]), format="bgr24")
+        frame = to_bt709_yuv(rgb)
         # Strictly increasing presentation times, even for files with duplicate timestamps.
         pts = max(int(round(t / TIME_BASE)), self.last_pts + 1)
-        self.last_pts = pts
+        self.last_pts, self.last_t = pts, t
         frame.pts, frame.time_base = pts, TIME_BASE
         for packet in self.stream.encode(frame):
             self.out.mux(packet)
@@ -64,20 +74,68 @@ class H264Writer:
         return self.stream.width, self.stream.height
 
 
+def to_bt709_yuv(frame: av.VideoFrame) -> av.VideoFrame:
+    """An RGB/BGR frame as limited-range 4:2:0 YUV with the BT.709 matrix (swscale's default
+    would be BT.601), tagged BT.709 so a decoder converts it back with the same matrix."""
+    yuv = frame.reformat(format="yuv420p", dst_colorspace=Colorspace.ITU709,
+                         dst_color_range=ColorRange.MPEG)
+    yuv.colorspace = yuv.color_primaries = yuv.color_trc = BT709
+    yuv.color_range = int(ColorRange.MPEG)
+    return yuv
+
+
 class _AudioEncoder:
-    def __init__(self, out: av.container.OutputContainer, source: av.AudioStream) -> None:
-        rate = source.rate or 48000
-        self.stream = out.add_stream("aac", rate=rate)
-        layout = "stereo" if (source.channels or 2) >= 2 else "mono"
-        self.stream.layout = layout
-        self.resampler = av.AudioResampler(format="fltp", layout=layout, rate=rate)
+    """AAC on the video's clock: `zero_s` (the source time of the first video frame) becomes
+    time 0, as it does for the video; samples before it are cut."""
+
+    def __init__(self, out: av.container.OutputContainer, source: av.AudioStream, zero_s: float) -> None:
+        self.rate = source.rate or 48000
+        self.stream = out.add_stream("aac", rate=self.rate)
+        self.layout = "stereo" if (source.channels or 2) >= 2 else "mono"
+        self.stream.layout = self.layout
+        self.resampler = av.AudioResampler(format="fltp", layout=self.layout, rate=self.rate)
         self.out = out
+        self.shift = int(round(zero_s * self.rate))  # samples
+        self.next_pts: int | None = None
 
     def encode(self, frame: av.AudioFrame | None) -> None:
-        frames = self.resampler.resample(frame) if frame is not None else [None]
-        for resampled in frames:
-            for packet in self.stream.encode(resampled):
-                self.out.mux(packet)
+        if frame is None:
+            self._send(None)
+            return
+        for resampled in self.resampler.resample(frame):
+            shifted = self._shift(resampled)
+            if shifted is not None:
+                self._send(shifted)
+
+    def _shift(self, frame: av.AudioFrame) -> av.AudioFrame | None:
+        """The frame at its proxy time (1/rate units), cut where it starts before time 0."""
+        if frame.pts is None or frame.time_base is None:  # no timestamp: it follows the previous frame
+            pts = self.next_pts if self.next_pts is not None else 0
+        else:
+            pts = int(round(frame.pts * frame.time_base * self.rate)) - self.shift
+        if self.next_pts is not None and pts < self.next_pts:
+            pts = self.next_pts  # never overlap the samples already sent
+        if pts + frame.samples <= 0:
+            return None
+        if pts < 0:
+            planes = frame.to_ndarray().astype(np.float32)[:, -pts:]
+            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(planes), format="fltp", layout=self.layout)
+            frame.sample_rate, pts = self.rate, 0
+        frame.pts, frame.time_base = pts, Fraction(1, self.rate)
+        self.next_pts = pts + frame.samples
+        return frame
+
+    def _send(self, frame: av.AudioFrame | None) -> None:
+        for packet in self.stream.encode(frame):
+            self.out.mux(packet)
+
+
+def _stream_duration(container: av.container.InputContainer, stream: av.VideoStream) -> float:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base - float((stream.start_time or 0) * (stream.time_base or 0))
+    return 0.0
 
 
 def make_proxy(
@@ -89,8 +147,10 @@ def make_proxy(
     progress: Callable[[float], None] | None = None,
     duration: float | None = None,
 ) -> dict[str, float | int | bool]:
-    """Encode the proxy and a JPEG poster (the frame at 1 s, or the first). One pass over the
-    source; memory flat. Returns {"width", "height", "frames", "audio"}."""
+    """Encode the proxy and a JPEG poster (the frame at POSTER_AT_S, time 0: the first frame).
+    One pass over the source; memory flat. Returns {"width", "height", "frames", "audio"}.
+    Raises VideoError when the frames stop well before the stream's stated duration (a
+    truncated file) rather than leaving a silently short proxy."""
     try:
         src = av.open(str(source), metadata_errors="ignore")
     except av.FFmpegError as exc:
@@ -105,9 +165,11 @@ def make_proxy(
         if first is None:
             raise VideoError("The video has no decodable frames.")
         size = (first[0].shape[1], first[0].shape[0])
-        video = H264Writer(out, vstream.average_rate or Fraction(30), size)
-        audio = _AudioEncoder(out, astream) if astream is not None else None
+        fps = vstream.average_rate or Fraction(30)
+        video = H264Writer(out, fps, size)
         start = vstream.start_time or 0
+        zero_s = float(start * vstream.time_base) if vstream.time_base is not None else 0.0
+        audio = _AudioEncoder(out, astream, zero_s) if astream is not None else None
         count, poster_done = 0, False
         streams = [s for s in (vstream, astream) if s is not None]
         try:
@@ -134,4 +196,8 @@ def make_proxy(
             raise VideoError(
                 "The video is damaged: decoding stopped part-way. Export the clip again."
             ) from exc
+        stated = _stream_duration(src, vstream)
+        end = video.last_t + 1 / float(fps)
+        if stated > 0 and end < stated - max(0.25, 3 / float(fps)):
+            raise VideoError(TRUNCATED.format(end=end, duration=stated))
     return {"width": width, "height": height, "frames": count, "audio": audio is not None}
