@@ -27,6 +27,7 @@ migrate: install
 
 run: models migrate
 	$(PY) manage.py demo_coach
+	@echo "A sample clip to upload: $(CURDIR)/samples/indoor_two_people_1080p.mp4 (licence: samples/README.md)"
 	$(PY) manage.py serve_all
 
 lint: install
