@@ -1,41 +1,34 @@
-"""Sign-in with a limit on failed attempts per username and per address."""
+"""Sign-in forms: the counting itself is coaching.accounts.throttle (an authentication backend,
+so every form that authenticates is throttled); these forms only say so in words."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+
+from coaching.accounts.throttle import THROTTLED_ATTR, throttle_message
 
 
-def _keys(request: HttpRequest, username: str) -> list[str]:
-    address = request.META.get("REMOTE_ADDR", "?")
-    return [f"login-fail:user:{username.lower()}", f"login-fail:addr:{address}"]
-
-
-class RateLimitedAuthenticationForm(AuthenticationForm):
+class ThrottleMessageMixin(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
-        username = self.data.get("username", "")
-        keys = _keys(self.request, username) if self.request else []
-        limit = settings.LOGIN_FAILURE_LIMIT
-        if any((cache.get(key) or 0) >= limit for key in keys):
-            minutes = settings.LOGIN_FAILURE_WINDOW_S // 60
-            raise ValidationError(
-                f"Too many failed sign-ins. Wait {minutes} minutes, or ask your coach to reset "
-                "your password.",
-                code="rate_limited",
-            )
         try:
             return super().clean()
         except ValidationError:
-            for key in keys:
-                cache.add(key, 0, settings.LOGIN_FAILURE_WINDOW_S)
-                cache.incr(key)
+            if getattr(self.request, THROTTLED_ATTR, False):
+                raise ValidationError(throttle_message(), code="rate_limited") from None
             raise
+
+
+class RateLimitedAuthenticationForm(ThrottleMessageMixin, AuthenticationForm):
+    pass
+
+
+class RateLimitedAdminAuthenticationForm(ThrottleMessageMixin, AdminAuthenticationForm):
+    pass
 
 
 class RateLimitedLoginView(LoginView):

@@ -61,6 +61,16 @@ CACHES = {
 }
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_S = env_int("LOGIN_FAILURE_WINDOW_S", 900)
+# Per client address: high, since a club behind one NAT shares an address.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 100)
+# The header the proxy in front sets to the client's address (X-Real-IP, or X-Forwarded-For whose
+# last entry is taken); empty: REMOTE_ADDR. Only set it when every request comes through that proxy.
+TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER", "")
+# Every sign-in form authenticates through the throttle first (coaching/accounts/throttle.py).
+AUTHENTICATION_BACKENDS = [
+    "coaching.accounts.throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 ROOT_URLCONF = "coaching.urls"
 WSGI_APPLICATION = "coaching.wsgi.application"
