@@ -250,8 +250,10 @@ def _empty(model: ActionModel, reason: str, config: seg.SegmentConfig) -> Action
 
 def label_actions(poses: PoseSequence, athlete_index: int | None, *, model: ActionModel | None = None,
                   progress: Callable[[float], None] | None = None,
-                  config: seg.SegmentConfig | None = None) -> ActionsResult:
-    """Action segments of person slot ``athlete_index`` of ``poses`` (see the module docstring)."""
+                  config: seg.SegmentConfig | None = None, kinematics: Any = None) -> ActionsResult:
+    """Action segments of person slot ``athlete_index`` of ``poses`` (see the module docstring).
+    ``kinematics``: the athlete's :class:`~inference.kinematics.core.Kinematics` when the caller
+    has them already (the pipeline does), so they are not computed twice."""
     model = model or load_action_model()
     config = config or seg.SegmentConfig()
     if athlete_index is None:
@@ -272,13 +274,13 @@ def label_actions(poses: PoseSequence, athlete_index: int | None, *, model: Acti
             window_probs[part] = checked_window_probabilities(model, batch[part])
         if progress:
             progress(min(1.0, (i + 256) / max(len(windows), 1)) * 0.9)
-    kin = None
+    kin = kinematics
     unsure = usable & (window_probs.max(1, initial=0.0) < STEP_EVIDENCE_BELOW)
     if unsure.any() and (ActionClass.WALK in model.classes or ActionClass.RUN in model.classes):
         from inference.kinematics.core import compute_kinematics
         from inference.kinematics.events import detect_events
 
-        kin = compute_kinematics(poses, athlete_index)
+        kin = kin if kin is not None else compute_kinematics(poses, athlete_index)
         first, last = np.clip(starts, 0, len(track) - 1), np.clip(starts + model.frames - 1, 0, len(track) - 1)
         spans = np.stack([times[first], times[last]], 1)
         steps = detect_events(kin, Movement.WALK).of_kind("step")

@@ -243,8 +243,8 @@ def feedback_stage(run: Run) -> None:
 def actions_stage(run: Run) -> None:
     from inference.actions import label_actions, load_action_model
 
-    labelled = label_actions(run.result.poses, run.result.athlete_index,
-                             model=load_action_model(run.config.action_model), progress=run.report)  # fmt: skip
+    labelled = label_actions(run.result.poses, run.result.athlete_index, model=load_action_model(run.config.action_model),
+                             progress=run.report, kinematics=_kinematics(run))  # fmt: skip
     run.add("actions", ActionsSection(labelled.to_json(), live=labelled))
 
 
