@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Layers below the pose backends: they take a PoseSequence and never run a pose model. (exports.py is
 # not one: it writes OpenPose's JSON through that backend's file-format module.)
 POSE_READERS = ("inference/kinematics", "inference/actions", "inference/segmentation", "inference/feedback",
-                "inference/compare", "inference/tracking.py")  # fmt: skip
+                "inference/compare", "inference/tracking")  # fmt: skip
 POSE_BACKEND_ALLOWED = {
     # The distillation teacher *is* a pose model run (BlazePose's segmentation head), at training time.
     "inference/segmentation/teacher.py",

@@ -6,10 +6,13 @@ keeps an ROI of their own; the detector also runs every ``redetect_every`` frame
 person was lost, so people who walk in are picked up. A detection is a person already followed
 when its hip centre lies within ``SAME_PERSON_DISTANCE`` ROI sides of that person's hip centre;
 other detections get a landmark pass of their own. The detector's hip point is rough when people
-stand close together, so identity is settled on landmarks: two results whose landmarks coincide
-(median distance under ``DUPLICATE_DISTANCE`` ROI sides, also with left and right swapped) are
-one body, and the one whose landmarks moved least since the previous frame stays (a new detection
-loses to anyone already followed).
+stand close together, so identity is settled on landmarks, every frame, across followed people and
+new detections alike: two results whose landmarks coincide (median distance under
+``DUPLICATE_DISTANCE`` ROI sides, also with left and right swapped), whose keypoint boxes overlap
+or one of which lies on the other's limbs (:func:`inference.tracking.geometry.same_body`: an
+upside-down fit from a region rotated by ~180°, a fit of one arm) are one body, and the one whose
+landmarks moved least since the previous frame stays (a new detection loses to anyone already
+followed).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import numpy as np
 from inference.pose.blazepose.detector import Detection, PoseDetector
 from inference.pose.blazepose.landmarks import LandmarkModel, LandmarkOutput, Roi, roi_from_points
 from inference.skeleton import get_skeleton
+from inference.tracking.geometry import same_body
 
 SKELETON = "blazepose33"
 # MediaPipe keeps detections from 0.5 (solutions.pose's min_detection_confidence). Here every
@@ -174,13 +178,14 @@ _TORSO = [11, 12, 23, 24]  # shoulders and hips
 def _coincide(a: LandmarkOutput, b: LandmarkOutput) -> bool:
     """One body found twice: the landmarks, or the torso alone (limbs of a second, poorer fit can
     wander off), lie within DUPLICATE_DISTANCE ROI sides of each other (median) — compared as
-    they are and with b's left and right swapped (a second fit may take the back for the front)."""
+    they are and with b's left and right swapped (a second fit may take the back for the front) —
+    or the two skeletons overlap as one body does (``same_body``: upside-down or partial fits)."""
     limit = DUPLICATE_DISTANCE * min(a.roi.size, b.roi.size)
     for other in (b.landmarks, b.landmarks[list(get_skeleton(SKELETON).mirror)]):
         distance = np.hypot(*(a.landmarks[:, :2] - other[:, :2]).T)
         if np.median(distance) < limit or np.median(distance[_TORSO]) < limit:
             return True
-    return False
+    return same_body(a.landmarks[:, [0, 1, 3]], b.landmarks[:, [0, 1, 3]], get_skeleton(SKELETON).limbs)
 
 
 def keypoints(people: list[LandmarkOutput]) -> np.ndarray:

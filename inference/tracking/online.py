@@ -1,4 +1,4 @@
-"""Person identities across frames, quality per track, and the choice of the athlete.
+"""Person identities across frames, online: each frame's poses linked to the tracks so far.
 
 Matching (per frame): every live track predicts its pose at the frame's time with a constant
 velocity (from its last two observations), and the Hungarian algorithm
@@ -8,13 +8,6 @@ scaled by the track's box; Ruggero Ronchi & Perona, 2017). Pairs under ``min_sim
 matched. A track that is not matched keeps predicting for ``max_gap`` seconds (a short occlusion,
 a missed detection) and is closed after that; its κ widens with every missed frame because the
 prediction gets less certain. Unmatched poses start new tracks.
-
-Athlete rule: the track with the largest sum, over the frames it is in, of
-``height × centrality``, where height is the pose's box height over the frame height and
-centrality is 1 − (distance of the box centre from the frame centre) / (half the frame diagonal).
-So the athlete is the person who is in the video longest, biggest and nearest the middle, in one
-number. A coach overrides it by clicking a person: :func:`track_at_point` returns the track whose
-pose is nearest to the click at the frame nearest the click's time.
 
 Arrays: keypoints (P, K, 3) per frame — x, y pixels, confidence; NaN x/y or confidence ≤
 ``min_confidence`` mark keypoints that are absent.
@@ -27,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-MIN_CONFIDENCE = 0.3
+from inference.tracking.geometry import MIN_CONFIDENCE, box_scale, oks, visible
 
 
 @dataclass(frozen=True)
@@ -46,24 +39,6 @@ class TrackerConfig:
     max_gap: float = 0.6
     max_speed: float = 4.0
     min_confidence: float = MIN_CONFIDENCE
-
-
-@dataclass(frozen=True)
-class TrackSummary:
-    """Quality of one track over a video (frames are analysed frames, not source frames)."""
-
-    track_id: int
-    first_frame: int
-    last_frame: int
-    frames: int
-    coverage: float  # frames / analysed frames of the video
-    mean_confidence: float  # of the keypoints' confidences, absent ones count 0
-    mean_height: float  # box height / frame height
-    mean_centrality: float
-    athlete_score: float
-
-    def as_dict(self) -> dict[str, float | int]:
-        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
 
 
 @dataclass
@@ -89,37 +64,6 @@ class _Track:
         moved = last.copy()
         moved[:, :2] += velocity * (t - self.times[-1])
         return moved
-
-
-def visible(pose: np.ndarray, min_confidence: float = MIN_CONFIDENCE) -> np.ndarray:
-    """(K,) bool: keypoints with finite x, y and confidence above min_confidence."""
-    return np.isfinite(pose[:, :2]).all(1) & (np.nan_to_num(pose[:, 2]) > min_confidence)
-
-
-def pose_box(pose: np.ndarray, min_confidence: float = MIN_CONFIDENCE) -> np.ndarray | None:
-    """(4,) xmin, ymin, xmax, ymax of the visible keypoints, or None."""
-    mask = visible(pose, min_confidence)
-    if not mask.any():
-        return None
-    xy = pose[mask, :2]
-    return np.concatenate([xy.min(0), xy.max(0)])
-
-
-def box_scale(pose: np.ndarray, min_confidence: float = MIN_CONFIDENCE) -> float:
-    """sqrt of the visible keypoints' box area (COCO's OKS scale), at least 1 pixel."""
-    box = pose_box(pose, min_confidence)
-    if box is None:
-        return 1.0
-    return float(max(np.sqrt(max(box[2] - box[0], 1.0) * max(box[3] - box[1], 1.0)), 1.0))
-
-
-def oks(a: np.ndarray, b: np.ndarray, scale: float, kappa: float, min_confidence: float = MIN_CONFIDENCE) -> float:
-    """Object keypoint similarity of two (K, 3) poses over keypoints visible in both (0 if none)."""
-    both = visible(a, min_confidence) & visible(b, min_confidence)
-    if not both.any():
-        return 0.0
-    d2 = ((a[both, :2] - b[both, :2]) ** 2).sum(1)
-    return float(np.exp(-d2 / (2.0 * scale**2 * kappa**2)).mean())
 
 
 class Tracker:
@@ -201,82 +145,3 @@ class Tracker:
         for track in self._live:
             (self._closed if t - track.times[-1] > self.config.max_gap else keep).append(track)
         self._live = keep
-
-
-def summarize(
-    keypoints: np.ndarray, track_ids: np.ndarray, size: tuple[int, int], min_confidence: float = MIN_CONFIDENCE
-) -> list[TrackSummary]:
-    """Per track quality and athlete score. keypoints: (T, P, K, 3); track_ids (P,); size (w, h)."""
-    width, height = size
-    centre = np.array([width / 2, height / 2])
-    half_diagonal = float(np.hypot(width, height) / 2)
-    summaries = []
-    for p, track_id in enumerate(track_ids):
-        present, heights, central, conf = [], [], [], []
-        for t in range(keypoints.shape[0]):
-            box = pose_box(keypoints[t, p], min_confidence)
-            if box is None:
-                continue
-            present.append(t)
-            heights.append((box[3] - box[1]) / height)
-            middle = (box[:2] + box[2:]) / 2
-            central.append(max(0.0, 1.0 - float(np.hypot(*(middle - centre))) / half_diagonal))
-            conf.append(float(np.nan_to_num(keypoints[t, p, :, 2]).mean()))
-        if not present:
-            continue
-        h, c = np.array(heights), np.array(central)
-        summaries.append(
-            TrackSummary(
-                track_id=int(track_id),
-                first_frame=present[0],
-                last_frame=present[-1],
-                frames=len(present),
-                coverage=len(present) / max(keypoints.shape[0], 1),
-                mean_confidence=float(np.mean(conf)),
-                mean_height=float(h.mean()),
-                mean_centrality=float(c.mean()),
-                athlete_score=float((h * c).sum()),
-            )
-        )
-    return summaries
-
-
-def choose_athlete(summaries: list[TrackSummary]) -> int | None:
-    """The track id with the highest athlete score (see module docstring), None without tracks."""
-    if not summaries:
-        return None
-    return max(summaries, key=lambda s: (s.athlete_score, -s.track_id)).track_id
-
-
-def track_at_point(
-    keypoints: np.ndarray,
-    track_ids: np.ndarray,
-    timestamps: np.ndarray,
-    x: float,
-    y: float,
-    t: float,
-    min_confidence: float = MIN_CONFIDENCE,
-) -> int | None:
-    """The track a click at (x, y) pixels, time t seconds, points at.
-
-    At the analysed frame nearest t, a person whose box (grown by 10 %) holds the point wins over
-    one whose box does not; among those, the one with a keypoint nearest the point. None when
-    nobody is in that frame.
-    """
-    if keypoints.shape[0] == 0:
-        return None
-    frame = int(np.argmin(np.abs(np.asarray(timestamps) - t)))
-    point = np.array([x, y], np.float64)
-    best: tuple[bool, float, int] | None = None
-    for p, track_id in enumerate(track_ids):
-        pose = keypoints[frame, p]
-        box = pose_box(pose, min_confidence)
-        if box is None:
-            continue
-        margin = 0.1 * (box[2:] - box[:2])
-        inside = bool(((box[:2] - margin) <= point).all() and (point <= (box[2:] + margin)).all())
-        distance = float(np.min(np.hypot(*(pose[visible(pose, min_confidence), :2] - point).T)))
-        key = (not inside, distance, int(track_id))
-        if best is None or key < best:
-            best = key
-    return None if best is None else best[2]
