@@ -12,6 +12,7 @@ from coaching.analysis.selectors import analysis_list_visible
 from coaching.analysis.services import QueueUnavailable, analysis_cancel, analysis_set_athlete
 from coaching.athletes.access import current_user, require
 from coaching.athletes.permissions import Action
+from coaching.requestdata import BadRequest, finite_number
 from coaching.serving import serve_field_file
 
 
@@ -31,9 +32,11 @@ def analysis_athlete(request: HttpRequest, analysis_id: int) -> JsonResponse:
     analysis = get_object_or_404(analysis_list_visible(user=request.user), pk=analysis_id)
     require(request, analysis.video.team, Action.RERUN)
     try:
-        x, y, t = (float(request.POST[k]) for k in ("x", "y", "t"))
-    except (KeyError, ValueError):
-        return JsonResponse({"ok": False, "error": "Send x, y (pixels) and t (seconds)."}, status=400)
+        # Finite only: NaN or 1e400 used to pass float() and pick an athlete.
+        x, y, t = (finite_number(request.POST.get(k), k) for k in ("x", "y", "t"))
+    except BadRequest:
+        return JsonResponse({"ok": False, "error": "Send x, y (pixels) and t (seconds) as finite "
+                             "numbers."}, status=400)
     try:
         track_id = analysis_set_athlete(analysis=analysis, x=x, y=y, t=t)
     except QueueUnavailable as exc:

@@ -22,6 +22,7 @@ from coaching.learning.selectors import (
     team_action_model_list_for_coach,
     team_action_models,
 )
+from coaching.requestdata import finite_number
 
 
 def _report(analysis_id: int) -> HttpResponse:
@@ -36,7 +37,8 @@ def label_create(request: HttpRequest, analysis_id: int) -> HttpResponse:
     try:
         label = services.action_label_create(
             analysis=analysis, label=request.POST.get("label", ""),
-            start=float(request.POST.get("start", "")), end=float(request.POST.get("end", "")),
+            start=finite_number(request.POST.get("start", ""), "start"),
+            end=finite_number(request.POST.get("end", ""), "end"),
             created_by=current_user(request))
         messages.success(request, f"Labelled {label.start:.2f}–{label.end:.2f} s as “{label.label}”.")
     except ValueError:

@@ -3,7 +3,6 @@ lookup goes through the video's visibility first (another team's video: 404)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coaching.athletes.access import current_user, require
 from coaching.athletes.permissions import allowed
+from coaching.requestdata import BadRequest, finite_number, json_object, row_id
 from coaching.reviews import selectors, services
 from coaching.reviews.models import Annotation
 from coaching.reviews.payloads import annotation_payload, comment_payload
@@ -21,32 +21,19 @@ from coaching.videos.models import Video
 from coaching.videos.selectors import video_list_visible
 
 
-class BadRequest(ValueError):
-    pass
-
-
 def _video(request: HttpRequest, video_id: int) -> Video:
     return get_object_or_404(video_list_visible(user=request.user), pk=video_id)
 
 
 def _body(request: HttpRequest) -> dict[str, Any]:
-    try:
-        data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("The request is not JSON.") from exc
-    if not isinstance(data, dict):
-        raise BadRequest("The request is not a JSON object.")
-    return data
+    return json_object(request)
 
 
 def _float(data: dict[str, Any], key: str) -> float | None:
     value = data.get(key)
     if value is None or value == "":
         return None
-    try:
-        return float(value)
-    except (TypeError, ValueError) as exc:
-        raise BadRequest(f"{key} must be a number of seconds.") from exc
+    return finite_number(value, f"{key} (seconds)")
 
 
 def _seconds(data: dict[str, Any], key: str) -> float:
@@ -61,11 +48,17 @@ def _str_or_none(data: dict[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _id(data: dict[str, Any], key: str = "id") -> int:
+def _str(data: dict[str, Any], key: str, default: str = "") -> str:
     value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise BadRequest(f"{key} is missing.")
+    if value is None or value == "":
+        return default
+    if not isinstance(value, str):
+        raise BadRequest(f"{key} must be text.")
     return value
+
+
+def _id(data: dict[str, Any], key: str = "id") -> int:
+    return row_id(data.get(key), key)
 
 
 def _error(message: str) -> JsonResponse:
@@ -112,12 +105,12 @@ def annotation_create(request: HttpRequest, video_id: int) -> JsonResponse:
     annotation = services.annotation_create(
         video=video,
         author=user,
-        kind=str(data.get("kind", "")),
+        kind=_str(data, "kind"),
         t_start=_seconds(data, "t_start"),
         t_end=_seconds(data, "t_end"),
         geometry=data.get("geometry"),
-        text=str(data.get("text") or ""),
-        colour=str(data.get("colour") or "#ff3b30"),
+        text=_str(data, "text"),
+        colour=_str(data, "colour", "#ff3b30"),
         calibration=data.get("calibration"),
     )
     return JsonResponse({"ok": True, "annotation": annotation_payload(annotation, viewer=user)}, status=201)
@@ -185,7 +178,7 @@ def comment_create(request: HttpRequest, video_id: int) -> JsonResponse:
     comment = services.comment_create(
         video=video,
         author=user,
-        body=str(data.get("body") or ""),
+        body=_str(data, "body"),
         t_start=_float(data, "t_start"),
         t_end=_float(data, "t_end"),
         annotation=annotation,
