@@ -15,6 +15,7 @@ class Action(models.TextChoices):
     UPLOAD_OWN = "upload_own", "Upload videos of oneself (when the team allows it)"
     RERUN = "rerun", "Re-run analyses, choose the analysed athlete"
     TEACH = "teach", "Label moves on videos and train the team's action model"
+    RENDER = "render", "Make annotated and privacy videos of analyses"
     DELETE = "delete", "Delete athletes and videos"
     MANAGE_MEMBERS = "manage_members", "Invite and remove members, give logins, team settings"
 
@@ -22,7 +23,8 @@ class Action(models.TextChoices):
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.HEAD_COACH: frozenset(Action),
     Role.ASSISTANT_COACH: frozenset(
-        {Action.VIEW_TEAM, Action.EDIT_ATHLETE, Action.UPLOAD, Action.RERUN, Action.TEACH}
+        {Action.VIEW_TEAM, Action.EDIT_ATHLETE, Action.UPLOAD, Action.RERUN, Action.TEACH,
+         Action.RENDER}
     ),
     Role.ATHLETE: frozenset({Action.UPLOAD_OWN}),
 }

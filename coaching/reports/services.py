@@ -12,10 +12,14 @@ import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
 
 from coaching.analysis.models import Analysis
 from coaching.analysis.selectors import analysis_poses
 from coaching.jobs.attempt import Attempt, ProgressReporter
+from coaching.jobs.files import delete_stored, folder_files
+from coaching.jobs.models import ENDED, JobStatus
 from coaching.jobs.runner import Claim, JobType, job_enqueue_on_commit, job_run
 from coaching.reports.models import Render, RenderKind
 from coaching.reports.selectors import kinematics_load
@@ -29,11 +33,38 @@ CAPTION_SECONDS = 3.0  # how long a comment pinned to one instant stays on scree
 
 def render_create(*, analysis: Analysis, requested_by: User, include_review: bool = True,
                   kind: str = RenderKind.ANNOTATED) -> Render:
-    """A PENDING render, sent after commit (a down broker leaves it to the sweeper)."""
-    render = Render.objects.create(analysis=analysis, requested_by=requested_by, kind=kind,
-                                   include_review=include_review)
-    job_enqueue_on_commit(RENDER_JOB, job_id=render.pk)
+    """A PENDING render, sent after commit (a down broker leaves it to the sweeper). One render
+    per kind and analysis at a time: while one is queued or running, asking again returns it
+    (each render holds a worker for minutes; unlimited clicks held them all)."""
+    with transaction.atomic():
+        # Locking the analysis row serialises two requests that arrive together.
+        Analysis.objects.select_for_update().filter(pk=analysis.pk).exists()
+        active = Render.objects.filter(analysis=analysis, kind=kind,
+                                       status__in=(JobStatus.PENDING, JobStatus.RUNNING)).first()
+        if active is not None:
+            return active
+        render = Render.objects.create(analysis=analysis, requested_by=requested_by, kind=kind,
+                                       include_review=include_review)
+        job_enqueue_on_commit(RENDER_JOB, job_id=render.pk)
     return render
+
+
+def _older_renders_replace(render: Render) -> None:
+    """Inside the new render's DONE transaction: the analysis' earlier renders of the same kind
+    go (rows now, their folders' files after the commit), so files do not pile up."""
+    older = list(Render.objects.filter(analysis_id=render.analysis_id, kind=render.kind,
+                                       status__in=ENDED).exclude(pk=render.pk)
+                 .select_related("analysis__video"))
+    if not older:
+        return
+    folders = [render_old.storage_folder() for render_old in older]
+    Render.objects.filter(pk__in=[r.pk for r in older]).delete()
+
+    def remove() -> None:
+        for folder in folders:
+            delete_stored((default_storage, name) for name in folder_files(default_storage, folder))
+
+    transaction.on_commit(remove)
 
 
 def _review_layers(analysis: Analysis) -> tuple[list[Drawing], list[Caption]]:
@@ -99,7 +130,7 @@ def _render(render: Render, attempt: Attempt) -> None:
         progress.enter("saving", 0.99, 0.99)
         with out.open("rb") as fh:
             attempt.store(render.file, out.name, File(fh))
-    attempt.finish(render, ["file"])
+    attempt.finish(render, ["file"], inside=lambda: _older_renders_replace(render))
 
 
 RENDER_JOB = JobType(name="render", model=Render, task="coaching.reports.tasks.run_render",

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from coaching.analysis.models import Status
 from coaching.analysis.selectors import analysis_list_visible
 from coaching.athletes.access import can, current_user
+from coaching.athletes.permissions import Action, allowed
 from coaching.learning.selectors import report_moves
 from coaching.progress.selectors import report_progress_get
 from coaching.reports.exports import ExportUnavailable, analysis_export_build
@@ -52,6 +53,9 @@ def export(request: HttpRequest, analysis_id: int, fmt: str) -> HttpResponse:
 @require_POST
 def render_start(request: HttpRequest, analysis_id: int) -> HttpResponse:
     analysis = get_object_or_404(analysis_list_visible(user=request.user), pk=analysis_id)
+    if not allowed(user=current_user(request), team=analysis.video.team, action=Action.RENDER):
+        return JsonResponse({"ok": False, "error": "Only the team's coaches make these videos."},
+                            status=403)
     if analysis.status != Status.DONE:
         return JsonResponse({"ok": False, "error": "The analysis has not finished yet."}, status=400)
     kind = request.POST.get("kind", RenderKind.ANNOTATED)

@@ -36,9 +36,10 @@ URL_ACTIONS = {
     "video_original": (None, "athlete"),
     "analysis_file": (None, "athlete"),
     "analysis_athlete": (Action.RERUN, "athlete"),
+    "analysis_cancel": (Action.RERUN, "athlete"),
     "analysis_report": (None, "athlete"),
     "analysis_export": (None, "athlete"),
-    "render_start": (None, "athlete"),
+    "render_start": (Action.RENDER, "athlete"),
     "render_status": (None, "athlete"),
     "render_file": (None, "athlete"),
     # Review tools (coaching/reviews): drawing is for coaches (VIEW_TEAM), the thread for all.
