@@ -191,12 +191,17 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # Every kind of background job (coaching.jobs.registry): re-send lost messages, take over dead
 # workers' jobs.
 CELERY_BEAT_SCHEDULE = {
-    "jobs-sweep": {"task": "jobs.sweep", "schedule": 60.0, "options": {"queue": "default"}}
+    "jobs-sweep": {"task": "jobs.sweep", "schedule": 60.0, "options": {"queue": "default"}},
+    # Temp files and work folders killed workers and interrupted uploads left (coaching/accounts/tempfiles.py).
+    "temp-cleanup": {"task": "maintenance.temp_cleanup", "schedule": 3600.0,
+                     "options": {"queue": "default"}},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A worker renews its claim on a run every quarter of this; a run whose claim is older than it is
 # taken over by the next delivery (its worker died).
 ANALYSIS_LEASE_S = env_int("ANALYSIS_LEASE_S", 60)
+# A temp file or work folder untouched this long belongs to no live job (longer than the hard limit).
+TEMP_MAX_AGE_S = env_int("TEMP_MAX_AGE_S", CELERY_TASK_TIME_LIMIT + 3600)
 ANALYSIS_RESEND_AFTER_S = env_int("ANALYSIS_RESEND_AFTER_S", 600)
 
 POSECOACH_DEFAULT_BACKEND = env_str("POSECOACH_POSE_BACKEND", DEFAULT_BACKEND)

@@ -1,5 +1,6 @@
-"""Report stored files no row refers to, and rows whose file is missing; --delete-orphans
-removes the unreferenced files (never rows)."""
+"""Report stored files no row refers to, rows whose file is missing, and stale temporary files
+and work folders (coaching/accounts/tempfiles.py); --delete-orphans removes the unreferenced
+files and the stale temporary entries (never rows)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from django.core.files.storage import Storage, default_storage
 from django.core.management.base import BaseCommand, CommandParser
 
+from coaching.accounts.tempfiles import stale_temp_entries, temp_cleanup
 from coaching.analysis.models import ANALYSIS_FILES, Analysis
 from coaching.learning.models import TeamActionModel
 from coaching.reports.models import Render
@@ -56,5 +58,12 @@ class Command(BaseCommand):
                 default_storage.delete(name)
         for name in missing:
             self.stdout.write(f"missing file: {name} (of {owners[name]})")
+        stale = stale_temp_entries()
+        for entry in stale:
+            self.stdout.write(f"stale temporary: {entry.path} ({entry.age_s / 3600:.1f} h old, "
+                              f"{entry.size_bytes} bytes)")
+        if delete_orphans and stale:
+            temp_cleanup()
         verb = "deleted" if delete_orphans else "found"
-        self.stdout.write(f"{len(orphans)} orphan files {verb}; {len(missing)} rows with missing files.")
+        self.stdout.write(f"{len(orphans)} orphan files {verb}; {len(missing)} rows with missing files; "
+                          f"{len(stale)} stale temporary entries {verb}.")
