@@ -164,7 +164,7 @@ def actions_rows(out: ClipOutputs, truth: Truth) -> list[Row]:
 
 
 def feedback_rows(out: ClipOutputs, truth: Truth) -> list[Row]:
-    target = {False: "0", True: "≥ 1"}.get(truth.faults_expected, "— (truth: unsure)")  # type: ignore[arg-type]
+    target = "— (truth: unsure)" if truth.faults_expected is None else "≥ 1" if truth.faults_expected else "0"
     return [
         (f"findings, rules of {out.movement}", len(out.findings), f"{len(out.findings)} {list(out.findings) or ''}".strip(), target),
         ("findings inside action segments", len(out.segment_findings),

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -64,7 +63,6 @@ class ClipOutputs:
     mask_times: np.ndarray
     mask_source_size: tuple[int, int]
     seconds: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     _ARRAYS = ("keypoints", "timestamps", "track_ids", "angles", "action_times", "action_probabilities",
                "mask_foreground", "mask_times")  # fmt: skip
@@ -87,17 +85,18 @@ class ClipOutputs:
                    cadence_spm=rest["cadence_spm"],
                    action_segments=tuple((a, b, c, d) for a, b, c, d in rest["action_segments"]),
                    action_classes=tuple(rest["action_classes"]), mask_source_size=tuple(rest["mask_source_size"]),
-                   seconds=rest["seconds"], extra=rest.get("extra", {}))  # fmt: skip
+                   seconds=rest["seconds"])  # fmt: skip
 
 
 def run_clip(path: Path, movement: str = "general") -> ClipOutputs:
     """Run the whole analysis of the clip at ``path`` with default settings; events and technique
     rules for ``movement`` (a :class:`inference.movements.Movement` value)."""
     from inference.kinematics.events import cadence, detect_events
+    from inference.movements import Movement
     from inference.pipeline import AnalysisConfig, analyze
 
     started = time.perf_counter()
-    result = analyze(path, AnalysisConfig(movement=movement))  # type: ignore[arg-type]
+    result = analyze(path, AnalysisConfig(movement=Movement.parse(movement)))
     poses, index = result.poses, result.athlete_index
     kin = None if result.kinematics is None else result.kinematics.kinematics
     angles, angle_names = (np.full((poses.num_frames, 0), np.nan), ()) if kin is None else (kin.angles, kin.angle_names)
