@@ -8,6 +8,7 @@
   const ctx = canvas.getContext("2d");
   const controls = document.getElementById("overlay-controls");
   const note = document.getElementById("overlay-note");
+  const pick = document.getElementById("pick-athlete");
   let data = null;
   let athleteUrl = null;
   const ATHLETE = "#ff8c00", OTHER = "#22d3ee";
@@ -21,9 +22,11 @@
 
   function frameAt(t) { return window.PoseCoach.nearestIndex(data.t, t); }
 
+  // The skeleton belongs to the frame on screen: none until the video has one (the poster may
+  // be a picture of another time), then the frame at currentTime.
   function draw() {
     window.PoseCoach.fitCanvas(canvas, ctx, player);
-    if (!data || mode() === "off" || !data.t.length) return;
+    if (!data || mode() === "off" || !data.t.length || player.readyState < 2) return;
     const r = contentRect();
     const people = data.frames[frameAt(player.currentTime)];
     people.forEach((flat, slot) => {
@@ -59,9 +62,15 @@
     if (!response.ok) return;
     data = await response.json();
     canvas.hidden = false;
+    // Toggles and "Choose the athlete" only once there are skeletons to toggle and choose from.
     if (controls) controls.hidden = false;
+    if (pick && athleteUrl) pick.hidden = false;
     draw();
   }
+
+  // Once the video has a frame, show that frame rather than the poster, so what is drawn over
+  // it and the frame readout describe the picture the coach sees.
+  player.addEventListener("loadeddata", () => { player.removeAttribute("poster"); draw(); });
 
   document.addEventListener("posecoach:proxy", (event) => {
     const detail = event.detail;
@@ -74,9 +83,7 @@
   loop();
 
   // A coach picks the athlete: press the button (the video pauses), click the person.
-  const pick = document.getElementById("pick-athlete");
   if (pick) {
-    document.addEventListener("posecoach:proxy", () => { pick.hidden = false; });
     pick.addEventListener("click", () => {
       player.pause();
       canvas.classList.add("picking");

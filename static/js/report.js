@@ -87,6 +87,11 @@
   }
   timeCharts.concat(extra).forEach(bindClicks);
   joint.addEventListener("change", () => draw(joint.value));
+  // A chart drawn while its section was folded has no width: size them when it opens.
+  const fold = document.getElementById("charts-fold");
+  if (fold) fold.addEventListener("toggle", () => {
+    if (fold.open) timeCharts.concat(extra).forEach((id) => Plotly.Plots.resize(id));
+  });
 
   let pending = false;
   function movePlayhead() {

@@ -19,11 +19,16 @@ window.PoseReviewPlayer = (function () {
   let loopA = null, loopB = null;
   let marks = [];
 
-  function frameAt(t) { return Math.floor(t * fps + 1e-6); }
+  // The number of frames: the frames the analysis decoded when there is one, else the
+  // video's own count; the media element's duration (which can include a last frame's length
+  // or a longer audio track) only as a last resort.
+  const frames = parseInt(root.dataset.frames, 10) || 0;
   function lastFrame() {
+    if (frames > 0) return frames - 1;
     const end = isFinite(player.duration) && player.duration > 0 ? player.duration : duration;
     return Math.max(0, Math.ceil(end * fps - 1e-6) - 1);
   }
+  function frameAt(t) { return Math.min(lastFrame(), Math.floor(t * fps + 1e-6)); }
   function frameTime(n) { return n / fps + EPS; }
 
   function seek(t) {

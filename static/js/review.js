@@ -185,6 +185,13 @@
   });
 
   // --- lists -------------------------------------------------------------------------------
+  // The author's role as a badge, unless the name already says it ("coach", not "coach Coach").
+  function roleBadge(author) {
+    if (!author.role) return "";
+    const word = author.role === "athlete" ? "Athlete" : "Coach";
+    if ((author.name || "").trim().toLowerCase() === word.toLowerCase()) return "";
+    return el("span", { class: "badge" }, word);
+  }
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     Object.entries(attrs || {}).forEach(([k, v]) => { if (k === "class") node.className = v; else node.setAttribute(k, v); });
@@ -251,7 +258,7 @@
     const byId = new Map(state.annotations.map((a) => [a.id, a]));
     $("comment-list").replaceChildren(...state.comments.map((c) => {
       const head = el("div", { class: "comment-head" }, el("strong", {}, c.author.name),
-        c.author.role ? el("span", { class: "badge" }, c.author.role === "athlete" ? "Athlete" : "Coach") : "",
+        roleBadge(c.author),
         el("span", { class: "muted" }, new Date(c.created_at).toLocaleString()));
       if (c.t_start !== null) head.append(timeButton(c.t_start, c.t_end));
       const li = el("li", { "data-comment": String(c.id) }, head, el("p", {}, c.body));

@@ -16,6 +16,28 @@
     return n.toFixed(i ? 1 : 0) + " " + units[i];
   }
 
+  // Each file has its own movement and pose engine, starting from the form's choice: a batch
+  // can hold a squat set and a sprint.
+  const PER_FILE = ["movement", "backend"];
+  function fileChoices() {
+    const box = document.createElement("div");
+    box.className = "file-choices";
+    for (const name of PER_FILE) {
+      const source = form.querySelector("select[name=" + name + "]");
+      if (!source) continue;
+      const label = document.createElement("label");
+      label.textContent = source.closest("label").firstChild.textContent.trim() + " ";
+      const select = source.cloneNode(true);
+      select.removeAttribute("id");
+      select.name = "";
+      select.dataset.field = name;
+      select.value = source.value;
+      label.appendChild(select);
+      box.appendChild(label);
+    }
+    return box;
+  }
+
   function addFiles(files) {
     for (const file of files) {
       const item = document.createElement("li");
@@ -25,6 +47,7 @@
         '<p class="result"></p>';
       item.querySelector(".name").textContent = file.name;
       item.querySelector(".size").textContent = formatBytes(file.size);
+      item.insertBefore(fileChoices(), item.querySelector("progress"));
       list.appendChild(item);
       pending.push({ file, item });
     }
@@ -36,6 +59,7 @@
       const data = new FormData(form);
       data.delete("file");
       data.append("file", entry.file, entry.file.name);
+      entry.item.querySelectorAll("select[data-field]").forEach((select) => data.set(select.dataset.field, select.value));
       const xhr = new XMLHttpRequest();
       const bar = entry.item.querySelector("progress");
       const pct = entry.item.querySelector(".pct");
@@ -70,6 +94,7 @@
       xhr.setRequestHeader("X-CSRFToken", form.querySelector("[name=csrfmiddlewaretoken]").value);
       xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
       pct.textContent = "0%";
+      entry.item.querySelectorAll("select[data-field]").forEach((select) => { select.disabled = true; });
       xhr.send(data);
     });
   }

@@ -1,4 +1,6 @@
-// Video page: poll the analysis status until it ends; then play the proxy.
+// Video page: poll the analysis status until it ends. While it runs, the original plays (when
+// the browser can decode it) and the stage and percent show; when the proxy is ready it takes
+// the original's place, and "Open the report" appears when the run ends, without a reload.
 (function () {
   "use strict";
   const page = document.getElementById("video-page");
@@ -9,12 +11,49 @@
   const percent = document.getElementById("status-percent");
   const error = document.getElementById("status-error");
   const player = document.getElementById("player");
+  const originalNote = document.getElementById("original-note");
+  const reportLink = document.getElementById("report-link");
   let delay = 1000;
+  let showingOriginal = false;
+
+  // The pipeline's stage names (inference/pipeline/stages.py), in a coach's words.
+  const STAGES = {
+    starting: "Starting", probe: "Reading the video", decode: "Reading the frames",
+    pose: "Finding people", tracking: "Following each person", athlete: "Choosing the athlete",
+    proxy: "Preparing the video for the browser", segmentation: "Cutting out the athlete",
+    kinematics: "Measuring joint angles", events: "Finding repetitions, jumps and steps",
+    feedback: "Checking technique", actions: "Naming the movements",
+  };
+  const ENDED = ["done", "failed", "cancelled"];
+  function stageText(name) {
+    if (!name || ENDED.includes(name)) return "";
+    return STAGES[name] ? STAGES[name] + " (" + name + ")" : name;
+  }
+
+  function showOriginal() {
+    if (showingOriginal || player.dataset.src || !page.dataset.originalUrl) return;
+    showingOriginal = true;
+    player.src = page.dataset.originalUrl;
+    player.hidden = false;
+    if (originalNote) originalNote.hidden = false;
+  }
+  player.addEventListener("error", () => {
+    if (!showingOriginal || player.dataset.src) return;
+    // HEVC, ProRes… the browser cannot play: the proxy will, once the analysis has made it.
+    player.hidden = true;
+    player.removeAttribute("src");
+    if (originalNote) {
+      originalNote.textContent = "This browser cannot play the original format; the video appears here when the analysis has converted it.";
+    }
+  });
+
+  function reportUrl(id) { return page.dataset.reportUrl.replace(/\/0\/report\/$/, "/" + id + "/report/"); }
 
   function show(data) {
     badge.textContent = data.status_label || "No analysis";
     badge.className = "badge " + (data.status || "");
-    stage.textContent = data.stage || "";
+    stage.dataset.stage = data.stage || "";
+    stage.textContent = ENDED.includes(data.status) ? "" : stageText(data.stage);
     bar.value = data.progress || 0;
     percent.textContent = (data.progress || 0) + "%";
     error.hidden = !data.error;
@@ -23,12 +62,22 @@
       document.getElementById("people-found").textContent = data.people + " (the athlete in " +
         data.frames_with_athlete + " of " + data.frames + " frames; " + data.backend + ")";
     }
+    if (reportLink && data.status === "done" && data.id) {
+      reportLink.href = reportUrl(data.id);
+      reportLink.hidden = false;
+    }
     if (data.proxy_url && player.dataset.src !== data.proxy_url) {
+      const t = showingOriginal ? player.currentTime : 0;
+      showingOriginal = false;
+      if (originalNote) originalNote.hidden = true;
       player.dataset.src = data.proxy_url;
       player.poster = data.poster_url || "";
       player.src = data.proxy_url;
+      if (t) player.currentTime = t;
       player.hidden = false;
       document.dispatchEvent(new CustomEvent("posecoach:proxy", { detail: data }));
+    } else if (!data.proxy_url && data.status !== "none") {
+      showOriginal();
     }
   }
 
@@ -48,6 +97,7 @@
     }
     setTimeout(poll, delay);
   }
+  stage.textContent = stageText(stage.dataset.stage);
   // Playback speed: says whether the video shows real time or slow motion, and how slow.
   const rate = document.getElementById("playback-rate");
   const speedLabel = document.getElementById("speed-label");
