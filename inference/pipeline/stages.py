@@ -78,6 +78,7 @@ def pose_stage(run: Run) -> None:
     """Pose estimation of every frame, and each frame's people linked to the tracks so far."""
     from inference.pose.registry import backend_spec
     from inference.tracking import Tracker
+    from inference.tracking.appearance import torso_colours
     from inference.video import batches, iter_frames
 
     assert run.result.video is not None
@@ -100,11 +101,12 @@ def pose_stage(run: Run) -> None:
         found = backend.estimate([frame for frame, _ in batch])
         timings["pose"] += time.perf_counter() - start
         start = time.perf_counter()
-        for people, (_, t) in zip(found, batch, strict=True):
+        for people, (frame, t) in zip(found, batch, strict=True):
             people = np.array(people, np.float32, copy=True)
+            colours = torso_colours(frame, people)  # the shirts, for stitching tracks offline
             people[..., 0] *= scale[0]
             people[..., 1] *= scale[1]
-            run.tracker.update(people, t)
+            run.tracker.update(people, t, colours)
             run.timestamps.append(t)
         timings["tracking"] += time.perf_counter() - start
         if len(run.timestamps) % PROGRESS_EVERY < len(batch):
@@ -124,15 +126,20 @@ def model_digests(names: tuple[str, ...]) -> dict[str, str]:
 
 
 def tracking_stage(run: Run) -> None:
-    """Tracks assembled into person slots; short-lived tracks dropped as noise."""
+    """The online pass's tracklets stitched into identities over the whole video (motion, size,
+    torso colour; inference/tracking/stitch.py), assembled into person slots; short-lived ones
+    dropped as noise."""
     from inference.posedata import PoseSequence
     from inference.skeleton import get_skeleton
     from inference.tracking import summarize
+    from inference.tracking.stitch import assemble, stitch
 
     assert run.result.video is not None and run.tracker is not None
     info = run.result.video.probe
-    keypoints, track_ids = run.tracker.assemble(get_skeleton(run.skeleton).num_keypoints,
-                                                run.config.min_track_frames, run.config.min_track_seconds)  # fmt: skip
+    skeleton = get_skeleton(run.skeleton)
+    identities = stitch(run.tracker.tracklets(), skeleton.limbs)
+    keypoints, track_ids = assemble(identities, run.tracker.num_frames, skeleton.num_keypoints,
+                                    run.config.min_track_frames, run.config.min_track_seconds)  # fmt: skip
     size = (int(info["width"]), int(info["height"]))
     poses = PoseSequence(keypoints=keypoints, skeleton=run.skeleton,
                          timestamps=np.array(run.timestamps, np.float64), fps=float(info["fps"]),

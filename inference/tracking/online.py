@@ -47,6 +47,7 @@ class _Track:
     frames: list[int] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
     poses: list[np.ndarray] = field(default_factory=list)
+    colours: list[np.ndarray | None] = field(default_factory=list)
     missed: int = 0
 
     def predict(self, t: float, max_speed: float, min_confidence: float) -> np.ndarray:
@@ -66,6 +67,32 @@ class _Track:
         return moved
 
 
+def _row(colours: np.ndarray | None, j: int) -> np.ndarray | None:
+    return None if colours is None else np.asarray(colours[j], np.float32)
+
+
+@dataclass(frozen=True)
+class Tracklet:
+    """One online track. frames (N,) analysed-frame indices, times (N,) seconds, poses (N, K, 3),
+    colours (N, B) appearance per observation (NaN rows where none was measured)."""
+
+    track_id: int
+    frames: np.ndarray
+    times: np.ndarray
+    poses: np.ndarray
+    colours: np.ndarray
+
+    @classmethod
+    def of(cls, track: _Track) -> Tracklet:
+        width = max((len(c) for c in track.colours if c is not None), default=0)
+        colours = np.full((len(track.frames), width), np.nan, np.float32)
+        for i, c in enumerate(track.colours):
+            if c is not None:
+                colours[i] = c
+        return cls(track.track_id, np.array(track.frames, np.int64), np.array(track.times, np.float64),
+                   np.stack(track.poses), colours)  # fmt: skip
+
+
 class Tracker:
     """Feed frames in order with :meth:`update`; read tracks with :meth:`tracks`."""
 
@@ -76,8 +103,10 @@ class Tracker:
         self._next_id = 0
         self.num_frames = 0
 
-    def update(self, poses: np.ndarray, t: float) -> list[int]:
-        """poses: (P, K, 3) of one frame at time t (seconds) → the track id of each pose."""
+    def update(self, poses: np.ndarray, t: float, colours: np.ndarray | None = None) -> list[int]:
+        """poses: (P, K, 3) of one frame at time t (seconds) → the track id of each pose.
+        colours: (P, B) appearance of each pose (:mod:`inference.tracking.appearance`), kept
+        for the offline stitching; not used online."""
         cfg = self.config
         frame = self.num_frames
         self.num_frames += 1
@@ -94,7 +123,7 @@ class Tracker:
             rows, cols = linear_sum_assignment(1.0 - sim)
             for i, j in zip(rows, cols, strict=True):
                 if sim[i, j] >= cfg.min_similarity:
-                    ids[j] = self._extend(self._live[i], frame, t, poses[j])
+                    ids[j] = self._extend(self._live[i], frame, t, poses[j], _row(colours, j))
         matched = {tid for tid in ids if tid >= 0}
         for track in self._live:
             if track.track_id not in matched:
@@ -104,7 +133,7 @@ class Tracker:
                 track = _Track(self._next_id)
                 self._next_id += 1
                 self._live.append(track)
-                ids[j] = self._extend(track, frame, t, pose)
+                ids[j] = self._extend(track, frame, t, pose, _row(colours, j))
         return ids
 
     def tracks(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
@@ -133,10 +162,16 @@ class Tracker:
             out[frames, p] = poses
         return out, np.array(list(tracks), np.int64)
 
-    def _extend(self, track: _Track, frame: int, t: float, pose: np.ndarray) -> int:
+    def tracklets(self) -> list[Tracklet]:
+        """Every track so far as a :class:`Tracklet`, by id (the input of the offline stitching)."""
+        everything = sorted(self._closed + self._live, key=lambda tr: tr.track_id)
+        return [Tracklet.of(tr) for tr in everything]
+
+    def _extend(self, track: _Track, frame: int, t: float, pose: np.ndarray, colour: np.ndarray | None) -> int:
         track.frames.append(frame)
         track.times.append(t)
         track.poses.append(np.asarray(pose, np.float32))
+        track.colours.append(colour)
         track.missed = 0
         return track.track_id
 
