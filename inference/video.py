@@ -17,6 +17,7 @@ import numpy as np
 from av.video.reformatter import Colorspace, ColorTrc
 
 from inference.hdr import HDR_TRANSFERS, HLG, PQ, tone_map_to_sdr
+from inference.packets import PacketScan, ScanLimit, scan_packets
 
 # Magic numbers of formats people upload by mistake, for a message that says what the file is.
 _NOT_VIDEO_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -37,6 +38,7 @@ _NOT_VIDEO_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 SLOW_MOTION_FPS = 100.0
 MAX_DIMENSION = 8192
 MIN_DIMENSION = 16
+MAX_PIXELS = 8192 * 4320  # 8K in either orientation; also the decoder's own refusal threshold
 
 
 class VideoError(ValueError):
@@ -96,11 +98,20 @@ def _looks_like_text(head: bytes) -> bool:
     return printable / max(len(text), 1) > 0.95
 
 
-def probe(path: str | Path, *, max_duration: float | None = None) -> VideoInfo:
+def probe(
+    path: str | Path,
+    *,
+    max_duration: float | None = None,
+    max_frames: int | None = None,
+    max_fps: float | None = None,
+    budget_s: float | None = None,
+) -> VideoInfo:
     """Open, validate and describe a video. Raises VideoError with a user-facing message.
 
-    Decodes the first frame and a frame near the end, so truncated or corrupt files are caught
-    here rather than half-way through an analysis.
+    Duration and frame count come from the packets (:mod:`inference.packets`), not the headers;
+    the scan stops past ``max_frames`` or after ``budget_s`` seconds. Decodes the first frame and
+    a frame near the end, so truncated or corrupt files are caught here rather than half-way
+    through an analysis.
     """
     what = sniff(path)
     if what is not None:
@@ -113,50 +124,90 @@ def probe(path: str | Path, *, max_duration: float | None = None) -> VideoInfo:
             "video format we know. Export it again as MP4 or MOV and retry."
         ) from exc
     with container:
-        if not container.streams.video:
-            raise VideoError("The file has no video track (audio only?).")
-        stream = container.streams.video[0]
-        if stream.codec_context is None:
-            raise VideoError(
-                "The video track cannot be decoded: the file is truncated (its index is missing) "
-                "or uses a codec we do not have. Export it again as MP4 or MOV."
-            )
-        codec = stream.codec_context.name
-        duration = _duration(container, stream)
-        if duration <= 0:
-            raise VideoError("The video has no duration; it is empty or damaged.")
-        if max_duration is not None and duration > max_duration:
-            raise VideoError(
-                f"The video is {duration / 60:.1f} min long; the limit is "
-                f"{max_duration / 60:.0f} min. Trim it and upload again."
-            )
+        stream = _video_stream(container)
+        # The decoder itself refuses a frame over the limit instead of allocating it.
+        stream.codec_context.options = {"max_pixels": str(MAX_PIXELS)}
+        fps = float(stream.average_rate or stream.guessed_rate or 0)
+        _check_rate(fps, max_fps)
+        _check_duration(_duration(container, stream), max_duration)  # the header's claim: cheap
         first = _decode_one(container, stream, at=None)
         rotation = _rotation(first)
         width, height = (first.height, first.width) if rotation % 180 else (first.width, first.height)
-        if min(width, height) < MIN_DIMENSION or max(width, height) > MAX_DIMENSION:
-            raise VideoError(
-                f"The video is {width}x{height} pixels; sizes from {MIN_DIMENSION} to "
-                f"{MAX_DIMENSION} pixels per side are accepted."
-            )
+        check_frame_size(int(width), int(height))
+        try:
+            scan = scan_packets(container, stream, Path(path).stat().st_size,
+                                max_frames=max_frames, budget_s=budget_s)
+        except ScanLimit as exc:
+            raise VideoError(str(exc)) from exc
+        except av.FFmpegError as exc:
+            raise VideoError("The video is damaged; export the clip again.") from exc
+        _check_tail(container, stream, scan)
+        duration = scan.duration or _duration(container, stream)
+        if duration <= 0 or scan.shown == 0:
+            raise VideoError("The video has no duration; it is empty or damaged.")
+        _check_duration(duration, max_duration)  # what the packets really span
+        if scan.shown > 1:
+            _check_rate((scan.shown - 1) / duration, max_fps, measured=True)
         if duration > 1.0:
-            _decode_one(container, stream, at=duration * 0.9)
-        _check_tail(container, stream, Path(path).stat().st_size)
-        fps = float(stream.average_rate or stream.guessed_rate or 0)
-        if not np.isfinite(fps) or fps <= 0 or fps > 1000:
-            raise VideoError("The video's frame rate is missing or impossible.")
-        frames = int(stream.frames or round(duration * fps))
+            late = _decode_one(container, stream, at=duration * 0.9)
+            check_frame_size(late.width, late.height)
         return VideoInfo(
             container=container.format.name.split(",")[0],
-            codec=codec,
+            codec=stream.codec_context.name,
             width=int(width),
             height=int(height),
             rotation=rotation,
             fps=round(fps, 3),
             duration=round(duration, 3),
-            frame_count=frames,
+            frame_count=scan.shown,
             has_audio=bool(container.streams.audio),
             bit_depth=_bit_depth(first),
             transfer=transfer_name(first),
+        )
+
+
+def _video_stream(container: av.container.InputContainer) -> av.VideoStream:
+    if not container.streams.video:
+        raise VideoError("The file has no video track (audio only?).")
+    stream = container.streams.video[0]
+    if stream.codec_context is None:
+        raise VideoError(
+            "The video track cannot be decoded: the file is truncated (its index is missing) "
+            "or uses a codec we do not have. Export it again as MP4 or MOV."
+        )
+    return stream
+
+
+def _check_duration(duration: float, max_duration: float | None) -> None:
+    if max_duration is not None and duration > max_duration:
+        raise VideoError(
+            f"The video is {duration / 60:.1f} min long; the limit is "
+            f"{max_duration / 60:.0f} min. Trim it and upload again."
+        )
+
+
+def _check_rate(fps: float, max_fps: float | None, *, measured: bool = False) -> None:
+    """The declared rate, or the rate the packets really have (with slack for rounding and
+    variable frame rates)."""
+    if not measured and (not np.isfinite(fps) or fps <= 0 or fps > 1000):
+        raise VideoError("The video's frame rate is missing or impossible.")
+    limit = max_fps if max_fps is not None else 1000.0
+    if fps > (limit * 1.1 + 1 if measured else limit):
+        raise VideoError(
+            f"The video has {fps:.0f} frames per second; up to {limit:.0f} are accepted. "
+            "Export it at a lower frame rate."
+        )
+
+
+def check_frame_size(width: int, height: int) -> None:
+    """Every frame's size, not just the first one's: a file may declare 64x64 and hold
+    12000x12000 frames."""
+    if (min(width, height) < MIN_DIMENSION or max(width, height) > MAX_DIMENSION
+            or width * height > MAX_PIXELS):
+        raise VideoError(
+            f"The video has a {width}x{height} pixel frame; sizes from {MIN_DIMENSION} to "
+            f"{MAX_DIMENSION} pixels per side, at most {MAX_PIXELS / 1e6:.0f} megapixels, are "
+            "accepted."
         )
 
 
@@ -197,33 +248,22 @@ def _decode_one(
 
 
 def _check_tail(
-    container: av.container.InputContainer, stream: av.VideoStream, file_size: int
+    container: av.container.InputContainer, stream: av.VideoStream, scan: PacketScan
 ) -> None:
-    """Demux every packet (no decoding: cheap, mostly reading the file once) and compare with
-    the index. Catches files cut off after an index that still promises the missing frames."""
+    """Compare the packets with the index: catches files cut off after an index that still
+    promises the missing frames."""
     expected = stream.frames or 0
-    container.seek(0, stream=stream, backward=True)
-    count, last_end = 0, 0.0
-    try:
-        for packet in container.demux(stream):
-            if packet.size > 0:
-                count += 1
-                if packet.pos is not None and packet.pos + packet.size > file_size:
-                    break
-                if packet.pts is not None and packet.time_base is not None:
-                    end = (packet.pts + (packet.duration or 0) - (stream.start_time or 0))
-                    last_end = max(last_end, float(end * packet.time_base))
-    except av.FFmpegError as exc:
-        raise VideoError("The video is damaged; export the clip again.") from exc
     missing = "Check the upload finished, or copy the file from the camera again."
-    if expected and count < expected:
+    if expected and scan.packets < expected:
         raise VideoError(
-            f"The video is truncated: {expected - count} of its {expected} frames are missing. "
-            + missing
+            f"The video is truncated: {expected - scan.packets} of its {expected} frames are "
+            "missing. " + missing
         )
     # Containers without a frame count (Matroska, WebM, AVI): the packets must reach the end.
     duration = _duration(container, stream)
     fps = float(stream.average_rate or stream.guessed_rate or 30)
+    offset = float((stream.start_time or 0) * stream.time_base) if stream.time_base else 0.0
+    last_end = scan.end - offset
     if not expected and duration > 0 and last_end < duration - max(0.25, 3 / fps):
         raise VideoError(
             f"The video is truncated: it should last {duration:.1f} s but its frames stop at "
@@ -298,14 +338,34 @@ def iter_frames(
     """Yield (frame, t): frame (H, W, 3) uint8 BGR upright SDR, t seconds of presentation time
     (capture time: a 240 fps slow-motion clip yields 240 frames per second of t).
 
-    Memory does not grow with the video's length.
+    Memory does not grow with the video's length. Every frame's size is checked (VideoError):
+    the decoder refuses frames over MAX_PIXELS before allocating them.
     """
     with av.open(str(path), metadata_errors="ignore") as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        stream.codec_context.options = {"max_pixels": str(MAX_PIXELS)}
         start = stream.start_time or 0
-        for frame in container.decode(stream):
+        for frame in _decoded(container, stream):
+            check_frame_size(frame.width, frame.height)
             yield frame_to_bgr(frame, max_side), frame_time(frame, start)
+
+
+def _decoded(container: av.container.InputContainer, stream: av.VideoStream) -> Iterator[av.VideoFrame]:
+    frames = container.decode(stream)
+    t = 0.0
+    while True:
+        try:
+            frame = next(frames)
+        except StopIteration:
+            return
+        except av.FFmpegError as exc:
+            raise VideoError(
+                f"A frame after {t:.1f} s could not be decoded: it is damaged, or larger than "
+                f"{MAX_PIXELS / 1e6:.0f} megapixels. Export the clip again."
+            ) from exc
+        t = float(frame.time or t)
+        yield frame
 
 
 def batches(frames: Iterator[tuple[np.ndarray, float]], size: int) -> Iterator[list[tuple[np.ndarray, float]]]:

@@ -157,6 +157,11 @@ Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)  # Django checks t
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 2 * 1024**3)
 UPLOAD_MAX_DURATION_S = env_int("UPLOAD_MAX_DURATION_S", 600)
+# Work is bounded by what the packets hold, not by what the headers claim (inference/packets.py):
+# frames shown (10 min at 120 fps), frames per second (phone slow motion), seconds of demuxing.
+UPLOAD_MAX_FRAMES = env_int("UPLOAD_MAX_FRAMES", 72_000)
+UPLOAD_MAX_FPS = env_int("UPLOAD_MAX_FPS", 240)
+UPLOAD_PROBE_BUDGET_S = env_int("UPLOAD_PROBE_BUDGET_S", 20)
 UPLOAD_ALLOWED_EXTENSIONS = env_list(
     "UPLOAD_ALLOWED_EXTENSIONS", ["mp4", "mov", "m4v", "mkv", "webm", "avi"]
 )

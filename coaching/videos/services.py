@@ -60,7 +60,9 @@ def video_upload(
         )
     try:
         with local_path(file) as path:
-            info = probe(path, max_duration=settings.UPLOAD_MAX_DURATION_S)
+            info = probe(path, max_duration=settings.UPLOAD_MAX_DURATION_S,
+                         max_frames=settings.UPLOAD_MAX_FRAMES, max_fps=settings.UPLOAD_MAX_FPS,
+                         budget_s=settings.UPLOAD_PROBE_BUDGET_S)
     except VideoError as exc:
         raise ValidationError(f"“{name}”: {exc}") from exc
 
