@@ -65,6 +65,7 @@
     // Toggles and "Choose the athlete" only once there are skeletons to toggle and choose from.
     if (controls) controls.hidden = false;
     if (pick && athleteUrl) pick.hidden = false;
+    if (note) note.hidden = false;
     draw();
   }
 
