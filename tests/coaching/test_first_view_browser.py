@@ -180,3 +180,34 @@ def test_page_while_analysing_plays_the_original_and_offers_the_report_when_done
     page.click("#report-link")
     page.wait_for_selector("#report-page")
     assert not page.errors
+
+
+def test_frame_count_is_the_videos_not_the_longer_audio(browser, live_server, world, tmp_path: Path) -> None:
+    """A 50-frame clip whose audio runs 0.5 s longer: the media element's duration is 2.5 s, the
+    readout still counts the 50 frames the analysis decoded."""
+    from django.core.files import File
+
+    from coaching.analysis.models import Analysis, Status
+    from coaching.videos.models import Video
+    from tests.inference.test_proxy import _clip
+
+    source = _clip(tmp_path / "long_audio.mp4", video_start=0.0, audio_start=0.0, seconds=2.0, audio_extra=0.5)
+    make_proxy(source, tmp_path / "proxy.mp4", tmp_path / "poster.jpg")
+    video = Video(team=world.team, athlete=world.ann, title="Audio longer", original_name="a.mp4",
+                  size_bytes=source.stat().st_size, container="mov", codec="h264", width=64, height=48,
+                  fps=25, duration_s=2.5, frame_count=50)
+    with source.open("rb") as fh:
+        video.file.save("a.mp4", File(fh), save=False)
+    video.save()
+    analysis = Analysis.objects.create(video=video, status=Status.DONE, progress=100,
+                                       summary={"pose": {"frames": 50, "people": [], "frames_with_athlete": 0}})
+    with (tmp_path / "proxy.mp4").open("rb") as fh:
+        analysis.proxy.save("proxy.mp4", File(fh), save=True)
+    page = _signed_in(browser, live_server)
+    page.goto(f"{live_server.url}/videos/{video.pk}/")
+    _until(page, "() => document.getElementById('player').readyState >= 2")
+    assert page.eval_on_selector("#player", "v => v.duration") > 2.3
+    page.eval_on_selector("#player", "v => { v.currentTime = v.duration; }")
+    _until(page, "() => { const v = document.getElementById('player'); return !v.seeking && v.readyState >= 2; }")
+    page.wait_for_timeout(200)
+    assert "Frame 50 of 50" in page.inner_text("#time-readout")

@@ -20,7 +20,7 @@ FLASH_S = 1.0  # seconds after the first video frame: a white frame and a beep, 
 
 
 def _clip(path: Path, *, video_start: float, audio_start: float | None, seconds: float = 2.0,
-          faststart: bool = False) -> Path:
+          faststart: bool = False, audio_extra: float = 0.0) -> Path:
     """Video from `video_start` (s), audio from `audio_start`; at video_start + FLASH_S a white
     frame and the onset of a 1 kHz tone mark the same instant."""
     options = {"movflags": "+faststart"} if faststart else {}
@@ -42,7 +42,7 @@ def _clip(path: Path, *, video_start: float, audio_start: float | None, seconds:
         packets += video.encode(None)
         if audio is not None and audio_start is not None:
             n = 1024
-            end = video_start + seconds
+            end = video_start + seconds + audio_extra
             for k in range(int((end - audio_start) * RATE) // n):
                 t = audio_start + k * n / RATE + np.arange(n) / RATE
                 wave = np.where(t >= flash, 0.5 * np.sin(2 * np.pi * 1000 * t), 0.0).astype(np.float32)
