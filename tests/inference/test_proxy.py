@@ -171,3 +171,21 @@ def test_annotated_render_is_tagged_bt709_too(tmp_path: Path, make_clip) -> None
     with av.open(str(tmp_path / "annotated.mp4")) as c:
         frame = next(c.decode(video=0))
         assert (frame.color_primaries, frame.color_trc, frame.colorspace) == (1, 1, 1)
+
+
+def test_edit_list_pre_roll_is_not_taken_for_truncation(tmp_path: Path) -> None:
+    """146 packets of which an edit list shows 107 (the first 39 are pre-roll): a whole video."""
+    source = tmp_path / "edit.mp4"
+    with av.open(str(source), mode="w") as out:
+        s = out.add_stream("libx264", rate=FPS)
+        s.width, s.height, s.pix_fmt = 64, 48, "yuv420p"
+        s.codec_context.time_base = Fraction(1, FPS)
+        for i in range(146):
+            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), i, np.uint8), format="rgb24")
+            frame.pts, frame.time_base = i - 39, Fraction(1, FPS)
+            for packet in s.encode(frame):
+                out.mux(packet)
+        for packet in s.encode(None):
+            out.mux(packet)
+    info = make_proxy(source, tmp_path / "proxy.mp4", tmp_path / "poster.jpg")
+    assert info["frames"] == 107
