@@ -24,6 +24,7 @@ import numpy as np
 
 from inference.pose.blazepose.detector import Detection, PoseDetector
 from inference.pose.blazepose.landmarks import LandmarkModel, LandmarkOutput, Roi, roi_from_points
+from inference.pose.blazepose.tiles import detect_tiled
 from inference.skeleton import get_skeleton
 from inference.tracking.geometry import same_body
 
@@ -65,6 +66,8 @@ class BlazePoseEstimator:
     min_detection_score: detector score from which a candidate gets a landmark pass (see
         MIN_DETECTION_SCORE; 0.5 reproduces MediaPipe's choice).
     with_mask: also return each person's segmentation mask (costs a sigmoid of 256x256).
+    tiles: in video mode, also run the detector on square tiles of the frame (small people;
+        see inference/pose/blazepose/tiles.py).
     """
 
     detector_path: str | Path | None = None
@@ -74,6 +77,7 @@ class BlazePoseEstimator:
     num_threads: int = 2
     min_detection_score: float = MIN_DETECTION_SCORE
     with_mask: bool = False
+    tiles: bool = True
     skeleton: str = SKELETON
     _followed: list[_Followed] = field(default_factory=list, init=False, repr=False)
     _since_detection: int = field(default=0, init=False, repr=False)
@@ -129,7 +133,8 @@ class BlazePoseEstimator:
     def _new_people(self, frame_bgr: np.ndarray, width: int, height: int) -> list[Roi]:
         followed = [f.last for f in self._followed if f.last is not None]
         new: list[Roi] = []
-        for detection in self.detector.detect(frame_bgr):
+        detections = detect_tiled(self.detector, frame_bgr) if self.tiles else self.detector.detect(frame_bgr)
+        for detection in detections:
             if len(followed) + len(new) >= self.max_people:
                 break
             roi = roi_from_detection(detection, width, height)
