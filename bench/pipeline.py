@@ -11,6 +11,8 @@ at 30 frames/s. Rows:
 - decode + pose, 1 person: BlazePose video mode limited to one person (max_people=1), frames
   decoded in a thread as the pipeline does (models loaded before the clock starts);
 - decode + pose, everyone: BlazePose video mode, every person (the two-people clips have 2);
+- decode + pose, everyone, no tiles: the same with the detector on the whole frame only (the
+  speed cost of the detector on tiles, inference/pose/blazepose/tiles.py);
 - analysis: inference.pipeline.analyze end to end (probe, model loading and verification,
   decode thread, pose, tracking, result) — "fps" over the whole call, "steady fps" over the
   frame loop only (decode + pose + tracking, what a long video converges to).
@@ -28,8 +30,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CLIPS = ("indoor_two_people_1080p.mp4", "lab_walk_portrait_60fps.mp4", "lab_two_people_portrait_60fps.mp4")
-ROWS = ("decode-source", "decode", "pose-1", "pose-all", "analysis")
+CLIPS = ("indoor_two_people_1080p.mp4", "lab_walk_portrait_60fps.mp4", "lab_two_people_portrait_60fps.mp4",
+         "basketball_pan_240p.mp4")  # fmt: skip
+ROWS = ("decode-source", "decode", "pose-1", "pose-all", "pose-all-no-tiles", "analysis")
 
 
 def _measure(row: str, clip: Path, max_side: int) -> dict[str, float]:
@@ -45,7 +48,7 @@ def _measure(row: str, clip: Path, max_side: int) -> dict[str, float]:
         from inference.pipeline.streaming import PREFETCH, prefetch
         from inference.pose.blazepose import BlazePoseEstimator
 
-        estimator = BlazePoseEstimator(max_people=1 if row == "pose-1" else 8)
+        estimator = BlazePoseEstimator(max_people=1 if row == "pose-1" else 8, tiles=row != "pose-all-no-tiles")
         start, frames, people = time.perf_counter(), 0, 0
         decode_seconds = {"decode": 0.0}
         for frame, t in prefetch(iter_frames(clip, max_side=max_side), PREFETCH, decode_seconds):
@@ -92,6 +95,7 @@ def main() -> int:
     parser.add_argument("--media", type=Path, default=ROOT.parent / "shared" / "media")
     parser.add_argument("--max-side", type=int, default=960)
     parser.add_argument("--repeat", type=int, default=1, help="runs per row; the fastest is shown")
+    parser.add_argument("--rows", nargs="+", choices=ROWS, default=list(ROWS), help="rows to run (all by default)")
     parser.add_argument("--child", choices=ROWS)
     parser.add_argument("--clip", type=Path)
     args = parser.parse_args()
@@ -114,9 +118,10 @@ def main() -> int:
         "decode": f"decode only, {args.max_side} px",
         "pose-1": "decode + pose, 1 person",
         "pose-all": "decode + pose, everyone",
+        "pose-all-no-tiles": "decode + pose, everyone, no tiles",
         "analysis": "whole analysis (analyze())",
     }
-    for row in ROWS:
+    for row in args.rows:
         for clip in clips:
             runs = [_run_row(row, clip, args.max_side) for _ in range(max(args.repeat, 1))]
             r = max(runs, key=lambda run: run["frames"] / run["seconds"])
