@@ -124,16 +124,16 @@ def user_message(exc: Exception) -> str:
 
 
 def _clean_up(job: Job, attempt: Attempt) -> None:
-    """Delete the files nothing refers to any more. While another attempt holds the job only
-    this attempt's own files are touched (the other may be storing its own right now)."""
+    """Delete the files nothing refers to any more. Once another attempt has the job (it may be
+    storing its own files right now), only this attempt's own files are touched."""
     folder = job.storage_folder()
     if not folder or not job.FILE_FIELDS:
         return
     row = type(job)._default_manager.filter(pk=job.pk).values(
         "status", "attempts", *job.FILE_FIELDS).first()
-    if row is not None and row["status"] == JobStatus.RUNNING:
-        delete_stored([item for item in attempt.stored
-                       if item[1] not in {row[name] for name in job.FILE_FIELDS}])
+    if row is not None and (row["status"] == JobStatus.RUNNING or row["attempts"] != attempt.number):
+        referenced = {row[name] for name in job.FILE_FIELDS}
+        delete_stored([item for item in attempt.stored if item[1] not in referenced])
         return
     storage = job._meta.get_field(job.FILE_FIELDS[0]).storage  # type: ignore[union-attr]
     keep = [] if row is None else [row[name] for name in job.FILE_FIELDS]
