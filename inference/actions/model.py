@@ -65,7 +65,7 @@ class ActionModel:
             if self._two_headed is None:
                 import keras
 
-                self._two_headed = keras.Model(network.inputs, [network.output, network.get_layer("pool").output])
+                self._two_headed = keras.Model(network.input, [network.output, network.get_layer("pool").output])
             two = self._two_headed
         probs, embeddings = [], []
         for i in range(0, len(windows), batch_size):

@@ -3,6 +3,7 @@ stages that depend on the athlete, after a coach chose someone else)."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import time
@@ -17,6 +18,8 @@ from inference.pipeline.config import AnalysisConfig
 from inference.pipeline.result import AnalysisResult
 from inference.pipeline.stages import STAGES, Run, Stage
 from inference.posedata import PoseSequence
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
 """progress(stage, fraction): the stage running and the whole analysis's fraction done (0..1).
@@ -46,7 +49,9 @@ def _drive(run: Run, stages: Sequence[Stage], progress: Progress | None,
         report(0.0)
         began = time.perf_counter()
         step(stage)(run)
-        run.timings[stage.name] = run.timings.get(stage.name, 0.0) + time.perf_counter() - began
+        seconds = time.perf_counter() - began
+        run.timings[stage.name] = run.timings.get(stage.name, 0.0) + seconds
+        log.info("stage %s: %.2f s", stage.name, seconds)
         done += stage.weight
     if progress is not None and stages:
         progress(stages[-1].name, 1.0)
