@@ -21,6 +21,13 @@ from tests.support import ROOT
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _own_temp_dir(settings, tmp_path) -> None:
+    """A temp folder of this test's own: other tests expect the shared one to be empty."""
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "uploads-tmp")
+    Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir()
+
 # What a worker and an upload do (stages.py's work folder; Django's upload temp file), then
 # the process is killed before either cleans up.
 LEAVE_BEHIND = """
