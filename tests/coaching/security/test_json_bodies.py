@@ -6,6 +6,7 @@ and every reply is strict JSON."""
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from django.urls import reverse
@@ -110,3 +111,17 @@ def test_fuzz_athlete_click_never_500(client, world, monkeypatch, x: str, y: str
     client.force_login(world.coach)
     response = client.post(reverse("analysis_athlete", args=[world.analysis.pk]), {"x": x, "y": y, "t": t})
     assert response.status_code in (200, 400), (response.status_code, x, y, t)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(start=st.text(max_size=8) | st.sampled_from(["nan", "inf", "1e400", "-1", "0.1"]),
+       end=st.sampled_from(["nan", "-inf", "1e400", "0.4", ""]))
+def test_fuzz_move_labels_never_500(client, world, start: str, end: str) -> None:
+    client.force_login(world.coach)
+    response = client.post(reverse("label_create", args=[world.analysis.pk]),
+                           {"label": "walk", "start": start, "end": end})
+    assert response.status_code == 302, (start, end)
+    from coaching.learning.models import ActionLabel
+
+    assert all(map(math.isfinite, ActionLabel.objects.values_list("start", flat=True)))
