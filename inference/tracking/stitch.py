@@ -11,12 +11,13 @@ tracklets (a starting before b) is judged as a possible continuation:
 - size: the two box scales (√area) within a factor ``max_size_ratio``;
 - appearance: the Hellinger distance of the torso colour histograms (:mod:`.appearance`) of a's
   last and b's first ``EDGE_FRAMES`` observations at most ``max_colour`` (where both measured);
-- exclusion: the two never show different bodies in one frame (frames both have must be one body
-  by :func:`.geometry.same_body`).
+- exclusion: the two show different bodies (not :func:`.geometry.same_body`) in at most
+  ``max_conflicts`` frames — a region slid off its person for a few frames while a re-detection
+  already found them again; the more confident skeleton of such a frame stays.
 
 Links are accepted greedily, cheapest first (cost = distance / allowed distance + colour
 distance), merging whole identities, and refused when the two identities would show two bodies
-in one frame. Gaps stay gaps: nothing is interpolated (the report greys them out).
+in more than ``max_conflicts`` frames. Gaps stay gaps: nothing is interpolated (the report greys them out).
 
 Arrays: poses (N, K, 3) per tracklet; assembled keypoints (T, P, K, 3), NaN where absent.
 """
@@ -51,13 +52,17 @@ class StitchConfig:
     online tracklets of the four development clips (pairs within 2 s, each tracklet owned by a
     true person of bench/truth): 73 pairs of one person, median 0.64, 90th percentile 0.97;
     24 pairs of two people, median 0.95, 10th percentile 0.73. Colour is a weak cue on 240p
-    footage, so it gates only near-certain differences and otherwise adds to the cost."""
+    footage, so it gates only near-certain differences and otherwise adds to the cost.
+    max_conflicts: frames in which two tracklets may show two different bodies and still be one
+    person (0.17 s at 30 fps): a region that slid off its person for a few frames while a
+    re-detection already found them again; the more confident skeleton of such a frame stays."""
 
     max_gap: float = 2.0
     reach: float = 1.0
     speed: float = 1.5
     max_size_ratio: float = 2.0
     max_colour: float = 0.95
+    max_conflicts: int = 5
 
 
 @dataclass(frozen=True)
@@ -90,8 +95,7 @@ def link_cost(a: Tracklet, b: Tracklet, limbs: Sequence[tuple[int, int]], config
     before = np.flatnonzero(a.frames < b.frames[0])
     if not len(before):
         return None
-    common, in_a, in_b = np.intersect1d(a.frames, b.frames, return_indices=True)
-    if any(not same_body(a.poses[i], b.poses[j], limbs) for i, j in zip(in_a, in_b, strict=True)):
+    if _conflicts(a, b, limbs) > config.max_conflicts:
         return None
     tail = _end(a, before[-EDGE_FRAMES:])
     head = _end(b, np.arange(min(EDGE_FRAMES, len(b.frames))))
@@ -115,14 +119,16 @@ def link_cost(a: Tracklet, b: Tracklet, limbs: Sequence[tuple[int, int]], config
     return distance / allowed + (colour if np.isfinite(colour) else config.max_colour)
 
 
-def _compatible(group_a: list[Tracklet], group_b: list[Tracklet], limbs: Sequence[tuple[int, int]]) -> bool:
-    """Whether two identities never show two different bodies in one frame."""
-    for a in group_a:
-        for b in group_b:
-            _, in_a, in_b = np.intersect1d(a.frames, b.frames, return_indices=True)
-            if any(not same_body(a.poses[i], b.poses[j], limbs) for i, j in zip(in_a, in_b, strict=True)):
-                return False
-    return True
+def _conflicts(a: Tracklet, b: Tracklet, limbs: Sequence[tuple[int, int]]) -> int:
+    """Frames where the two tracklets show two different bodies."""
+    _, in_a, in_b = np.intersect1d(a.frames, b.frames, return_indices=True)
+    return sum(not same_body(a.poses[i], b.poses[j], limbs) for i, j in zip(in_a, in_b, strict=True))
+
+
+def _compatible(group_a: list[Tracklet], group_b: list[Tracklet], limbs: Sequence[tuple[int, int]],
+                max_conflicts: int) -> bool:
+    """Whether two identities show two different bodies in at most max_conflicts frames."""
+    return sum(_conflicts(a, b, limbs) for a in group_a for b in group_b) <= max_conflicts
 
 
 def stitch(tracklets: Sequence[Tracklet], limbs: Sequence[tuple[int, int]],
@@ -141,7 +147,7 @@ def stitch(tracklets: Sequence[Tracklet], limbs: Sequence[tuple[int, int]],
     group_of = {tr.track_id: [tr] for tr in order}
     for _, a_id, b_id in sorted(links):
         group_a, group_b = group_of[a_id], group_of[b_id]
-        if group_a is group_b or not _compatible(group_a, group_b, limbs):
+        if group_a is group_b or not _compatible(group_a, group_b, limbs, config.max_conflicts):
             continue
         merged = sorted(group_a + group_b, key=lambda tr: tr.frames[0])
         for tr in merged:

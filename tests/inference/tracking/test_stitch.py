@@ -94,3 +94,19 @@ def test_basketball_athlete_is_one_track_over_most_of_the_clip() -> None:
     assert longest["white"] >= 0.8 * visible
     assert longest["blue"] <= 0.05 * sum(longest.values()), "the athlete's track takes in the other player"
     assert result.athlete_index is not None and owners[result.athlete_index] is longest
+
+
+def test_a_region_that_slid_off_for_a_few_frames_does_not_split_the_person() -> None:
+    """Tracklet a's region slid off the person in its last 3 frames (its skeleton beside them)
+    while a re-detection already follows them as b: one person; the frames keep b's skeleton,
+    the more confident one."""
+    a = tracklet(0, range(0, 33), 100, 0)
+    slid = a.poses.copy()
+    slid[30:, :, 0] += 120  # beside the person, not on them
+    slid[30:, :, 2] = 0.6
+    a = Tracklet(0, a.frames, a.times, slid, a.colours)
+    b = tracklet(1, range(30, 60), 100, 0)
+    identities = stitch([a, b], LIMBS)
+    assert len(identities) == 1
+    keypoints, _ = assemble(identities, 60, 33)
+    np.testing.assert_allclose(keypoints[31, 0], b.poses[1])
