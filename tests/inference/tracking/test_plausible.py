@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from inference.tracking.online import Tracklet
-from inference.tracking.plausible import is_person, legs_over_torso
+from inference.tracking.plausible import is_person, legs_over_torso, seen_frames
 
 
 def standing(n: int = 10, visibility: float = 0.9, torso: float = 60.0, legs: float = 90.0) -> np.ndarray:
@@ -44,3 +44,11 @@ def test_a_torso_folded_onto_the_hips_is_not_a_person() -> None:
     folded = standing(torso=20.0, legs=90.0)
     assert legs_over_torso(folded) > 4
     assert not is_person(identity(folded))
+
+
+def test_frames_where_no_body_is_seen_are_left_out() -> None:
+    poses = standing(n=10)
+    poses[7:, :, 2] = 0.2  # the person left; the region hangs on at the frame's edge
+    [kept] = seen_frames(identity(poses))
+    assert list(kept.frames) == list(range(7))
+    assert seen_frames(identity(standing(n=4, visibility=0.1))) == []
