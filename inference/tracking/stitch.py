@@ -141,6 +141,8 @@ def stitch(tracklets: Sequence[Tracklet], limbs: Sequence[tuple[int, int]],
     links = []
     for i, a in enumerate(order):
         for b in order[i + 1:]:
+            if b.times[0] - a.times[-1] > config.max_gap:
+                break  # b and every later one start too long after a ends (order is by start)
             cost = link_cost(a, b, limbs, config)
             if cost is not None:
                 links.append((cost, a.track_id, b.track_id))
