@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from coaching.learning.models import ActionLabel, SegmentationWeights, TeamActionModel
+from coaching.learning.models import ActionLabel, ActionRelabel, SegmentationWeights, TeamActionModel
 
 
 @admin.register(ActionLabel)
@@ -13,6 +13,12 @@ class ActionLabelAdmin(admin.ModelAdmin):
 class TeamActionModelAdmin(admin.ModelAdmin):
     list_display = ("team", "version", "status", "active", "created_at")
     list_filter = ("status", "active")
+
+
+@admin.register(ActionRelabel)
+class ActionRelabelAdmin(admin.ModelAdmin):
+    list_display = ("pk", "analysis", "status", "attempts", "created_at")
+    list_filter = ("status",)
 
 
 @admin.register(SegmentationWeights)

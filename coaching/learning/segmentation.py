@@ -54,7 +54,8 @@ def _retrain(row: SegmentationWeights, attempt: Attempt) -> None:
     with ExitStack() as stack, tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as work:
         videos = [stack.enter_context(local_path(a.proxy)) for a in analyses]
         out = Path(work) / "weights"
-        metrics = retrain_segmentation(videos, out, seed=row.pk, progress=progress)
+        metrics = retrain_segmentation(videos, out, seed=row.pk, progress=progress,
+                                       steps=settings.SEGMENTATION_RETRAIN_STEPS)
         archive = Path(work) / "weights.zip"
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
             for name in (WEIGHTS_FILE, "metrics.json"):  # not the teacher-label cache

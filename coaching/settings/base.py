@@ -205,6 +205,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A worker renews its claim on a run every quarter of this; a run whose claim is older than it is
 # taken over by the next delivery (its worker died).
 ANALYSIS_LEASE_S = env_int("ANALYSIS_LEASE_S", 60)
+# Fine-tuning steps of a segmentation retraining on the library (inference.segmentation.train).
+SEGMENTATION_RETRAIN_STEPS = env_int("SEGMENTATION_RETRAIN_STEPS", 400)
 # A temp file or work folder untouched this long belongs to no live job (longer than the hard limit).
 TEMP_MAX_AGE_S = env_int("TEMP_MAX_AGE_S", CELERY_TASK_TIME_LIMIT + 3600)
 ANALYSIS_RESEND_AFTER_S = env_int("ANALYSIS_RESEND_AFTER_S", 600)

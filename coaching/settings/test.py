@@ -24,3 +24,6 @@ from coaching.settings.base import *  # noqa: E402, F403
 SECRET_KEY = "tests-only-not-secret"  # noqa: S105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The job tests are about the protocol (claims, kills, outages), not the training's quality
+# (tests/inference/segmentation tests that): a short retraining keeps them minutes shorter.
+SEGMENTATION_RETRAIN_STEPS = 40

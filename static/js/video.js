@@ -87,7 +87,7 @@
       if (response.ok) {
         const data = await response.json();
         show(data);
-        if (data.status === "done" || data.status === "failed" || data.status === "none") return;
+        if (["done", "failed", "cancelled", "none"].includes(data.status)) return;
         delay = 1000;
       } else {
         delay = Math.min(delay * 2, 15000);

@@ -50,7 +50,7 @@ def test_retraining_keeps_weights_only_when_they_beat_the_committed_ones(world, 
     from coaching.learning import segmentation
     from inference.segmentation.model import DEFAULT_LEVEL
 
-    def fake_retrain(videos, out, *, seed, progress):  # noqa: ANN001, ANN202
+    def fake_retrain(videos, out, *, seed, progress, steps):  # noqa: ANN001, ANN202
         out.mkdir(parents=True)
         (out / "unetpp.npz").write_bytes(b"weights")
         (out / "metrics.json").write_text("{}")
