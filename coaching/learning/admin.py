@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from coaching.learning.models import ActionLabel, ActionRelabel, SegmentationWeights, TeamActionModel
+from coaching.learning.models import (
+    ActionLabel,
+    ActionRelabel,
+    SegmentationWeights,
+    TeamActionModel,
+)
 
 
 @admin.register(ActionLabel)
