@@ -168,3 +168,77 @@ def upload_and_analyse(client, athlete, clip_name: str, movement: str = "general
     analysis.refresh_from_db()
     assert analysis.status == Status.DONE, analysis.error
     return analysis
+
+
+def squat_kinematics(*, depth: float, seconds: float = 4.0, period: float = 2.0, fps: float = 24.0,
+                     power: float = 1.0):  # noqa: ANN201 - a Kinematics
+    """A side-view figure squatting to ``depth`` degrees of knee flexion every ``period`` s;
+    ``power`` > 1 warps its clock (slow down, fast up)."""
+    from inference.kinematics.core import compute_kinematics
+    from inference.kinematics.synthetic import on_ground, sequence, side_view_body25
+
+    t = np.arange(int(seconds * fps)) / fps
+    phase = (t / seconds) ** power * seconds
+    knee = depth / 2 * (1 - np.cos(2 * np.pi * phase / period)) + 5
+    keypoints = on_ground(side_view_body25(len(t), knee=(knee, knee), hip=(knee * 0.8, knee * 0.8),
+                                           ankle=(knee * 0.3, knee * 0.3), trunk_lean=knee * 0.2))
+    return compute_kinematics(sequence(keypoints, t), 0)
+
+
+def give_kinematics(analysis, kin):  # noqa: ANN001, ANN201 - (Analysis, Kinematics) -> Analysis
+    """Store kin as the analysis' kinematics file and its events in the summary."""
+    import tempfile
+
+    from django.core.files.base import ContentFile
+
+    from inference.kinematics.events import detect_events
+
+    with tempfile.TemporaryDirectory() as work:
+        path = Path(work) / "kinematics.npz"
+        kin.save(path)
+        analysis.kinematics.save("kinematics.npz", ContentFile(path.read_bytes()), save=False)
+    events = detect_events(kin, analysis.video.movement).to_dict()
+    analysis.summary = {**analysis.summary, "events": events}
+    analysis.save()
+    return analysis
+
+
+def squat_video(athlete, *, recorded, depth: float, title: str = "", power: float = 1.0):  # noqa: ANN001, ANN201
+    """A DONE analysis of a squat video of ``athlete`` recorded on ``recorded`` (a date)."""
+    from coaching.analysis.models import Analysis, Status
+    from coaching.videos.models import Video
+
+    video = Video.objects.create(team=athlete.team, athlete=athlete, title=title or f"squat {recorded}",
+                                 file="x.mp4", original_name="x.mp4", size_bytes=1, container="mov",
+                                 codec="h264", width=96, height=64, fps=24, duration_s=4.0,
+                                 frame_count=96, movement="squat", recorded_on=recorded)
+    analysis = Analysis.objects.create(video=video, status=Status.DONE, progress=100)
+    return give_kinematics(analysis, squat_kinematics(depth=depth, power=power))
+
+
+def store_small_poses(analysis) -> None:  # noqa: ANN001
+    """Give a DONE analysis a small real poses.npz, so its exports have something to export."""
+    import io
+
+    from django.core.files.base import ContentFile
+
+    from inference.posedata import PoseSequence
+
+    keypoints = np.random.default_rng(0).uniform(10, 90, (4, 1, 33, 3)).astype(np.float32)
+    buffer = io.BytesIO()
+    PoseSequence(keypoints, "blazepose33", np.arange(4) / 24, 24.0, (96, 64), np.array([0])).save(buffer)
+    analysis.poses.save("poses.npz", ContentFile(buffer.getvalue()), save=True)
+
+
+def signed_in_page(browser, live_server, viewport=(1280, 900)):  # noqa: ANN001, ANN201
+    """A Chromium page signed in as the World's coach; ``page.errors`` collects script errors."""
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", "coach")
+    page.fill("input[name=password]", "pw-coach-123")
+    page.click("button[type=submit]")
+    page.wait_for_selector("button:has-text('Sign out')")
+    page.errors = errors
+    return page

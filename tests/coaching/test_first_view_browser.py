@@ -6,13 +6,12 @@ report without a reload when the run ends."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 
 from inference.proxy import make_proxy
-from tests.support import write_clip
+from tests.support import signed_in_page, wait_js, write_clip
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -65,30 +64,6 @@ def analysed(world, tmp_path: Path):
     return video, analysis
 
 
-def _signed_in(browser, live_server, viewport=(1280, 900)):
-    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", "coach")
-    page.fill("input[name=password]", "pw-coach-123")
-    page.click("button[type=submit]")
-    page.wait_for_selector("button:has-text('Sign out')")
-    page.errors = errors
-    return page
-
-
-def _until(page, predicate: str, timeout: float = 20) -> object:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = page.evaluate(predicate)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {predicate}")
-        page.wait_for_timeout(50)
-
-
 # The frame on screen (where its square is) and the skeleton drawn over it (where the orange
 # stick is), both in source pixels.
 SHOWN = """() => { const v = document.getElementById('player');
@@ -110,10 +85,10 @@ DRAWN = """() => { const v = document.getElementById('player'), c = document.get
 @pytest.mark.parametrize("where", ["video", "report"])
 def test_first_view_draws_the_skeleton_of_the_frame_shown(browser, live_server, analysed, where: str) -> None:
     video, analysis = analysed
-    page = _signed_in(browser, live_server)
+    page = signed_in_page(browser, live_server)
     page.goto(f"{live_server.url}/videos/{video.pk}/" if where == "video"
               else f"{live_server.url}/analyses/{analysis.pk}/report/")
-    _until(page, "() => document.getElementById('player').readyState >= 2")
+    wait_js(page, "() => document.getElementById('player').readyState >= 2")
     page.wait_for_selector("#overlay-controls:not([hidden])")
     page.wait_for_timeout(300)
     # Nothing touched: the first view. The frame shown is the one at time 0, not a poster of
@@ -126,7 +101,7 @@ def test_first_view_draws_the_skeleton_of_the_frame_shown(browser, live_server, 
     assert abs(drawn - shown) <= 3, f"skeleton at x={drawn}, person at x={shown}"
     # Later frames too: the skeleton follows the frame on screen.
     page.eval_on_selector("#player", "v => { v.currentTime = 20 / 24 + 0.001; }")
-    _until(page, "() => { const v = document.getElementById('player'); return !v.seeking && v.readyState >= 2; }")
+    wait_js(page, "() => { const v = document.getElementById('player'); return !v.seeking && v.readyState >= 2; }")
     page.wait_for_timeout(300)
     shown, drawn = page.evaluate(SHOWN), page.evaluate(DRAWN)
     assert shown == _square_x(20) + 8
@@ -152,13 +127,13 @@ def test_page_while_analysing_plays_the_original_and_offers_the_report_when_done
 
     video, done = analysed
     running = Analysis.objects.create(video=video, status=Status.RUNNING, stage="pose", progress=42)
-    page = _signed_in(browser, live_server, viewport=(390, 844))
+    page = signed_in_page(browser, live_server, viewport=(390, 844))
     page.goto(f"{live_server.url}/videos/{video.pk}/")
     # The original plays while the analysis runs.
-    _until(page, "() => { const v = document.getElementById('player'); return !v.hidden && v.readyState >= 2; }")
+    wait_js(page, "() => { const v = document.getElementById('player'); return !v.hidden && v.readyState >= 2; }")
     assert page.eval_on_selector("#player", "v => v.currentSrc").endswith(f"/videos/{video.pk}/original/")
     assert page.is_visible("#original-note")
-    _until(page, "() => document.getElementById('status-stage').textContent.includes('Finding people')")
+    wait_js(page, "() => document.getElementById('status-stage').textContent.includes('Finding people')")
     assert "(pose)" in page.inner_text("#status-stage")
     assert page.inner_text("#status-percent") == "42%"
     # No skeletons yet: no skeleton toggles, no athlete choice, no report link.
@@ -166,7 +141,7 @@ def test_page_while_analysing_plays_the_original_and_offers_the_report_when_done
         assert page.eval_on_selector(selector, "e => getComputedStyle(e).display") == "none", selector
     # The run moves on and ends: no reload.
     Analysis.objects.filter(pk=running.pk).update(stage="kinematics", progress=81)
-    _until(page, "() => document.getElementById('status-percent').textContent === '81%'")
+    wait_js(page, "() => document.getElementById('status-percent').textContent === '81%'")
     assert "Measuring joint angles (kinematics)" in page.inner_text("#status-stage")
     Analysis.objects.filter(pk=running.pk).update(
         status=Status.DONE, stage="done", progress=100, proxy=done.proxy.name, poster=done.poster.name,
@@ -203,11 +178,11 @@ def test_frame_count_is_the_videos_not_the_longer_audio(browser, live_server, wo
                                        summary={"pose": {"frames": 50, "people": [], "frames_with_athlete": 0}})
     with (tmp_path / "proxy.mp4").open("rb") as fh:
         analysis.proxy.save("proxy.mp4", File(fh), save=True)
-    page = _signed_in(browser, live_server)
+    page = signed_in_page(browser, live_server)
     page.goto(f"{live_server.url}/videos/{video.pk}/")
-    _until(page, "() => document.getElementById('player').readyState >= 2")
+    wait_js(page, "() => document.getElementById('player').readyState >= 2")
     assert page.eval_on_selector("#player", "v => v.duration") > 2.3
     page.eval_on_selector("#player", "v => { v.currentTime = v.duration; }")
-    _until(page, "() => { const v = document.getElementById('player'); return !v.seeking && v.readyState >= 2; }")
+    wait_js(page, "() => { const v = document.getElementById('player'); return !v.seeking && v.readyState >= 2; }")
     page.wait_for_timeout(200)
     assert "Frame 50 of 50" in page.inner_text("#time-readout")

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.coaching.test_first_view_browser import _signed_in, _until
+from tests.support import signed_in_page, wait_js
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -30,7 +30,7 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, live_server, world) -> Non
 
     # A long name and several athletes: the dashboard's table has something to overflow with.
     athlete_create(team=world.team, name="Alexandra Konstantinopoulou-Wainwright", height_cm=181)
-    page = _signed_in(browser, live_server, viewport=(390, 844))
+    page = signed_in_page(browser, live_server, viewport=(390, 844))
     nav = page.locator(".topbar").bounding_box()
     assert nav is not None and nav["height"] < 90, f"the top bar takes {nav} on a phone"
     for url in _pages(world):
@@ -54,7 +54,7 @@ def test_each_file_of_a_batch_has_its_own_movement_and_engine(browser, live_serv
         route.fulfill(status=201, content_type="application/json",
                       body=json.dumps({"ok": True, "id": world.video.pk, "url": f"/videos/{world.video.pk}/"}))
 
-    page = _signed_in(browser, live_server)
+    page = signed_in_page(browser, live_server)
     page.goto(f"{live_server.url}/athletes/{world.ann.pk}/upload/")
     page.wait_for_selector("#upload-form[data-ready=true]")
     page.route("**/upload/", capture)
@@ -69,7 +69,7 @@ def test_each_file_of_a_batch_has_its_own_movement_and_engine(browser, live_serv
     items.nth(1).locator("select[data-field=movement]").select_option(chosen[1])
     items.nth(1).locator("select[data-field=backend]").select_option(backends[-1])
     page.click("#upload-button")
-    _until(page, "() => document.querySelectorAll('.upload.done').length === 2")
+    wait_js(page, "() => document.querySelectorAll('.upload.done').length === 2")
     assert len(sent) == 2
 
     def field(body: str, name: str) -> str:
@@ -84,7 +84,7 @@ def test_angle_csv_downloads_with_a_real_name(browser, live_server, world) -> No
     from django.core.files.base import ContentFile
 
     world.analysis.angles_csv.save("angles.csv", ContentFile(b"t,left_knee\n0,170\n"), save=True)
-    page = _signed_in(browser, live_server)
+    page = signed_in_page(browser, live_server)
     page.goto(f"{live_server.url}/analyses/{world.analysis.pk}/report/")
     page.click("#downloads-fold > summary")
     with page.expect_download() as info:
@@ -93,7 +93,7 @@ def test_angle_csv_downloads_with_a_real_name(browser, live_server, world) -> No
 
 
 def test_comment_author_is_not_coach_coach(browser, live_server, world) -> None:
-    page = _signed_in(browser, live_server)
+    page = signed_in_page(browser, live_server)
     page.goto(f"{live_server.url}/videos/{world.video.pk}/")
     page.wait_for_selector("#review[data-loaded=true]")
     page.fill("#comment-body", "Knees out on the way down.")

@@ -2,7 +2,7 @@
 process is SIGKILLed in the middle of the job (the job completes exactly once, on the next
 attempt, with no stray file), and a broker that is down when the jobs start (they wait PENDING
 and a real worker completes them once the sweeper sends them). The analysis's own runs are in
-tests/coaching/test_worker_integration.py."""
+tests/coaching/analysis/test_worker_integration.py."""
 
 from __future__ import annotations
 

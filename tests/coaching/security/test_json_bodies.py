@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from coaching.requestdata import MAX_JSON_BYTES
 from coaching.reviews.models import Annotation, Comment
-from tests.coaching.test_roles import _store_poses
+from tests.support import store_small_poses
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_athlete_click_with_non_finite_coordinates_changes_nothing(client, world
 
     sent: list[object] = []
     monkeypatch.setattr(tasks.athlete_derived, "apply_async", lambda *a, **k: sent.append(a))
-    _store_poses(world.analysis)
+    store_small_poses(world.analysis)
     client.force_login(world.coach)
     url = reverse("analysis_athlete", args=[world.analysis.pk])
     for field in ("x", "y", "t"):

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from coaching.progress.comparisons import comparison_get, segments_for
-from tests.coaching.test_progress import squat_video
+from tests.support import squat_video
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from coaching.athletes.invitations import invitation_create
 from coaching.athletes.models import Membership, Role
 from coaching.athletes.permissions import Action, permission_matrix_markdown
 from coaching.learning.models import ActionLabel, TeamActionModel
-from tests.support import ROOT
+from tests.support import ROOT, store_small_poses
 
 pytestmark = pytest.mark.django_db
 
@@ -102,25 +102,10 @@ def team_world(world):
     Membership.objects.create(team=world.team, user=world.other_member, role=Role.ASSISTANT_COACH)
     world.team.athletes_can_upload = True
     world.team.save()
-    _store_poses(world.analysis)
+    store_small_poses(world.analysis)
     world.label = ActionLabel.objects.create(analysis=world.analysis, label="walk", start=0, end=0.4)
     world.action_model = TeamActionModel.objects.create(team=world.team, version=1)
     return world
-
-
-def _store_poses(analysis) -> None:
-    """Give the DONE analysis a small real poses.npz, so its exports have something to export."""
-    import io
-
-    import numpy as np
-    from django.core.files.base import ContentFile
-
-    from inference.posedata import PoseSequence
-
-    keypoints = np.random.default_rng(0).uniform(10, 90, (4, 1, 33, 3)).astype(np.float32)
-    buffer = io.BytesIO()
-    PoseSequence(keypoints, "blazepose33", np.arange(4) / 24, 24.0, (96, 64), np.array([0])).save(buffer)
-    analysis.poses.save("poses.npz", ContentFile(buffer.getvalue()), save=True)
 
 
 def _user(world, role: str):

@@ -13,8 +13,7 @@ import pytest
 from django.core.files import File
 
 from coaching.progress.comparisons import segments_for
-from tests.coaching.test_progress import squat_video
-from tests.support import wait_js, write_clip
+from tests.support import squat_video, wait_js, write_clip
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 SHOTS = Path(os.environ.get("POSECOACH_SCREENSHOTS", "/tmp/shots"))

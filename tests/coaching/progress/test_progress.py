@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from datetime import date
-from pathlib import Path
 
-import numpy as np
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -19,45 +16,10 @@ from coaching.analysis.models import Analysis, Status
 from coaching.progress.models import MetricRow, Reference
 from coaching.progress.selectors import dashboard_get, progress_get
 from coaching.progress.services import metric_rows_write
-from coaching.videos.models import Video
-from inference.kinematics.core import Kinematics, compute_kinematics
 from inference.kinematics.events import detect_events
-from inference.kinematics.synthetic import on_ground, sequence, side_view_body25
+from tests.support import give_kinematics, squat_kinematics, squat_video
 
 pytestmark = pytest.mark.django_db
-
-
-def squat_kinematics(*, depth: float, seconds: float = 4.0, period: float = 2.0, fps: float = 24.0,
-                     power: float = 1.0) -> Kinematics:
-    """A side-view figure squatting to ``depth`` degrees of knee flexion every ``period`` s;
-    ``power`` > 1 warps its clock (slow down, fast up)."""
-    t = np.arange(int(seconds * fps)) / fps
-    phase = (t / seconds) ** power * seconds
-    knee = depth / 2 * (1 - np.cos(2 * np.pi * phase / period)) + 5
-    keypoints = on_ground(side_view_body25(len(t), knee=(knee, knee), hip=(knee * 0.8, knee * 0.8),
-                                           ankle=(knee * 0.3, knee * 0.3), trunk_lean=knee * 0.2))
-    return compute_kinematics(sequence(keypoints, t), 0)
-
-
-def give_kinematics(analysis: Analysis, kin: Kinematics) -> Analysis:
-    """Store kin as the analysis' kinematics file and its events in the summary."""
-    with tempfile.TemporaryDirectory() as work:
-        path = Path(work) / "kinematics.npz"
-        kin.save(path)
-        analysis.kinematics.save("kinematics.npz", ContentFile(path.read_bytes()), save=False)
-    events = detect_events(kin, analysis.video.movement).to_dict()
-    analysis.summary = {**analysis.summary, "events": events}
-    analysis.save()
-    return analysis
-
-
-def squat_video(athlete, *, recorded: date, depth: float, title: str = "", power: float = 1.0) -> Analysis:
-    video = Video.objects.create(team=athlete.team, athlete=athlete, title=title or f"squat {recorded}",
-                                 file="x.mp4", original_name="x.mp4", size_bytes=1, container="mov",
-                                 codec="h264", width=96, height=64, fps=24, duration_s=4.0,
-                                 frame_count=96, movement="squat", recorded_on=recorded)
-    analysis = Analysis.objects.create(video=video, status=Status.DONE, progress=100)
-    return give_kinematics(analysis, squat_kinematics(depth=depth, power=power))
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from inference.posedata import PoseSequence
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 # ../shared/media beside the checkout; POSECOACH_TEST_MEDIA points elsewhere (a clone in /tmp).
 MEDIA = Path(os.environ.get("POSECOACH_TEST_MEDIA") or ROOT.parent / "shared" / "media")
 WALK = MEDIA / "lab_walk_portrait_60fps.mp4"

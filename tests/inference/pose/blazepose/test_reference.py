@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[4]
 # ../shared/media beside the checkout; POSECOACH_TEST_MEDIA points elsewhere (a clone in /tmp).
 MEDIA = Path(os.environ.get("POSECOACH_TEST_MEDIA") or ROOT.parent / "shared" / "media")
 FIXTURES = ROOT / "tests" / "fixtures" / "blazepose"

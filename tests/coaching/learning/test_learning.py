@@ -26,9 +26,9 @@ ACTIONS = {"model": {"name": "stgcn", "version": "base-1"}, "classes": ["walk", 
 
 
 def _poses(analysis) -> None:
-    from tests.coaching.test_roles import _store_poses
+    from tests.support import store_small_poses
 
-    _store_poses(analysis)
+    store_small_poses(analysis)
 
 
 def test_coach_labels_a_range(client, world) -> None:
