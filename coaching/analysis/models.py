@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 
 from coaching.jobs.models import Job, JobStatus
@@ -61,3 +62,20 @@ class Analysis(Job):
 
     def storage_folder(self) -> str:
         return f"teams/{self.video.team_id}/analyses/{self.pk}"
+
+
+class AthleteChoice(Job):
+    """A coach chose another person as the athlete of a finished analysis: the athlete's stages
+    run again on a worker (inference.pipeline.reanalyze) — a background job like any other."""
+
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="athlete_choices")
+    track_id = models.IntegerField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Athlete choice {self.pk} (track {self.track_id}) of analysis {self.analysis_id} ({self.status})"

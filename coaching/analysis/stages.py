@@ -178,13 +178,15 @@ def stored_result(analysis: Analysis, folder: Path) -> AnalysisResult:
     return result
 
 
-def athlete_reanalysis(analysis: Analysis, track_id: int | None, workdir: Path) -> StageContext:
+def athlete_reanalysis(analysis: Analysis, track_id: int | None, workdir: Path,
+                       progress: Callable[[float], None] = lambda fraction: None) -> StageContext:
     """The athlete's stages again for track ``track_id`` (inference.pipeline.reanalyze), ready to
     store: ``outputs`` holds the files of :data:`ATHLETE_FILES`, ``summary`` the sections of
     :data:`ATHLETE_SECTIONS` and the pose section with the new athlete."""
     from inference.pipeline import reanalyze
 
-    result = reanalyze(stored_result(analysis, workdir), track_id, workdir=workdir)
+    result = reanalyze(stored_result(analysis, workdir), track_id, lambda stage, fraction: progress(fraction),
+                       workdir=workdir)
     config, row = analysis_config(analysis)
     ctx = StageContext(analysis_id=analysis.pk, source=Path(), workdir=workdir, config=config,
                        progress=lambda fraction: None, team_model=row)  # fmt: skip

@@ -10,7 +10,7 @@ from coaching.analysis.runner import ANALYSIS_JOB, analysis_run
 from coaching.jobs import tasks as job_tasks
 from coaching.jobs.tasks import STORAGE_RETRIES, follow_up
 
-__all__ = ["STORAGE_RETRIES", "run_analysis", "athlete_derived", "sweep_analyses", "job_tasks"]
+__all__ = ["STORAGE_RETRIES", "run_analysis", "athlete_choice_task", "sweep_analyses", "job_tasks"]
 
 
 @shared_task(
@@ -25,11 +25,13 @@ def run_analysis(self: Any, analysis_id: int) -> None:
     follow_up(self, ANALYSIS_JOB, analysis_id, analysis_run(analysis_id=analysis_id))
 
 
-@shared_task(name="analysis.athlete_derived", acks_late=True, ignore_result=True)
-def athlete_derived(analysis_id: int, track_id: int | None = None) -> None:
-    from coaching.analysis.services import analysis_athlete_derived
+@shared_task(bind=True, name="analysis.athlete_choice", acks_late=True, reject_on_worker_lost=True,
+             ignore_result=True, max_retries=None)
+def athlete_choice_task(self: Any, choice_id: int) -> None:
+    from coaching.analysis.athlete import ATHLETE_JOB
+    from coaching.jobs.runner import job_run
 
-    analysis_athlete_derived(analysis_id=analysis_id, track_id=track_id)
+    follow_up(self, ATHLETE_JOB, choice_id, job_run(ATHLETE_JOB, job_id=choice_id))
 
 
 @shared_task(name="analysis.sweep", ignore_result=True)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coaching.analysis.models import ANALYSIS_FILES
 from coaching.analysis.selectors import analysis_list_visible
-from coaching.analysis.services import QueueUnavailable, analysis_cancel, analysis_set_athlete
+from coaching.analysis.services import analysis_cancel, analysis_set_athlete
 from coaching.athletes.access import current_user, require
 from coaching.athletes.permissions import Action
 from coaching.requestdata import BadRequest, finite_number
@@ -37,10 +37,7 @@ def analysis_athlete(request: HttpRequest, analysis_id: int) -> JsonResponse:
     except BadRequest:
         return JsonResponse({"ok": False, "error": "Send x, y (pixels) and t (seconds) as finite "
                              "numbers."}, status=400)
-    try:
-        track_id = analysis_set_athlete(analysis=analysis, x=x, y=y, t=t)
-    except QueueUnavailable as exc:
-        return JsonResponse({"ok": False, "error": str(exc)}, status=503)
+    track_id = analysis_set_athlete(analysis=analysis, x=x, y=y, t=t, requested_by=current_user(request))
     if track_id is None:
         return JsonResponse({"ok": False, "error": "Nobody was found there; click on a person."},
                             status=400)

@@ -100,11 +100,13 @@ def test_status_endpoint_reports_progress(client, world) -> None:
     assert data["proxy_url"].endswith("/proxy/")
 
 
-def test_coach_click_changes_the_athlete(world, tmp_path, monkeypatch) -> None:
+def test_coach_click_changes_the_athlete(world, tmp_path) -> None:
     import json
 
-    from coaching.analysis.services import analysis_athlete_derived, analysis_set_athlete
-    from coaching.analysis.tasks import athlete_derived
+    from coaching.analysis.athlete import ATHLETE_JOB
+    from coaching.analysis.models import AthleteChoice
+    from coaching.analysis.services import analysis_set_athlete
+    from coaching.jobs.runner import job_run
     from inference.posedata import PoseSequence
 
     keypoints = np.full((3, 2, 33, 3), np.nan, np.float32)
@@ -120,14 +122,15 @@ def test_coach_click_changes_the_athlete(world, tmp_path, monkeypatch) -> None:
     analysis.poses.save("poses.npz", ContentFile((tmp_path / "poses.npz").read_bytes()), save=False)
     analysis.summary = {"pose": {"athlete_track_id": 7, "athlete_source": "auto"}}
     analysis.save()
-    sent = []
-    monkeypatch.setattr(athlete_derived, "apply_async", lambda args, queue: sent.append((args, queue)))
-    assert analysis_set_athlete(analysis=analysis, x=420, y=170, t=0.1) == 9
-    assert sent == [([analysis.pk, 9], "gpu")]
+    assert analysis_set_athlete(analysis=analysis, x=420, y=170, t=0.1, requested_by=world.coach) == 9
+    job = AthleteChoice.objects.get(analysis=analysis)
+    assert (job.track_id, job.status, job.requested_by) == (9, "pending", world.coach)
     analysis.refresh_from_db()
     assert analysis.summary["pose"] == {"athlete_track_id": 7, "athlete_source": "auto"}  # until the worker has run
-    # the worker's part: the pipeline's athlete stages again, from the stored poses
-    assert analysis_athlete_derived(analysis_id=analysis.pk, track_id=9)
+    # the worker's part (the job): the pipeline's athlete stages again, from the stored poses
+    job_run(ATHLETE_JOB, job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "done", job.error
     analysis.refresh_from_db()
     assert json.loads(Path(analysis.overlay.path).read_text())["athlete"] == 9
     assert analysis.summary["athlete"]["track_id"] == 9 and analysis.summary["athlete"]["source"] == "click"

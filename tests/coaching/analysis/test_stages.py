@@ -41,7 +41,7 @@ def _json(path: Path) -> object:
     return json.loads(path.read_text())
 
 
-def test_the_worker_stores_what_the_cli_writes_and_follows_a_new_athlete(both, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_worker_stores_what_the_cli_writes_and_follows_a_new_athlete(both) -> None:  # type: ignore[no-untyped-def]
     from inference.posedata import PoseSequence
     from inference.segmentation.masks import MaskSequence
 
@@ -64,12 +64,14 @@ def test_the_worker_stores_what_the_cli_writes_and_follows_a_new_athlete(both, m
     assert analysis.summary["proxy"] == sections["video"]["proxy"]
     assert analysis.stage == "done" and analysis.progress == 100
     # one full analysis is the costly part: the athlete choice reuses it
-    _choosing_the_other_person_reanalyses_on_the_worker(analysis, monkeypatch)
+    _choosing_the_other_person_reanalyses_on_the_worker(analysis)
 
 
-def _choosing_the_other_person_reanalyses_on_the_worker(analysis, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from coaching.analysis.services import analysis_athlete_derived, analysis_set_athlete
-    from coaching.analysis.tasks import athlete_derived
+def _choosing_the_other_person_reanalyses_on_the_worker(analysis) -> None:  # type: ignore[no-untyped-def]
+    from coaching.analysis.athlete import ATHLETE_JOB
+    from coaching.analysis.models import AthleteChoice
+    from coaching.analysis.services import analysis_set_athlete
+    from coaching.jobs.runner import job_run
     from inference.posedata import PoseSequence
     from inference.segmentation.masks import MaskSequence
 
@@ -82,11 +84,11 @@ def _choosing_the_other_person_reanalyses_on_the_worker(analysis, monkeypatch) -
     masks_before = MaskSequence.load(analysis.masks.path)
     old_angles = Path(analysis.angles_csv.path).read_text()
 
-    sent = []
-    monkeypatch.setattr(athlete_derived, "apply_async", lambda args, queue: sent.append(args))
     assert analysis_set_athlete(analysis=analysis, x=float(x), y=float(y), t=float(poses.timestamps[frame])) == other
-    assert sent == [[analysis.pk, other]]
-    assert analysis_athlete_derived(analysis_id=analysis.pk, track_id=other)
+    job = AthleteChoice.objects.get(analysis=analysis)
+    job_run(ATHLETE_JOB, job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "done" and job.track_id == other, job.error
     analysis.refresh_from_db()
     assert analysis.summary["athlete"]["track_id"] == other and analysis.summary["athlete"]["source"] == "click"
     assert _json(Path(analysis.overlay.path))["athlete"] == other  # type: ignore[index]

@@ -7,7 +7,7 @@ from typing import Any
 from coaching.jobs.models import Job
 from coaching.jobs.runner import JobType
 
-KINDS = ("analysis", "render", "training", "segmentation retraining", "re-labelling")
+KINDS = ("analysis", "render", "training", "segmentation retraining", "re-labelling", "athlete choice")
 
 
 def kind_named(name: str) -> JobType:
@@ -17,7 +17,7 @@ def kind_named(name: str) -> JobType:
 
 
 def make_job(name: str, world: Any, **fields: Any) -> Job:
-    from coaching.analysis.models import Analysis
+    from coaching.analysis.models import Analysis, AthleteChoice
     from coaching.learning.models import ActionRelabel, SegmentationWeights, TeamActionModel
     from coaching.reports.models import Render
 
@@ -30,4 +30,6 @@ def make_job(name: str, world: Any, **fields: Any) -> Job:
         return TeamActionModel.objects.create(team=world.team, version=version, **fields)
     if name == "segmentation retraining":
         return SegmentationWeights.objects.create(**fields)
+    if name == "athlete choice":
+        return AthleteChoice.objects.create(analysis=world.analysis, track_id=0, **fields)
     return ActionRelabel.objects.create(analysis=world.analysis, **fields)

@@ -66,7 +66,26 @@ def _start(name: str, world: Any) -> Job:
         return team_model_train_start(team=world.team, requested_by=world.coach)
     if name == "re-labelling":
         return analysis_relabel_enqueue(analysis=world.analysis, requested_by=world.coach)
+    if name == "athlete choice":
+        return _click_the_athlete(world)
     return segmentation_retrain_start()
+
+
+def _click_the_athlete(world: Any) -> Job:
+    """The coach clicks the torso of the stored athlete at 0.5 s (an athlete-choice job)."""
+    import numpy as np
+
+    from coaching.analysis.models import AthleteChoice
+    from coaching.analysis.services import analysis_set_athlete
+    from inference.posedata import PoseSequence
+
+    poses = PoseSequence.load(world.analysis.poses.path)
+    frame = int(np.argmin(np.abs(poses.timestamps - 0.5)))
+    x, y = np.nanmean(poses.keypoints[frame, 0, [11, 12, 23, 24], :2], axis=0)
+    track = analysis_set_athlete(analysis=world.analysis, x=float(x), y=float(y), t=float(poses.timestamps[frame]),
+                                 requested_by=world.coach)  # fmt: skip
+    assert track is not None
+    return AthleteChoice.objects.filter(analysis=world.analysis).latest("pk")
 
 
 def _wait(job: Job, done: Any, timeout: float, what: str) -> Job:
@@ -167,7 +186,7 @@ def test_every_kind_waits_out_a_broker_outage(world, celery_worker_process, monk
     app._pool = None
     app.amqp._producer_pool = None
     _labelled(world)
-    names = ("analysis", "render", "training", "re-labelling", "segmentation retraining")
+    names = ("analysis", "render", "training", "re-labelling", "segmentation retraining", "athlete choice")
     redis = worker = None
     try:
         began = time.monotonic()

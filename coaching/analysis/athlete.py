@@ -1,0 +1,58 @@
+"""The athlete-choice job: a coach clicked another person on a finished analysis; a worker runs the
+pipeline's athlete stages again from the stored poses and masks and swaps the results in."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db.models import Q
+
+from coaching.analysis.models import Analysis, AthleteChoice, Status
+from coaching.analysis.summary import analysis_summary_update
+from coaching.jobs.attempt import Attempt, ProgressReporter
+from coaching.jobs.files import delete_stored
+from coaching.jobs.runner import JobType
+
+
+def athlete_choice_work(job: AthleteChoice, attempt: Attempt) -> None:
+    """The job's work: reanalyze, store the athlete's files, and in the job's own DONE transaction
+    point the analysis at them and replace its athlete sections; then the metric rows."""
+    from coaching.analysis.stages import athlete_reanalysis
+    from coaching.progress.services import metric_rows_write_safely
+
+    analysis = Analysis.objects.select_related("video", "video__athlete").get(pk=job.analysis_id)
+    reporter = ProgressReporter(attempt)
+    reporter.enter("athlete", 0.0, 1.0)
+    if analysis.status != Status.DONE or not analysis.poses:
+        raise ValidationError("Only a finished analysis with poses can follow another athlete.")
+    Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as workdir:
+        ctx = athlete_reanalysis(analysis, job.track_id, Path(workdir), progress=reporter)
+        old = [(getattr(analysis, name).storage, getattr(analysis, name).name) for name in ctx.outputs]
+        for name, path in ctx.outputs.items():
+            with path.open("rb") as fh:
+                attempt.store(getattr(analysis, name), path.name, File(fh))
+    new = {name: getattr(analysis, name).name for name in ctx.outputs}
+
+    def swap_in() -> None:
+        if analysis_summary_update(analysis_id=analysis.pk, sections=ctx.summary, where=Q(status=Status.DONE)) is None:
+            raise ValidationError("The analysis changed meanwhile (re-run or removed); choose the athlete again.")
+        Analysis.objects.filter(pk=analysis.pk).update(**new)
+
+    try:
+        attempt.finish(job, inside=swap_in)
+    except BaseException:
+        delete_stored(getattr(analysis, name) for name in ctx.outputs)
+        raise
+    delete_stored((storage, name) for storage, name in old if name)
+    analysis.refresh_from_db()
+    metric_rows_write_safely(analysis=analysis)
+
+
+ATHLETE_JOB = JobType(name="athlete choice", model=AthleteChoice,
+                      task="coaching.analysis.tasks.athlete_choice_task", queue="gpu",
+                      work=athlete_choice_work, related=("analysis",))
