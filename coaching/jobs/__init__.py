@@ -1,5 +1,5 @@
-"""One protocol for every background job (analysis, render, team training, segmentation
-retraining, relabel): a row with a status, progress and a lease, claimed with a conditional
+"""One protocol for every background job (analysis, athlete choice, render, team training,
+segmentation retraining, relabel): a row with a status, progress and a lease, claimed with a conditional
 UPDATE, written only by the attempt that holds it, swept when its message or its worker was lost,
 cancelled by a conditional UPDATE (or by deleting the row) that its worker notices at its next
 progress report. See runner.py.
