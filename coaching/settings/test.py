@@ -19,6 +19,7 @@ if not os.environ.get("POSECOACH_VAR_DIR"):
 
 os.environ.setdefault("CELERY_BROKER_URL", "memory://")
 
+from coaching.env import env_int  # noqa: E402
 from coaching.settings.base import *  # noqa: E402, F403
 
 SECRET_KEY = "tests-only-not-secret"  # noqa: S105
@@ -27,3 +28,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The job tests are about the protocol (claims, kills, outages), not the training's quality
 # (tests/inference/segmentation tests that): a short retraining keeps them minutes shorter.
 SEGMENTATION_RETRAIN_STEPS = 40
+# In-process tests keep their rows in a transaction that is never committed, which the heartbeat
+# thread's own database connection cannot see: a beat would find "no job" and stop the work as
+# lost. A long lease keeps beats out of those runs (a 30-s analysis sees none); the real-worker
+# tests pass their short lease to the worker processes through the environment.
+ANALYSIS_LEASE_S = env_int("ANALYSIS_LEASE_S", 600)

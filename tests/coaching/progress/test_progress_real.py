@@ -18,11 +18,13 @@ pytestmark = pytest.mark.django_db
 
 def test_real_walk_rows_rerun_and_self_comparison(client, world, django_capture_on_commit_callbacks) -> None:
     client.force_login(world.coach)
-    first = upload_and_analyse(client, world.al, "lab_walk_portrait_60fps.mp4", "walk")
+    # The clip is a step out to the side and back, not a walk (bench/truth): the rows are about
+    # storage and re-runs here, whatever the moves are called.
+    first = upload_and_analyse(client, world.al, "lab_walk_portrait_60fps.mp4", "general")
     rows = {r.metric: r for r in MetricRow.objects.filter(analysis=first)}
     assert rows and set(rows) <= set(METRICS)
-    assert all(r.action == "walk" and r.athlete_id == world.al.pk for r in rows.values())
-    assert 15 < rows["knee_rom"].value < 90  # walking: about 60° of knee flexion-extension
+    assert all(r.athlete_id == world.al.pk for r in rows.values())
+    assert 15 < rows["knee_rom"].value < 90  # the knees bend through the step (kinematics/test_real.py)
     second = analysis_rerun(video=first.video)
     analysis_run(analysis_id=second.pk)
     assert not MetricRow.objects.filter(analysis=first).exists()
