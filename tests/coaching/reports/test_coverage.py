@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 def test_report_says_in_how_many_frames_the_athlete_is_tracked(client, world) -> None:  # type: ignore[no-untyped-def]
     client.force_login(world.coach)
-    analysed = upload_and_analyse(client, world.al, "lab_walk_portrait_60fps.mp4", "walk")
+    analysed = upload_and_analyse(client, world.al, "lab_walk_portrait_60fps.mp4", "general")
     html = client.get(reverse("analysis_report", args=[analysed.pk])).content.decode()
     assert 'id="athlete-coverage"' in html
     assert "tracked in 100 of 100 frames (100 %)" in html

@@ -73,7 +73,7 @@ def test_exports_parse_back(squats) -> None:
 @pytest.fixture
 def analysed(client, world):
     client.force_login(world.coach)
-    return upload_and_analyse(client, world.al, "lab_walk_portrait_60fps.mp4", "walk")
+    return upload_and_analyse(client, world.al, "lab_walk_portrait_60fps.mp4", "general")
 
 
 def test_report_page_and_downloads_on_a_real_analysis(client, world, analysed) -> None:
@@ -82,7 +82,7 @@ def test_report_page_and_downloads_on_a_real_analysis(client, world, analysed) -
     html = page.content.decode()
     figures = json.loads(html.split('<script id="figures" type="application/json">')[1].split("</script>")[0])
     assert {"knee", "hip", "ankle", "trunk"} <= set(figures["angles"])
-    assert analysed.summary["events"]["movement"] == "walk"
+    assert analysed.summary["events"]["movement"] == "general"  # the coach's choice at upload
     csv = client.get(reverse("analysis_file", args=[analysed.pk, "angles_csv"]))
     header = b"".join(csv.streaming_content).decode().splitlines()[0]
     assert header.startswith("time,right_ankle,left_ankle,right_knee")
