@@ -23,7 +23,6 @@ import json
 import os
 import platform
 import sys
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,8 +31,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # the table, not TensorFlow's start-up log
-warnings.filterwarnings("ignore", message="The structure of `inputs` doesn't match")  # Keras, harmless
+
+from inference.quiet import quiet_cpu_start  # noqa: E402
+
+quiet_cpu_start()  # before TensorFlow loads: no CUDA noise on a CPU machine
 
 from bench.realworld_adapter import ClipOutputs, run_clip  # noqa: E402
 from bench.scoring import actions as act  # noqa: E402
