@@ -28,13 +28,20 @@ def sent(monkeypatch) -> list[dict]:
 
 def test_an_athlete_cannot_start_renders(client, world, sent, django_capture_on_commit_callbacks) -> None:
     client.force_login(world.ann_user)  # ann sees her own analysis and its report
-    assert client.get(reverse("analysis_report", args=[world.analysis.pk])).status_code == 200
+    page = client.get(reverse("analysis_report", args=[world.analysis.pk]))
+    assert page.status_code == 200 and b'id="render-form"' not in page.content  # no button she cannot use
     before = Render.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(5):
             response = client.post(reverse("render_start", args=[world.analysis.pk]))
             assert response.status_code == 403 and "coaches" in response.json()["error"]
     assert Render.objects.count() == before and sent == []
+
+
+def test_coaches_see_the_render_buttons(client, world) -> None:
+    client.force_login(world.coach)
+    page = client.get(reverse("analysis_report", args=[world.analysis.pk]))
+    assert page.status_code == 200 and b'id="render-form"' in page.content
 
 
 def test_one_render_per_kind_and_analysis_at_a_time(client, world, sent, django_capture_on_commit_callbacks) -> None:
