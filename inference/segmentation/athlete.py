@@ -8,24 +8,31 @@ from dataclasses import replace
 import numpy as np
 
 from inference.posedata import PoseSequence
-from inference.segmentation.masks import MaskSequence, assign_people
+from inference.segmentation.masks import MaskSequence, assign_people, person_gate
 
 
 def with_athlete(masks: MaskSequence, poses: PoseSequence, athlete_index: int | None) -> MaskSequence:
     """The same masks with person slot ``athlete_index`` of ``poses`` as the athlete (None: no
-    athlete). Each foreground pixel goes to the nearest skeleton among the boxes holding it, as
-    :func:`inference.segmentation.stage.segment_video` does."""
+    athlete). The foreground is gated by the people of ``poses`` as
+    :func:`inference.segmentation.stage.segment_video` gates it (a no-op on masks it made; masks
+    stored before the gate existed are gated here), then each foreground pixel goes to the nearest
+    skeleton among the boxes holding it, as ``segment_video`` does."""
     from inference.skeleton import get_skeleton
 
-    if athlete_index is None or masks.num_frames == 0:
+    if masks.num_frames == 0:
         return replace(masks, athlete=np.zeros_like(masks.foreground), athlete_index=None)
     w, h = masks.size
     width, height = masks.source_size
     scale = (w / width, h / height)
     limbs = get_skeleton(poses.skeleton).limbs
+    foreground = np.zeros_like(masks.foreground)
     athlete = np.zeros_like(masks.foreground)
     for i, t in enumerate(masks.times):
+        if not poses.num_frames:
+            continue
         j = int(np.argmin(np.abs(poses.timestamps - t)))
-        owners = assign_people(masks.foreground[i], poses.keypoints[j], masks.boxes[i], limbs, scale)
-        athlete[i] = owners == athlete_index
-    return replace(masks, athlete=athlete, athlete_index=athlete_index)
+        foreground[i] = masks.foreground[i] & person_gate(poses.keypoints[j], scale, (w, h))
+        if athlete_index is not None:
+            owners = assign_people(foreground[i], poses.keypoints[j], masks.boxes[i], limbs, scale)
+            athlete[i] = owners == athlete_index
+    return replace(masks, foreground=foreground, athlete=athlete, athlete_index=athlete_index)

@@ -19,6 +19,7 @@ from inference.segmentation.masks import (
     assign_people,
     clean,
     person_boxes,
+    person_gate,
 )
 
 BATCH = 8
@@ -45,7 +46,9 @@ def segment_video(source: str | Path, poses: PoseSequence, athlete_index: int | 
                   level: int | None = None, progress: Callable[[float], None] | None = None,
                   model: object | None = None) -> MaskSequence:
     """Masks of every frame of ``source``: every person, and the athlete (pose slot
-    ``athlete_index`` of ``poses``, None: no athlete) through the tracks.
+    ``athlete_index`` of ``poses``, None: no athlete) through the tracks. The foreground is kept
+    only near the people ``poses`` has at the mask's time (:func:`~inference.segmentation.masks.person_gate`);
+    a frame without people is empty.
 
     level: UNet++ pruning level (default: the model's, 2); model: a
     :class:`~inference.segmentation.model.SegmentationModel` (default: the committed weights,
@@ -66,9 +69,9 @@ def segment_video(source: str | Path, poses: PoseSequence, athlete_index: int | 
     frames = iter_frames(source, max_side=2 * seg.working_side)  # type: ignore[attr-defined]
     foreground, athlete, times, boxes = [], [], [], []
     for prob, t in _smoothed(seg, frames, level):
-        mask = clean(prob)
         j = int(np.argmin(np.abs(poses.timestamps - t))) if poses.num_frames else -1
         people = poses.keypoints[j] if j >= 0 else np.zeros((0, 1, 3), np.float32)
+        mask = clean(prob) & person_gate(people, scale, (w, h))
         frame_boxes = person_boxes(people, scale, (w, h))
         owners = assign_people(mask, people, frame_boxes, limbs, scale)
         foreground.append(mask)
