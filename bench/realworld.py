@@ -176,7 +176,7 @@ def feedback_rows(out: ClipOutputs, truth: Truth) -> list[Row]:
 def segmentation_rows(out: ClipOutputs, truth: Truth) -> list[Row]:
     s = msk.score_masks(out.mask_foreground, out.mask_times, out.mask_source_size, truth.boxes_at)
     return [(f"foreground outside every true box (+{msk.MASK_PAD:.0%} pad)", s.share,
-             f"{_pct(s.share)} of {s.foreground} px in {s.frames_scored} frames", "≤ 5 %")]  # fmt: skip
+             f"{_pct(s.share)} of {s.foreground} px in {s.frames_scored} frames", "≤ 10 %")]  # fmt: skip
 
 
 AREA_ROWS: dict[str, Callable[[ClipOutputs, Truth], list[Row]]] = {
