@@ -11,7 +11,10 @@ Sports2D/Utilities/common.py and process.py). Each definition lists named points
   pixels.
 - 4 points (a, b, c, d) — angle between u = b-a and v = d-c, same formula.
 
-then ``(angle + offset) * scale``, wrapped to (-180, 180] (pelvis and shoulders: (-90, 90]).
+then ``(angle + offset) * scale``. Segment angles are wrapped to [-180, 180) (pelvis and shoulders:
+[-90, 90)). Joint angles are wrapped into the 360° window centred on their anatomical interval
+(:data:`PLAUSIBLE`), never unwrapped over time, and a sample still outside the interval is a 2D
+projection artefact: it becomes NaN with confidence 0 (not reported, not plotted).
 
 Before that, x is multiplied by the facing direction (+1 the athlete faces the image's right, -1
 its left), as Sports2D does for a person seen from the side, so "forward" is +x and flexion is
@@ -33,9 +36,10 @@ from inference.kinematics.points import point_index
 @dataclass(frozen=True)
 class AngleDef:
     """One angle: its name, kind ("joint" or "segment"), points, Sports2D offset/scale, the half
-    width of its wrap interval (180 or 90 degrees), and for joints the plausible range (degrees)
-    outside which a 2D value is a projection artefact. Segment angles (and the shoulder, which can
-    circle) are unwrapped over time; hinge joints stay in (-180, 180], where anatomy keeps them."""
+    width of its wrap interval (180 or 90 degrees; segments), and for joints the anatomical interval
+    (degrees) outside which a 2D value is a projection artefact. Only segment angles are unwrapped
+    over time (a segment can turn round for real); a joint angle stays in its anatomical interval
+    (or is NaN)."""
 
     name: str
     kind: str
@@ -45,25 +49,46 @@ class AngleDef:
     wrap: float = 180.0
     meaning: str = ""
     plausible: tuple[float, float] | None = None
+    signed: bool = True
 
     @property
     def unwrap(self) -> bool:
-        return self.kind == "segment" or self.name.endswith("shoulder")
+        return self.kind == "segment"
+
+    @property
+    def window(self) -> tuple[float, float] | None:
+        """The 360° interval a joint angle is wrapped into: centred on its anatomical interval, so
+        the interval is never split by the wrap (a shoulder overhead reads 180, not -180)."""
+        if self.plausible is None:
+            return None
+        centre = 0.5 * (self.plausible[0] + self.plausible[1])
+        return centre - 180.0, centre + 180.0
 
 
-# Normal active ranges of motion (AAOS; Greene & Heckman 1994, The Clinical Measurement of Joint
-# Motion), widened by about 20° for the error of a 2D projection.
+# Anatomical intervals of the joint angles: normal active ranges of motion (AAOS; Greene & Heckman
+# 1994, The Clinical Measurement of Joint Motion: ankle dorsiflexion 20 / plantarflexion 50, knee
+# 0–135, hip flexion 120 / extension 30, shoulder flexion 180 / extension 60, elbow 0–150, wrist
+# flexion 80 / extension 70), widened by about 20° for the error of a 2D projection. A sample
+# outside is NaN with confidence 0 (compute_angles). docs/kinematics.md gives each one's reasoning.
 PLAUSIBLE: dict[str, tuple[float, float]] = {
     "ankle": (-70, 40), "knee": (-30, 160), "hip": (-50, 140),
     "shoulder": (-80, 200), "elbow": (-20, 170), "wrist": (-100, 100),
 }  # fmt: skip
 
 
+# Hinges whose flexion is measured unsigned, as 180° minus the included angle between the two
+# segments: they cannot bend backwards beyond a few degrees (AAOS: knee and elbow hyperextension up
+# to about 10°), and in any view but a true side view the side of the proximal segment on which the
+# distal one appears in the image is set by the projection, not by the joint (Sports2D's signed
+# value read -44° "hyperextension" for a flexed elbow seen from the front on the lab clip).
+UNSIGNED = ("knee", "elbow")
+
+
 def _sided(name: str, kind: str, points: tuple[str, ...], offset: float, scale: float, meaning: str) -> tuple[AngleDef, ...]:
     """The right and left versions of a definition written with ``{S}`` for the side prefix."""
     return tuple(
         AngleDef(f"{side}_{name}", kind, tuple(p.replace("{S}", prefix) for p in points), offset, scale, 180.0,
-                 meaning, PLAUSIBLE.get(name))
+                 meaning, PLAUSIBLE.get(name), name not in UNSIGNED)
         for side, prefix in (("right", "R"), ("left", "L"))
     )  # fmt: skip
 
@@ -73,12 +98,13 @@ def _sided(name: str, kind: str, points: tuple[str, ...], offset: float, scale: 
 ANGLES: tuple[AngleDef, ...] = (
     *_sided("ankle", "joint", ("{S}Knee", "{S}Ankle", "{S}BigToe", "{S}Heel"), 90, 1,
             "dorsiflexion +, plantarflexion -; 0 with the foot at a right angle to the shank"),
-    *_sided("knee", "joint", ("{S}Ankle", "{S}Knee", "{S}Hip"), -180, 1, "flexion +; 0 straight"),
+    *_sided("knee", "joint", ("{S}Ankle", "{S}Knee", "{S}Hip"), -180, 1, "flexion, 180° - included angle; 0 straight"),
     *_sided("hip", "joint", ("{S}Knee", "{S}Hip", "Hip", "Neck"), 0, -1,
             "flexion + (thigh forward of the trunk line); 0 thigh along the trunk"),
     *_sided("shoulder", "joint", ("{S}Elbow", "{S}Shoulder", "Hip", "Neck"), 0, -1,
             "flexion + (arm forward of the trunk line); 0 arm along the trunk"),
-    *_sided("elbow", "joint", ("{S}Wrist", "{S}Elbow", "{S}Shoulder"), 180, -1, "flexion +; 0 straight"),
+    *_sided("elbow", "joint", ("{S}Wrist", "{S}Elbow", "{S}Shoulder"), 180, -1,
+            "flexion, 180° - included angle; 0 straight"),
     *_sided("wrist", "joint", ("{S}Elbow", "{S}Wrist", "{S}Index"), -180, 1,
             "hand tipped forward of the forearm line +; 0 straight (BlazePose only)"),
     *_sided("foot", "segment", ("{S}BigToe", "{S}Heel"), 0, -1, "heel→toe; 0 flat, + toes up"),
@@ -144,6 +170,27 @@ def foreshortening(vectors: list[np.ndarray]) -> np.ndarray:
     return factor
 
 
+# Foot length (heel to toe tip) / shank length (knee to ankle): 0.152 H / (0.285 H - 0.039 H) = 0.62
+# (Drillis & Contini segment lengths, Winter 2009, Fig. 4.1).
+FOOT_TO_SHANK = 0.152 / (0.285 - 0.039)
+
+
+def foot_in_view(heel_to_toe: np.ndarray, knee_to_ankle: np.ndarray) -> np.ndarray:
+    """(T,) in [0, 1]: whether the foot is seen from the side, judged by its image length against
+    the length the shank predicts (:data:`FOOT_TO_SHANK`; the shank's 90th percentile over the
+    clip), through :data:`FORESHORTENED`. A foot pointing at or away from the camera (a front or
+    back view) is short in the image and its direction there is the projection's, not the ankle's:
+    the 90th-percentile rule of :func:`foreshortening` cannot see it when the foot is end-on all clip."""
+    low, high = FORESHORTENED
+    foot = np.hypot(heel_to_toe[:, 0], heel_to_toe[:, 1])
+    shank = np.hypot(knee_to_ankle[:, 0], knee_to_ankle[:, 1])
+    seen = shank[np.isfinite(shank)]
+    if not seen.size or np.percentile(seen, 90) <= 0:
+        return np.ones(foot.shape)
+    expected = FOOT_TO_SHANK * np.percentile(seen, 90)
+    return np.nan_to_num(np.clip((foot / expected - low) / (high - low), 0.0, 1.0), nan=1.0)
+
+
 def compute_angles(
     xy: np.ndarray, confidence: np.ndarray, facing: np.ndarray, definitions: tuple[AngleDef, ...] = ANGLES
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -151,9 +198,10 @@ def compute_angles(
 
     xy: (T, N, 2) named points in pixels (x right, y down), NaN where absent.
     confidence: (T, N) per point. facing: (T,) +1 / -1 (see module docstring).
-    Returns angles (T, A) degrees, NaN where a point is missing, and confidence (T, A): the lowest
-    confidence of the angle's points, times :func:`foreshortening` of its segments, and 0 where a
-    joint angle is outside its plausible range.
+    Returns angles (T, A) degrees, NaN where a point is missing or a joint angle falls outside its
+    anatomical interval (``AngleDef.plausible``), and confidence (T, A): the lowest confidence of
+    the angle's points times :func:`foreshortening` of its segments (and for the ankle and foot
+    :func:`foot_in_view`), 0 where the angle is NaN.
     """
     flipped = xy * np.stack([facing, np.ones_like(facing)], axis=-1)[:, None, :]
     frames = xy.shape[0]
@@ -162,11 +210,20 @@ def compute_angles(
     for a, d in enumerate(definitions):
         idx = [point_index(n) for n in d.points]
         pts = [flipped[:, i] for i in idx]
-        angles[:, a] = wrap((_raw_angle(pts) + d.offset) * d.scale, d.wrap)
+        raw = _raw_angle(pts)
+        value = (raw + d.offset) * d.scale if d.signed else 180.0 - np.abs(raw)
         conf[:, a] = confidence[:, idx].min(axis=1) * foreshortening(_vectors(pts))
-        if d.plausible is not None:
+        if d.name.endswith(("_ankle", "_foot")):  # needs the foot seen from the side
+            side = d.points[0][0]
+            at = {n: flipped[:, point_index(f"{side}{n}")] for n in ("BigToe", "Heel", "Knee", "Ankle")}
+            conf[:, a] *= foot_in_view(at["BigToe"] - at["Heel"], at["Ankle"] - at["Knee"])
+        if d.plausible is None:
+            angles[:, a] = wrap(value, d.wrap)
+        else:
             low, high = d.plausible
-            conf[(angles[:, a] < low) | (angles[:, a] > high), a] = 0.0
+            start = d.window[0] if d.window else -180.0
+            value = start + (value - start) % 360.0
+            angles[:, a] = np.where((value >= low) & (value <= high), value, np.nan)
     conf[~np.isfinite(angles)] = 0.0
     return angles, conf
 

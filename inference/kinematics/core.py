@@ -10,8 +10,8 @@ Order of operations (each step in its own module):
 4. per coordinate: Hampel outlier rejection, gap filling up to ``max_gap_s``, zero-phase Butterworth
    low-pass (:mod:`.filters`) — filtering the points, not the angles, keeps every angle consistent
    with one smooth skeleton;
-5. angles (:mod:`.angles`); segment angles and shoulders unwrapped (hinge joints stay in
-   (-180, 180]), angular velocity and acceleration from the unwrapped series and the timestamps;
+5. angles (:mod:`.angles`); segment angles unwrapped, joint angles in their anatomical interval or
+   NaN (never unwrapped), angular velocity and acceleration from those series and the timestamps;
 6. centre of mass (:mod:`.com`) and pixels → metres (:mod:`.scale`).
 
 Shapes: T frames, N named points, A angles.
@@ -71,10 +71,10 @@ class Kinematics:
     """One athlete's kinematics.
 
     timestamps: (T,) seconds. angle_names: (A,) names of :data:`ANGLES` columns.
-    angles: (T, A) degrees (Sports2D conventions; segments and shoulders unwrapped), NaN where not
-        measurable.
+    angles: (T, A) degrees (Sports2D conventions; segments unwrapped), NaN where not measurable
+        and where a joint angle falls outside its anatomical interval (``AngleDef.plausible``).
     angle_confidence: (T, A) lowest confidence of the angle's points (0 where interpolated), lowered
-        where a segment points at the camera, 0 where a joint angle is anatomically implausible.
+        where a segment points at the camera, 0 where the angle is NaN.
     angular_velocity: (T, A) deg/s. angular_acceleration: (T, A) deg/s².
     point_names: (N,) named points. points: (T, N, 2) cleaned pixels (x right, y down).
     point_confidence: (T, N). com: (T, 2) centre of mass in pixels.
@@ -170,10 +170,11 @@ def compute_kinematics(poses: PoseSequence, athlete_index: int, config: Kinemati
         facing = np.full(len(t), 1.0 if config.facing == "right" else -1.0)
     unsmoothed, clean = _clean(xy, t, config)
     angles, angle_conf = compute_angles(clean, conf, facing)
-    continuous = filters.unwrap_degrees(angles)  # derivatives never see a ±360° step
+    # Only segment angles are unwrapped (a segment can turn round for real); joint angles stay in
+    # their anatomical interval or are NaN (angles.compute_angles), so derivatives never see ±360°.
     unwrap = np.array([d.unwrap for d in ANGLES])
-    angles[:, unwrap] = continuous[:, unwrap]
-    velocity = filters.derivative(continuous, t)
+    angles[:, unwrap] = filters.unwrap_degrees(angles[:, unwrap])
+    velocity = filters.derivative(angles, t)
     return Kinematics(
         timestamps=t,
         angle_names=ANGLE_NAMES,

@@ -109,7 +109,7 @@ def test_missing_keypoint_gives_nan_only_where_used_and_confidence_is_the_minimu
     assert angle_conf[2, col["left_knee"]] == pytest.approx(1.0)
 
 
-def test_an_arm_circling_overhead_is_unwrapped_without_360_degree_jumps() -> None:
+def test_an_arm_segment_circling_overhead_is_unwrapped_without_360_degree_jumps() -> None:
     t = np.arange(121) / 60.0
     shoulder = np.linspace(0.0, 400.0, t.size)  # more than a full turn
     kp = side_view_body25(t.size, shoulder=(shoulder, 0.0))
@@ -138,13 +138,65 @@ def test_confidence_drops_for_a_segment_pointing_at_the_camera_and_for_impossibl
     kin = compute_kinematics(sequence(kp, t), 0, RAW)
     conf = kin.angle_confidence[:, kin.angle_names.index("right_elbow")]
     assert conf[30:40].max() == 0.0 and conf[:30].min() == 1.0  # forearm at 10 % of its length
-    knee = np.where(t > 0.5, 200.0, 20.0)  # folded past anatomy: a projection artefact
+    knee = np.where(t > 0.5, 170.0, 20.0)  # folded past anatomy (interval up to 160): an artefact
     kin = compute_kinematics(sequence(side_view_body25(t.size, knee=(knee, 20.0)), t), 0, RAW)
     conf = kin.angle_confidence[:, kin.angle_names.index("right_knee")]
     assert conf[t > 0.5].max() == 0.0 and conf[t <= 0.5].min() == 1.0
-    ramp = np.linspace(150.0, 210.0, t.size)  # 60°/s through ±180°
+    assert np.isnan(kin.angle("right_knee")[t > 0.5]).all()  # not reported at all
+    ramp = np.linspace(150.0, 210.0, t.size)  # 60°/s through the fully folded knee
     facing_right = KinematicsConfig(filter=False, facing="right")  # the folded foot points backwards
     kin = compute_kinematics(sequence(side_view_body25(t.size, knee=(ramp, 20.0)), t), 0, facing_right)
-    assert np.nanmax(np.abs(kin.angle("right_knee"))) <= 180.0  # hinge joints are not unwrapped
-    assert kin.velocity("right_knee") == pytest.approx(np.full(t.size, 60.0 * 60 / 59), abs=0.5)  # but
-    # their velocity comes from the continuous series
+    knee_angle = kin.angle("right_knee")
+    assert np.nanmax(knee_angle) <= 160.0 and np.nanmin(knee_angle) >= 0.0  # never unwrapped
+    assert np.isnan(knee_angle[(ramp > 160) & (ramp < 200)]).all()
+    assert np.nanmax(np.abs(kin.velocity("right_knee"))) < 62.0  # no ±360° step in the derivative
+
+
+def test_a_hinge_bent_the_wrong_way_in_the_image_reads_as_flexion() -> None:
+    # Seen from the front, a flexed elbow or knee can point to either side of its proximal segment
+    # in the image: the magnitude is the flexion, the side is the projection's.
+    bent = by_hand({"RShoulder": (500, 200), "RElbow": (500, 350), "RWrist": (600, 350),
+                    "RHip": (500, 500), "RKnee": (500, 650), "RAnkle": (400, 700)})  # fmt: skip
+    other = by_hand({"RShoulder": (500, 200), "RElbow": (500, 350), "RWrist": (400, 350),
+                     "RHip": (500, 500), "RKnee": (500, 650), "RAnkle": (600, 700)})  # fmt: skip
+    a, b = angles_of(bent), angles_of(other)
+    assert a["right_elbow"][0] == pytest.approx(90.0) and b["right_elbow"][0] == pytest.approx(90.0)
+    knee = 180.0 - np.degrees(np.arctan2(100, 50))  # included angle between the thigh and the shank
+    assert a["right_knee"][0] == pytest.approx(180.0 - knee) and b["right_knee"][0] == pytest.approx(180.0 - knee)
+
+
+def test_an_arm_circling_overhead_keeps_the_shoulder_in_its_interval() -> None:
+    t = np.arange(121) / 60.0
+    shoulder = np.linspace(0.0, 400.0, t.size)  # more than a full turn
+    kin = compute_kinematics(sequence(side_view_body25(t.size, shoulder=(shoulder, 0.0)), t), 0, RAW)
+    value = kin.angle("right_shoulder")
+    inside = (shoulder < 199.0) | (shoulder > 281.0)
+    outside = (shoulder > 201.0) & (shoulder < 279.0)  # 200–280°: extension past 80°, an artefact
+    np.testing.assert_allclose(value[inside], np.where(shoulder > 200, shoulder - 360.0, shoulder)[inside], atol=1e-3)
+    assert np.isnan(value[outside]).all()
+    assert value[np.argmin(np.abs(shoulder - 180.0))] == pytest.approx(180.0, abs=2.0)  # overhead: +180, never -180
+
+
+def test_every_joint_sample_reported_is_inside_its_interval_on_random_skeletons() -> None:
+    from inference.kinematics.angles import ANGLES
+
+    rng = np.random.default_rng(18)
+    xy = rng.uniform(0, 1000, (500, len(POINT_NAMES), 2))
+    angles, conf = compute_angles(xy, np.ones(xy.shape[:2]), rng.choice([-1.0, 1.0], 500))
+    for a, d in enumerate(ANGLES):
+        if d.plausible is None:
+            continue
+        v = angles[:, a]
+        assert ((v[np.isfinite(v)] >= d.plausible[0]) & (v[np.isfinite(v)] <= d.plausible[1])).all(), d.name
+        assert (conf[~np.isfinite(v), a] == 0).all(), d.name
+
+
+def test_a_foot_pointing_at_the_camera_gives_the_ankle_no_confidence() -> None:
+    side = by_hand({"RHip": (500, 300), "RKnee": (500, 500), "RAnkle": (500, 700),
+                    "RHeel": (480, 715), "RBigToe": (600, 715)})  # fmt: skip
+    front = by_hand({"RHip": (500, 300), "RKnee": (500, 500), "RAnkle": (500, 700),
+                     "RHeel": (500, 712), "RBigToe": (502, 730)})  # fmt: skip  (toe towards the camera)
+    t = np.arange(2) / 60.0
+    for kp, expected in ((side, 1.0), (front, 0.0)):
+        kin = compute_kinematics(sequence(np.repeat(kp, 2, axis=0), t), 0, RAW)
+        assert kin.angle_confidence[0, kin.angle_names.index("right_ankle")] == pytest.approx(expected), expected

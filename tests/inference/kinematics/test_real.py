@@ -75,13 +75,21 @@ def test_the_two_right_foot_steps_and_a_human_cadence(analysed: tuple[object, Pa
     assert events["scale"]["metres_per_pixel"] == pytest.approx(1.78 / events["scale"]["height_px"])
 
 
-def test_the_raised_forearm_pointing_at_the_camera_is_marked_unreliable(analysed: tuple[object, Path]) -> None:
+def test_the_raised_elbow_reads_as_flexion_and_the_folded_one_is_not_reported(analysed: tuple[object, Path]) -> None:
+    # Frames drawn with the skeleton (issue 18): from about 0.6 s the right arm is raised sideways
+    # with the elbow visibly flexed, forearm up (about 110°, then more as the hand nears the head);
+    # around 1.2 s the forearm folds over the upper arm. Sports2D's signed value read "hyperextension"
+    # there (a front-left view); the unsigned flexion reads the bend.
     _, out = analysed
     kin = Kinematics.load(out / "kinematics.npz")
     conf = kin.angle_confidence[:, kin.angle_names.index("right_elbow")]
+    elbow = kin.angle("right_elbow")
     t = kin.timestamps
     assert conf[t < 0.2].min() > 0.9  # arm hanging at the start: trusted
-    assert conf[(t > 0.5) & (t < 1.2)].max() < 0.1  # arm overhead, seen end-on: not trusted
+    raised = (t > 0.6) & (t < 0.9)
+    assert conf[raised].min() > 0.9 and 90.0 < elbow[raised].min() and elbow[raised].max() < 140.0
+    folded = (t > 1.18) & (t < 1.28)
+    assert np.isnan(elbow[folded]).all() and conf[folded].max() == 0.0  # past 170°: not reported
     assert conf[:, None].shape == (100, 1) and kin.angle_confidence[:, kin.angle_names.index("trunk")].min() > 0.9
 
 
