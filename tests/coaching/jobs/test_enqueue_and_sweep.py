@@ -103,7 +103,7 @@ def test_sweeper_sends_again_the_jobs_of_dead_workers_only(name, world, broker, 
 def test_a_job_running_past_the_hard_limit_is_failed(name, world, broker, settings) -> None:
     now = timezone.now()
     stuck = make_job(name, world, status=JobStatus.RUNNING, attempts=1, heartbeat_at=now,
-                     started_at=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120))
+                     started_at=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 2 * settings.ANALYSIS_LEASE_S))
     broker(True)
     sweep_all(now=now)
     stuck.refresh_from_db()
