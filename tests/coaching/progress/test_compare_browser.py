@@ -13,7 +13,7 @@ import pytest
 from django.core.files import File
 
 from coaching.progress.comparisons import segments_for
-from tests.support import squat_video, wait_js, write_clip
+from tests.support import signed_in_page, squat_video, wait_js, write_clip
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 SHOTS = Path(os.environ.get("POSECOACH_SCREENSHOTS", "/tmp/shots"))
@@ -34,14 +34,8 @@ def two_squats(world, tmp_path: Path):
 def test_second_video_follows_the_warp_path(browser, live_server, world, two_squats) -> None:
     a, b = two_squats
     whole_a, whole_b = len(segments_for(a)) - 1, len(segments_for(b)) - 1
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", "coach")
-    page.fill("input[name=password]", "pw-coach-123")
-    page.click("button[type=submit]")
-    page.wait_for_selector("button:has-text('Sign out')")
+    page = signed_in_page(browser, live_server)
+    errors = page.errors
     page.goto(f"{live_server.url}/analyses/{a.pk}/compare/?with={b.pk}&a={whole_a}&b={whole_b}")
     wait_js(page, "window.posecoachCompare && window.posecoachCompare.ready")
     page.select_option("#cmp-rate", "1")
