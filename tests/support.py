@@ -242,3 +242,56 @@ def signed_in_page(browser, live_server, viewport=(1280, 900)):  # noqa: ANN001,
     page.wait_for_selector("button:has-text('Sign out')")
     page.errors = errors
     return page
+
+
+class DownBroker:
+    """A private Redis broker that is down until :meth:`bring_up`: the app publishes through it
+    from the start (a broker outage at enqueue), then a Redis server and a real worker come up on
+    it. Use as a context manager; it stops both and restores the app's broker on exit."""
+
+    def __init__(self, monkeypatch) -> None:  # noqa: ANN001
+        import shutil
+        import socket
+
+        self.server = shutil.which("redis-server")
+        if self.server is None:
+            pytest.skip("redis-server is not installed")
+        with socket.socket() as free:
+            free.bind(("127.0.0.1", 0))
+            self.port = free.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.monkeypatch = monkeypatch
+        self.redis = self.worker = None
+
+    def _reset_app(self) -> None:
+        from coaching.celery import app
+
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    def __enter__(self) -> DownBroker:
+        # Celery reads CELERY_BROKER_URL from the environment before its settings.
+        self.monkeypatch.setenv("CELERY_BROKER_URL", self.url)
+        self._reset_app()
+        return self
+
+    def bring_up(self) -> None:
+        """Start the Redis server, then a real worker on it."""
+        import subprocess
+
+        from tests.conftest import start_worker
+
+        self.redis = subprocess.Popen([self.server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                                       "--appendonly", "no"], stdout=subprocess.DEVNULL)  # fmt: skip
+        self.worker = start_worker(self.url, "private")
+
+    def __exit__(self, *exc: object) -> None:
+        from tests.conftest import stop_worker
+
+        if self.worker is not None:
+            stop_worker(self.worker)
+        if self.redis is not None:
+            self.redis.terminate()
+            self.redis.wait()
+        self.monkeypatch.undo()
+        self._reset_app()

@@ -132,9 +132,6 @@ def test_broker_down_during_upload_then_back(client, world, celery_worker_proces
     """A private Redis that is down at upload time: the upload succeeds at once and the run
     waits as PENDING; once that Redis is up, the sweeper (what celery beat runs every minute)
     sends it and a real worker on that broker completes it."""
-    import shutil
-    import socket
-    import subprocess
     import time
     from datetime import timedelta
 
@@ -142,23 +139,9 @@ def test_broker_down_during_upload_then_back(client, world, celery_worker_proces
 
     from coaching.analysis.models import Analysis
     from coaching.analysis.runner import analysis_sweep
-    from coaching.celery import app
-    from tests.conftest import start_worker, stop_worker
+    from tests.support import DownBroker
 
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed")
-    with socket.socket() as free:
-        free.bind(("127.0.0.1", 0))
-        port = free.getsockname()[1]
-    private = f"redis://127.0.0.1:{port}/0"
-    # Celery reads CELERY_BROKER_URL from the environment before its settings: publish through
-    # the private broker from now on.
-    monkeypatch.setenv("CELERY_BROKER_URL", private)
-    app._pool = None
-    app.amqp._producer_pool = None
-    redis = worker = None
-    try:
+    with DownBroker(monkeypatch) as broker:
         clip = shared_clip("lab_walk_portrait_60fps.mp4")
         client.force_login(world.coach)
         began = time.monotonic()
@@ -167,18 +150,7 @@ def test_broker_down_during_upload_then_back(client, world, celery_worker_proces
         assert response.status_code == 201 and time.monotonic() - began < 10
         analysis = Analysis.objects.get(video_id=response.json()["id"])
         assert analysis.status == "pending" and analysis.enqueued_at is None
-        redis = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                  "--appendonly", "no"], stdout=subprocess.DEVNULL)
-        worker = start_worker(private, "private")
+        broker.bring_up()
         assert analysis_sweep(now=timezone.now() + timedelta(minutes=1)) == [analysis.pk]
         done = wait_for_analysis(analysis.video_id, timeout=120)
         assert done.status == "done" and done.attempts == 1
-    finally:
-        if worker is not None:
-            stop_worker(worker)
-        if redis is not None:
-            redis.terminate()
-            redis.wait()
-        monkeypatch.undo()
-        app._pool = None
-        app.amqp._producer_pool = None

@@ -164,51 +164,25 @@ def test_every_kind_waits_out_a_broker_outage(world, celery_worker_process, monk
     """A private Redis that is down when every kind of job starts: nothing fails, each job waits
     as PENDING; once that Redis is up, the sweeper (celery beat's job) sends each of them and a
     real worker on that broker completes them."""
-    import shutil
-    import socket
-    import subprocess
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from coaching.celery import app
     from coaching.jobs.tasks import sweep_all
-    from tests.conftest import start_worker, stop_worker
+    from tests.support import DownBroker
 
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed")
-    with socket.socket() as free:
-        free.bind(("127.0.0.1", 0))
-        port = free.getsockname()[1]
-    private = f"redis://127.0.0.1:{port}/0"
-    monkeypatch.setenv("CELERY_BROKER_URL", private)  # publish through the private broker
-    app._pool = None
-    app.amqp._producer_pool = None
     _labelled(world)
     names = ("analysis", "render", "training", "re-labelling", "segmentation retraining", "athlete choice")
-    redis = worker = None
-    try:
+    with DownBroker(monkeypatch) as broker:
         began = time.monotonic()
         jobs = [_start(name, world) for name in names]  # autocommit: each enqueues at once
         assert time.monotonic() - began < 30
         for job in jobs:
             job.refresh_from_db()
             assert (job.status, job.enqueued_at) == (JobStatus.PENDING, None), job
-        redis = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                  "--appendonly", "no"], stdout=subprocess.DEVNULL)
-        worker = start_worker(private, "private")
+        broker.bring_up()
         assert sweep_all(now=timezone.now() + timedelta(minutes=1)) == len(names)
         for name, job in zip(names, jobs, strict=True):
             job = _wait(job, lambda j: j.is_finished, 600, f"{name} did not finish")
             assert job.status == JobStatus.DONE and job.attempts == 1, (name, job.error)
             assert kind_named(name).model is type(job)
-    finally:
-        if worker is not None:
-            stop_worker(worker)
-        if redis is not None:
-            redis.terminate()
-            redis.wait()
-        monkeypatch.undo()
-        app._pool = None
-        app.amqp._producer_pool = None
