@@ -27,7 +27,11 @@ def json_object(request: HttpRequest) -> dict[str, Any]:
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     if length > MAX_JSON_BYTES:
         raise BadRequest(f"The request is larger than {MAX_JSON_BYTES // 1024} KB.")
-    body = request.body
+    return json_object_from_bytes(request.body)
+
+
+def json_object_from_bytes(body: bytes) -> dict[str, Any]:
+    """The same checks on a body already read (the API's parser reads at most the limit + 1)."""
     if len(body) > MAX_JSON_BYTES:
         raise BadRequest(f"The request is larger than {MAX_JSON_BYTES // 1024} KB.")
     try:

@@ -82,6 +82,8 @@ urlpatterns = [
     path("teams/<int:team_id>/moves/train/", learning_views.team_moves_train, name="team_moves_train"),
     path("action-models/<int:action_model_id>/", learning_views.action_model_status,
          name="action_model_status"),
+    path("", include("coaching.analysis.urls")),
     path("", include("coaching.progress.urls")),
+    path("", include("coaching.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "coaching.reports",
     "coaching.progress",
     "coaching.learning",
+    "coaching.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +220,42 @@ try:
     backend_spec(POSECOACH_DEFAULT_BACKEND)
 except ValueError as _error:
     raise ImproperlyConfigured(f"POSECOACH_POSE_BACKEND: {_error}") from None
+
+# The API (coaching/api): personal tokens first (a request without one falls back to the
+# browser's session), JSON only, limits per token (API_THROTTLE_RATE) and per address without
+# credentials, the schema and its documentation page from local static files.
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/min")
+API_ANON_THROTTLE_RATE = env_str("API_ANON_THROTTLE_RATE", "60/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "coaching.api.auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "coaching.api.throttles.CredentialRateThrottle",
+        "coaching.api.throttles.AnonymousRateThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["coaching.api.parsers.BoundedJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "coaching.api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "coaching.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PoseCoach API",
+    "DESCRIPTION": "Teams, athletes, videos, analyses and their results, reviews and progress "
+    "metrics; resumable uploads (tus 1.0). Authenticate with a personal token "
+    "(Authorization: Bearer pc_…) made on the account page.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 LOGGING = {
     "version": 1,

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from coaching.api.models import TusUpload
 from coaching.athletes.invitations import invitation_create
 from coaching.athletes.models import Membership, Role
 from coaching.athletes.permissions import Action, permission_matrix_markdown
 from coaching.learning.models import ActionLabel, TeamActionModel
+from coaching.reviews.models import Annotation, Comment
 from tests.support import ROOT, store_small_poses
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +66,38 @@ URL_ACTIONS = {
     "reference_set": (Action.VIEW_TEAM, "athlete"),
     "team_dashboard": (Action.VIEW_TEAM, "team"),
     "team_references": (Action.VIEW_TEAM, "team"),
+    # The REST API (coaching/api): the same table. Methods other than GET/POST, and POSTs that
+    # need more than GET, are in API_METHOD_ACTIONS.
+    "api_team_detail": (Action.VIEW_TEAM, "team"),
+    "api_athlete_create": (Action.EDIT_ATHLETE, "team"),
+    "api_athlete_detail": (None, "athlete"),
+    "api_athlete_metrics": (None, "athlete"),
+    "api_upload_create": (Action.UPLOAD, "athlete"),
+    "api_upload": (Action.UPLOAD, "athlete"),
+    "api_video_detail": (None, "athlete"),
+    "api_video_rerun": (Action.RERUN, "athlete"),
+    "api_comment_list": (None, "athlete"),
+    "api_comment_detail": (None, "athlete"),
+    "api_annotation_list": (None, "athlete"),
+    "api_annotation_detail": (Action.VIEW_TEAM, "athlete"),
+    "api_analysis_detail": (None, "athlete"),
+    "api_analysis_cancel": (Action.RERUN, "athlete"),
+    "api_analysis_summary": (None, "athlete"),
+    "api_analysis_events": (None, "athlete"),
+    "api_analysis_findings": (None, "athlete"),
+    "api_analysis_actions": (None, "athlete"),
+    "api_analysis_angles": (None, "athlete"),
+    "api_analysis_export": (None, "athlete"),
+}
+# Only the author changes or deletes a drawing or comment (the fixture's are the head coach's).
+AUTHOR = "author"
+API_METHOD_ACTIONS: dict[str, dict[str, Action | str | None]] = {
+    "api_athlete_detail": {"patch": Action.EDIT_ATHLETE, "delete": Action.DELETE},
+    "api_video_detail": {"delete": Action.DELETE},
+    "api_annotation_list": {"post": Action.VIEW_TEAM},
+    "api_annotation_detail": {"patch": AUTHOR, "delete": AUTHOR},
+    "api_comment_detail": {"delete": AUTHOR},
+    "api_upload": {"head": Action.UPLOAD, "patch": Action.UPLOAD, "delete": Action.UPLOAD},
 }
 ROLES = ("head_coach", "assistant_coach", "athlete")
 
@@ -84,13 +119,17 @@ def test_every_scoped_url_has_an_action() -> None:
     assert set(SCOPED) == set(URL_ACTIONS)
 
 
-def _own_kwargs(world, name: str) -> dict[str, object]:
+def _own_kwargs(world, name: str, user: User | None = None) -> dict[str, object]:
     pattern = next(p for p in _patterns(get_resolver()) if p.name == name)
     values = {"team_id": world.team.pk, "athlete_id": world.ann.pk, "video_id": world.video.pk,
               "analysis_id": world.analysis.pk, "kind": "proxy", "fmt": "openpose",
               "render_id": world.render.pk,
               "membership_id": Membership.objects.get(user=world.other_member).pk,
-              "label_id": world.label.pk, "action_model_id": world.action_model.pk}
+              "label_id": world.label.pk, "action_model_id": world.action_model.pk,
+              "comment_id": world.comment.pk, "annotation_id": world.annotation.pk}
+    if "upload_id" in pattern.pattern.converters:  # an upload answers only whoever made it
+        values["upload_id"] = TusUpload.objects.create(
+            user=user or world.coach, athlete=world.ann, length=10, metadata={"filename": "a.mp4"}).pk
     return {key: values[key] for key in pattern.pattern.converters}
 
 
@@ -105,6 +144,11 @@ def team_world(world):
     store_small_poses(world.analysis)
     world.label = ActionLabel.objects.create(analysis=world.analysis, label="walk", start=0, end=0.4)
     world.action_model = TeamActionModel.objects.create(team=world.team, version=1)
+    world.analysis.angles_csv.save("angles.csv", ContentFile(b"time_s,left_knee\n0.0,12.5\n"))
+    world.comment = Comment.objects.create(video=world.video, author=world.coach, body="Knees out")
+    world.annotation = Annotation.objects.create(
+        video=world.video, author=world.coach, kind="line", t_start=0, t_end=0.4,
+        geometry={"points": [[1, 1], [20, 20]]})
     return world
 
 
@@ -118,20 +162,30 @@ def test_permission_matrix(client, team_world, name: str, role: str) -> None:
     from coaching.athletes.permissions import PERMISSIONS
 
     action, level = URL_ACTIONS[name]
-    client.force_login(_user(team_world, role))
-    url = reverse(name, kwargs=_own_kwargs(team_world, name))
+    user = _user(team_world, role)
+    client.force_login(user)
+    url = reverse(name, kwargs=_own_kwargs(team_world, name, user))
     sees = role != "athlete" or level == "athlete"  # ann's own profile, video, analysis
-    may = action is None or action in PERMISSIONS[Role(role)] or (
-        action == Action.UPLOAD and role == "athlete")  # own videos, team allows it
-    codes = {m: getattr(client, m)(url).status_code for m in ("get", "post")}
-    useful = [c for c in codes.values() if c != 405]
-    assert useful, (name, codes)
-    if not sees:
-        assert set(useful) == {404}, (name, role, codes)
-    elif not may:
-        assert set(useful) == {403}, (name, role, codes)
-    else:
-        assert not set(useful) & {403, 404, 500}, (name, role, codes)
+
+    def may(needed: Action | str | None) -> bool:
+        if needed == AUTHOR:
+            return user == team_world.coach
+        return needed is None or needed in PERMISSIONS[Role(role)] or (
+            needed == Action.UPLOAD and role == "athlete")  # own videos, team allows it
+
+    methods = {"get": action, "post": action, **API_METHOD_ACTIONS.get(name, {})}
+    codes = {m: getattr(client, m)(url).status_code for m in methods}
+    assert [c for c in codes.values() if c != 405], (name, codes)
+    for method, needed in methods.items():
+        code = codes[method]
+        if code == 405:
+            continue
+        if not sees:
+            assert code == 404, (name, role, codes)
+        elif not may(needed):
+            assert code == 403, (name, role, method, codes)
+        else:
+            assert code not in {403, 404, 500}, (name, role, method, codes)
 
 
 def test_athlete_upload_depends_on_the_team_setting(client, team_world) -> None:

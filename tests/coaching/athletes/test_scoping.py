@@ -23,7 +23,34 @@ OTHER_TEAM_KWARGS = {
     "membership_id": lambda w: w.team_b.memberships.first().pk,
     "label_id": lambda w: _label_b(w).pk,
     "action_model_id": lambda w: _action_model_b(w).pk,
+    "comment_id": lambda w: _comment_b(w).pk,
+    "annotation_id": lambda w: _annotation_b(w).pk,
+    "upload_id": lambda w: _upload_b(w).pk,
 }
+# The API's endpoints answer more methods than GET and POST; each must be a 404 too.
+API_METHODS = ("get", "post", "head", "patch", "delete")
+# The API's schema and its documentation page describe the API and hold no data.
+API_PUBLIC = {"api_schema", "api_docs"}
+
+
+def _comment_b(w):  # noqa: ANN001, ANN202
+    from coaching.reviews.models import Comment
+
+    return Comment.objects.create(video=w.video_b, author=w.other_coach, body="B's thread")
+
+
+def _annotation_b(w):  # noqa: ANN001, ANN202
+    from coaching.reviews.models import Annotation
+
+    return Annotation.objects.create(video=w.video_b, author=w.other_coach, kind="line", t_start=0,
+                                     t_end=0.4, geometry={"points": [[1, 1], [20, 20]]})
+
+
+def _upload_b(w):  # noqa: ANN001, ANN202
+    from coaching.api.models import TusUpload
+
+    return TusUpload.objects.create(user=w.other_coach, athlete=w.bob, length=10,
+                                    metadata={"filename": "b.mp4"})
 
 
 def _label_b(w):  # noqa: ANN001, ANN202
@@ -73,7 +100,8 @@ def test_the_url_conf_has_scoped_urls() -> None:
 def test_other_teams_objects_are_404(client, world, name: str, who: str) -> None:
     client.force_login(getattr(world, who))
     url = _url(name, world)
-    codes = {method: getattr(client, method)(url).status_code for method in ("get", "post")}
+    methods = API_METHODS if name.startswith("api_") else ("get", "post")
+    codes = {method: getattr(client, method)(url).status_code for method in methods}
     # 405 for a method the view never accepts reveals nothing; the other method must be a 404.
     assert set(codes.values()) <= {404, 405}, (name, codes)
     assert 404 in codes.values(), (name, codes)
@@ -84,6 +112,12 @@ def test_anonymous_is_sent_to_login(client, world, name: str) -> None:
     pattern = next(p for p in _patterns(get_resolver()) if p.name == name)
     kwargs = {k: OTHER_TEAM_KWARGS[k](world) for k in pattern.pattern.converters}
     response = client.get(reverse(name, kwargs=kwargs))
+    if name in API_PUBLIC:
+        assert response.status_code == 200
+        return
+    if name.startswith("api_") and name != "api_tokens":  # no session redirect for API clients
+        assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer")
+        return
     assert response.status_code in (302, 405)
     if response.status_code == 302:
         assert reverse("login") in response["Location"]
