@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from coaching.analysis.models import Analysis, AthleteChoice
+from coaching.analysis.models import Analysis, AthleteChoice, TrackEdit
 
 
 @admin.register(Analysis)
@@ -17,3 +17,12 @@ class AnalysisAdmin(admin.ModelAdmin):
 class AthleteChoiceAdmin(admin.ModelAdmin):
     list_display = ["pk", "analysis", "track_id", "status", "attempts", "requested_by", "created_at"]
     list_filter = ["status"]
+
+
+@admin.register(TrackEdit)
+class TrackEditAdmin(admin.ModelAdmin):
+    list_display = ["pk", "analysis", "operation", "track_id", "other_track_id", "at_s", "reverts",
+                    "result_track_id", "athlete_before", "athlete_after", "status", "requested_by", "created_at"]
+    list_filter = ["status", "operation"]
+    readonly_fields = ["created_at", "enqueued_at", "started_at", "heartbeat_at", "finished_at", "attempts",
+                       "worker_host"]

@@ -29,6 +29,7 @@ def athlete_choice_work(job: AthleteChoice, attempt: Attempt) -> None:
     reporter.enter("athlete", 0.0, 1.0)
     if analysis.status != Status.DONE or not analysis.poses:
         raise ValidationError("Only a finished analysis with poses can follow another athlete.")
+    poses_read = str(analysis.poses.name)  # a track edit that lands first replaces them
     Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as workdir:
         ctx = athlete_reanalysis(analysis, job.track_id, Path(workdir), progress=reporter)
@@ -39,8 +40,10 @@ def athlete_choice_work(job: AthleteChoice, attempt: Attempt) -> None:
     new = {name: getattr(analysis, name).name for name in ctx.outputs}
 
     def swap_in() -> None:
-        if analysis_summary_update(analysis_id=analysis.pk, sections=ctx.summary, where=Q(status=Status.DONE)) is None:
-            raise ValidationError("The analysis changed meanwhile (re-run or removed); choose the athlete again.")
+        unchanged = Q(status=Status.DONE, poses=poses_read)
+        if analysis_summary_update(analysis_id=analysis.pk, sections=ctx.summary, where=unchanged) is None:
+            raise ValidationError("The analysis changed meanwhile (re-run, removed, or its tracks edited); "
+                                  "choose the athlete again.")
         Analysis.objects.filter(pk=analysis.pk).update(**new)
 
     try:

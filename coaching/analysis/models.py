@@ -16,7 +16,7 @@ Status = JobStatus
 
 # The stored files of a run, as model fields (served by analysis_file, removed with the run).
 ANALYSIS_FILES = (
-    "proxy", "poster", "poses", "overlay", "kinematics", "angles_csv", "masks", "cutout",
+    "proxy", "poster", "poses", "overlay", "kinematics", "angles_csv", "masks", "cutout", "poses_tracked",
 )
 
 
@@ -39,6 +39,9 @@ class Analysis(Job):
     angles_csv = models.FileField(upload_to=analysis_upload_to, blank=True, max_length=255)
     masks = models.FileField(upload_to=analysis_upload_to, blank=True, max_length=255)
     cutout = models.FileField(upload_to=analysis_upload_to, blank=True, max_length=255)
+    # The poses as the tracking stage left them, kept by the first track edit: every edit (and an
+    # undo) is replayed on them, so the coach's repairs can be taken back.
+    poses_tracked = models.FileField(upload_to=analysis_upload_to, blank=True, max_length=255)
 
     class Meta:
         ordering = ["-created_at"]
@@ -79,3 +82,37 @@ class AthleteChoice(Job):
 
     def __str__(self) -> str:
         return f"Athlete choice {self.pk} (track {self.track_id}) of analysis {self.analysis_id} ({self.status})"
+
+
+class TrackEditOperation(models.TextChoices):
+    JOIN = "join", "Join two tracks into one person"
+    SPLIT = "split", "Split a track at a time"
+    DROP = "drop", "Not a person"
+    UNDO = "undo", "Undo the last edit"
+
+
+class TrackEdit(Job):
+    """A coach's repair of the people found in a finished analysis (docs/tracking.md): join two
+    tracks, split one at a time, drop one that is not a person, or undo the latest edit. A worker
+    replays the analysis's edits on the tracking's own poses and re-runs the athlete's stages —
+    a background job like any other. The rows are the analysis's edit history."""
+
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="track_edits")
+    operation = models.CharField(max_length=10, choices=TrackEditOperation.choices)
+    track_id = models.IntegerField(null=True, blank=True)  # join: the one kept; split, drop: the track
+    other_track_id = models.IntegerField(null=True, blank=True)  # join: the one joined into track_id
+    at_s = models.FloatField(null=True, blank=True)  # split: from this time (a frame's time) on
+    reverts = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="reverted_by")  # undo: the edit it takes back
+    result_track_id = models.IntegerField(null=True, blank=True)  # split: the later part's new id
+    athlete_before = models.IntegerField(null=True, blank=True)
+    athlete_after = models.IntegerField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Track edit {self.pk} ({self.operation}) of analysis {self.analysis_id} ({self.status})"

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ from django.core.files import File
 from coaching.storage import StorageUnavailable, local_path, transient_storage_errors
 from inference.movements import Movement
 from inference.pipeline import AnalysisConfig, AnalysisResult, analyze
+from inference.posedata import PoseSequence
 from inference.video import VideoError
 
 if TYPE_CHECKING:
@@ -156,19 +157,23 @@ ATHLETE_FILES = ("overlay", "kinematics", "angles_csv", "masks", "cutout")
 ATHLETE_SECTIONS = ("athlete", "kinematics", "events", "feedback", "actions", "masks", "silhouette")
 
 
-def stored_result(analysis: Analysis, folder: Path) -> AnalysisResult:
+def stored_result(analysis: Analysis, folder: Path, poses: PoseSequence | None = None) -> AnalysisResult:
     """The stored poses (and masks) of a finished run as an AnalysisResult with this run's
-    settings now (the team's active action model included), for :func:`reanalyze`."""
+    settings now (the team's active action model included), for :func:`reanalyze`. ``poses``:
+    other poses of the same video instead of the stored ones (a coach's track edit); each
+    person's summary is then measured again."""
     from inference.pipeline.sections import MasksSection, PoseSection, VideoSection
-    from inference.posedata import PoseSequence
     from inference.segmentation.masks import MaskSequence
-    from inference.tracking import TrackSummary
+    from inference.tracking import TrackSummary, summarize
 
     config, _ = analysis_config(analysis)
     pose = analysis.summary.get("pose", {})
-    with local_path(analysis.poses) as path:
-        poses = PoseSequence.load(path)
-    people = tuple(TrackSummary(**p) for p in pose.get("people", []))
+    if poses is None:
+        with local_path(analysis.poses) as path:
+            poses = PoseSequence.load(path)
+        people = tuple(TrackSummary(**p) for p in pose.get("people", []))
+    else:
+        people = tuple(summarize(poses.keypoints, poses.track_ids, poses.size))
     result = AnalysisResult(config=config, video=VideoSection(probe=pose.get("video", {}), folder=folder),
                             pose=PoseSection(poses, people, pose.get("backend", analysis.backend),
                                              pose.get("models", {})))  # fmt: skip
@@ -179,21 +184,29 @@ def stored_result(analysis: Analysis, folder: Path) -> AnalysisResult:
 
 
 def athlete_reanalysis(analysis: Analysis, track_id: int | None, workdir: Path,
-                       progress: Callable[[float], None] = lambda fraction: None) -> StageContext:
+                       progress: Callable[[float], None] = lambda fraction: None, *,
+                       poses: PoseSequence | None = None, source: str = "click") -> StageContext:
     """The athlete's stages again for track ``track_id`` (inference.pipeline.reanalyze), ready to
     store: ``outputs`` holds the files of :data:`ATHLETE_FILES`, ``summary`` the sections of
-    :data:`ATHLETE_SECTIONS` and the pose section with the new athlete."""
+    :data:`ATHLETE_SECTIONS` and the pose section with the new athlete. ``poses``: a coach's
+    edited tracks (see :func:`stored_result`); their file and people go in too. ``source``: who
+    chose the athlete ("click": a coach; "auto": the tracking's rule)."""
     from inference.pipeline import reanalyze
 
-    result = reanalyze(stored_result(analysis, workdir), track_id, lambda stage, fraction: progress(fraction),
+    result = reanalyze(stored_result(analysis, workdir, poses), track_id, lambda stage, fraction: progress(fraction),
                        workdir=workdir)
+    if result.athlete is not None and result.athlete.source != source:
+        result = result.with_section("athlete", replace(result.athlete, source=source))
     config, row = analysis_config(analysis)
     ctx = StageContext(analysis_id=analysis.pk, source=Path(), workdir=workdir, config=config,
                        progress=lambda fraction: None, team_model=row)  # fmt: skip
     ctx.keep(result)
-    ctx.outputs = {name: path for name, path in ctx.outputs.items() if name in ATHLETE_FILES}
-    pose = {**analysis.summary.get("pose", {}), "athlete_track_id": result.athlete_track_id, "athlete_source": "click",
+    files = ATHLETE_FILES if poses is None else (*ATHLETE_FILES, "poses")
+    ctx.outputs = {name: path for name, path in ctx.outputs.items() if name in files}
+    pose = {**analysis.summary.get("pose", {}), "athlete_track_id": result.athlete_track_id, "athlete_source": source,
             "frames_with_athlete": result.frames_with_athlete}  # fmt: skip
+    if poses is not None:
+        pose["people"] = ctx.summary["pose"]["people"]
     ctx.summary = {**{k: v for k, v in ctx.summary.items() if k in ATHLETE_SECTIONS}, "pose": pose}
     return ctx
 

@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_POST
 
+from coaching.analysis.forms import TrackEditForm
 from coaching.analysis.models import ANALYSIS_FILES
 from coaching.analysis.selectors import analysis_list_visible
 from coaching.analysis.services import analysis_cancel, analysis_set_athlete
+from coaching.analysis.tracks import BUSY, analysis_track_state, track_edit_request
 from coaching.athletes.access import current_user, require
 from coaching.athletes.permissions import Action
 from coaching.requestdata import BadRequest, finite_number
@@ -55,3 +58,31 @@ def analysis_cancel_view(request: HttpRequest, analysis_id: int) -> HttpResponse
     else:
         messages.info(request, "The analysis had already ended.")
     return redirect("video_detail", video_id=analysis.video_id)
+
+
+@login_required
+@require_GET
+def analysis_tracks(request: HttpRequest, analysis_id: int) -> JsonResponse:
+    """The people of the analysis as tracks, its edit history and the edit running now."""
+    analysis = get_object_or_404(analysis_list_visible(user=request.user), pk=analysis_id)
+    return JsonResponse(analysis_track_state(analysis=analysis))
+
+
+@login_required
+@require_POST
+def analysis_track_edit(request: HttpRequest, analysis_id: int) -> JsonResponse:
+    """A coach joins two tracks, splits one at a time, marks one as not a person, or undoes the
+    latest edit: a track-edit job is queued (202), or the page gets why not (400; 409 while
+    another change of this analysis runs)."""
+    analysis = get_object_or_404(analysis_list_visible(user=request.user), pk=analysis_id)
+    require(request, analysis.video.team, Action.RERUN)
+    form = TrackEditForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"ok": False, "error": form.error_text()}, status=400)
+    data = form.cleaned_data
+    try:
+        edit = track_edit_request(analysis=analysis, operation=data["operation"], track_id=data["track"],
+                                  other_track_id=data["other"], at_s=data["at"], requested_by=current_user(request))
+    except ValidationError as exc:
+        return JsonResponse({"ok": False, "error": " ".join(exc.messages)}, status=409 if exc.code == BUSY else 400)
+    return JsonResponse({"ok": True, "edit": edit.pk}, status=202)

@@ -9,6 +9,7 @@ from coaching.jobs.runner import JobType
 JOB_TYPES = (
     "coaching.analysis.runner.ANALYSIS_JOB",
     "coaching.analysis.athlete.ATHLETE_JOB",
+    "coaching.analysis.trackedit.TRACK_EDIT_JOB",
     "coaching.reports.services.RENDER_JOB",
     "coaching.learning.services.TEAM_MODEL_JOB",
     "coaching.learning.services.RELABEL_JOB",

@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from inference.posedata import PoseSequence
-from inference.segmentation.masks import MaskSequence, assign_people, person_gate
+from inference.segmentation.masks import MaskSequence, assign_people, person_boxes, person_gate
 
 
 def with_athlete(masks: MaskSequence, poses: PoseSequence, athlete_index: int | None) -> MaskSequence:
@@ -16,23 +16,31 @@ def with_athlete(masks: MaskSequence, poses: PoseSequence, athlete_index: int | 
     athlete). The foreground is gated by the people of ``poses`` as
     :func:`inference.segmentation.stage.segment_video` gates it (a no-op on masks it made; masks
     stored before the gate existed are gated here), then each foreground pixel goes to the nearest
-    skeleton among the boxes holding it, as ``segment_video`` does."""
+    skeleton among the boxes holding it, as ``segment_video`` does. The boxes are those of the
+    people of ``poses`` (as ``segment_video`` measures them), so poses whose person slots changed
+    since the masks were made (a coach joined, split or dropped tracks) own the pixels, not the
+    slots the masks were made with."""
     from inference.skeleton import get_skeleton
 
     if masks.num_frames == 0:
-        return replace(masks, athlete=np.zeros_like(masks.foreground), athlete_index=None)
+        return replace(masks, athlete=np.zeros_like(masks.foreground), athlete_index=None,
+                       boxes=np.zeros((0, poses.num_people, 4), np.float32),
+                       track_ids=poses.track_ids.astype(np.int64))
     w, h = masks.size
     width, height = masks.source_size
     scale = (w / width, h / height)
     limbs = get_skeleton(poses.skeleton).limbs
     foreground = np.zeros_like(masks.foreground)
     athlete = np.zeros_like(masks.foreground)
+    boxes = np.full((masks.num_frames, poses.num_people, 4), np.nan, np.float32)
     for i, t in enumerate(masks.times):
         if not poses.num_frames:
             continue
         j = int(np.argmin(np.abs(poses.timestamps - t)))
         foreground[i] = masks.foreground[i] & person_gate(poses.keypoints[j], scale, (w, h))
+        boxes[i] = person_boxes(poses.keypoints[j], scale, (w, h))
         if athlete_index is not None:
-            owners = assign_people(foreground[i], poses.keypoints[j], masks.boxes[i], limbs, scale)
+            owners = assign_people(foreground[i], poses.keypoints[j], boxes[i], limbs, scale)
             athlete[i] = owners == athlete_index
-    return replace(masks, foreground=foreground, athlete=athlete, athlete_index=athlete_index)
+    return replace(masks, foreground=foreground, athlete=athlete, athlete_index=athlete_index, boxes=boxes,
+                   track_ids=poses.track_ids.astype(np.int64))

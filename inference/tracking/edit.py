@@ -27,6 +27,18 @@ def _present(keypoints: np.ndarray) -> np.ndarray:
     return np.isfinite(keypoints[..., 0]).any(-1)
 
 
+def track_frames(poses: PoseSequence, track_id: int) -> np.ndarray:
+    """Indices of the frames in which track ``track_id`` has a skeleton. ValueError for an unknown id."""
+    return np.flatnonzero(_present(poses.keypoints[:, _slot(poses, track_id)]))
+
+
+def shared_frames(poses: PoseSequence, a: int, b: int) -> np.ndarray:
+    """Indices of the frames in which tracks ``a`` and ``b`` both have a skeleton: two bodies at
+    once, unless a region slid off its person for a few frames. ValueError for unknown ids."""
+    first, second = _slot(poses, a), _slot(poses, b)
+    return np.flatnonzero(_present(poses.keypoints[:, first]) & _present(poses.keypoints[:, second]))
+
+
 def join_tracks(poses: PoseSequence, keep: int, other: int) -> PoseSequence:
     """Track ``other`` becomes part of track ``keep``: its skeletons fill keep's slot where keep
     has none (where both have one, keep's stays); other's slot goes. ValueError for unknown ids

@@ -1,5 +1,7 @@
 // Skeleton overlay on the video page: draws every tracked person (or only the athlete) on a
-// canvas over the <video>, from the compact keypoint JSON of inference/overlay.py.
+// canvas over the <video>, from the compact keypoint JSON of inference/overlay.py. Each track
+// has its colour (PoseCoach.trackColour; orange: the athlete); with data-labels="on" each
+// skeleton carries its track's number, and tracks ticked in the track list stand out.
 (function () {
   "use strict";
   const player = document.getElementById("player");
@@ -11,7 +13,8 @@
   const pick = document.getElementById("pick-athlete");
   let data = null;
   let athleteUrl = null;
-  const ATHLETE = "#ff8c00", OTHER = "#22d3ee";
+  let overlayUrl = null;
+  const labels = canvas.dataset.labels === "on";
 
   function mode() {
     const checked = document.querySelector("input[name=overlay-mode]:checked");
@@ -29,14 +32,17 @@
     if (!data || mode() === "off" || !data.t.length || player.readyState < 2) return;
     const r = contentRect();
     const people = data.frames[frameAt(player.currentTime)];
+    const selected = window.PoseCoach.selectedTracks || new Set();
     people.forEach((flat, slot) => {
       if (!flat) return;
-      const isAthlete = data.tracks[slot] === data.athlete;
+      const track = data.tracks[slot];
+      const isAthlete = track === data.athlete;
       if (mode() === "athlete" && !isAthlete) return;
-      const colour = isAthlete ? ATHLETE : OTHER;
+      const colour = window.PoseCoach.trackColour(track, isAthlete);
       const px = (k) => r.x + flat[3 * k] * r.scale, py = (k) => r.y + flat[3 * k + 1] * r.scale;
       const ok = (k) => flat[3 * k + 2] >= 30;
-      ctx.lineWidth = isAthlete ? 4 : 2.5;
+      ctx.globalAlpha = selected.size && !selected.has(track) ? 0.35 : 1;
+      ctx.lineWidth = (isAthlete ? 4 : 2.5) + (selected.has(track) ? 1.5 : 0);
       ctx.strokeStyle = colour;
       ctx.lineCap = "round";
       for (const [a, b] of data.limbs) {
@@ -48,7 +54,27 @@
         if (!ok(k)) continue;
         ctx.beginPath(); ctx.arc(px(k), py(k), isAthlete ? 3.5 : 2.5, 0, 2 * Math.PI); ctx.fill();
       }
+      if (labels) label(String(track), colour, flat, r, ok);
+      ctx.globalAlpha = 1;
     });
+  }
+
+  // The track's number above the skeleton's highest confident keypoint, on a dark tag.
+  function label(text, colour, flat, r, ok) {
+    let top = null;
+    for (let k = 0; k < data.keypoints.length; k++) {
+      if (ok(k) && (top === null || flat[3 * k + 1] < flat[3 * top + 1])) top = k;
+    }
+    if (top === null) return;
+    const x = r.x + flat[3 * top] * r.scale, y = r.y + flat[3 * top + 1] * r.scale - 10;
+    ctx.font = "600 13px system-ui, sans-serif";
+    const w = ctx.measureText(text).width + 8;
+    ctx.fillStyle = "rgba(17, 24, 39, 0.85)";
+    ctx.fillRect(x - w / 2, y - 16, w, 18);
+    ctx.fillStyle = colour;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillText(text, x, y - 7);
   }
 
   function loop() {
@@ -58,7 +84,9 @@
   }
 
   async function load(url) {
-    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    overlayUrl = url;
+    // no-store: a track edit or a new athlete replaces the file behind the same URL.
+    const response = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" });
     if (!response.ok) return;
     data = await response.json();
     canvas.hidden = false;
@@ -78,6 +106,9 @@
     athleteUrl = detail.athlete_url || null;
     if (detail.overlay_url) load(detail.overlay_url);
   });
+  // The track list changed the people (an edit ended) or the ticked tracks.
+  document.addEventListener("posecoach:overlay-changed", () => { if (overlayUrl) load(overlayUrl); });
+  document.addEventListener("posecoach:redraw", draw);
   ["seeked", "loadeddata", "pause", "timeupdate"].forEach((ev) => player.addEventListener(ev, draw));
   window.addEventListener("resize", draw);
   document.querySelectorAll("input[name=overlay-mode]").forEach((el) => el.addEventListener("change", draw));
@@ -102,6 +133,10 @@
     const response = await fetch(athleteUrl, { method: "POST", body, headers: { "X-CSRFToken": token } });
     const result = await response.json();
     if (note) note.textContent = result.ok ? "Athlete changed: the orange skeleton is the one analysed." : result.error;
-    if (result.ok) { data.athlete = result.athlete; draw(); }
+    if (result.ok) {
+      data.athlete = result.athlete;
+      draw();
+      document.dispatchEvent(new CustomEvent("posecoach:athlete-queued", { detail: result }));
+    }
   });
 })();

@@ -33,3 +33,15 @@ window.PoseCoach.contentRect = function (player, size) {
   const scale = Math.min(w / size[0], h / size[1]);
   return { x: (w - size[0] * scale) / 2, y: (h - size[1] * scale) / 2, scale };
 };
+
+// One colour per person track, the same on the skeleton overlay and in the video page's track
+// list: orange is the analysed athlete; the others take a colour from the track id, so a person
+// keeps their colour when other tracks are joined, split or dropped.
+window.PoseCoach.ATHLETE_COLOUR = "#ff8c00";
+window.PoseCoach.TRACK_COLOURS = ["#22d3ee", "#a3e635", "#f472b6", "#facc15", "#818cf8", "#34d399", "#f87171", "#c084fc"];
+window.PoseCoach.trackColour = function (trackId, isAthlete) {
+  "use strict";
+  if (isAthlete) return window.PoseCoach.ATHLETE_COLOUR;
+  const palette = window.PoseCoach.TRACK_COLOURS;
+  return palette[((trackId % palette.length) + palette.length) % palette.length];
+};

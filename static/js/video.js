@@ -50,6 +50,7 @@
   function reportUrl(id) { return page.dataset.reportUrl.replace(/\/0\/report\/$/, "/" + id + "/report/"); }
 
   function show(data) {
+    document.dispatchEvent(new CustomEvent("posecoach:status", { detail: data }));
     badge.textContent = data.status_label || "No analysis";
     badge.className = "badge " + (data.status || "");
     stage.dataset.stage = data.stage || "";

@@ -40,6 +40,8 @@ URL_ACTIONS = {
     "analysis_file": (None, "athlete"),
     "analysis_athlete": (Action.RERUN, "athlete"),
     "analysis_cancel": (Action.RERUN, "athlete"),
+    "analysis_tracks": (None, "athlete"),
+    "analysis_track_edit": (Action.RERUN, "athlete"),
     "analysis_report": (None, "athlete"),
     "analysis_export": (None, "athlete"),
     "render_start": (Action.RENDER, "athlete"),

@@ -7,7 +7,8 @@ from typing import Any
 from coaching.jobs.models import Job
 from coaching.jobs.runner import JobType
 
-KINDS = ("analysis", "render", "training", "segmentation retraining", "re-labelling", "athlete choice")
+KINDS = ("analysis", "render", "training", "segmentation retraining", "re-labelling", "athlete choice",
+         "track edit")
 
 
 def kind_named(name: str) -> JobType:
@@ -17,7 +18,7 @@ def kind_named(name: str) -> JobType:
 
 
 def make_job(name: str, world: Any, **fields: Any) -> Job:
-    from coaching.analysis.models import Analysis, AthleteChoice
+    from coaching.analysis.models import Analysis, AthleteChoice, TrackEdit
     from coaching.learning.models import ActionRelabel, SegmentationWeights, TeamActionModel
     from coaching.reports.models import Render
 
@@ -32,4 +33,6 @@ def make_job(name: str, world: Any, **fields: Any) -> Job:
         return SegmentationWeights.objects.create(**fields)
     if name == "athlete choice":
         return AthleteChoice.objects.create(analysis=world.analysis, track_id=0, **fields)
+    if name == "track edit":
+        return TrackEdit.objects.create(analysis=world.analysis, operation="drop", track_id=0, **fields)
     return ActionRelabel.objects.create(analysis=world.analysis, **fields)

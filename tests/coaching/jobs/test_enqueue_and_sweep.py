@@ -65,6 +65,15 @@ def _start(name: str, client: Any, world: Any) -> Job:
     if name == "re-labelling":
         assert client.post(reverse("analysis_relabel", args=[world.analysis.pk])).status_code == 302
         return ActionRelabel.objects.get(analysis=world.analysis)
+    if name == "track edit":
+        from coaching.analysis.models import TrackEdit
+        from tests.support import store_small_poses
+
+        store_small_poses(world.analysis)  # one person, track 0
+        response = client.post(reverse("analysis_track_edit", args=[world.analysis.pk]),
+                               {"operation": "drop", "track": "0"})
+        assert response.status_code == 202, response.content
+        return TrackEdit.objects.get(analysis=world.analysis)
     return segmentation_retrain_start()
 
 
