@@ -42,6 +42,7 @@ TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,termination,expiration,checksum"
 OFFSET_TYPE = "application/offset+octet-stream"
 _DIGITS = re.compile(r"\d{1,19}")
+REASONS = {460: "Checksum Mismatch"}  # tus 1.0 checksum extension
 
 
 class AuthenticatedExceptOptions(BasePermission):
@@ -59,7 +60,8 @@ def _tus(response: HttpResponse, **headers: str) -> HttpResponse:
 
 
 def _error(message: str, status: int) -> HttpResponse:
-    response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8",
+                            reason=REASONS.get(status))
     if status == 412:
         response["Tus-Version"] = TUS_VERSION
     return _tus(response)
