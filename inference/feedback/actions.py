@@ -1,6 +1,8 @@
 """Technique rules inside action segments: each recognised action that has rules of its own
-(:data:`ACTION_MOVEMENTS`) is judged on the events that fall inside its segments, so squat rules
-look at the squats of a session, running rules at its runs, whatever movement was chosen at upload.
+(:data:`ACTION_MOVEMENTS`) is judged on the frames and events of its segments, so squat rules
+look at the squats of a session, running rules at its runs, whatever movement was chosen at upload;
+a rule shared by several recognised movements (gait symmetry: run and walk) is judged once on all
+their segments.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any, Protocol
 
 from inference.actions.classes import ActionClass
 from inference.feedback.engine import evaluate_feedback
+from inference.feedback.rules import Rule, rules_for
 from inference.kinematics.core import Kinematics
 from inference.kinematics.events import Events, detect_events
 from inference.movements import Movement
@@ -37,13 +40,30 @@ def events_inside(events: Events, spans: Sequence[tuple[float, float]]) -> Event
     return Events(events.movement, kept, events.summary)
 
 
-def feedback_in_segments(kin: Kinematics, segments: Sequence[_Segment],
-                         prior_bests: dict[str, float] | None = None) -> dict[str, Any]:
-    """{movement: {"spans": [[start, end]...], **Feedback.to_dict()}} for each action with rules."""
+def feedback_in_segments(kin: Kinematics, segments: Sequence[_Segment]) -> dict[str, Any]:
+    """{group: {"movements": [...], "spans": [[start, end]...], **Feedback.to_dict()}}.
+
+    Each rule is judged once, on the segments of every recognised movement it applies to: the
+    running rules on the run segments (group "run"), the symmetry rules of gait on the run *and*
+    walk segments together (group "run, walk"), so a finding shared by two movements appears once,
+    with the time ranges of both. Measures over frames read only those segments' frames, and
+    events count only inside them."""
+    spans_of: dict[Movement, list[tuple[float, float]]] = {}
+    for s in segments:
+        if s.label in ACTION_MOVEMENTS:
+            spans_of.setdefault(ACTION_MOVEMENTS[s.label], []).append((float(s.start), float(s.end)))
+    groups: dict[tuple[Movement, ...], list[Rule]] = {}
+    for movement in spans_of:
+        for rule in rules_for(movement):
+            group = groups.setdefault(tuple(m for m in spans_of if m in rule.movements), [])
+            if rule not in group:
+                group.append(rule)
     out: dict[str, Any] = {}
-    for movement in dict.fromkeys(ACTION_MOVEMENTS[s.label] for s in segments if s.label in ACTION_MOVEMENTS):
-        spans = [(s.start, s.end) for s in segments if ACTION_MOVEMENTS.get(s.label) == movement]
-        events = events_inside(detect_events(kin, movement), spans)
-        feedback = evaluate_feedback(kin, events, movement, prior_bests)
-        out[movement] = {"spans": [[round(a, 3), round(b, 3)] for a, b in spans], **feedback.to_dict()}
+    for movements, rules in groups.items():
+        spans = sorted(span for m in movements for span in spans_of[m])
+        found = sorted((e for m in movements for e in events_inside(detect_events(kin, m), spans_of[m]).events),
+                       key=lambda e: e.start)  # fmt: skip
+        feedback = evaluate_feedback(kin, Events(movements[0], tuple(found), {}), movements[0], spans=spans, rules=rules)
+        out[", ".join(movements)] = {"movements": [str(m) for m in movements],
+                                     "spans": [[round(a, 3), round(b, 3)] for a, b in spans], **feedback.to_dict()}
     return out

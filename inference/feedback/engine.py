@@ -1,14 +1,16 @@
 """Evaluating technique rules: kinematics + events → findings.
 
 A finding is a fired rule: id, severity (:class:`.severity.Severity`), the measured value and the threshold,
-the time ranges where it happened (seconds, to seek the video), a plain-language message, a
-suggestion and the threshold's source. Rules that could not be measured are listed with the reason,
+the absolute effect (degrees, cm) that cleared the rule's noise floor, the time ranges where it
+happened (seconds, to seek the video), a plain-language message, a suggestion and the threshold's
+source. A rule fires only where its value is past the threshold *and* the effect is at least the
+rule's ``min_effect`` (:mod:`.rules`). Rules that could not be measured are listed with the reason,
 so the report can say what to film differently.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -35,11 +37,14 @@ class Finding:
     message: str
     suggestion: str
     source: str
+    effect: float | None = None
+    effect_unit: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["rule"], out["severity"] = self.rule.value, self.severity.value
         out["value"] = round(self.value, 2)
+        out["effect"] = None if self.effect is None else round(self.effect, 2)
         out["time_ranges"] = [[round(a, 3), round(b, 3)] for a, b in self.time_ranges]
         return out
 
@@ -52,6 +57,7 @@ class Finding:
             threshold=float(data["threshold"]), unit=str(data["unit"]), fault=str(data["fault"]),
             time_ranges=tuple((float(a), float(b)) for a, b in data.get("time_ranges", ())),
             message=str(data["message"]), suggestion=str(data["suggestion"]), source=str(data.get("source", "")),
+            effect=None if data.get("effect") is None else float(data["effect"]), effect_unit=str(data.get("effect_unit", "")),
         )  # fmt: skip
 
 
@@ -92,42 +98,63 @@ def _fmt(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".") if abs(x) < 10 else f"{x:.0f}"
 
 
+def _effect(rule: Rule, instance: Instance, limit: float) -> float:
+    """The absolute size of the fault: the difference behind a ratio, else the distance past
+    ``limit``."""
+    return instance.effect if instance.effect is not None else abs(instance.value - limit)
+
+
+def _clear(rule: Rule, instance: Instance, limit: float) -> bool:
+    """Past ``limit`` (the threshold or the major limit) by at least the rule's noise floor: a
+    value within the noise of a limit could be on either side of it, so it is not called past."""
+    return _is_fault(instance.value, rule, limit) and _effect(rule, instance, limit) >= rule.min_effect
+
+
 def judge(rule: Rule, instances: list[Instance]) -> Finding | None:
-    """The finding of ``rule`` over measured instances, None when it does not fire."""
-    values = np.array([i.value for i in instances])
+    """The finding of ``rule`` over measured instances, None when it does not fire. "median": the
+    median value (and median effect) decides, the instances past the threshold give the ranges;
+    "each": the instances clear of the noise fire and the worst of them is reported."""
     if rule.aggregate == "median":
-        value = float(np.median(values))
-        failing = [i for i in instances if _is_fault(i.value, rule, rule.threshold)] or instances
-        if not _is_fault(value, rule, rule.threshold):
+        effects = [i.effect for i in instances]
+        effect = None if any(e is None for e in effects) else float(np.median([e for e in effects if e is not None]))
+        middle = Instance(float(np.median([i.value for i in instances])), 0.0, 0.0, effect)
+        if not _clear(rule, middle, rule.threshold):
             return None
+        failing = [i for i in instances if _is_fault(i.value, rule, rule.threshold)] or instances
+        worst = middle
     else:
-        failing = [i for i in instances if _is_fault(i.value, rule, rule.threshold)]
+        failing = [i for i in instances if _clear(rule, i, rule.threshold)]
         if not failing:
             return None
-        value = float(values.min() if rule.fault == "below" else values.max())
-    severity = Severity.MAJOR if _is_fault(value, rule, rule.major) else Severity.WARNING
+        worst = (min if rule.fault == "below" else max)(failing, key=lambda i: i.value)
+    value = worst.value
+    severity = Severity.MAJOR if _clear(rule, worst, rule.major) else Severity.WARNING
     return Finding(
         rule=rule.id, severity=severity, value=value, threshold=rule.threshold, unit=rule.unit, fault=rule.fault,
-        time_ranges=tuple((i.start, i.end) for i in failing),
+        time_ranges=tuple(dict.fromkeys((i.start, i.end) for i in failing)),
         message=rule.message.format(value=_fmt(value), threshold=_fmt(rule.threshold)),
-        suggestion=rule.suggestion, source=rule.source,
+        suggestion=rule.suggestion, source=rule.source, effect=_effect(rule, worst, rule.threshold),
+        effect_unit=rule.effect_unit,
     )  # fmt: skip
 
 
 def evaluate_feedback(
-    kin: Kinematics, events: Events, movement: str | None = None, prior_bests: dict[str, float] | None = None
+    kin: Kinematics, events: Events, movement: str | None = None, *,
+    spans: Sequence[tuple[float, float]] | None = None, rules: Sequence[Rule] | None = None,
 ) -> Feedback:
     """Apply the rules of ``movement`` (default: the events' movement) to one athlete.
 
-    prior_bests: {angle name: best range of motion in degrees} from the athlete's earlier analyses.
+    spans: (start, end) seconds where the movement applies (its action segments; None: the whole
+    clip); measures over frames read only those, and ``events`` should be those inside them.
+    rules: a subset of the movement's rules (default: all of them).
     """
     chosen = Movement.parse(movement or events.movement)
-    ctx = Context(kin, events, dict(prior_bests or {}))
+    ctx = Context(kin, events, None if spans is None else tuple((float(a), float(b)) for a, b in spans))
     view = view_of(kin)
     findings: list[Finding] = []
     passed: list[RuleId] = []
     skipped: dict[RuleId, str] = {}
-    for rule in rules_for(chosen):
+    for rule in rules_for(chosen) if rules is None else rules:
         measure, needs = MEASURES[rule.measure]
         if needs is not None and view != needs:
             skipped[rule.id] = f"needs a {needs} view; this clip looks {view}"

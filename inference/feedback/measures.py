@@ -1,10 +1,24 @@
 """Measures that technique rules compare with thresholds.
 
 A measure takes the athlete's kinematics and events and returns one :class:`Instance` per thing it
-judged (a repetition, a landing, a step, the whole clip) — a value and a time range — or a string
-saying why it could not be measured (no repetitions found, a side view needed, a keypoint set without
-heels...). Angles follow :mod:`inference.kinematics.angles` (x flipped to the facing direction, so
-"forward" is +x).
+judged (a repetition, a landing, a step, each span of the clip) — a value, a time range and, for a
+ratio, the absolute difference behind it — or a string saying why it could not be measured (no
+repetitions found, a side view needed, a keypoint set without heels, a joint that did not move
+beyond the noise...). Angles follow :mod:`inference.kinematics.angles` (x flipped to the facing
+direction, so "forward" is +x).
+
+Only tracked samples are judged: an angle or point whose confidence is below
+:data:`MIN_CONFIDENCE` (interpolated over a gap, foreshortened, not seen) is treated as missing,
+so a value is never read off an interpolation across frames where the athlete was not seen; and
+measures over the clip read only the spans where the movement applies (:attr:`Context.spans`).
+
+Noise floors (:data:`ANGLE_NOISE_DEG` and the others below) were measured with
+``bench/feedback_noise.py`` on people the truth files say stand still: the bystander-free spans of
+the four development clips in ../shared/media (both men of indoor_two_people_1080p 0-0.7 s, the
+foreground woman's legs in lab_two_people_portrait_60fps, the basketball athlete's legs in her two
+idle spans; people 100-1200 px tall; the bystander by the back wall of the lab clips has no track), through the same kinematics as an athlete, over samples with
+confidence >= 0.5. Single-sample noise hardly depended on the person's size in pixels there (the
+pose model's jitter, not pixel rounding), so the floors are constants in degrees and centimetres.
 
 Shapes: T frames; times in seconds.
 """
@@ -12,7 +26,7 @@ Shapes: T frames; times in seconds.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,30 +37,73 @@ from inference.kinematics.events import Event, Events
 LANDING_WINDOW_S = 0.5  # after touch-down, where peak knee flexion of a landing is looked for
 
 
+MIN_CONFIDENCE = 0.5  # samples below it (interpolated, foreshortened, implausible) are not judged
+# Noise floors (module docstring: bench/feedback_noise.py on still people, 30 angle series, 912 samples).
+ANGLE_NOISE_DEG = 8.0  # 95th percentile of a still angle sample's deviation from its series' median
+ANGLE_DIFF_NOISE_DEG = 11.3  # a difference of two such samples: sqrt(2) x 8.0 (independent errors)
+STILL_ROM_DEG = 17.6  # the largest 5-95 % range of motion of a still joint (basketball left knee, 240p)
+ROM_DIFF_NOISE_DEG = 11.1  # the largest left-right difference of two still joints' ranges (14 pairs)
+GAP_NOISE_CM = 7.2  # 95th percentile deviation of the knee gap and ankle gap, on a 170 cm stature
+NOMINAL_STATURE_M = 1.70  # pixels -> cm through the estimated stature when the height is not given
+
+
 @dataclass(frozen=True)
 class Instance:
+    """value: in the rule's unit; effect: for a relative value (a ratio, a percentage) the absolute
+    difference behind it, in the rule's effect unit (degrees, cm); None where the value is already
+    absolute (its distance past the threshold is the effect)."""
+
     value: float
     start: float
     end: float
+    effect: float | None = None
 
 
 @dataclass(frozen=True)
 class Context:
-    """What measures read: kinematics, events, and the athlete's prior best ranges of motion
-    {angle name: degrees}."""
+    """What measures read: kinematics, events (already those of ``spans``), and the spans where
+    the movement applies ((start, end) seconds; None: the whole clip)."""
 
     kin: Kinematics
     events: Events
-    prior_bests: dict[str, float] = field(default_factory=dict)
+    spans: tuple[tuple[float, float], ...] | None = None
+
+    def inside(self) -> np.ndarray:
+        """(T,) bool: frames inside the spans."""
+        t = self.kin.timestamps
+        if self.spans is None:
+            return np.ones(t.size, bool)
+        return np.any([(t >= a) & (t <= b) for a, b in self.spans], axis=0) if self.spans else np.zeros(t.size, bool)
+
+    def ranges(self) -> list[tuple[float, float]]:
+        """The spans, or the clip's first to last frame."""
+        t = self.kin.timestamps
+        return list(self.spans) if self.spans is not None else [(float(t[0]), float(t[-1]))]
 
 
 Measured = list[Instance] | str
 Measure = Callable[..., Measured]
 
 
+def tracked_angle(kin: Kinematics, name: str) -> np.ndarray:
+    """(T,) the angle, NaN where its confidence is below MIN_CONFIDENCE (not seen, interpolated)."""
+    x = kin.angle(name).astype(np.float64, copy=True)
+    x[kin.angle_confidence[:, kin.angle_names.index(name)] < MIN_CONFIDENCE] = np.nan
+    return x
+
+
+def tracked_point(kin: Kinematics, name: str) -> np.ndarray:
+    """(T, 2) the named point, NaN where its confidence is below MIN_CONFIDENCE."""
+    from inference.kinematics.points import point_index
+
+    xy = kin.point(name).astype(np.float64, copy=True)
+    xy[kin.point_confidence[:, point_index(name)] < MIN_CONFIDENCE] = np.nan
+    return xy
+
+
 def _both(kin: Kinematics, joint: str) -> np.ndarray:
-    """(T,) mean of the right and left angle where either is measured."""
-    pair = np.stack([kin.angle(f"right_{joint}"), kin.angle(f"left_{joint}")], axis=1)
+    """(T,) mean of the right and left angle where either is tracked."""
+    pair = np.stack([tracked_angle(kin, f"right_{joint}"), tracked_angle(kin, f"left_{joint}")], axis=1)
     out = np.full(pair.shape[0], np.nan)
     seen = np.isfinite(pair).any(axis=1)
     out[seen] = np.nanmean(pair[seen], axis=1)
@@ -54,10 +111,15 @@ def _both(kin: Kinematics, joint: str) -> np.ndarray:
 
 
 def _at(t: np.ndarray, x: np.ndarray, time: float) -> float:
-    good = np.isfinite(x)
-    if not good.any():
+    """x at ``time``, interpolated between the two frames around it; NaN unless both are tracked
+    (never across a gap where the athlete was not seen)."""
+    if t.size < 2 or not t[0] <= time <= t[-1]:
         return float("nan")
-    return float(np.interp(time, t[good], x[good]))
+    hi = int(np.clip(np.searchsorted(t, time), 1, t.size - 1))
+    pair = x[hi - 1 : hi + 1]
+    if not np.isfinite(pair).all():
+        return float("nan")
+    return float(np.interp(time, t[hi - 1 : hi + 1], pair))
 
 
 def _window(t: np.ndarray, x: np.ndarray, start: float, end: float) -> np.ndarray:
@@ -109,23 +171,35 @@ def view_of(kin: Kinematics) -> str:
     return "side" if f <= VIEW_LIMITS[0] else "front" if f >= VIEW_LIMITS[1] else "oblique"
 
 
+def centimetres_per_pixel(kin: Kinematics) -> float:
+    """From the athlete's height when given, else through a nominal stature (NaN: never seen)."""
+    if kin.scale.metres_per_pixel is not None:
+        return 100.0 * kin.scale.metres_per_pixel
+    return 100.0 * NOMINAL_STATURE_M / kin.scale.height_px if kin.scale.height_px else float("nan")
+
+
 def knee_separation(ctx: Context) -> Measured:
     """Knee separation / ankle separation at the deepest point of each repetition (frontal view).
-    < 1: knees closer together than the ankles (valgus proxy)."""
-    kin = ctx.kin
-
-    def ratio(r: Event) -> float:
+    < 1: knees closer together than the ankles (valgus proxy). Effect: how much narrower the
+    knees are than the ankles, cm."""
+    kin, cm = ctx.kin, centimetres_per_pixel(ctx.kin)
+    reps = _reps(ctx)
+    if isinstance(reps, str):
+        return reps
+    x = {name: tracked_point(kin, name)[:, 0] for name in ("RKnee", "LKnee", "RAnkle", "LAnkle")}
+    found = []
+    for r in reps:
         tb = r.values["peak_time_s"]
-        knees = abs(_at(kin.timestamps, kin.point("RKnee")[:, 0], tb) - _at(kin.timestamps, kin.point("LKnee")[:, 0], tb))
-        ankles = abs(_at(kin.timestamps, kin.point("RAnkle")[:, 0], tb) - _at(kin.timestamps, kin.point("LAnkle")[:, 0], tb))
-        return knees / ankles if ankles > 0 else float("nan")
-
-    return _per_rep(ctx, ratio)
+        knees = abs(_at(kin.timestamps, x["RKnee"], tb) - _at(kin.timestamps, x["LKnee"], tb))
+        ankles = abs(_at(kin.timestamps, x["RAnkle"], tb) - _at(kin.timestamps, x["LAnkle"], tb))
+        if np.isfinite(knees) and np.isfinite(ankles) and ankles > 0:
+            found.append(Instance(knees / ankles, r.start, r.end, effect=(ankles - knees) * cm))
+    return found or "the knees and ankles were not seen at the bottom of the repetitions"
 
 
 def _forward_lean(kin: Kinematics) -> np.ndarray:
-    """(T,) trunk lean from vertical, + forward (Sports2D trunk angle 90 = upright)."""
-    return 90.0 - kin.angle("trunk")
+    """(T,) trunk lean from vertical, + forward (Sports2D trunk angle 90 = upright), tracked only."""
+    return 90.0 - tracked_angle(kin, "trunk")
 
 
 def trunk_shank_difference(ctx: Context) -> Measured:
@@ -141,7 +215,7 @@ def heel_lift(ctx: Context) -> Measured:
     """Largest drop of the foot angle (heel rising) during each rep, relative to the rep's start."""
     kin, foot = ctx.kin, _both(ctx.kin, "foot")
     if not np.isfinite(foot).any():
-        return "this keypoint set has no heels and toes"
+        return "this keypoint set has no heels and toes, or the feet were not seen"
 
     def lift(r: Event) -> float:
         return _at(kin.timestamps, foot, r.start) - np.nanmin(_window(kin.timestamps, foot, r.start, r.end), initial=np.nan)
@@ -178,26 +252,29 @@ def _symmetry(left: float, right: float) -> float:
 
 
 def landing_symmetry(ctx: Context) -> Measured:
-    """Symmetry of peak knee flexion in the 0.5 s after each landing, % (100 = equal)."""
+    """Symmetry of peak knee flexion in the 0.5 s after each landing, % (100 = equal); effect:
+    the difference of the two peaks, degrees."""
     jumps = _landings(ctx)
     if isinstance(jumps, str):
         return jumps
     kin, found = ctx.kin, []
+    knees = {s: tracked_angle(kin, f"{s}_knee") for s in ("left", "right")}
     for j in jumps:
-        peaks = [np.nanmax(_window(kin.timestamps, kin.angle(f"{s}_knee"), j.end, j.end + LANDING_WINDOW_S), initial=np.nan)
-                 for s in ("left", "right")]  # fmt: skip
-        if np.isfinite(peaks).all():
-            found.append(Instance(_symmetry(*peaks), j.end, j.end + LANDING_WINDOW_S))
+        left, right = (np.nanmax(_window(kin.timestamps, knees[s], j.end, j.end + LANDING_WINDOW_S), initial=np.nan)
+                       for s in ("left", "right"))  # fmt: skip
+        if np.isfinite(left) and np.isfinite(right):
+            found.append(Instance(_symmetry(left, right), j.end, j.end + LANDING_WINDOW_S, effect=abs(left - right)))
     return found or "the knees were not seen at landing"
 
 
 def trunk_lean(ctx: Context) -> Measured:
-    """Median forward trunk lean over the clip (side view)."""
-    kin = ctx.kin
-    lean = _forward_lean(kin)
+    """Median forward trunk lean over the tracked frames where the movement applies (side view),
+    one instance per span."""
+    lean = _forward_lean(ctx.kin)[ctx.inside()]
     if not np.isfinite(lean).any():
         return "the trunk was not seen"
-    return [Instance(float(np.nanmedian(lean)), float(kin.timestamps[0]), float(kin.timestamps[-1]))]
+    value = float(np.nanmedian(lean))
+    return [Instance(value, a, b) for a, b in ctx.ranges()]
 
 
 def _steps(ctx: Context) -> list[Event] | str:
@@ -210,8 +287,9 @@ def knee_drive(ctx: Context) -> Measured:
     if isinstance(steps, str):
         return steps
     kin = ctx.kin
-    found = [Instance(float(v), s.start, s.end) for s in steps
-             if np.isfinite(v := np.nanmax(_window(kin.timestamps, kin.angle(f"{s.side}_hip"), s.start, s.end), initial=np.nan))]  # fmt: skip
+    hips = {s: tracked_angle(kin, f"{s}_hip") for s in ("left", "right")}
+    found = [Instance(float(v), s.start, s.end) for s in steps if s.side in hips
+             and np.isfinite(v := np.nanmax(_window(kin.timestamps, hips[s.side], s.start, s.end), initial=np.nan))]  # fmt: skip
     return found or "the hips were not seen during the steps"
 
 
@@ -221,40 +299,52 @@ def shank_at_contact(ctx: Context) -> Measured:
     if isinstance(steps, str):
         return steps
     kin = ctx.kin
-    found = [Instance(v, s.end - 0.05, s.end + 0.05) for s in steps
-             if np.isfinite(v := 90.0 + _at(kin.timestamps, kin.angle(f"{s.side}_shank"), s.end))]  # fmt: skip
+    shanks = {s: tracked_angle(kin, f"{s}_shank") for s in ("left", "right")}
+    found = [Instance(v, s.end - 0.05, s.end + 0.05) for s in steps if s.side in shanks
+             and np.isfinite(v := 90.0 + _at(kin.timestamps, shanks[s.side], s.end))]  # fmt: skip
     return found or "the shanks were not seen at touch-down"
 
 
-MIN_CONFIDENCE = 0.5  # frames below it (interpolated, foreshortened, implausible) are not judged
-
-
-def range_of_motion(kin: Kinematics, name: str) -> float:
-    """5th to 95th percentile range of an angle over its confident frames, degrees (robust to
-    single-frame errors); NaN with fewer than 3 such frames."""
-    x = kin.angle(name)
-    good = x[np.isfinite(x) & (kin.angle_confidence[:, kin.angle_names.index(name)] >= MIN_CONFIDENCE)]
+def range_of_motion(kin: Kinematics, name: str, frames: np.ndarray | None = None) -> float:
+    """5th to 95th percentile range of an angle over its tracked frames (of ``frames``, a (T,)
+    mask), degrees (robust to single-frame errors); NaN with fewer than 3 such frames."""
+    x = tracked_angle(kin, name)
+    good = x[np.isfinite(x) & (True if frames is None else frames)]
     return float(np.subtract(*np.percentile(good, [95, 5]))) if good.size >= 3 else float("nan")
 
 
+STANDING_JOINTS = ("knee", "hip")
+
+
+def standing_still(ctx: Context) -> str | None:
+    """Why the athlete counts as standing where the movement applies — every tracked knee and hip
+    range of motion within :data:`STILL_ROM_DEG`, what a still joint shows — or None when the legs
+    moved (or were never seen)."""
+    frames = ctx.inside()
+    roms = {f"{side} {joint}": range_of_motion(ctx.kin, f"{side}_{joint}", frames)
+            for joint in STANDING_JOINTS for side in ("left", "right")}  # fmt: skip
+    seen = {name: rom for name, rom in roms.items() if np.isfinite(rom)}
+    if not seen or max(seen.values()) > STILL_ROM_DEG:
+        return None
+    return (f"the athlete stood still: knee and hip ranges of at most {max(seen.values()):.0f}°, within the "
+            f"{STILL_ROM_DEG:.0f}° a still joint shows in 2-D pose")
+
+
 def rom_symmetry(ctx: Context, joint: str) -> Measured:
-    """Symmetry of the left and right ranges of motion of ``joint`` over the clip, %."""
-    kin = ctx.kin
-    value = _symmetry(range_of_motion(kin, f"left_{joint}"), range_of_motion(kin, f"right_{joint}"))
-    if not np.isfinite(value):
+    """Symmetry of the left and right ranges of motion of ``joint`` where the movement applies, %;
+    effect: the difference of the two ranges, degrees. Not judged for an athlete standing still,
+    nor for a joint whose sides both stay within the range a still joint shows."""
+    standing = standing_still(ctx)
+    if standing is not None:
+        return standing
+    frames = ctx.inside()
+    left, right = (range_of_motion(ctx.kin, f"{side}_{joint}", frames) for side in ("left", "right"))
+    if not (np.isfinite(left) and np.isfinite(right)):
         return f"the {joint}s were not seen on both sides"
-    return [Instance(value, float(kin.timestamps[0]), float(kin.timestamps[-1]))]
-
-
-def rom_vs_best(ctx: Context, angle: str) -> Measured:
-    """Range of motion of ``angle`` in this clip as % of the athlete's best before."""
-    best = ctx.prior_bests.get(angle)
-    if not best:
-        return f"no earlier best for {angle.replace('_', ' ')}"
-    rom = range_of_motion(ctx.kin, angle)
-    if not np.isfinite(rom):
-        return f"{angle.replace('_', ' ')} was not seen"
-    return [Instance(100.0 * rom / best, float(ctx.kin.timestamps[0]), float(ctx.kin.timestamps[-1]))]
+    if max(left, right) <= STILL_ROM_DEG:
+        return (f"neither {joint} moved beyond the noise ({left:.0f}° and {right:.0f}°; a still joint shows up to "
+                f"{STILL_ROM_DEG:.0f}°)")
+    return [Instance(_symmetry(left, right), a, b, effect=abs(left - right)) for a, b in ctx.ranges()]
 
 
 # Each measure and the camera view it needs (None: any). Sagittal-plane angles need a side view,
@@ -270,10 +360,9 @@ MEASURES: dict[str, tuple[Measure, str | None]] = {
     "knee_drive": (knee_drive, "side"),
     "shank_at_contact": (shank_at_contact, "side"),
     "rom_symmetry": (rom_symmetry, None),
-    "rom_vs_best": (rom_vs_best, None),
 }
 
 
 def ranges_of_motion(kin: Kinematics) -> dict[str, Any]:
-    """{angle: ROM degrees or None} for every angle (the report's summary; prior bests later)."""
+    """{angle: ROM degrees or None} for every angle (the report's summary)."""
     return {n: (round(v, 1) if np.isfinite(v := range_of_motion(kin, n)) else None) for n in kin.angle_names}

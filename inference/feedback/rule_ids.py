@@ -2,7 +2,7 @@
 
 Each id names exactly one rule of :data:`inference.feedback.rules.RULES` (a test holds the two
 together); findings, stored results, the report and docs/kinematics.md's table use these values.
-The family before the dot is the movement or the kind of comparison (symmetry, range of motion).
+The family before the dot is the movement or the kind of comparison (symmetry).
 """
 
 from __future__ import annotations
@@ -26,16 +26,8 @@ class RuleId(StrEnum):
     SYMMETRY_HIP = "symmetry.hip"
     SYMMETRY_SHOULDER = "symmetry.shoulder"
     SYMMETRY_ELBOW = "symmetry.elbow"
-    ROM_RIGHT_KNEE = "rom.right_knee"
-    ROM_LEFT_KNEE = "rom.left_knee"
-    ROM_RIGHT_HIP = "rom.right_hip"
-    ROM_LEFT_HIP = "rom.left_hip"
-    ROM_RIGHT_SHOULDER = "rom.right_shoulder"
-    ROM_LEFT_SHOULDER = "rom.left_shoulder"
-    ROM_RIGHT_ELBOW = "rom.right_elbow"
-    ROM_LEFT_ELBOW = "rom.left_elbow"
 
     @property
     def family(self) -> str:
-        """"squat", "jump", "run", "symmetry" or "rom"."""
+        """"squat", "jump", "run" or "symmetry"."""
         return self.value.split(".", 1)[0]

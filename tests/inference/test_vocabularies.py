@@ -22,7 +22,9 @@ DOCS = ROOT / "docs" / "kinematics.md"
 def test_every_movement_has_its_event_detectors_and_rules() -> None:
     assert set(MOVEMENT_EVENTS) == set(Movement)
     assert all(set(r.movements) <= set(Movement) for r in RULES)
-    assert all(rules_for(m) for m in Movement)  # every movement is judged by at least one rule
+    # every movement with a task to judge has rules; in dance and general one-sided work is the
+    # movement itself, so they have none (docs/kinematics.md, technique feedback)
+    assert {m for m in Movement if not rules_for(m)} == {Movement.DANCE, Movement.GENERAL}
     with pytest.raises(ValueError, match="choose one of general, squat"):
         rules_for("sqat")
     assert Movement.parse("") is Movement.GENERAL and Movement.parse("run") is Movement.RUN

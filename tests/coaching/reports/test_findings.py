@@ -26,10 +26,11 @@ FINDING_CLASS = re.compile(r'<li class="finding ([a-z]+)">\s*<strong>([^<]*)</st
 
 
 def leaning_overstrider() -> tuple[Kinematics, Events, Feedback]:
-    """Side-view running posture: trunk 20° forward (run.trunk_lean warning, 15°–25°) and the shin
-    tilted 55 - 20 - 18 = 17° at touch-down (run.overstride major, past 15°); six steps."""
+    """Side-view running posture: trunk 26° forward (run.trunk_lean warning: past 15° by more than
+    the 8° angle noise, not past 25° by that much) and the shin tilted 55 - 26 - 3 = 26° at
+    touch-down (run.overstride major: past 15° by more than the noise); six steps."""
     t = np.arange(int(4 * FS)) / FS
-    kp = side_view_body25(t.size, trunk_lean=20.0, hip=(55.0, 55.0), knee=(18.0, 18.0))
+    kp = side_view_body25(t.size, trunk_lean=26.0, hip=(55.0, 55.0), knee=(3.0, 3.0))
     kin = compute_kinematics(sequence(kp, t), 0)
     steps = tuple(Event("step", 0.5 + 0.5 * i, 0.8 + 0.5 * i, "right" if i % 2 == 0 else "left") for i in range(6))
     events = Events("run", steps, {})
