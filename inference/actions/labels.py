@@ -14,12 +14,17 @@ reps for squat; and the technique rules of those movements are judged inside the
 Before the windows are spread to frames, each window's probabilities are checked
 (:mod:`.plausibility`): classes whose physical requirement fails in the window
 (:data:`.plausibility.CLASS_REQUIREMENTS`: a cartwheel needs the body upside down, a crawl the
-trunk near horizontal, …) lose their probability, and a window with little plausible probability
-left becomes unknown; a window whose embedding is far from every training window
-(:data:`.plausibility.OOD_DISTANCE`) keeps only the classes the postures share. Where a window is then unsure and the kinematics find the athlete stepping
-(at least :data:`MIN_STEPS` steps in the window whose feet alternate, :func:`gait_steps`), the
-steps are evidence for walk (or run, from :data:`RUN_CADENCE` steps per minute):
-:func:`step_evidence`. Swings of one foot (a leg swung out and back, a kick) are not a gait.
+trunk near horizontal, walk and run feet that alternate, …) lose their probability, and a window
+with little plausible probability left becomes unknown; a window whose embedding is far from every
+training window (:data:`.plausibility.OOD_DISTANCE`) keeps only the classes the postures share.
+A window whose best remaining probability is below ``SegmentConfig.min_confidence`` (calibrated on
+held-out-camera windows, :mod:`.calibrate`) is unknown too: a confidently wrong label is worse
+than "unknown". After the postures have taken their share, "idle" (standing, nothing in
+particular) keeps only the frames whose windows are still (:func:`.plausibility.still`).
+Frames where the athlete is not tracked are never labelled (:func:`tracked_frames`).
+
+Steps found by the kinematics are not evidence of a gait here: an earlier rule that turned unsure
+windows into walk from two steps was removed (two swings of the same foot passed for a gait).
 """
 
 from __future__ import annotations
@@ -54,15 +59,8 @@ POSTURE_DIR = WEIGHTS_DIR / "posture"
 POSTURE_HOLD_S = 1.5  # a squat set stands up between its bottoms
 POSTURE_HOSTS: dict[ActionClass, tuple[ActionClass, ...] | None] = {ActionClass.IDLE: None,
                                                                     ActionClass.GETUP: (ActionClass.SQUAT,)}
-# Steps as evidence for walk/run in windows the model is unsure of (best plausible probability
-# below STEP_EVIDENCE_BELOW, "unknown" included): the window's probabilities are mixed with the
-# gait class at STEP_EVIDENCE_WEIGHT. Two steps of alternating feet (left then right, or right then
-# left) are one gait cycle's worth of evidence; 150 steps per minute lies between brisk walking
-# (~120-130) and running (~160-180).
-STEP_EVIDENCE_BELOW = 0.5
-STEP_EVIDENCE_WEIGHT = 0.6
-MIN_STEPS = 2
-RUN_CADENCE = 150.0
+# Interior gaps in the athlete's track shorter than the shortest segment (SegmentConfig
+# min_duration_s) are bridged: a pose missed for a few frames is still the athlete's tracked time.
 
 
 @dataclass(frozen=True)
@@ -183,45 +181,32 @@ def _replay_embeddings(model: ActionModel) -> np.ndarray | None:
     return _replay[key]
 
 
-def gait_steps(steps: list[Any]) -> list[Any]:
-    """The longest run of consecutive steps (ordered by touch-down) whose feet alternate: left,
-    right, left … In walking and running every step is the other foot's; repeated swings of one
-    foot (a leg swung out and back, kicks, stomps) are not a gait, and a step without a side
-    (``side`` None) cannot alternate."""
-    best: list[Any] = []
-    chain: list[Any] = []
-    for e in sorted(steps, key=lambda e: e.end):
-        if e.side not in ("left", "right"):
-            chain = []
-        elif chain and e.side != chain[-1].side:
-            chain.append(e)
-        else:
-            chain = [e]
-        if len(chain) > len(best):
-            best = list(chain)
-    return best
-
-
-def step_evidence(window_probs: np.ndarray, spans: np.ndarray, steps: list[Any],
-                  classes: tuple[str, ...]) -> np.ndarray:
-    """Mix walk (or run) into the unsure windows with at least MIN_STEPS alternating-foot steps
-    (:func:`gait_steps`) inside their time ``spans`` (W, 2) seconds; ``steps``: kinematics step
-    events. Returns (W, C)."""
-    from inference.kinematics.events import cadence
-
-    out = window_probs.copy()
-    for w, (lo, hi) in enumerate(spans):
-        if out[w].max() >= STEP_EVIDENCE_BELOW:
-            continue
-        inside = gait_steps([e for e in steps if lo <= (e.start + e.end) / 2 <= hi])
-        rate = cadence(inside)
-        if len(inside) < MIN_STEPS or rate is None:
-            continue
-        gait = ActionClass.RUN if rate >= RUN_CADENCE else ActionClass.WALK
-        if gait in classes:
-            out[w] *= 1 - STEP_EVIDENCE_WEIGHT
-            out[w, classes.index(gait)] += STEP_EVIDENCE_WEIGHT
+def tracked_frames(track: np.ndarray, max_gap: int) -> np.ndarray:
+    """(T, V, 3) action joints → (T,) bool: the athlete is tracked (at least 4 joints seen), with
+    interior gaps of at most ``max_gap`` frames bridged; nothing before the first or after the last
+    seen frame."""
+    seen = presence(track).sum(1) >= 4
+    out = seen.copy()
+    idx = np.flatnonzero(seen)
+    for a, b in zip(idx[:-1], idx[1:], strict=True):
+        if 1 < b - a <= max_gap + 1:
+            out[a:b] = True
     return out
+
+
+def confident(window_probs: np.ndarray, min_confidence: float) -> np.ndarray:
+    """(W, C) → (W, C) with the windows whose best probability is below ``min_confidence`` set to
+    zeros (unknown)."""
+    return np.where(window_probs.max(1, initial=0.0)[:, None] >= min_confidence, window_probs, 0.0)
+
+
+def still_share(windows: np.ndarray, usable: np.ndarray, starts: np.ndarray, frames: int,
+                num_frames: int) -> np.ndarray:
+    """(T,) share of each frame's (Hann-weighted) usable windows ``windows`` (W, 3, T, V) that are
+    still enough for idle (:func:`.plausibility.still`); 1 where no usable window covers."""
+    still = np.array([float(plausibility.still(w)) for w in windows]).reshape(len(windows), 1)
+    share = seg.frame_probabilities(still, starts, frames, num_frames, usable)[:, 0]
+    return np.nan_to_num(share, nan=1.0)
 
 
 def checked_window_probabilities(model: ActionModel, batch: np.ndarray) -> np.ndarray:
@@ -274,17 +259,7 @@ def label_actions(poses: PoseSequence, athlete_index: int | None, *, model: Acti
             window_probs[part] = checked_window_probabilities(model, batch[part])
         if progress:
             progress(min(1.0, (i + 256) / max(len(windows), 1)) * 0.9)
-    kin = kinematics
-    unsure = usable & (window_probs.max(1, initial=0.0) < STEP_EVIDENCE_BELOW)
-    if unsure.any() and (ActionClass.WALK in model.classes or ActionClass.RUN in model.classes):
-        from inference.kinematics.core import compute_kinematics
-        from inference.kinematics.events import detect_events
-
-        kin = kin if kin is not None else compute_kinematics(poses, athlete_index)
-        first, last = np.clip(starts, 0, len(track) - 1), np.clip(starts + model.frames - 1, 0, len(track) - 1)
-        spans = np.stack([times[first], times[last]], 1)
-        steps = detect_events(kin, Movement.WALK).of_kind("step")
-        window_probs[unsure] = step_evidence(window_probs[unsure], spans[unsure], steps, model.classes)
+    window_probs = confident(window_probs, config.min_confidence)
     probs = seg.frame_probabilities(window_probs, starts, model.frames, len(track), usable)
     classes = model.classes
     posture_model = _posture()
@@ -294,11 +269,15 @@ def label_actions(poses: PoseSequence, athlete_index: int | None, *, model: Acti
         posture[seen] = posture_model.predict(track[seen])
         posture[~seen] = np.eye(len(posture_model.classes))[posture_model.classes.index(ActionClass.STAND)]
         probs, classes = fuse_posture(probs, classes, posture, posture_model.classes, int(POSTURE_HOLD_S * model.fps))
+    if ActionClass.IDLE in classes:  # what idle keeps after the postures: standing still
+        probs[:, classes.index(ActionClass.IDLE)] *= still_share(batch, usable, starts, model.frames, len(track))
+    min_frames = max(1, int(round(config.min_duration_s * model.fps)))
+    tracked = tracked_frames(track, min_frames - 1)
+    probs[~tracked] = np.nan
     smooth = seg.moving_average(probs, int(round(config.smooth_s * model.fps)) | 1)
     labels = seg.smooth_labels(smooth, config.threshold, config.margin)
-    segments = seg.segments_from_labels(labels, smooth, times, classes,
-                                        max(1, int(round(config.min_duration_s * model.fps))))  # fmt: skip
-    segments, feedback = _with_kinematics(segments, poses, athlete_index, kin)
+    segments = seg.segments_from_labels(labels, smooth, times, classes, min_frames, tracked)
+    segments, feedback = _with_kinematics(segments, poses, athlete_index, kinematics)
     if progress:
         progress(1.0)
     return ActionsResult({"name": model.name, "version": model.version}, classes, tuple(segments), times,

@@ -37,6 +37,15 @@ MIN_PLAUSIBLE_MASS = 0.3
 # draw, seed 998, 1300 windows) for base model 20261127: 1 % of in-distribution windows are
 # rejected by design. Refit after a retrain (the embedding space changes).
 OOD_DISTANCE = 3.75
+# Gait and stillness, calibrated on the same held-out-camera calibration draw (seed 998) by
+# ``python -m inference.actions.calibrate`` (numbers in weights/MODEL_CARD.md):
+MIN_FOOT_FRAMES = 10  # frames (a quarter of a window) with both ankles seen before the feet are judged
+# 1st percentiles over the walk and run windows: 1 % of true gait windows fail each by design.
+# Jump windows measure 0.027 / 0.11 at their median, backflips 0.040 / 0.044.
+MIN_ALTERNATING_MOTION = 0.11  # torso lengths, std of (left - right) / 2 ankle height
+MIN_ALTERNATION = 0.29  # that std over the std of (left + right) / 2
+# 99th percentile of the idle windows' motion extent (median 0.98); walk's median is 3.95.
+MAX_IDLE_MOTION = 1.56  # torso lengths
 
 
 def trunk_angles(window: np.ndarray) -> np.ndarray:
@@ -78,6 +87,54 @@ def crouched(window: np.ndarray) -> bool:
     return bool((ankles[seen] - window[1, seen, CENTER] < CROUCH_HIP_HEIGHT).any())
 
 
+def foot_alternation(window: np.ndarray) -> tuple[float, float] | None:
+    """How the two ankles move up and down over the window: (spread of the anti-symmetric part
+    (left - right) / 2 of their heights, that spread over the symmetric part's (left + right) / 2),
+    both standard deviations in torso lengths; None where both ankles are seen in fewer than
+    MIN_FOOT_FRAMES frames. In walking and running one foot lifts while the other carries the body
+    (anti-symmetric); in hops, jumping jacks and jumps both feet leave and land together
+    (symmetric). Heights only: the feet spread apart sideways in a jumping jack as they do in a
+    stride seen from the side."""
+    left, right = ANKLES
+    both = (window[2, :, left] > 0) & (window[2, :, right] > 0)
+    if both.sum() < MIN_FOOT_FRAMES:
+        return None
+    yl, yr = window[1, both, left].astype(np.float64), window[1, both, right].astype(np.float64)
+    anti, sym = float(np.std((yl - yr) / 2)), float(np.std((yl + yr) / 2))
+    return anti, anti / max(sym, 1e-6)
+
+
+def feet_alternate(window: np.ndarray) -> bool:
+    """Walk and run: the feet alternate (:func:`foot_alternation`: enough anti-symmetric motion,
+    and more of it than symmetric); unmeasurable windows (ankles unseen) are not ruled out."""
+    measured = foot_alternation(window)
+    if measured is None:
+        return True
+    anti, ratio = measured
+    return anti >= MIN_ALTERNATING_MOTION and ratio >= MIN_ALTERNATION
+
+
+def motion_extent(window: np.ndarray) -> float | None:
+    """The largest 5th-95th percentile extent, in torso lengths, of any seen joint's path over the
+    window (x and y combined; positions relative to the window's mean mid-hip, so travel counts);
+    None where no joint is seen in half of the frames."""
+    extents = []
+    for v in range(window.shape[2]):
+        seen = window[2, :, v] > 0
+        if seen.sum() < window.shape[1] // 2:
+            continue
+        lo, hi = np.percentile(window[:2, seen, v], [5, 95], axis=1)
+        extents.append(float(np.hypot(*(hi - lo))))
+    return max(extents) if extents else None
+
+
+def still(window: np.ndarray) -> bool:
+    """Idle (standing, nothing in particular): no joint moves farther than the idle class does in
+    training (:data:`MAX_IDLE_MOTION`); unmeasurable windows are not ruled out."""
+    extent = motion_extent(window)
+    return extent is None or extent <= MAX_IDLE_MOTION
+
+
 def horizontal_or_crouched(window: np.ndarray) -> bool:
     """A get-up from the floor passes through lying or a crouch; the squat posture also takes its
     share of get-up (labels.POSTURE_HOSTS), so a squat must keep it."""
@@ -86,10 +143,12 @@ def horizontal_or_crouched(window: np.ndarray) -> bool:
 
 # class → (requirement name, test on the normalised window). Classes not listed need nothing.
 REQUIREMENTS: dict[str, Callable[[np.ndarray], bool]] = {
-    "inverted": inverted, "horizontal": horizontal, "horizontal_or_crouched": horizontal_or_crouched}
+    "inverted": inverted, "horizontal": horizontal, "horizontal_or_crouched": horizontal_or_crouched,
+    "feet_alternate": feet_alternate}  # fmt: skip
 CLASS_REQUIREMENTS: dict[str, str] = {  # keyed by ActionClass; looked up by any model's label
     ActionClass.CARTWHEEL: "inverted", ActionClass.BACKFLIP: "inverted", ActionClass.CRAWL: "horizontal",
-    ActionClass.ROLL: "horizontal", ActionClass.GETUP: "horizontal_or_crouched"}  # fmt: skip
+    ActionClass.ROLL: "horizontal", ActionClass.GETUP: "horizontal_or_crouched",
+    ActionClass.WALK: "feet_alternate", ActionClass.RUN: "feet_alternate"}  # fmt: skip
 
 
 def plausible(windows: np.ndarray, classes: tuple[str, ...]) -> np.ndarray:

@@ -1,21 +1,27 @@
-"""Physical requirements of classes and the step evidence, on constructed windows."""
+"""Physical requirements of classes (upside down, horizontal, crouched, feet alternating, still),
+the confidence gate and the tracked time, on constructed windows."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from inference.actions.joints import CENTER, NECK, NUM_JOINTS, joint
-from inference.actions.labels import gait_steps, step_evidence
+from inference.actions.labels import confident, tracked_frames
 from inference.actions.plausibility import (
     CLASS_REQUIREMENTS,
+    feet_alternate,
+    foot_alternation,
     gate,
     horizontal,
     inverted,
+    motion_extent,
     nearest_distance,
     plausible,
+    still,
     trunk_angles,
 )
-from inference.kinematics.events import Event
+from inference.actions.segment import SegmentConfig, segments_from_labels
 
 CLASSES = ("idle", "walk", "run", "cartwheel", "crawl", "getup")
 
@@ -48,7 +54,9 @@ def test_upright_window_rules_out_cartwheel_and_crawl() -> None:
     lying = _window(np.full(40, 85.0))
     assert horizontal(lying) and not inverted(lying)
     mask = plausible(np.stack([upright, flipping, lying]), CLASSES)
-    assert mask.tolist() == [[True, True, True, False, False, False], [True] * 6, [True, True, True, False, True, True]]
+    # (walk and run are ruled out in all three: the feet never move; see the gait test below)
+    assert mask.tolist() == [[True, False, False, False, False, False], [True, False, False, True, True, True],
+                             [True, False, False, False, True, True]]
     assert set(CLASS_REQUIREMENTS) >= {"cartwheel", "backflip", "crawl", "roll", "getup"}
 
 
@@ -74,31 +82,66 @@ def test_a_squat_keeps_getup() -> None:
     assert not plausible(squat[None], CLASSES)[0][CLASSES.index("getup")]
 
 
-def _step(start: float, end: float, side: str | None = "right") -> Event:
-    return Event("step", start, end, side)
+def _feet(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """A standing window whose ankles' heights (torso lengths below the mid-hip, y down) follow
+    ``left`` and ``right`` (T,)."""
+    window = _window(np.zeros(len(left)))
+    window[1, :, joint("LAnkle")], window[1, :, joint("RAnkle")] = left, right
+    return window
 
 
-def test_steps_make_unsure_windows_walk_or_run() -> None:
-    probs = np.array([[0.0] * 6, [0.3, 0.2, 0.2, 0.2, 0.1, 0], [0.9, 0.1, 0, 0, 0, 0], [0.0] * 6])
-    spans = np.array([[0.0, 2.0], [0.0, 2.0], [0.0, 2.0], [5.0, 7.0]])
-    walking = [_step(0.3, 0.7, "left"), _step(0.8, 1.2, "right")]  # 0.5 s apart: 120 steps/min
-    out = step_evidence(probs, spans, walking, CLASSES)
-    assert out[0].argmax() == 1 and np.isclose(out[0, 1], 0.6)
-    assert out[1].argmax() == 1 and np.isclose(out[1].sum(), 1.0)
-    assert np.allclose(out[2], probs[2]) and np.allclose(out[3], probs[3])  # sure / no steps inside
-    running = [_step(0.1, 0.3, "right"), _step(0.45, 0.65, "left"), _step(0.8, 1.0, "right")]  # 171/min
-    assert step_evidence(probs[:1], spans[:1], running, CLASSES)[0].argmax() == 2
-    assert (step_evidence(probs[:1], spans[:1], walking[:1], CLASSES) == 0).all()  # one step: no cadence
+def test_hops_are_not_a_gait_and_strides_are() -> None:
+    """Walk and run need feet that alternate: in a stride one foot lifts while the other carries
+    the body; in hops, jumping jacks and jumps both feet leave and land together."""
+    t = np.arange(40) / 20.0
+    lift = 0.4 * np.clip(np.sin(2 * np.pi * 1.5 * t), 0, None)  # 3 lifts per second, 0.4 torso lengths
+    strides = _feet(1.5 - lift, 1.5 - np.roll(lift, 7))  # the other foot half a cycle later
+    hops = _feet(1.5 - lift, 1.5 - lift)
+    jacks = _feet(1.5 - lift, 1.5 - lift * 0.9)  # a jumping jack's feet land a hair apart
+    assert feet_alternate(strides) and not feet_alternate(hops) and not feet_alternate(jacks)
+    mask = plausible(np.stack([strides, hops]), CLASSES)
+    assert mask[0, CLASSES.index("run")] and not mask[1, CLASSES.index("run")]
+    assert not mask[1, CLASSES.index("walk")] and mask[1, CLASSES.index("idle")]
+    standing = _feet(np.full(40, 1.5), np.full(40, 1.5))  # feet still: no gait either
+    assert not feet_alternate(standing)
+    unseen = strides.copy()
+    unseen[2, :35, joint("LAnkle")] = 0  # ankles seen together in 5 frames: not judged
+    assert foot_alternation(unseen) is None and feet_alternate(unseen)
 
 
-def test_swings_of_one_foot_are_not_a_gait() -> None:
-    """A leg swung out and back (or kicks, stomps) moves one foot twice: no alternation, no walk."""
-    probs, spans = np.zeros((1, 6)), np.array([[0.0, 2.0]])
-    same_foot = [_step(0.3, 0.7, "right"), _step(0.8, 1.2, "right")]
-    assert (step_evidence(probs, spans, same_foot, CLASSES) == 0).all()
-    no_side = [_step(0.3, 0.7, None), _step(0.8, 1.2, None)]
-    assert (step_evidence(probs, spans, no_side, CLASSES) == 0).all()
-    # a gait with a missed step inside keeps its longest alternating run: right, left (walk)
-    broken = [_step(0.1, 0.3, "right"), _step(0.5, 0.7, "right"), _step(1.0, 1.2, "left")]
-    assert [e.end for e in gait_steps(broken)] == [0.7, 1.2]
-    assert step_evidence(probs, spans, broken, CLASSES)[0].argmax() == 1
+def test_stillness_for_idle() -> None:
+    window = _window(np.zeros(40))
+    assert motion_extent(window) == 0.0 and still(window)
+    window[0, :, joint("RWrist")] = np.linspace(-1.0, 1.0, 40)  # a wrist sweeping 2 torso lengths
+    assert motion_extent(window) == pytest.approx(1.8, abs=0.01) and not still(window)
+    window[2, :25, :] = 0  # seen in fewer than half of the frames: not measured
+    assert motion_extent(window) is None and still(window)
+
+
+def test_unsure_windows_become_unknown() -> None:
+    probs = np.array([[0.85, 0.15, 0, 0, 0, 0], [0.6, 0.4, 0, 0, 0, 0], [0.0] * 6])
+    out = confident(probs, SegmentConfig().min_confidence)
+    assert np.allclose(out[0], probs[0]) and (out[1:] == 0).all()
+
+
+def test_tracked_time_bridges_short_gaps_only() -> None:
+    track = np.zeros((20, NUM_JOINTS, 3), np.float32)
+    track[..., 2] = 1.0
+    track[[0, 1, 8, 9, 10, 11, 12, 13, 17, 18, 19]] = (np.nan, np.nan, 0.0)  # not seen
+    tracked = tracked_frames(track, max_gap=3)
+    assert tracked.tolist() == [False, False] + [True] * 6 + [False] * 6 + [True] * 3 + [False] * 3
+
+
+def test_a_segment_never_covers_untracked_frames() -> None:
+    """A short run at the end of the track would be absorbed by its neighbour; where the athlete
+    is no longer tracked it stays unknown."""
+    probs = np.zeros((30, 2))
+    probs[:, 0] = 1.0
+    labels = np.zeros(30, int)
+    labels[26:] = -1  # 4 untracked frames at the end, fewer than the shortest segment
+    times = np.arange(30) / 20.0
+    tracked = labels >= 0
+    kept = segments_from_labels(labels, probs, times, ("kick", "idle"), 10, tracked)
+    assert [(s.label, s.end) for s in kept] == [("kick", 1.3), ("unknown", 1.5)]
+    absorbed = segments_from_labels(labels, probs, times, ("kick", "idle"), 10)
+    assert [(s.label, s.end) for s in absorbed] == [("kick", 1.5)]  # what happened before
