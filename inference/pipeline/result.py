@@ -17,6 +17,7 @@ from inference.pipeline.config import AnalysisConfig
 from inference.pipeline.sections import (
     ActionsSection,
     AthleteSection,
+    DanceSection,
     EventsSection,
     FeedbackSection,
     KinematicsSection,
@@ -31,7 +32,7 @@ from inference.posedata import PoseSequence
 SCHEMA_VERSION = 1
 SECTIONS: dict[str, Any] = {cls.NAME: cls for cls in (
     VideoSection, PoseSection, AthleteSection, KinematicsSection, EventsSection, FeedbackSection,
-    ActionsSection, MasksSection)}  # fmt: skip
+    ActionsSection, MasksSection, DanceSection)}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class AnalysisResult:
     feedback: FeedbackSection | None = None
     actions: ActionsSection | None = None
     masks: MasksSection | None = None
+    dance: DanceSection | None = None
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     # The shortcuts later stages and callers use most.

@@ -6,7 +6,7 @@ that changes when its JSON or files change shape, so a reader can refuse what it
 
 Files, by section: video → proxy.mp4, poster.jpg; pose → poses.npz; athlete → overlay.json;
 kinematics → kinematics.npz, angles.csv; events → events.json; feedback → feedback.json;
-actions → actions.json; masks → masks.npz, cutout.json, silhouette.csv.
+actions → actions.json; masks → masks.npz, cutout.json, silhouette.csv; dance → dance.json.
 """
 
 from __future__ import annotations
@@ -201,6 +201,14 @@ class ActionsSection(_JsonFileSection):
     """Action segments (:meth:`inference.actions.ActionsResult.to_json`)."""
 
     NAME: ClassVar[str] = "actions"
+
+
+@dataclass(frozen=True)
+class DanceSection(_JsonFileSection):
+    """Dance uploads: the music's beats, every dancer's accents against them and the group's
+    synchronisation (:meth:`inference.dance.DanceResult.to_json`); ``live``: the DanceResult."""
+
+    NAME: ClassVar[str] = "dance"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The analysis as a table of stages (:data:`STAGES`), the only place that orchestrates them.
 
-probe → pose → tracking → athlete → proxy → segmentation → kinematics → events → feedback → actions
+probe → pose → tracking → athlete → dance → proxy → segmentation → kinematics → events → feedback → actions
 
 Each stage reads the sections earlier stages left in ``run.result`` and adds its own. Stages marked
 ``athlete`` depend on who the athlete is; :func:`inference.pipeline.reanalyze` runs them again (with
@@ -24,6 +24,7 @@ from inference.pipeline.sections import (
     OVERLAY_MAX_FPS,
     ActionsSection,
     AthleteSection,
+    DanceSection,
     EventsSection,
     FeedbackSection,
     KinematicsSection,
@@ -172,6 +173,21 @@ def athlete_stage(run: Run) -> None:
     run.add("athlete", AthleteSection(track_id=track_id, source=source, frames_with_athlete=frames, overlay=overlay))
 
 
+def dance_stage(run: Run) -> None:
+    """Dance uploads only: the beats of the video's own sound, every dancer's accents against
+    them and the group's synchronisation (inference/dance; docs/dance.md). It reads every tracked
+    person, not only the athlete, so a coach's athlete choice does not run it again."""
+    from inference.dance import analyze_dance, music_of
+    from inference.movements import Movement
+
+    if run.config.movement != Movement.DANCE or run.result.pose is None:
+        return
+    beats = music_of(run.source)
+    run.report(0.5)
+    result = analyze_dance(run.result.poses, beats)
+    run.add("dance", DanceSection(result.to_json(), live=result))
+
+
 def proxy_stage(run: Run) -> None:
     """The browser proxy (upright, tone-mapped, ≤ 1280 px, H.264, same times) and its poster."""
     from inference.proxy import make_proxy
@@ -272,6 +288,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("pose", 60.0, pose_stage),
     Stage("tracking", 0.5, tracking_stage),
     Stage("athlete", 0.5, athlete_stage, athlete=True),
+    Stage("dance", 1.0, dance_stage),
     Stage("proxy", 15.0, proxy_stage),
     Stage("segmentation", 15.0, segmentation_stage, athlete=True, rerun=masks_follow_athlete),
     Stage("kinematics", 2.0, kinematics_stage, athlete=True),
