@@ -44,6 +44,7 @@ urlpatterns = [
     path("videos/<int:video_id>/", video_views.video_detail, name="video_detail"),
     path("videos/<int:video_id>/status/", video_views.video_status, name="video_status"),
     path("videos/<int:video_id>/rerun/", video_views.video_rerun, name="video_rerun"),
+    path("videos/<int:video_id>/capture-rate/", video_views.video_capture_rate, name="video_capture_rate"),
     path("videos/<int:video_id>/delete/", video_views.video_delete, name="video_delete"),
     path("videos/<int:video_id>/original/", video_views.video_original, name="video_original"),
     path(

@@ -8,6 +8,10 @@ rates and slow motion stay on their real time axis), audio kept as AAC on the sa
 
 Time 0 of the proxy is the source's first video frame: video and audio times both move by the
 video stream's start, so they stay in sync when the streams do not start at 0.
+With ``time_scale`` (slow motion exported at playback rate, its capture rate given by the coach:
+inference.pipeline.config) every frame time is multiplied by it, so the proxy plays on the
+analysis' real-time clock like a camera's own high-frame-rate file; its audio, slowed with the
+picture, is left out.
 The poster is the frame at time 0 (POSTER_AT_S), the frame a player shows before playing, so the
 skeleton drawn over the first view is the poster's.
 """
@@ -146,6 +150,7 @@ def make_proxy(
     max_side: int = 1280,
     progress: Callable[[float], None] | None = None,
     duration: float | None = None,
+    time_scale: float = 1.0,
 ) -> dict[str, float | int | bool]:
     """Encode the proxy and a JPEG poster (the frame at POSTER_AT_S, time 0: the first frame).
     One pass over the source; memory flat. Returns {"width", "height", "frames", "audio"}.
@@ -160,12 +165,14 @@ def make_proxy(
             raise VideoError("The file has no video track.")
         vstream = src.streams.video[0]
         vstream.thread_type = "AUTO"
-        astream = src.streams.audio[0] if src.streams.audio else None
+        astream = src.streams.audio[0] if src.streams.audio and time_scale == 1.0 else None
         first = next(iter_frames(source, max_side=max_side), None)
         if first is None:
             raise VideoError("The video has no decodable frames.")
         size = (first[0].shape[1], first[0].shape[0])
         fps = vstream.average_rate or Fraction(30)
+        if time_scale != 1.0:
+            fps = (fps / Fraction(time_scale)).limit_denominator(1001)
         video = H264Writer(out, fps, size)
         start = vstream.start_time or 0
         zero_s = float(start * vstream.time_base) if vstream.time_base is not None else 0.0
@@ -182,7 +189,7 @@ def make_proxy(
                     if not isinstance(frame, av.VideoFrame):
                         continue
                     image, t = frame_to_bgr(frame, max_side), frame_time(frame, start)
-                    video.encode(image, t)
+                    video.encode(image, t * time_scale)
                     if not poster_done:
                         cv2.imwrite(str(poster_path), image, [cv2.IMWRITE_JPEG_QUALITY, 85])
                         poster_done = t >= POSTER_AT_S
@@ -196,7 +203,7 @@ def make_proxy(
             raise VideoError(
                 "The video is damaged: decoding stopped part-way. Export the clip again."
             ) from exc
-        stated = _stream_duration(src, vstream)
+        stated = _stream_duration(src, vstream) * time_scale
         end = video.last_t + 1 / float(fps)
         if stated > 0 and end < stated - max(0.25, 3 / float(fps)):
             raise VideoError(TRUNCATED.format(end=end, duration=stated))

@@ -89,9 +89,9 @@ class StageContext:
 
 
 def analysis_config(analysis: Analysis) -> tuple[AnalysisConfig, Any]:
-    """The pipeline's settings for this run: backend, the video's movement, the athlete's height,
-    the team's active action model and the active segmentation weights. Returns (config, the team
-    model row or None)."""
+    """The pipeline's settings for this run: backend, the video's movement and capture rate, the
+    athlete's height, the team's active action model and the active segmentation weights. Returns
+    (config, the team model row or None)."""
     from coaching.learning.segmentation import WEIGHTS_FILE
     from coaching.learning.selectors import (
         action_model_folder,
@@ -105,7 +105,8 @@ def analysis_config(analysis: Analysis) -> tuple[AnalysisConfig, Any]:
     height = float(video.athlete.height_cm) if video.athlete.height_cm else None
     config = AnalysisConfig(backend=analysis.backend, movement=Movement.parse(video.movement), height_cm=height,
                             action_model=action_model_folder(row),
-                            segmentation_weights=weights / WEIGHTS_FILE if weights else None)  # fmt: skip
+                            segmentation_weights=weights / WEIGHTS_FILE if weights else None,
+                            capture_fps=video.capture_fps)  # fmt: skip
     return config, row
 
 
@@ -168,6 +169,8 @@ def stored_result(analysis: Analysis, folder: Path, poses: PoseSequence | None =
 
     config, _ = analysis_config(analysis)
     pose = analysis.summary.get("pose", {})
+    # The stored poses keep the clock of the run that made them, whatever the video's rate is now.
+    config = replace(config, capture_fps=(pose.get("config") or {}).get("capture_fps"))
     if poses is None:
         with local_path(analysis.poses) as path:
             poses = PoseSequence.load(path)

@@ -104,7 +104,7 @@ def report_moves(*, analysis: Analysis) -> dict[str, object]:
     """What the report's moves band shows: segments placed on the video's duration, the labels
     coaches gave this analysis, and which model labelled it against the team's active one."""
     actions = analysis.summary.get("actions") or {}
-    duration = float(analysis.video.duration_s or 0.0) or max(
+    duration = float(analysis.video.timeline_duration_s or 0.0) or max(
         [s["end"] for s in actions.get("segments", [])] or [1.0])
     segments = [{
         **s, "left": round(100 * s["start"] / duration, 3),

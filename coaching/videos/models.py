@@ -53,6 +53,12 @@ class Video(models.Model):
         default=DEFAULT_MOVEMENT.value,
         help_text="Which events and technique rules apply.",
     )
+    capture_fps = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The rate the camera filmed at, for slow motion exported at playback rate "
+        "(e.g. 240 for 240 captured frames stored at 60 fps); empty: the file's own rate.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -67,12 +73,23 @@ class Video(models.Model):
         return self.transfer != "sdr"
 
     @property
+    def timeline_fps(self) -> float:
+        """Frames per second of real time: the capture rate when one was given, else the file's.
+        The analysis and its proxy run on this clock (inference.pipeline.config.capture_fps)."""
+        return self.capture_fps or self.fps
+
+    @property
+    def timeline_duration_s(self) -> float:
+        """Seconds of real time the video covers (shorter than the file's for slow motion)."""
+        return self.duration_s * self.fps / self.timeline_fps if self.timeline_fps else self.duration_s
+
+    @property
     def is_slow_motion(self) -> bool:
-        return self.fps >= SLOW_MOTION_FPS
+        return self.timeline_fps >= SLOW_MOTION_FPS
 
     @property
     def default_playback_rate(self) -> float:
         """Slow-motion captures start at a rate that shows them at about 60 fps."""
         if not self.is_slow_motion:
             return 1.0
-        return min(PLAYBACK_RATES, key=lambda r: abs(r - 60.0 / self.fps))
+        return min(PLAYBACK_RATES, key=lambda r: abs(r - 60.0 / self.timeline_fps))

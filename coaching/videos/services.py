@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -19,7 +20,11 @@ from coaching.serving import safe_filename
 from coaching.storage import delete_field_file, local_path
 from coaching.videos.models import Video
 from inference.movements import DEFAULT_MOVEMENT, Movement
+from inference.pipeline.config import CAPTURE_FPS_RANGE, CAPTURE_FPS_TOLERANCE
 from inference.video import VideoError, probe
+
+if TYPE_CHECKING:
+    from coaching.analysis.models import Analysis
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +50,12 @@ def video_upload(
     notes: str = "",
     backend: str | None = None,
     movement: Movement | str = DEFAULT_MOVEMENT,
+    capture_fps: float | None = None,
 ) -> Video:
     """Validate the uploaded file (extension, content, decodability, limits), store it and
-    queue its analysis. Raises ValidationError with a message for the user; a rejected upload
-    leaves no file and no row."""
+    queue its analysis. ``capture_fps``: the rate slow motion stored at playback rate was filmed
+    at (:func:`check_capture_fps`). Raises ValidationError with a message for the user; a
+    rejected upload leaves no file and no row."""
     from coaching.analysis.services import analysis_create
 
     # Sanitised here, once: the name is shown on pages and sent back in download headers.
@@ -65,6 +72,7 @@ def video_upload(
                          budget_s=settings.UPLOAD_PROBE_BUDGET_S)
     except VideoError as exc:
         raise ValidationError(f"“{name}”: {exc}") from exc
+    check_capture_fps(capture_fps, stored_fps=info.fps)
 
     video = Video(
         team=athlete.team,
@@ -87,6 +95,7 @@ def video_upload(
         transfer=info.transfer,
         has_audio=info.has_audio,
         movement=Movement.parse(movement),
+        capture_fps=capture_fps,
     )
     video.file.save(name, file, save=False)
     try:
@@ -97,6 +106,40 @@ def video_upload(
         delete_field_file(video.file)
         raise
     return video
+
+
+def check_capture_fps(capture_fps: float | None, *, stored_fps: float) -> None:
+    """A capture rate is the rate the camera filmed at, so never below the rate the file stores
+    (within CAPTURE_FPS_TOLERANCE for rounded rates) and inside CAPTURE_FPS_RANGE. ValidationError
+    with the reason."""
+    if capture_fps is None:
+        return
+    low, high = CAPTURE_FPS_RANGE
+    if not low <= capture_fps <= high:
+        raise ValidationError(f"The capture rate must be between {low:g} and {high:g} fps.")
+    if capture_fps < stored_fps * (1.0 - CAPTURE_FPS_TOLERANCE):
+        raise ValidationError(
+            f"The capture rate ({capture_fps:g} fps) is below the video's own rate ({stored_fps:.4g} fps): "
+            "a video cannot hold more frames per second than the camera filmed. Leave it empty unless "
+            "the video is slow motion saved at playback speed."
+        )
+
+
+def video_capture_rate_set(*, video: Video, capture_fps: float | None) -> Analysis | None:
+    """Set (or clear, None) the rate the video was filmed at and re-run its analysis on that
+    clock; returns the new run, None when the rate did not change. ValidationError with the reason
+    for a rate the video cannot have."""
+    from coaching.analysis.selectors import analysis_latest
+    from coaching.analysis.services import analysis_rerun
+
+    check_capture_fps(capture_fps, stored_fps=video.fps)
+    if capture_fps == video.capture_fps:
+        return None
+    latest = analysis_latest(video=video)
+    with transaction.atomic():
+        video.capture_fps = capture_fps
+        video.save(update_fields=["capture_fps"])
+        return analysis_rerun(video=video, backend=latest.backend if latest is not None else None)
 
 
 def video_delete(*, video: Video) -> None:

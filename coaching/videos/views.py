@@ -15,7 +15,7 @@ from coaching.athletes.access import can, current_user, require, visible_athlete
 from coaching.athletes.permissions import Action
 from coaching.serving import serve_field_file
 from coaching.videos import services
-from coaching.videos.forms import BACKEND_CHOICES, RerunForm, VideoUploadForm
+from coaching.videos.forms import BACKEND_CHOICES, CaptureRateForm, RerunForm, VideoUploadForm
 from coaching.videos.models import PLAYBACK_RATES, Video
 from coaching.videos.selectors import video_list_visible
 from coaching.videos.upload import UPLOAD_TOO_LARGE
@@ -51,6 +51,7 @@ def video_upload(request: HttpRequest, athlete_id: int) -> HttpResponse:
             notes=form.cleaned_data["notes"],
             backend=form.cleaned_data["backend"] or None,
             movement=Movement.parse(form.cleaned_data["movement"]),
+            capture_fps=form.cleaned_data["capture_fps"],
         )
     except ValidationError as exc:
         return _upload_error(" ".join(exc.messages), 400)
@@ -77,6 +78,7 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
             "can": can(request, video.team, video.athlete),
             "backends": BACKEND_CHOICES,
             "playback_rates": PLAYBACK_RATES,
+            "capture_form": CaptureRateForm(initial={"capture_fps": video.capture_fps}),
         },
     )
 
@@ -105,6 +107,29 @@ def video_rerun(request: HttpRequest, video_id: int) -> HttpResponse:
     backend = form.cleaned_data["backend"] if form.is_valid() else ""
     analysis_rerun(video=video, backend=backend or None)
     messages.success(request, "A new analysis was queued.")
+    return redirect("video_detail", video_id=video.pk)
+
+
+@login_required
+@require_POST
+def video_capture_rate(request: HttpRequest, video_id: int) -> HttpResponse:
+    """Set or clear the rate slow motion was filmed at; a change re-runs the analysis."""
+    video = _visible_video_or_404(request, video_id)
+    require(request, video.team, Action.RERUN)
+    form = CaptureRateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("video_detail", video_id=video.pk)
+    try:
+        rerun = services.video_capture_rate_set(video=video, capture_fps=form.cleaned_data["capture_fps"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("video_detail", video_id=video.pk)
+    if rerun is None:
+        messages.info(request, "The capture rate is unchanged.")
+    else:
+        rate = f"{video.capture_fps:g} fps" if video.capture_fps else "the file's own rate"
+        messages.success(request, f"Capture rate set to {rate}; a new analysis was queued.")
     return redirect("video_detail", video_id=video.pk)
 
 

@@ -93,11 +93,16 @@ def analyze_poses(poses: PoseSequence, config: AnalysisConfig | None = None, pro
     """The athlete's stages (athlete, kinematics, events, feedback, actions; up to ``config.until``)
     on poses that are already tracked — from a pose file, a test, a benchmark. No video is read, so
     there is no proxy and there are no masks. ``athlete_track_id`` None: the automatic rule (or
-    ``config.athlete_point``)."""
+    ``config.athlete_point``). With ``config.capture_fps`` the poses' times (on the clock of the
+    file they came from, ``poses.fps``) are scaled to capture time first, as the pose stage does
+    (ValueError for a capture rate below ``poses.fps``)."""
     from inference.pipeline.sections import PoseSection
     from inference.tracking import summarize
 
     config = config or AnalysisConfig()
+    if config.capture_fps is not None:
+        clock = config.time_scale(poses.fps)
+        poses = replace(poses, timestamps=np.asarray(poses.timestamps, np.float64) * clock, fps=poses.fps / clock)
     if len(poses.track_ids) != poses.num_people:  # untracked slots: each slot is one person
         poses = replace(poses, track_ids=np.arange(poses.num_people, dtype=np.int64))
     people = tuple(summarize(poses.keypoints, poses.track_ids, poses.size))

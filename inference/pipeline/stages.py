@@ -89,6 +89,7 @@ def pose_stage(run: Run) -> None:
     run.skeleton = backend.skeleton
     run.models = model_digests(spec.model_files)
     info = run.result.video.probe
+    clock = time_scale(run)  # real seconds per second of the file
     run.tracker, run.timestamps = Tracker(), []
     timings = {"decode": 0.0, "pose": 0.0, "tracking": 0.0}
     expected = max(int(info.get("frame_count") or 0), 1)
@@ -107,12 +108,26 @@ def pose_stage(run: Run) -> None:
             colours = torso_colours(frame, people)  # the shirts, for stitching tracks offline
             people[..., 0] *= scale[0]
             people[..., 1] *= scale[1]
-            run.tracker.update(people, t, colours)
-            run.timestamps.append(t)
+            run.tracker.update(people, t * clock, colours)
+            run.timestamps.append(t * clock)
         timings["tracking"] += time.perf_counter() - start
         if len(run.timestamps) % PROGRESS_EVERY < len(batch):
             run.report(min(len(run.timestamps) / expected, 0.99))
     run.timings.update(timings)
+
+
+def time_scale(run: Run) -> float:
+    """Real seconds per second of the file (:meth:`AnalysisConfig.time_scale`): the one place a
+    capture rate enters the timeline, here as the frames' times are read, so poses, kinematics,
+    events, feedback and actions all run on real time. A capture rate below the file's rate is
+    the user's mistake: a VideoError with the reason."""
+    from inference.video import VideoError
+
+    assert run.result.video is not None
+    try:
+        return run.config.time_scale(float(run.result.video.probe.get("fps") or 0.0))
+    except ValueError as exc:
+        raise VideoError(f"The capture rate is wrong: {exc}.") from exc
 
 
 def model_digests(names: tuple[str, ...]) -> dict[str, str]:
@@ -146,7 +161,7 @@ def tracking_stage(run: Run) -> None:
                                     run.config.min_track_frames, run.config.min_track_seconds)  # fmt: skip
     size = (int(info["width"]), int(info["height"]))
     poses = PoseSequence(keypoints=keypoints, skeleton=run.skeleton,
-                         timestamps=np.array(run.timestamps, np.float64), fps=float(info["fps"]),
+                         timestamps=np.array(run.timestamps, np.float64), fps=float(info["fps"]) / time_scale(run),
                          size=size, track_ids=track_ids)  # fmt: skip
     run.add("pose", PoseSection(poses=poses, people=tuple(summarize(keypoints, track_ids, size)),
                                 backend=run.config.backend, models=run.models))
@@ -194,7 +209,7 @@ def proxy_stage(run: Run) -> None:
 
     assert run.result.video is not None
     info = make_proxy(run.source, run.workdir / "proxy.mp4", run.workdir / "poster.jpg", progress=run.report,
-                      duration=run.result.video.probe.get("duration"))  # fmt: skip
+                      duration=run.result.video.probe.get("duration"), time_scale=time_scale(run))  # fmt: skip
     run.add("video", VideoSection(probe=run.result.video.probe, proxy=dict(info), folder=run.workdir))
 
 

@@ -35,6 +35,7 @@ URL_ACTIONS = {
     "video_detail": (None, "athlete"),
     "video_status": (None, "athlete"),
     "video_rerun": (Action.RERUN, "athlete"),
+    "video_capture_rate": (Action.RERUN, "athlete"),
     "video_delete": (Action.DELETE, "athlete"),
     "video_original": (None, "athlete"),
     "analysis_file": (None, "athlete"),
