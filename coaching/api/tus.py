@@ -159,7 +159,8 @@ class UploadCreate(APIView):
             return _error(" ".join(exc.messages), 400)
         location = request.build_absolute_uri(reverse("api_upload", args=[upload.id]))
         return _tus(HttpResponse(status=201), Location=location,
-                    Upload_Expires=http_date(upload_expires_at(upload).timestamp()))
+                    Upload_Expires=http_date(upload_expires_at(upload).timestamp()),
+                    PoseCoach_Chunk_Size=str(settings.API_TUS_CHUNK_BYTES))
 
 
 class UploadResource(APIView):

@@ -141,6 +141,9 @@ if STORAGE_BACKEND == "s3":
             "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
             "querystring_auth": True,
             "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 600),
+            # Signature V4: what every S3 store accepts (V2, botocore's default here, is deprecated
+            # by AWS and refused by its newer regions); the URL carries X-Amz-Expires.
+            "signature_version": "s3v4",
             "default_acl": None,
             "file_overwrite": False,
         },
@@ -226,6 +229,8 @@ except ValueError as _error:
 # credentials, the schema and its documentation page from local static files.
 API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/min")
 API_ANON_THROTTLE_RATE = env_str("API_ANON_THROTTLE_RATE", "60/min")
+# The chunk size the upload page sends per tus PATCH (a PATCH holds its upload's row lock).
+API_TUS_CHUNK_BYTES = env_int("API_TUS_CHUNK_BYTES", 8 * 1024 * 1024)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "coaching.api.auth.ApiTokenAuthentication",

@@ -1,4 +1,5 @@
-// Upload page: one XHR per file so each gets its own progress bar and its own verdict.
+// Upload page: each file goes up by tus (static/js/tus.js) with its own progress bar and verdict;
+// an interrupted upload resumes from where it stopped.
 (function () {
   "use strict";
   const form = document.getElementById("upload-form");
@@ -38,71 +39,95 @@
     return box;
   }
 
+  const endpoint = form.dataset.tusUrl;
+  const csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+
+  function listItem(name, size) {
+    const item = document.createElement("li");
+    item.className = "upload";
+    item.innerHTML = '<span class="name"></span> <span class="muted size"></span>' +
+      '<progress max="100" value="0"></progress><span class="pct">queued</span>' +
+      '<p class="result"></p>';
+    item.querySelector(".name").textContent = name;
+    item.querySelector(".size").textContent = formatBytes(size);
+    list.appendChild(item);
+    return item;
+  }
+
+  function showSent(item, sent, size) {
+    const p = size ? Math.floor((100 * sent) / size) : 100;
+    item.querySelector("progress").value = p;
+    item.querySelector(".pct").textContent = sent < size ? p + "%" : "checking the video…";
+  }
+
   function addFiles(files) {
     for (const file of files) {
-      const item = document.createElement("li");
-      item.className = "upload";
-      item.innerHTML = '<span class="name"></span> <span class="muted size"></span>' +
-        '<progress max="100" value="0"></progress><span class="pct">queued</span>' +
-        '<p class="result"></p>';
-      item.querySelector(".name").textContent = file.name;
-      item.querySelector(".size").textContent = formatBytes(file.size);
-      item.insertBefore(fileChoices(), item.querySelector("progress"));
-      list.appendChild(item);
+      // The same file as an upload this browser left unfinished: its bar goes on from there.
+      const key = window.Tus.fingerprint(endpoint, file);
+      let item = list.querySelector('.upload.paused[data-key="' + CSS.escape(key) + '"]');
+      if (item) {
+        item.classList.remove("paused");
+        item.querySelector(".result").textContent = "";
+        item.querySelector(".pct").textContent = "queued";
+      } else {
+        item = listItem(file.name, file.size);
+        item.dataset.key = key;
+        item.insertBefore(fileChoices(), item.querySelector("progress"));
+      }
       pending.push({ file, item });
     }
     button.disabled = pending.length === 0;
   }
 
-  function send(entry) {
-    return new Promise((resolve) => {
-      const data = new FormData(form);
-      data.delete("file");
-      data.append("file", entry.file, entry.file.name);
-      entry.item.querySelectorAll("select[data-field]").forEach((select) => data.set(select.dataset.field, select.value));
-      const xhr = new XMLHttpRequest();
-      const bar = entry.item.querySelector("progress");
-      const pct = entry.item.querySelector(".pct");
-      const result = entry.item.querySelector(".result");
-      xhr.upload.addEventListener("progress", (e) => {
-        if (!e.lengthComputable) return;
-        const p = Math.round((100 * e.loaded) / e.total);
-        bar.value = p;
-        pct.textContent = p < 100 ? p + "%" : "checking the video…";
-      });
-      xhr.addEventListener("load", () => {
-        let body = {};
-        try { body = JSON.parse(xhr.responseText); } catch (err) { body = {}; }
-        if (xhr.status === 201 && body.ok) {
-          entry.item.classList.add("done");
-          pct.textContent = "uploaded";
-          result.innerHTML = '<a href="' + body.url + '">Open the video — analysis queued</a>';
-        } else {
-          entry.item.classList.add("failed");
-          pct.textContent = "rejected";
-          result.textContent = body.error || ("Upload failed (HTTP " + xhr.status + "). Try again.");
-        }
-        resolve();
-      });
-      xhr.addEventListener("error", () => {
-        entry.item.classList.add("failed");
-        pct.textContent = "failed";
-        result.textContent = "The connection broke during the upload. Check your network and try again.";
-        resolve();
-      });
-      xhr.open("POST", form.dataset.url);
-      xhr.setRequestHeader("X-CSRFToken", form.querySelector("[name=csrfmiddlewaretoken]").value);
-      xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
-      pct.textContent = "0%";
-      entry.item.querySelectorAll("select[data-field]").forEach((select) => { select.disabled = true; });
-      xhr.send(data);
+  // Uploads a reload or a dropped connection left unfinished: shown with the bar where they
+  // stopped, until the same file is added again.
+  async function showUnfinished() {
+    for (const entry of window.Tus.unfinished(endpoint)) {
+      const offset = await window.Tus.offsetOf(entry.url, csrf).catch(() => null);
+      if (offset === null) { localStorage.removeItem(entry.key); continue; }
+      const item = listItem(entry.name, entry.size);
+      item.classList.add("paused");
+      item.dataset.key = entry.key;
+      showSent(item, offset, entry.size);
+      item.querySelector(".pct").textContent = "paused at " + item.querySelector("progress").value + "%";
+      item.querySelector(".result").textContent = "Add the same file again to go on from here.";
+    }
+  }
+
+  async function send(entry) {
+    const item = entry.item;
+    const pct = item.querySelector(".pct");
+    const result = item.querySelector(".result");
+    const meta = {};
+    for (const name of ["title", "recorded_on", "notes"]) meta[name] = form.elements[name].value;
+    item.querySelectorAll("select[data-field]").forEach((select) => {
+      meta[select.dataset.field] = select.value;
+      select.disabled = true;
     });
+    pct.textContent = "0%";
+    const outcome = await window.Tus.upload(endpoint, entry.file, meta, {
+      csrf,
+      onProgress: (sent) => showSent(item, sent, entry.file.size),
+      onRetry: () => { pct.textContent = "connection lost — resuming…"; },
+    });
+    if (outcome.ok) {
+      item.classList.add("done");
+      pct.textContent = "uploaded";
+      const link = document.createElement("a");
+      link.href = outcome.video;
+      link.textContent = "Open the video — analysis queued";
+      result.replaceChildren(link);
+    } else {
+      item.classList.add("failed");
+      pct.textContent = "rejected";
+      result.textContent = outcome.error;
+    }
   }
 
   input.addEventListener("change", () => { addFiles(input.files); input.value = ""; });
   // Files chosen before this script ran (a slow page, or the browser restoring the form).
   if (input.files && input.files.length) { addFiles(input.files); input.value = ""; }
-  form.dataset.ready = "true";
+  showUnfinished().finally(() => { form.dataset.ready = "true"; });
   ["dragenter", "dragover"].forEach((ev) => dropzone.addEventListener(ev, (e) => {
     e.preventDefault(); dropzone.classList.add("over");
   }));
