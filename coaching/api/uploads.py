@@ -31,7 +31,7 @@ from inference.movements import Movement
 # Upload-Checksum algorithms (tus checksum extension); hashing a chunk as it streams is cheap.
 CHECKSUMS: dict[str, Callable[[], Any]] = {"sha1": hashlib.sha1, "sha256": hashlib.sha256,
                                            "md5": hashlib.md5}
-METADATA_FIELDS = ("title", "recorded_on", "notes", "backend", "movement")
+METADATA_FIELDS = ("title", "recorded_on", "notes", "backend", "movement", "capture_fps")
 
 
 class UploadError(Exception):
@@ -177,7 +177,8 @@ def _complete(upload: TusUpload) -> None:
         video = video_services.video_upload(
             athlete=upload.athlete, file=file, uploaded_by=upload.user, title=fields["title"],
             recorded_on=fields["recorded_on"], notes=fields["notes"],
-            backend=fields["backend"] or None, movement=Movement.parse(fields["movement"]))
+            backend=fields["backend"] or None, movement=Movement.parse(fields["movement"]),
+            capture_fps=fields["capture_fps"])
     except ValidationError as exc:
         upload.state, upload.error = UploadState.FAILED, " ".join(exc.messages)
     else:

@@ -106,3 +106,17 @@ def test_the_report_shows_the_rate_its_times_use(client, world) -> None:
     analysis.save()
     page = client.get(reverse("analysis_report", args=[analysis.pk])).content.decode()
     assert "Timed at the file's own rate, 29.97 fps." in page and "#capture-rate-form" in page
+
+
+def test_a_resumable_upload_carries_the_capture_rate_and_its_checks(client, world) -> None:
+    """The tus endpoint reads the same form: a bad rate is refused at creation with the reason."""
+    from tests.coaching.api.tus_client import metadata
+
+    client.force_login(world.coach)
+    url = reverse("api_upload_create", args=[world.ann.pk])
+    refused = client.post(url, HTTP_TUS_RESUMABLE="1.0.0", HTTP_UPLOAD_LENGTH="10",
+                          HTTP_UPLOAD_METADATA=metadata(filename="slow.mp4", capture_fps="5000"))  # fmt: skip
+    assert refused.status_code == 400 and "at most 1000 fps" in refused.content.decode()
+    created = client.post(url, HTTP_TUS_RESUMABLE="1.0.0", HTTP_UPLOAD_LENGTH="10",
+                          HTTP_UPLOAD_METADATA=metadata(filename="slow.mp4", capture_fps="240"))  # fmt: skip
+    assert created.status_code == 201
