@@ -14,7 +14,13 @@ from coaching.analysis.models import Analysis, Status
 from coaching.progress.models import Reference
 from coaching.reports.selectors import kinematics_load
 from inference.compare.align import compare
-from inference.compare.segments import Segment, action_segments, default_pair, segments_of
+from inference.compare.segments import (
+    Segment,
+    action_segments,
+    default_pair,
+    incomparable,
+    segments_of,
+)
 
 CACHE_S = 24 * 3600
 
@@ -66,11 +72,12 @@ def _cached(a: Analysis, seg_a: Segment, b: Analysis, seg_b: Segment, skeletons:
 def comparison_get(*, a: Analysis, b: Analysis, seg_a: str | None = None, seg_b: str | None = None
                    ) -> Comparison:
     """A compared with B over the chosen segments (indices into segments_for; defaults: the
-    first kind both have)."""
+    first kind both have, of the same action). Segments of different actions are not aligned:
+    ``reason`` says why (no per-joint differences between unlike things)."""
     segments_a, segments_b = segments_for(a), segments_for(b)
     ia, ib = default_pair(segments_a, segments_b)
     ia, ib = pick(segments_a, seg_a, ia), pick(segments_b, seg_b, ib)
-    reason = comparable(a) or comparable(b)
+    reason = comparable(a) or comparable(b) or incomparable(segments_a[ia], segments_b[ib])
     data: dict[str, Any] = {}
     if not reason:
         try:
@@ -114,7 +121,7 @@ def reference_deviation(*, analysis: Analysis) -> dict[str, Any] | None:
     ref = reference_for(analysis)
     if ref is None or comparable(analysis) or comparable(ref.analysis):
         return None
-    mine = [s for s in segments_for(analysis) if s.action == ref.action or s.kind == "whole"]
+    mine = [s for s in segments_for(analysis) if not incomparable(_reference_segment(ref), s)]
     segment = next((s for s in mine if s.kind == ref.kind), mine[-1] if mine else None)
     if segment is None:
         return None

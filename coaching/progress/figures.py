@@ -9,8 +9,6 @@ from typing import Any
 
 from inference.compare.metrics import METRICS
 
-# Changes smaller than this (per unit) are "about the same": below what 2D video can measure.
-TOLERANCE = {"deg": 3.0, "m": 0.02, "s": 0.05, "count": 0.5, "steps/min": 3.0}
 UNIT_TEXT = {"deg": "°", "m": " m", "s": " s", "count": "", "steps/min": " steps/min"}
 EDGE_SESSIONS = 3  # first and last sessions averaged when judging a trend
 
@@ -26,10 +24,19 @@ class Point:
 
 @dataclass
 class Series:
+    """One metric of one action over sessions; ``movement``: the movement the videos were
+    uploaded as (a series never mixes actions or movements)."""
+
     action: str
     metric: str
     unit: str
     points: list[Point] = field(default_factory=list)
+    movement: str = ""
+
+    @property
+    def title(self) -> str:
+        """The action, and the movement the videos were uploaded as where it is another word."""
+        return self.action if self.movement in ("", self.action) else f"{self.action}, uploaded as {self.movement}"
 
     @property
     def label(self) -> str:
@@ -41,7 +48,7 @@ class Series:
 
     @property
     def key(self) -> str:
-        return f"{self.action}:{self.metric}"
+        return f"{self.action}:{self.movement}:{self.metric}"
 
 
 def fmt(value: float, unit: str) -> str:
@@ -71,7 +78,7 @@ def trend_figure(series: Series) -> dict[str, Any]:
         "marker": {"size": 9, "color": "#2563eb"}, "line": {"color": "#2563eb", "width": 2},
     }
     layout = {
-        "title": {"text": f"{series.label} · {series.action}", "font": {"size": 15}},
+        "title": {"text": f"{series.label} · {series.title}", "font": {"size": 15}},
         "xaxis": _date_axis([p.recorded_on for p in pts]),
         "yaxis": {"title": {"text": series.unit}},
         "margin": {"l": 55, "r": 10, "t": 40, "b": 45}, "height": 280, "showlegend": False,
@@ -90,10 +97,25 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
 
+def noise(series: Series, k: int) -> float:
+    """The smallest change of the mean of the first ``k`` and of the last ``k`` sessions that is
+    not noise: the metric's measurement noise between two sessions (inference.compare.metrics
+    NOISE, where it was measured), or twice the standard error of that difference from the
+    sessions' own scatter around their group means (k ≥ 2), whichever is larger."""
+    floor = METRICS[series.metric].noise if series.metric in METRICS else 0.0
+    if k < 2:
+        return floor
+    groups = [[p.value for p in series.points[:k]], [p.value for p in series.points[-k:]]]
+    squares = sum((v - _mean(g)) ** 2 for g in groups for v in g)
+    pooled = (squares / (2 * k - 2)) ** 0.5
+    return max(floor, 2 * pooled * (2 / k) ** 0.5)
+
+
 def trend_sentence(series: Series, sessions: int | None = None) -> dict[str, Any] | None:
-    """{"verdict": improved/declined/steady/changed, "text", "first", "last", "change", "sessions"}
-    comparing the mean of the first and of the last sessions; None for fewer than 2 sessions.
-    sessions: how many there are when series holds only the first and last EDGE_SESSIONS."""
+    """{"verdict": improved/declined/steady/changed, "text", "first", "last", "change", "noise",
+    "sessions"} comparing the mean of the first and of the last sessions; None for fewer than 2
+    sessions. A change no larger than :func:`noise` is "steady". sessions: how many there are when
+    series holds only the first and last EDGE_SESSIONS."""
     pts = series.points
     total = sessions or len(pts)
     if total < 2:
@@ -101,20 +123,21 @@ def trend_sentence(series: Series, sessions: int | None = None) -> dict[str, Any
     k = min(EDGE_SESSIONS, total // 2)
     first, last = _mean([p.value for p in pts[:k]]), _mean([p.value for p in pts[-k:]])
     change = last - first
-    steady = abs(change) < TOLERANCE.get(series.unit, 0.0)
+    within = noise(series, k)
+    steady = abs(change) <= within
     if steady:
         verdict = "steady"
     elif series.better == 0:
         verdict = "changed"
     else:
         verdict = "improved" if change * series.better > 0 else "declined"
-    word = {"steady": "stayed about the same", "changed": "rose" if change > 0 else "fell",
+    word = {"steady": "stayed within the measurement noise", "changed": "rose" if change > 0 else "fell",
             "improved": "improved", "declined": "declined"}[verdict]
     sign = "+" if change >= 0 else "−"
     span = f"{pts[0].recorded_on:%d %b %Y} and {pts[-1].recorded_on:%d %b %Y}"
     edge = "" if k == 1 else f" (means of the first and last {k} sessions)"
-    text = (f"{series.label} ({series.action}) {word}: {fmt(first, series.unit)} → "
-            f"{fmt(last, series.unit)} ({sign}{fmt(abs(change), series.unit).strip()}) between "
-            f"{span}, {total} sessions{edge}.")
-    return {"verdict": verdict, "text": text, "first": first, "last": last, "change": change,
+    text = (f"{series.label} ({series.title}) {word}: {fmt(first, series.unit)} → "
+            f"{fmt(last, series.unit)} ({sign}{fmt(abs(change), series.unit).strip()}; noise "
+            f"±{fmt(within, series.unit).strip()}) between {span}, {total} sessions{edge}.")
+    return {"verdict": verdict, "text": text, "first": first, "last": last, "change": change, "noise": within,
             "sessions": total, "label": series.label, "action": series.action}

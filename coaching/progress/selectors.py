@@ -1,5 +1,8 @@
 """Reads for the progress page and the team dashboard, always on rows of one athlete or one
-team that the view has already scoped to the user."""
+team that the view has already scoped to the user. Like with like: a series holds one metric of
+one action of videos uploaded as one movement; rows of no recognised action (unknown, idle, from
+analyses written before they were left out) are not read; a dashboard cell whose metric was
+measured in several actions shows no trend."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from coaching.progress.figures import (
 )
 from coaching.progress.models import MetricRow, Reference
 from inference.compare.metrics import METRICS
-from inference.compare.segments import Segment
+from inference.compare.segments import NOT_ACTIONS, Segment
 
 DEFAULT_DASHBOARD_METRICS = ("knee_flexion_max", "jump_height_m", "knee_rom")
 MAX_SERIES = 24  # charts on one page
@@ -45,7 +48,7 @@ def metric_rows_for_team(*, team: Team) -> QuerySet[MetricRow]:
 
 def metric_rows_for_athlete(*, athlete: Athlete, action: str = "", date_from: date | None = None,
                             date_to: date | None = None) -> QuerySet[MetricRow]:
-    rows = MetricRow.objects.filter(athlete=athlete)
+    rows = MetricRow.objects.filter(athlete=athlete).exclude(action__in=NOT_ACTIONS)
     if action:
         rows = rows.filter(action=action)
     if date_from:
@@ -58,17 +61,17 @@ def metric_rows_for_athlete(*, athlete: Athlete, action: str = "", date_from: da
 def progress_get(*, athlete: Athlete, action: str = "", date_from: date | None = None,
                  date_to: date | None = None) -> Progress:
     """The athlete's series per (action, metric), in METRICS order, with bests and sentences."""
-    actions = list(MetricRow.objects.filter(athlete=athlete).order_by("action")
+    actions = list(MetricRow.objects.filter(athlete=athlete).exclude(action__in=NOT_ACTIONS).order_by("action")
                    .values_list("action", flat=True).distinct())
     rows = metric_rows_for_athlete(athlete=athlete, action=action, date_from=date_from, date_to=date_to)
-    series: dict[tuple[str, str], Series] = {}
+    series: dict[tuple[str, str, str], Series] = {}
     fields = ("action", "metric", "unit", "value", "recorded_on", "analysis_id", "t_start",
-              "analysis__video__title")
+              "analysis__video__title", "analysis__video__movement")
     for r in rows.order_by("recorded_on", "analysis_id").values_list(*fields):
-        s = series.setdefault((r[0], r[1]), Series(r[0], r[1], r[2]))
+        s = series.setdefault((r[0], r[8], r[1]), Series(r[0], r[1], r[2], movement=r[8]))
         s.points.append(Point(r[4], r[3], r[5], r[6], r[7]))
     order = {m: i for i, m in enumerate(METRICS)}
-    ordered = sorted(series.values(), key=lambda s: (s.action, order.get(s.metric, 99)))[:MAX_SERIES]
+    ordered = sorted(series.values(), key=lambda s: (s.action, s.movement, order.get(s.metric, 99)))[:MAX_SERIES]
     progress = Progress(athlete=athlete, actions=actions, series=ordered)
     for s in ordered:
         progress.figures[s.key] = trend_figure(s)
@@ -84,14 +87,17 @@ def progress_get(*, athlete: Athlete, action: str = "", date_from: date | None =
 @dataclass
 class DashboardRow:
     athlete: Athlete
-    cells: dict[str, dict[str, Any]]  # metric → {"latest", "date", "change", "verdict", "sessions"}
+    # metric → {"latest", "date", "change", "verdict", "sessions", "action", "mixed"}; "mixed": the
+    # other actions (or movements) the metric was measured in, when no action is chosen: no trend
+    # across them.
+    cells: dict[str, dict[str, Any]]
 
 
 def _edge_rows(rows: QuerySet[MetricRow]) -> QuerySet[MetricRow]:
-    """Only the first and last EDGE_SESSIONS rows of each (athlete, metric), with how many there
-    are: what the latest value and the trend need, whatever the team's history (window
-    functions, so the database does the cutting)."""
-    group = [F("athlete_id"), F("metric")]
+    """Only the first and last EDGE_SESSIONS rows of each (athlete, metric, action, movement), with
+    how many there are: what the latest value and the trend need, whatever the team's history
+    (window functions, so the database does the cutting)."""
+    group = [F("athlete_id"), F("metric"), F("action"), F("analysis__video__movement")]
     return rows.annotate(
         first_n=Window(RowNumber(), partition_by=group, order_by=[F("recorded_on").asc(), F("analysis_id").asc()]),
         sessions=Window(Count("id"), partition_by=group),
@@ -102,32 +108,34 @@ def dashboard_get(*, team: Team, metrics: list[str], action: str = "", sort: str
                   ) -> list[DashboardRow]:
     """Each athlete of the team with the latest value and trend of each metric. sort: "name" or
     "<metric>" / "-<metric>" (by latest value; athletes without one last)."""
-    rows = MetricRow.objects.filter(team=team, metric__in=metrics)
+    rows = MetricRow.objects.filter(team=team, metric__in=metrics).exclude(action__in=NOT_ACTIONS)
     if action:
         rows = rows.filter(action=action)
-    per: dict[tuple[int, str], Series] = {}
-    counts: dict[tuple[int, str], int] = {}
-    fields = ("athlete_id", "metric", "action", "unit", "value", "recorded_on", "analysis_id", "t_start",
-              "sessions")
-    for athlete_id, metric, act, unit, value, day, analysis_id, t, sessions in _edge_rows(rows).order_by(
-            "recorded_on", "analysis_id").values_list(*fields):
-        s = per.setdefault((athlete_id, metric), Series(act, metric, unit))
+    per: dict[tuple[int, str], dict[tuple[str, str], Series]] = {}
+    counts: dict[tuple[int, str, str, str], int] = {}
+    fields = ("athlete_id", "metric", "action", "analysis__video__movement", "unit", "value", "recorded_on",
+              "analysis_id", "t_start", "sessions")
+    for athlete_id, metric, act, movement, unit, value, day, analysis_id, t, sessions in _edge_rows(
+            rows).order_by("recorded_on", "analysis_id").values_list(*fields):
+        s = per.setdefault((athlete_id, metric), {}).setdefault((act, movement), Series(act, metric, unit, movement=movement))
         s.points.append(Point(day, value, analysis_id, t))
-        counts[(athlete_id, metric)] = sessions
+        counts[(athlete_id, metric, act, movement)] = sessions
     out = []
     for athlete in team.athletes.order_by("name", "pk"):
         cells = {}
         for metric in metrics:
-            found = per.get((athlete.pk, metric))
-            if found is None:
+            groups = per.get((athlete.pk, metric))
+            if not groups:
                 continue
+            found = max(groups.values(), key=lambda g: (g.points[-1].recorded_on, g.points[-1].analysis_id))
             last = found.points[-1]
-            total = counts[(athlete.pk, metric)]
-            trend = trend_sentence(found, total)
+            total = counts[(athlete.pk, metric, found.action, found.movement)]
+            mixed = sorted(g.title for g in groups.values() if g is not found)
+            trend = None if mixed else trend_sentence(found, total)
             cells[metric] = {"latest": last.value, "unit": found.unit, "date": last.recorded_on,
-                             "analysis_id": last.analysis_id, "t": last.t_start,
+                             "analysis_id": last.analysis_id, "t": last.t_start, "action": found.title,
                              "sessions": total, "change": trend["change"] if trend else None,
-                             "verdict": trend["verdict"] if trend else ""}
+                             "verdict": trend["verdict"] if trend else "", "mixed": mixed}
         out.append(DashboardRow(athlete=athlete, cells=cells))
     return _sorted(out, sort, metrics)
 
@@ -148,8 +156,8 @@ def dashboard_metrics(requested: list[str]) -> list[str]:
 
 def team_actions(*, team: Team) -> list[str]:
     # order_by() on the column itself: the model's default ordering would defeat DISTINCT
-    return list(MetricRow.objects.filter(team=team).order_by("action").values_list("action", flat=True)
-                .distinct())
+    return list(MetricRow.objects.filter(team=team).exclude(action__in=NOT_ACTIONS).order_by("action")
+                .values_list("action", flat=True).distinct())
 
 
 def references_for_team(*, team: Team) -> QuerySet[Reference]:

@@ -1,6 +1,8 @@
 """Compare two performances: DTW of a segment of A with a segment of B over multi-joint angle
 features, the time map that lets B's video follow A's, the angles overlaid in A's time, per-phase
-differences named in words, and both skeletons scaled to the same size.
+differences named in words (only when the alignment fits: :data:`MAX_RESIDUAL_PER_ANGLE_DEG`), and
+both skeletons scaled to the same size. Whether the two segments are of the same action at all is
+the caller's question (:func:`inference.compare.segments.incomparable`).
 
 Shapes: N, M frames of A's and B's segments; F = len(ALIGN_ANGLES) features.
 """
@@ -17,10 +19,17 @@ from inference.compare.dtw import Alignment, dtw
 from inference.compare.pose_norm import overlay_frames
 from inference.compare.segments import Segment
 from inference.compare.warp import decimate_map, time_map
+from inference.feedback.measures import ANGLE_DIFF_NOISE_DEG
 
 if TYPE_CHECKING:
     from inference.kinematics.core import Kinematics
 
+# An alignment whose residual per angle (mean DTW cost / sqrt(features), degrees) is larger than
+# twice the noise of a difference of two angle samples (inference.feedback.measures
+# ANGLE_DIFF_NOISE_DEG, 11.3°, measured on still people by bench/feedback_noise.py) pairs unlike
+# poses: it is flagged and no joint difference is named. Measured here: two synthetic squats 100°
+# and 70° deep 4.4°, the lab clip against the indoor grab 24.8°, against a squat 43.7°.
+MAX_RESIDUAL_PER_ANGLE_DEG = 2 * ANGLE_DIFF_NOISE_DEG
 WINDOW_SHARE = 0.25  # Sakoe-Chiba half-width as a share of the longer segment
 MIN_CONFIDENCE = 0.5  # angles below it count as unmeasured (as on the report's charts)
 MAX_CHART_POINTS = 400
@@ -107,11 +116,17 @@ def compare(kin_a: Kinematics, seg_a: Segment, kin_b: Kinematics, seg_b: Segment
     a, b = cut(kin_a, seg_a), cut(kin_b, seg_b)
     alignment = align(a, b)
     phase_list = phases(seg_a, a.times, _knee_flexion(a))
-    rows = differences(alignment.path, a.angles, b.angles, phase_list)
+    names = shared_features(a, b)
+    per_angle = alignment.mean_cost / np.sqrt(len(names))
+    fits = bool(per_angle <= MAX_RESIDUAL_PER_ANGLE_DEG)
+    rows = differences(alignment.path, a.angles, b.angles, phase_list) if fits else []
     out: dict[str, Any] = {
         "segments": {"a": seg_a.as_dict(), "b": seg_b.as_dict()},
-        "features": list(shared_features(a, b)),
+        "features": list(names),
         "mean_cost_deg": round(alignment.mean_cost, 2),
+        "residual_per_angle_deg": round(float(per_angle), 1),
+        "max_residual_per_angle_deg": round(MAX_RESIDUAL_PER_ANGLE_DEG, 1),
+        "alignment_fits": fits,
         "time_map": decimate_map(time_map(alignment.path, a.times, b.times)).as_dict(),
         "phases": [{"name": p.name, "start": round(float(a.times[min(p.start, len(a.times) - 1)]), 3),
                     "end": round(float(a.times[p.end - 1]), 3)} for p in phase_list],

@@ -1,7 +1,9 @@
 """The metrics stored per analysis for progress charts and the team dashboard: one value per
 (action, metric), computed from an analysis' kinematics and events, over the frames of that
-action (its action segments when an action model labelled the video, else the whole clip under
-the video's movement).
+action (its confident action segments when an action model labelled the video, else the whole
+clip under the video's movement), only where the athlete was tracked in enough of those frames.
+Each metric carries its noise (:data:`NOISE`): the smallest change between two sessions that a
+trend may call a change.
 
 Each value carries the time range to open the report at: the deepest repetition, the highest
 jump, or the span of the action.
@@ -17,11 +19,29 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from inference.compare.segments import action_at, action_segments
+from inference.feedback.measures import ANGLE_DIFF_NOISE_DEG, ROM_DIFF_NOISE_DEG
 
 if TYPE_CHECKING:
     from inference.kinematics.core import Kinematics
 
 MIN_CONFIDENCE = 0.5
+# A group of frames (an action's segments, or the whole clip) is measured only where the athlete is
+# tracked in at least this share of its frames (knee or hip angle measured with MIN_CONFIDENCE) and
+# in at least MIN_TRACKED_FRAMES of them: a value over a mostly untracked span measures the gaps.
+MIN_TRACKED_SHARE = 0.8
+MIN_TRACKED_FRAMES = 10
+
+# Noise of the difference of one metric between two sessions (the smallest change a trend may call
+# improved or declined). Angles: inference.feedback.measures, measured by bench/feedback_noise.py on
+# people standing still in the real clips (ROM_DIFF_NOISE_DEG: the largest difference of two still
+# joints' ranges, 11.1°; ANGLE_DIFF_NOISE_DEG: a difference of two angle samples, 11.3°). Times:
+# two video frames at 30 fps (each of the two sessions' events is placed to about a frame), not
+# measured on footage; jump height follows through h = g t² / 8 at a 0.5 s flight
+# (dh = g t dt / 4 = 0.08 m). Counts: one event. Cadence: the scoreboard's target for the step
+# detector's cadence (bench/realworld.py, 5 steps/min), not met on every clip.
+FRAME_NOISE_S = 2 / 30.0
+NOISE: dict[str, float] = {"rom": ROM_DIFF_NOISE_DEG, "angle": ANGLE_DIFF_NOISE_DEG, "time": FRAME_NOISE_S,
+                           "height": 9.81 * 0.5 * FRAME_NOISE_S / 4, "count": 1.0, "cadence": 5.0}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -30,22 +50,23 @@ class MetricDef:
     unit: str
     better: int  # +1 higher is better, -1 lower is better, 0 neither (tempo, counts)
     meaning: str
+    noise: float  # the smallest real change between two sessions (NOISE)
 
 
 METRICS: dict[str, MetricDef] = {
     "knee_flexion_max": MetricDef("Squat depth (deepest knee flexion)", "deg", +1,
-                                  "mean over repetitions of the deepest knee flexion, both knees averaged"),
-    "rep_count": MetricDef("Repetitions", "count", 0, "repetitions detected"),
-    "rep_duration_s": MetricDef("Repetition duration (tempo)", "s", 0, "mean time of a repetition"),
-    "jump_count": MetricDef("Jumps", "count", 0, "jumps detected"),
-    "jump_height_m": MetricDef("Jump height (best)", "m", +1, "from the flight time, h = g t² / 8"),
-    "flight_time_s": MetricDef("Flight time (best)", "s", +1, "take-off to landing of the best jump"),
-    "cadence_spm": MetricDef("Cadence", "steps/min", 0, "steps per minute"),
-    "knee_rom": MetricDef("Knee range of motion", "deg", +1, "2nd–98th percentile span, sides averaged"),
-    "hip_rom": MetricDef("Hip range of motion", "deg", +1, "2nd–98th percentile span, sides averaged"),
-    "ankle_rom": MetricDef("Ankle range of motion", "deg", +1, "2nd–98th percentile span, sides averaged"),
+                                  "mean over repetitions of the deepest knee flexion, both knees averaged", NOISE["angle"]),
+    "rep_count": MetricDef("Repetitions", "count", 0, "repetitions detected", NOISE["count"]),
+    "rep_duration_s": MetricDef("Repetition duration (tempo)", "s", 0, "mean time of a repetition", NOISE["time"]),
+    "jump_count": MetricDef("Jumps", "count", 0, "jumps detected", NOISE["count"]),
+    "jump_height_m": MetricDef("Jump height (best)", "m", +1, "from the flight time, h = g t² / 8", NOISE["height"]),
+    "flight_time_s": MetricDef("Flight time (best)", "s", +1, "take-off to landing of the best jump", NOISE["time"]),
+    "cadence_spm": MetricDef("Cadence", "steps/min", 0, "steps per minute", NOISE["cadence"]),
+    "knee_rom": MetricDef("Knee range of motion", "deg", +1, "2nd–98th percentile span, sides averaged", NOISE["rom"]),
+    "hip_rom": MetricDef("Hip range of motion", "deg", +1, "2nd–98th percentile span, sides averaged", NOISE["rom"]),
+    "ankle_rom": MetricDef("Ankle range of motion", "deg", +1, "2nd–98th percentile span, sides averaged", NOISE["rom"]),
     "trunk_lean_max": MetricDef("Greatest forward trunk lean", "deg", -1,
-                                "98th percentile of the trunk's lean from vertical"),
+                                "98th percentile of the trunk's lean from vertical", NOISE["angle"]),
 }  # fmt: skip
 
 
@@ -122,8 +143,21 @@ def _frame_metrics(kin: Kinematics, action: str, mask: np.ndarray) -> list[Metri
     return out
 
 
+def tracked_enough(kin: Kinematics, mask: np.ndarray) -> bool:
+    """Whether the athlete is tracked in enough of the frames of ``mask`` (T,): MIN_TRACKED_SHARE
+    of them and MIN_TRACKED_FRAMES at least, a knee or hip angle measured with MIN_CONFIDENCE."""
+    names = [n for n in ("left_knee", "right_knee", "left_hip", "right_hip") if n in kin.angle_names]
+    if not names or not mask.any():
+        return False
+    cols = [kin.angle_names.index(n) for n in names]
+    measured = ((kin.angle_confidence[:, cols] >= MIN_CONFIDENCE) & np.isfinite(kin.angles[:, cols])).any(1)
+    tracked = int((measured & mask).sum())
+    return tracked >= MIN_TRACKED_FRAMES and tracked >= MIN_TRACKED_SHARE * int(mask.sum())
+
+
 def analysis_metrics(kin: Kinematics, summary: dict[str, Any], movement: str) -> list[MetricValue]:
-    """Every metric of an analysis: per action (action segments, else ``movement``)."""
+    """Every metric of an analysis: per action (its confident action segments, else the whole clip
+    under ``movement``), for the groups where the athlete is tracked enough (:func:`tracked_enough`)."""
     segments = action_segments(summary)
     events = (summary.get("events") or {}).get("events", [])
     t = kin.timestamps
@@ -135,6 +169,8 @@ def analysis_metrics(kin: Kinematics, summary: dict[str, Any], movement: str) ->
         groups[movement] = np.ones(len(t), bool)
     out: list[MetricValue] = []
     for action, mask in groups.items():
+        if not tracked_enough(kin, mask):
+            continue
         mine = [e for e in events if action_at(segments, (e["start"] + e["end"]) / 2, movement) == action]
         out += _event_metrics(kin, action, mine) + _frame_metrics(kin, action, mask)
     return [m for m in out if np.isfinite(m.value)]

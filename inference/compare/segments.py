@@ -16,6 +16,10 @@ JUMP_BEFORE_S = 0.8  # countermovement and take-off before the flight
 JUMP_AFTER_S = 0.5  # landing and absorption after it
 EVENT_KINDS = ("rep", "jump")
 IDLE_LABELS = frozenset({"idle"})  # the action model's "nothing in particular" (issue 6)
+NOT_ACTIONS = IDLE_LABELS | {"unknown"}  # no action to measure or compare
+# A segment's mean label probability below this is not an action to measure or compare: the
+# scoreboard's "confident" level (bench/scoring/actions.py CONFIDENT).
+MIN_SEGMENT_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True)
@@ -37,11 +41,13 @@ class Segment:
 
 
 def action_segments(summary: dict[str, Any]) -> list[dict[str, Any]]:
-    """The action model's segments [{"label", "start", "end"}] of something done (not idle), or
-    [] when there are none."""
+    """The action model's segments [{"label", "start", "end", "confidence"}] of something done
+    (not idle, not unknown) with at least :data:`MIN_SEGMENT_CONFIDENCE`, or [] when there are
+    none."""
     actions = summary.get("actions") or {}
     return [s for s in actions.get("segments") or []
-            if s.get("end", 0) > s.get("start", 0) and s.get("label") not in IDLE_LABELS]
+            if s.get("end", 0) > s.get("start", 0) and s.get("label") not in NOT_ACTIONS
+            and (s.get("confidence") or 0.0) >= MIN_SEGMENT_CONFIDENCE]
 
 
 def action_at(segments: list[dict[str, Any]], t: float, default: str) -> str:
@@ -73,12 +79,30 @@ def segments_of(summary: dict[str, Any], movement: str, t0: float, t1: float) ->
     return out
 
 
+def incomparable(a: Segment, b: Segment) -> str:
+    """Why two segments cannot be compared joint by joint ("" when they can): they must be of the
+    same action (for a whole clip, the movement it was uploaded as), and that action must be one
+    (not "unknown" or idle)."""
+    if a.action in NOT_ACTIONS or b.action in NOT_ACTIONS:
+        return (f"A is {a.action} and B is {b.action}: no recognised action on "
+                f"{'both sides' if a.action in NOT_ACTIONS and b.action in NOT_ACTIONS else 'one side'}, "
+                "so there is nothing to compare joint by joint.")
+    if a.action != b.action:
+        return (f"A is {a.action} and B is {b.action}: different actions move the joints differently, "
+                "so joint-by-joint differences between them would mean nothing. Choose segments of "
+                "the same action.")
+    return ""
+
+
 def default_pair(a: list[Segment], b: list[Segment]) -> tuple[int, int]:
     """Indices of the segments to compare first: the first kind both have (jump, rep, action,
-    whole), the first of it in A and B."""
-    for kind in ("jump", "rep", "action", "whole"):
-        ia = next((i for i, s in enumerate(a) if s.kind == kind), None)
-        ib = next((i for i, s in enumerate(b) if s.kind == kind), None)
-        if ia is not None and ib is not None:
-            return ia, ib
+    whole) with the same action on both sides, the first of it in A and B; else the first kind
+    both have (the page then says why they cannot be compared)."""
+    for same in (True, False):
+        for kind in ("jump", "rep", "action", "whole"):
+            pairs = ((i, j) for i, s in enumerate(a) if s.kind == kind for j, t in enumerate(b)
+                     if t.kind == kind and (not same or not incomparable(s, t)))
+            found = next(pairs, None)
+            if found is not None:
+                return found
     return len(a) - 1, len(b) - 1

@@ -97,9 +97,14 @@ def test_metrics_per_action_segment() -> None:
     plain = {m.metric: m for m in analysis_metrics(kin, {"events": events}, "squat")}
     assert plain["knee_flexion_max"].value == pytest.approx(95, abs=4)
     assert plain["knee_flexion_max"].action == "squat" and set(plain) <= set(METRICS)
-    labelled = {"events": events, "actions": {"segments": [{"label": "deep squat", "start": 0.0, "end": 3.9}]}}
-    actions = {m.action for m in analysis_metrics(kin, labelled, "squat")}
-    assert actions == {"deep squat"}
+    def labelled(label: str, confidence: float | None) -> dict:
+        return {"events": events, "actions": {"segments": [
+            {"label": label, "start": 0.0, "end": 3.9, "confidence": confidence}]}}
+
+    assert {m.action for m in analysis_metrics(kin, labelled("deep squat", 0.9), "squat")} == {"deep squat"}
+    # not a confident action, or no action at all: the clip is measured as the movement it was uploaded as
+    assert {m.action for m in analysis_metrics(kin, labelled("deep squat", 0.45), "squat")} == {"squat"}
+    assert {m.action for m in analysis_metrics(kin, labelled("unknown", None), "squat")} == {"squat"}
 
 
 def test_jump_metrics_and_segment_from_a_flight() -> None:
