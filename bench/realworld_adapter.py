@@ -91,7 +91,7 @@ class ClipOutputs:
 def run_clip(path: Path, movement: str = "general") -> ClipOutputs:
     """Run the whole analysis of the clip at ``path`` with default settings; events and technique
     rules for ``movement`` (a :class:`inference.movements.Movement` value)."""
-    from inference.kinematics.events import cadence, detect_events
+    from inference.kinematics.events import FLIGHT_KINDS, cadence, detect_events
     from inference.movements import Movement
     from inference.pipeline import AnalysisConfig, analyze
 
@@ -104,7 +104,8 @@ def run_clip(path: Path, movement: str = "general") -> ClipOutputs:
     steps: tuple[tuple[float, str], ...] = ()
     steps_per_minute = None
     if kin is not None:
-        jumps = tuple((e.start, e.end) for e in detect_events(kin, "jump").of_kind("jump"))
+        # The truth lists flight phases (both feet off the ground); drops and box jumps are flights too.
+        jumps = tuple((e.start, e.end) for e in detect_events(kin, "jump").events if e.kind in FLIGHT_KINDS)
         step_events = detect_events(kin, "walk").of_kind("step")
         steps = tuple((e.end, e.side or "") for e in step_events)
         steps_per_minute = cadence(step_events)

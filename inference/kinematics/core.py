@@ -12,7 +12,8 @@ Order of operations (each step in its own module):
    with one smooth skeleton;
 5. angles (:mod:`.angles`); segment angles unwrapped, joint angles in their anatomical interval or
    NaN (never unwrapped), angular velocity and acceleration from those series and the timestamps;
-6. centre of mass (:mod:`.com`) and pixels → metres (:mod:`.scale`).
+6. centre of mass (:mod:`.com`), pixels → metres (:mod:`.scale`) and the ground line under the
+   athlete from the feet's contacts (:mod:`.ground`), so heights are above the floor.
 
 Shapes: T frames, N named points, A angles.
 """
@@ -28,6 +29,7 @@ import numpy as np
 from inference.kinematics import filters, storage
 from inference.kinematics.angles import ANGLE_NAMES, ANGLES, compute_angles, estimate_facing
 from inference.kinematics.com import centre_of_mass
+from inference.kinematics.ground import ground_line
 from inference.kinematics.points import POINT_NAMES, named_points, point_index
 from inference.kinematics.scale import Scale, pixel_scale
 from inference.kinematics.swap import OPENPOSE_SKELETONS, apply_swaps, detect_swaps
@@ -78,6 +80,8 @@ class Kinematics:
     angular_velocity: (T, A) deg/s. angular_acceleration: (T, A) deg/s².
     point_names: (N,) named points. points: (T, N, 2) cleaned pixels (x right, y down).
     point_confidence: (T, N). com: (T, 2) centre of mass in pixels.
+    ground: (T,) image row (pixels, y down) of the floor under the athlete, from the rows of the
+        feet on the ground (:mod:`.ground`); NaN where the feet were never seen.
     points_unsmoothed: (T, N, 2) after outlier rejection and gap filling but before the low-pass,
         for timing contacts (a 6 Hz low-pass blurs a landing over ~0.1 s).
     facing: (T,) +1 facing image right, -1 left. swaps: {group: (T,) bool} corrected frames.
@@ -94,6 +98,7 @@ class Kinematics:
     points: np.ndarray
     point_confidence: np.ndarray
     com: np.ndarray
+    ground: np.ndarray
     points_unsmoothed: np.ndarray
     facing: np.ndarray
     swaps: dict[str, np.ndarray]
@@ -112,10 +117,16 @@ class Kinematics:
         """(T, 2) one named point, pixels."""
         return self.points[:, point_index(name)]
 
+    def com_above_floor(self) -> np.ndarray:
+        """(T, 2) centre of mass in pixels in the ground frame: x right from the image's left edge,
+        y up from the floor under the athlete (:attr:`ground`); NaN where the ground is unknown."""
+        return np.stack([self.com[:, 0], self.ground - self.com[:, 1]], axis=1)
+
     def com_metres(self) -> np.ndarray | None:
-        """(T, 2) centre of mass in metres, x right, y up (origin: image top-left); None unscaled."""
+        """(T, 2) :meth:`com_above_floor` in metres (x right, y the height above the floor); None
+        when the pixel scale is unknown."""
         mpp = self.scale.metres_per_pixel
-        return None if mpp is None else self.com * np.array([mpp, -mpp])
+        return None if mpp is None else self.com_above_floor() * mpp
 
     def to_csv(self, path: str | Path | None = None, decimals: int = 2) -> str:
         """Angles per frame as CSV: ``time`` then one column per angle, degrees (see .storage)."""
@@ -175,6 +186,7 @@ def compute_kinematics(poses: PoseSequence, athlete_index: int, config: Kinemati
     unwrap = np.array([d.unwrap for d in ANGLES])
     angles[:, unwrap] = filters.unwrap_degrees(angles[:, unwrap])
     velocity = filters.derivative(angles, t)
+    scale = pixel_scale(clean, config.height_cm)
     return Kinematics(
         timestamps=t,
         angle_names=ANGLE_NAMES,
@@ -186,10 +198,11 @@ def compute_kinematics(poses: PoseSequence, athlete_index: int, config: Kinemati
         points=clean,
         point_confidence=conf,
         com=centre_of_mass(clean),
+        ground=ground_line(unsmoothed, conf, t, scale.height_px, config.height_cm / 100 if config.height_cm else None),
         points_unsmoothed=unsmoothed,
         facing=facing,
         swaps=swaps,
-        scale=pixel_scale(clean, config.height_cm),
+        scale=scale,
         skeleton=poses.skeleton,
         config=config,
     )

@@ -1,23 +1,25 @@
-"""Events in a movement: repetitions, jumps and steps, each with a time range in seconds.
+"""Events in a movement: repetitions, jumps (and drops, box jumps) and steps, each with a time
+range in seconds and a confidence.
 
 - Repetitions (``rep``): peaks of a chosen signal (:data:`REP_SIGNALS`: the mean knee flexion, or
-  the hip centre's drop in % of leg length, which works from the side and from the front) found
-  with :func:`scipy.signal.find_peaks` with a prominence and a minimum period; each repetition runs
-  from where the signal leaves its base to where it returns (``peak_widths`` at 95 % of the
-  prominence).
-- Jumps (``jump``): flight = both feet above the ground line. The ground line is a running median
-  of the lowest foot point's image height; a flight is detected where the feet are higher than
-  :attr:`EventConfig.flight_threshold` leg lengths and its take-off and landing are refined to where
-  they cross :attr:`EventConfig.contact_threshold` (linear interpolation between frames). Jump height
-  from the flight time ``h = g t² / 8`` (Bosco et al., 1983, Eur J Appl Physiol 50:273; valid when
-  take-off and landing postures match).
-- Steps (``step``): a foot's swing, from lift-off to touch-down: the ankle moves faster than
-  :attr:`EventConfig.swing_speed` leg lengths per second (a foot in stance is still on the image of a
-  static camera; this holds in any view, unlike heel-to-pelvis methods that need a side view — but
-  not on a treadmill or with a panning camera). Cadence = steps per minute between the first and
-  last touch-down.
+  the hip centre's drop towards the ground line in % of leg length, which works from the side and
+  from the front) found with :func:`scipy.signal.find_peaks` with a prominence and a minimum
+  period; each repetition runs from where the signal leaves its base to where it returns
+  (``peak_widths`` at 95 % of the prominence).
+- Jumps, drops and box jumps: from the foot contacts of :mod:`.ground` — both feet leave the
+  ground and both land (:func:`find_jumps`); flight time from those two instants. A ``jump``
+  (take-off and landing at one level) gets its height from the flight time, ``h = g t² / 8``
+  (Bosco et al., 1983, Eur J Appl Physiol 50:273; valid when take-off and landing postures
+  match); a ``drop`` (landing lower) or ``box_jump`` (landing higher) does not.
+- Steps (``step``): a foot's touch-down after a swing during which the other foot stood on the
+  ground (:func:`find_steps`), from lift-off (``start``) to touch-down (``end``); steps of
+  alternating feet make the cadence (:func:`alternating_steps`, :func:`cadence`).
 
-Shapes: T frames. Times are seconds from the video's timestamps.
+An event's ``confidence`` is the lowest detector confidence of the feet's points around its
+instants (0 where they were interpolated). Events are never found across frames where the athlete
+or a foot is not seen: a swing or flight must have the feet present in every frame.
+
+Shapes: T frames. Times are seconds from the video's timestamps (never frame / fps).
 """
 
 from __future__ import annotations
@@ -27,33 +29,38 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import signal
-from scipy.ndimage import median_filter
 
-from inference.kinematics.filters import derivative, runs
-from inference.kinematics.points import point_index
+from inference.kinematics.filters import runs
+from inference.kinematics.ground import SIDES, FootContacts, G, foot_contacts
 from inference.movements import Movement
 
 if TYPE_CHECKING:
     from inference.kinematics.core import Kinematics
 
-G = 9.81  # m/s²
+FLIGHT_KINDS = ("jump", "drop", "box_jump")
+# Frames searched into the contacts on either side of a swing when refining its instants: the
+# contact low-pass (12 Hz) spreads a stop over about ±1 frame at 30 fps, ±2 at 60 fps.
+REFINE_FRAMES = 3
 
 
 @dataclass(frozen=True)
 class Event:
-    """kind: "rep", "jump" or "step"; start/end: seconds; side: "left"/"right" for steps;
-    values: numbers describing it (degrees, seconds, metres), keyed by name with their unit."""
+    """kind: "rep", "jump", "drop", "box_jump" or "step"; start/end: seconds; side:
+    "left"/"right" for steps; values: numbers describing it (degrees, seconds, metres), keyed by
+    name with their unit; confidence: 0-1 (module docstring)."""
 
     kind: str
     start: float
     end: float
     side: str | None = None
     values: dict[str, float] = field(default_factory=dict)
+    confidence: float = 1.0
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["start"], out["end"] = round(self.start, 4), round(self.end, 4)
         out["values"] = {k: (round(v, 4) if np.isfinite(v) else None) for k, v in self.values.items()}
+        out["confidence"] = round(float(self.confidence), 3)
         return out
 
 
@@ -62,24 +69,26 @@ class EventConfig:
     """rep_relative_prominence: a repetition's peak stands out by at least this fraction of the
     signal's 5–95 % range (and by the signal's own minimum, :data:`REP_SIGNALS`);
     rep_min_period_s: shortest repetition.
-    flight_threshold / contact_threshold: feet above the ground, in leg lengths (detect / refine).
-    min_flight_s / max_flight_s: plausible flights. ground_window_s: running median of the ground.
-    swing_speed: ankle speed (leg lengths / s) above which a foot is swinging; min_swing_s: shortest
-    swing; max_swing_s: longest (walking ≈ 0.4 s, running ≈ 0.5 s; a foot moving longer is not
-    stepping); min_stance_s: shortest stance (swings closer than this are one swing: even sprinters
-    stand about 0.1 s per step)."""
+    min_flight_s: shortest flight, the flight of a 5 cm jump, 2 √(2h/g) ≈ 0.2 s (lower jumps are
+        lost in keypoint noise; it also leaves out running strides' flights, ~0.1-0.15 s).
+    max_flight_s: longest flight: ~1.0 s is the flight of a 1.2 m vertical jump, beyond the best
+        athletes' (~1 m); drops from 1.5 m take 0.55 s.
+    both_feet_s: the two feet of a two-footed take-off (or landing) leave (land) within this of each
+        other; a running stride's swing foot left a whole swing (≥ 0.33 s, Weyand et al. 2000)
+        earlier. It allows the contact low-pass and 30 fps frames (3 frames).
+    level_change: landing this many statures (≈ 17 cm) above or below the take-off is a box jump
+        or a drop; lower boxes and drops read as jumps. In a front view a landing well in front of
+        or behind the take-off shifts the feet's row too (~0.05 statures per 30 cm at 4 m).
+    level_window_s: contact frames before take-off and after landing whose sole rows give the two
+        levels."""
 
     rep_relative_prominence: float = 0.35
     rep_min_period_s: float = 0.6
-    flight_threshold: float = 0.08
-    contact_threshold: float = 0.02
-    min_flight_s: float = 0.08
-    max_flight_s: float = 1.2
-    ground_window_s: float = 2.0
-    swing_speed: float = 0.8
-    min_swing_s: float = 0.1
-    max_swing_s: float = 0.8
-    min_stance_s: float = 0.1
+    min_flight_s: float = 2 * np.sqrt(2 * 0.05 / G)
+    max_flight_s: float = 2 * np.sqrt(2 * 1.2 / G)
+    both_feet_s: float = 0.1
+    level_change: float = 0.1
+    level_window_s: float = 0.2
 
 
 # Which detectors run for each movement (every Movement has an entry), and the signal a
@@ -124,81 +133,149 @@ def find_reps(x: np.ndarray, t: np.ndarray, min_prominence: float = 20.0, config
     ]  # fmt: skip
 
 
-def _crossing(h: np.ndarray, t: np.ndarray, start: int, step: int, level: float) -> float:
-    """Walk from frame ``start`` in direction ``step`` while h stays above ``level``; then extend
-    the line through the last frame above and the first at or below it down to h = 0 (the foot's
-    contact), at most one frame beyond. Without that the contact level's height would shorten every
-    flight by twice its rise time."""
+def _speed_crossing(speed: np.ndarray, t: np.ndarray, lo: int, hi: int, level: float, rising: bool) -> float | None:
+    """Time where ``speed`` crosses ``level`` inside frames [lo, hi): the first upward crossing
+    (``rising``) or the last downward one, interpolated between frames; None when it does not."""
+    lo, hi = max(lo, 1), min(hi, speed.size - 1)
+    for i in range(lo, hi) if rising else range(hi - 1, lo - 1, -1):
+        a, b = (speed[i - 1], speed[i]) if rising else (speed[i], speed[i + 1])
+        if not (np.isfinite(a) and np.isfinite(b)) or not (a < level <= b if rising else a >= level > b):
+            continue
+        j = i - 1 if rising else i
+        return float(t[j] + (level - speed[j]) / (speed[j + 1] - speed[j]) * (t[j + 1] - t[j]))
+    return None
+
+
+@dataclass(frozen=True)
+class Swing:
+    """One foot off the ground between two contacts: frames [first, stop) of ``side``; lift_off /
+    touch_down seconds, refined (:func:`swings`)."""
+
+    side: str
+    first: int
+    stop: int
+    lift_off: float
+    touch_down: float
+
+
+def _edge_peak(speed: np.ndarray, start: int, step: int, stop: int) -> int:
+    """From frame ``start``, walk in direction ``step`` (not reaching ``stop``) while the speed
+    keeps rising; the frame where it stops rising (the top of the lift-off's or landing's ramp)."""
     i = start
-    while 0 <= i + step < h.size and h[i + step] > level:
+    while i + step != stop and 0 <= i + step < speed.size and speed[i + step] >= speed[i]:
         i += step
-    j = i + step
-    if not 0 <= j < h.size:
-        return float(t[i])
-    if h[i] <= h[j]:
-        return float(t[j])
-    frac = h[i] / (h[i] - h[j])  # 0 at frame i, 1 at frame j, > 1 beyond j
-    return float(t[i] + min(frac, 2.0) * (t[j] - t[i]))
+    return i
 
 
-def find_jumps(foot_y: np.ndarray, leg_px: float, t: np.ndarray, config: EventConfig = EventConfig()) -> list[Event]:
-    """Jumps from the lowest foot point's image y (T,) pixels (y down), leg length in pixels."""
-    y = _filled(np.asarray(foot_y, np.float64))
-    if y.size < 3 or not np.isfinite(leg_px) or leg_px <= 0:
-        return []
-    dt = float(np.median(np.diff(t)))
-    ground = median_filter(y, size=max(3, int(config.ground_window_s / dt)) | 1, mode="nearest")
-    h = (ground - y) / leg_px  # height of the lower foot above the ground, leg lengths
-    jumps: list[Event] = []
-    for start, stop in runs(h > config.flight_threshold):
-        take_off = _crossing(h, t, start, -1, config.contact_threshold)
-        landing = _crossing(h, t, stop - 1, +1, config.contact_threshold)
+def swings(contacts: FootContacts) -> list[Swing]:
+    """Every time a foot leaves the ground and comes back, with the foot seen all along, sorted by
+    touch-down. The instants are refined on the foot's speed: from the first (last) frame off the
+    ground, up the ramp of rising speed to its top, then back to where the speed crosses half that
+    top — a start or stop blurred by any symmetric spread (the detector's smoothing, motion blur,
+    the contact low-pass) crosses half its height at the true instant; searched up to
+    :data:`REFINE_FRAMES` into the contact."""
+    t, out = contacts.timestamps, []
+    for side in SIDES:
+        on, known, speed = contacts.contact[side], contacts.known[side], contacts.speed[side]
+        for first, stop in runs(~on):
+            if first == 0 or stop == on.size or not known[first:stop].all():
+                continue  # the clip's ends, or frames where the foot is not seen: no swing to time
+            top = _edge_peak(speed, first, +1, stop)
+            lift = _speed_crossing(speed, t, first - REFINE_FRAMES, top + 1, 0.5 * speed[top], rising=True)
+            top = _edge_peak(speed, stop - 1, -1, first - 1)
+            touch = _speed_crossing(speed, t, top, stop + REFINE_FRAMES, 0.5 * speed[top], rising=False)
+            lift = float(t[first]) if lift is None else lift
+            touch = float(t[stop]) if touch is None else touch
+            out.append(Swing(side, first, stop, lift, max(touch, lift)))
+    return sorted(out, key=lambda s: s.touch_down)
+
+
+def _foot_confidence(contacts: FootContacts, side: str, *times: float) -> float:
+    """Lowest mean confidence of a foot's points in the frames around ``times``."""
+    t, conf = contacts.timestamps, contacts.confidence[side]
+    values = [conf[max(0, i - 1) : i + 2].min() for i in np.searchsorted(t, times).clip(0, t.size - 1)]
+    return float(min(values)) if values else 0.0
+
+
+def _level(contacts: FootContacts, lo: float, hi: float) -> float:
+    """Median sole row of the feet on the ground between lo and hi seconds (NaN if none)."""
+    inside = (contacts.timestamps >= lo) & (contacts.timestamps <= hi)
+    rows = np.concatenate([contacts.sole[s][inside & contacts.contact[s]] for s in SIDES])
+    return float(np.median(rows)) if rows.size else float("nan")
+
+
+def find_jumps(contacts: FootContacts, metres_per_pixel: float | None = None, config: EventConfig = EventConfig()) -> list[Event]:
+    """Flights: both feet leave the ground within :attr:`EventConfig.both_feet_s` of each other and
+    both come back down within it, the feet seen all along. Take-off is the later lift-off and
+    landing the earlier touch-down (:func:`swings`); flights outside [min_flight_s, max_flight_s]
+    are not jumps. Where the landing is more than :attr:`EventConfig.level_change` statures above
+    or below the take-off, the event is a ``box_jump`` or a ``drop`` and has no height (h = g t²/8
+    needs take-off and landing at one level); otherwise a ``jump`` with ``height_m``."""
+    found = []
+    by_side = {side: [s for s in swings(contacts) if s.side == side] for side in SIDES}
+    for right in by_side["right"]:
+        left = next((s for s in by_side["left"] if abs(s.lift_off - right.lift_off) <= config.both_feet_s
+                     and abs(s.touch_down - right.touch_down) <= config.both_feet_s), None)  # fmt: skip
+        if left is None:
+            continue
+        take_off, landing = max(right.lift_off, left.lift_off), min(right.touch_down, left.touch_down)
         flight = landing - take_off
         if not config.min_flight_s <= flight <= config.max_flight_s:
             continue
-        if jumps and take_off < jumps[-1].end:  # one flight seen as two runs (noise at the apex)
+        before = _level(contacts, take_off - config.level_window_s, take_off)
+        after = _level(contacts, landing, landing + config.level_window_s)
+        rise = (before - after) / contacts.stature_px  # landing above take-off, statures (y up)
+        kind = "jump" if not abs(rise) > config.level_change else ("box_jump" if rise > 0 else "drop")
+        values = {"flight_time_s": flight, "landing_above_takeoff_statures": rise}
+        if metres_per_pixel is not None:
+            values["landing_above_takeoff_m"] = rise * contacts.stature_px * metres_per_pixel
+        if kind == "jump":
+            values["height_m"] = G * flight**2 / 8
+        confidence = min(_foot_confidence(contacts, side, take_off, landing) for side in SIDES)
+        found.append(Event(kind, take_off, landing, None, values, confidence))
+    return sorted(found, key=lambda e: e.start)
+
+
+def find_steps(contacts: FootContacts, config: EventConfig = EventConfig()) -> list[Event]:
+    """Steps: a foot's touch-down after a swing during which the other foot was on the ground, not
+    only at the swing's first and last :attr:`EventConfig.both_feet_s` (that is a two-footed jump's
+    staggered take-off and landing). ``start`` is the lift-off, ``end`` the touch-down; sorted by
+    touch-down."""
+    t, steps = contacts.timestamps, []
+    for swing in swings(contacts):
+        other = "left" if swing.side == "right" else "right"
+        inside = (t > swing.lift_off + config.both_feet_s) & (t < swing.touch_down - config.both_feet_s)
+        if not (contacts.contact[other] & inside).any():
             continue
-        jumps.append(Event("jump", take_off, landing, None, {
-            "flight_time_s": flight, "height_m": G * flight**2 / 8,
-            "peak_foot_height_legs": float(h[start:stop].max()),
-        }))  # fmt: skip
-    return jumps
+        confidence = _foot_confidence(contacts, swing.side, swing.lift_off, swing.touch_down)
+        steps.append(Event("step", swing.lift_off, swing.touch_down, swing.side,
+                           {"swing_time_s": swing.touch_down - swing.lift_off}, confidence))  # fmt: skip
+    return sorted(steps, key=lambda e: e.end)
 
 
-def find_steps(ankle_xy: dict[str, np.ndarray], leg_px: float, t: np.ndarray, config: EventConfig = EventConfig()) -> list[Event]:
-    """Swings of each foot from ankle positions {side: (T, 2) pixels}; sorted by start time."""
-    steps = []
-    for side, xy in ankle_xy.items():
-        speed = np.linalg.norm(derivative(np.asarray(xy, np.float64), t), axis=1) / leg_px
-        moving = np.nan_to_num(speed) > config.swing_speed
-        # Blips under half a minimum swing are noise; then a stance too short to be real joins the
-        # swings around it; then swings too short are dropped.
-        swings = [(a, b) for a, b in runs(moving) if t[b - 1] - t[a] >= config.min_swing_s / 2]
-        for start, stop in _merge_short_stances(swings, t, config.min_stance_s):
-            lift, touch = float(t[start]), float(t[stop - 1])
-            if config.min_swing_s <= touch - lift <= config.max_swing_s and start > 0 and stop < t.size:
-                steps.append(Event("step", lift, touch, side, {"swing_time_s": touch - lift}))
-    return sorted(steps, key=lambda e: e.start)
-
-
-def _merge_short_stances(swings: list[tuple[int, int]], t: np.ndarray, min_stance_s: float) -> list[tuple[int, int]]:
-    """Join swings of one foot separated by less than ``min_stance_s`` of stance (noise that dips
-    below the speed threshold mid-swing)."""
-    merged: list[tuple[int, int]] = []
-    for start, stop in swings:
-        if merged and t[start] - t[merged[-1][1] - 1] < min_stance_s:
-            merged[-1] = (merged[-1][0], stop)
+def alternating_steps(steps: list[Event]) -> list[list[Event]]:
+    """The runs of steps that alternate feet (right, left, right…), in touch-down order; a run
+    breaks where one foot steps twice in a row. Steps without a side break runs too. Use it on
+    :func:`find_steps`' output (``detect_events(kin, "walk").of_kind("step")``) for gait: a step
+    is a foot's touch-down after a swing while the other foot stood, so two steps in a row of
+    alternating feet are one gait cycle's half each."""
+    chains: list[list[Event]] = []
+    for step in sorted(steps, key=lambda e: e.end):
+        if step.side in SIDES and chains and chains[-1][-1].side in SIDES and chains[-1][-1].side != step.side:
+            chains[-1].append(step)
         else:
-            merged.append((start, stop))
-    return merged
+            chains.append([step])
+    return chains
 
 
 def cadence(steps: list[Event]) -> float | None:
-    """Steps per minute between the first and the last touch-down (None for fewer than 2 steps)."""
-    touch = sorted(e.end for e in steps)
-    if len(touch) < 2 or touch[-1] <= touch[0]:
+    """Steps per minute over the runs of alternating steps (:func:`alternating_steps`): the number
+    of step intervals inside runs over the time they span (None without two alternating steps)."""
+    chains = [c for c in alternating_steps(steps) if len(c) >= 2]
+    span = sum(c[-1].end - c[0].end for c in chains)
+    if not chains or span <= 0:
         return None
-    return 60.0 * (len(touch) - 1) / (touch[-1] - touch[0])
+    return 60.0 * sum(len(c) - 1 for c in chains) / span
 
 
 @dataclass(frozen=True)
@@ -228,24 +305,17 @@ def leg_length_px(kin: Kinematics) -> float:
     return float(np.median(values)) if values.size else float("nan")
 
 
-def lowest_foot_y(kin: Kinematics) -> np.ndarray:
-    """(T,) image y of the lowest foot point (ankles, heels, toes; the largest y), NaN if none;
-    from the points before the low-pass, which would blur take-off and landing."""
-    names = ("RAnkle", "LAnkle", "RHeel", "LHeel", "RBigToe", "LBigToe")
-    ys = np.stack([kin.points_unsmoothed[:, point_index(n), 1] for n in names], axis=1)
-    out = np.full(ys.shape[0], np.nan)
-    seen = np.isfinite(ys).any(axis=1)
-    out[seen] = np.nanmax(ys[seen], axis=1)
-    return out
-
-
 def _knee_flexion(kin: Kinematics) -> np.ndarray:
     with np.errstate(all="ignore"):
         return np.nanmean(np.stack([kin.angle("right_knee"), kin.angle("left_knee")], axis=1), axis=1)
 
 
 def _hip_drop(kin: Kinematics) -> np.ndarray:
-    return 100.0 * kin.point("Hip")[:, 1] / leg_length_px(kin)
+    """Depth of the hip centre below the ground line's height, % leg length (image y where the
+    ground is unknown): measured from the floor, so a camera tilting during a set does not count."""
+    hip = kin.point("Hip")[:, 1]
+    below = hip - kin.ground if np.isfinite(kin.ground).any() else hip
+    return 100.0 * below / leg_length_px(kin)
 
 
 # Signals repetitions are counted on: (function, least prominence, unit).
@@ -256,17 +326,30 @@ REP_SIGNALS: dict[str, tuple[Any, float, str]] = {
 
 
 def _summary(found: dict[str, list[Event]]) -> dict[str, Any]:
-    reps, jumps, steps = found.get("reps"), found.get("jumps"), found.get("steps")
-    heights = [e.values["height_m"] for e in jumps or []]
+    reps, flights, steps = found.get("reps"), found.get("jumps"), found.get("steps")
+    jumps = [e for e in flights or [] if e.kind == "jump"]
+    heights = [e.values["height_m"] for e in jumps]
     steps_per_minute = cadence(steps) if steps else None
     return {
         "rep_count": None if reps is None else len(reps),
-        "jump_count": None if jumps is None else len(jumps),
+        "jump_count": None if flights is None else len(jumps),
+        "drop_count": None if flights is None else sum(e.kind == "drop" for e in flights),
+        "box_jump_count": None if flights is None else sum(e.kind == "box_jump" for e in flights),
         "best_jump_height_m": round(max(heights), 3) if heights else None,
         "mean_flight_time_s": round(float(np.mean([e.values["flight_time_s"] for e in jumps])), 3) if jumps else None,
         "step_count": None if steps is None else len(steps),
         "cadence_spm": None if steps_per_minute is None else round(steps_per_minute, 1),
     }
+
+
+def contacts_of(kin: Kinematics) -> FootContacts | None:
+    """The athlete's foot contacts (:func:`.ground.foot_contacts`); None when the body was never
+    seen whole enough to know its size in pixels."""
+    stature = kin.scale.height_px
+    if stature is None or not np.isfinite(stature) or stature <= 0 or kin.timestamps.size < 2:
+        return None
+    height_m = kin.config.height_cm / 100 if kin.config.height_cm else None
+    return foot_contacts(kin.points_unsmoothed, kin.point_confidence, kin.timestamps, stature, height_m)
 
 
 def detect_events(kin: Kinematics, movement: str = Movement.GENERAL, config: EventConfig | None = None) -> Events:
@@ -275,16 +358,16 @@ def detect_events(kin: Kinematics, movement: str = Movement.GENERAL, config: Eve
     movement = Movement.parse(movement)
     config = config or EventConfig()
     t, leg = kin.timestamps, leg_length_px(kin)
+    contacts = contacts_of(kin) if {"jumps", "steps"} & set(MOVEMENT_EVENTS[movement]) else None
     found: dict[str, list[Event]] = {}
     for detector in MOVEMENT_EVENTS[movement]:
         if detector == "reps":
             compute, min_prominence, _ = REP_SIGNALS[REP_SIGNAL_FOR[movement]]
             found["reps"] = find_reps(compute(kin), t, min_prominence, config) if np.isfinite(leg) else []
         elif detector == "jumps":
-            found["jumps"] = find_jumps(lowest_foot_y(kin), leg, t, config)
+            found["jumps"] = [] if contacts is None else find_jumps(contacts, kin.scale.metres_per_pixel, config)
         elif detector == "steps":
-            ankles = {"right": kin.point("RAnkle"), "left": kin.point("LAnkle")}
-            found["steps"] = find_steps(ankles, leg, t, config) if np.isfinite(leg) else []
+            found["steps"] = [] if contacts is None else find_steps(contacts, config)
     events = sorted((e for group in found.values() for e in group), key=lambda e: e.start)
     summary = _summary(found)
     if "reps" in found:

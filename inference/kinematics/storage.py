@@ -50,6 +50,7 @@ def to_dict(kin: Kinematics, decimals: int = 2) -> dict[str, Any]:
         "angle_confidence": {n: _list(kin.angle_confidence[:, a], 2) for a, n in enumerate(kin.angle_names)},
         "angular_velocity": {n: _list(kin.angular_velocity[:, a], 1) for a, n in enumerate(kin.angle_names)},
         "com_px": {"x": _list(kin.com[:, 0], 1), "y": _list(kin.com[:, 1], 1)},
+        "ground_px": _list(kin.ground, 1),
         "facing": kin.facing.astype(int).tolist(),
         "swapped_frames": {g: int(v.sum()) for g, v in kin.swaps.items()},
         "scale": kin.scale.as_dict(),
@@ -71,6 +72,7 @@ def save_npz(kin: Kinematics, path: str | Path) -> None:
         points=kin.points.astype(np.float32),
         point_confidence=kin.point_confidence.astype(np.float32),
         com=kin.com.astype(np.float32),
+        ground=kin.ground.astype(np.float32),
         points_unsmoothed=kin.points_unsmoothed.astype(np.float32),
         facing=kin.facing.astype(np.int8),
         swap_groups=np.array(list(kin.swaps)),
@@ -82,11 +84,19 @@ def save_npz(kin: Kinematics, path: str | Path) -> None:
 def load_npz(path: str | Path) -> Kinematics:
     """Read what :func:`save_npz` wrote."""
     from inference.kinematics.core import Kinematics, KinematicsConfig
+    from inference.kinematics.ground import ground_line
     from inference.kinematics.scale import Scale
 
     with np.load(path, allow_pickle=False) as data:
         meta = json.loads(str(data["meta"]))
         groups = [str(g) for g in data["swap_groups"]]
+        scale = Scale(**meta["scale"])
+        if "ground" in data:
+            ground = data["ground"].astype(np.float64)
+        else:  # written before the ground line existed: it is a function of the stored points
+            height_cm = meta["config"].get("height_cm")
+            ground = ground_line(data["points_unsmoothed"].astype(np.float64), data["point_confidence"].astype(np.float64),
+                                 data["timestamps"], scale.height_px, height_cm / 100 if height_cm else None)  # fmt: skip
         return Kinematics(
             timestamps=data["timestamps"],
             angle_names=tuple(str(n) for n in data["angle_names"]),
@@ -98,10 +108,11 @@ def load_npz(path: str | Path) -> Kinematics:
             points=data["points"].astype(np.float64),
             point_confidence=data["point_confidence"].astype(np.float64),
             com=data["com"].astype(np.float64),
+            ground=ground,
             points_unsmoothed=data["points_unsmoothed"].astype(np.float64),
             facing=data["facing"].astype(np.float64),
             swaps={g: data["swaps"][:, i] for i, g in enumerate(groups)},
-            scale=Scale(**meta["scale"]),
+            scale=scale,
             skeleton=meta["skeleton"],
             config=KinematicsConfig(**meta["config"]),
         )

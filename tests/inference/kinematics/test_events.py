@@ -1,4 +1,5 @@
-"""Events on synthetic signals: repetition counts, jump flight time and height, steps and cadence."""
+"""Events on constructed signals and figures with known truth: repetition counts; jumps, drops and
+box jumps timed from take-off to landing; alternating steps and cadence."""
 
 from __future__ import annotations
 
@@ -9,11 +10,10 @@ from inference.kinematics import KinematicsConfig, compute_kinematics
 from inference.kinematics.events import (
     Event,
     G,
+    alternating_steps,
     cadence,
     detect_events,
-    find_jumps,
     find_reps,
-    find_steps,
 )
 from inference.kinematics.synthetic import on_ground, sequence, side_view_body25
 from inference.skeleton import BODY25_NAMES
@@ -53,54 +53,149 @@ def test_jump_height_from_flight_time_is_g_t_squared_over_8() -> None:
     assert G * 0.5**2 / 8 == pytest.approx(0.3066, abs=1e-4)
 
 
-def ground_contact(t: np.ndarray, flights: list[tuple[float, float]], px_per_m: float = 555.0) -> np.ndarray:
-    """Lowest foot point's image y (pixels, y down, ground at 1000) for ballistic flights."""
-    y = np.full(t.size, 1000.0)
-    for take_off, duration in flights:
-        tt = t - take_off
-        inside = (tt > 0) & (tt < duration)
-        height_m = G * duration / 2 * tt - G / 2 * tt**2
-        y[inside] -= height_m[inside] * px_per_m
-    return y
+PX_PER_M = 1000.0 / 1.8  # the constructed figure is ~1000 px tall; call it 1.80 m
 
 
-@pytest.mark.parametrize("duration", [0.3, 0.5, 0.62])
-def test_flight_time_and_height_of_a_ballistic_jump(duration: float) -> None:
+def ballistic(t: np.ndarray, take_off: float, v0: float, floor_after: float = 0.0) -> tuple[np.ndarray, float]:
+    """Height (px above the take-off floor) of a body thrown up at v0 m/s at ``take_off``, landing
+    on a floor ``floor_after`` metres above the take-off floor; and the landing time."""
+    # v0 τ − g τ²/2 = floor_after → the later root
+    flight = (v0 + np.sqrt(v0**2 - 2 * G * floor_after)) / G
+    tt = t - take_off
+    inside = (tt > 0) & (tt < flight)
+    after = tt >= flight
+    height = np.where(inside, v0 * tt - G / 2 * tt**2, 0.0) + np.where(after, floor_after, 0.0)
+    return height * PX_PER_M, take_off + flight
+
+
+def flying_figure(t: np.ndarray, lift_px: np.ndarray, **pose: object) -> np.ndarray:
+    return on_ground(side_view_body25(t.size, **pose), ground_y=1000.0, lift_px=lift_px)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("flight", [0.3, 0.5, 0.62])
+def test_a_jump_is_timed_from_take_off_to_landing_and_its_height_from_the_flight(flight: float) -> None:
     t = np.arange(int(4 * FS)) / FS
-    rng = np.random.default_rng(5)
-    foot_y = ground_contact(t, [(1.503, duration)]) + rng.normal(0, 1.0, t.size)
-    jumps = find_jumps(foot_y, leg_px=490.0, t=t)
-    assert len(jumps) == 1
-    jump = jumps[0]
-    assert jump.start == pytest.approx(1.503, abs=0.01) and jump.end == pytest.approx(1.503 + duration, abs=0.01)
-    assert jump.values["height_m"] == pytest.approx(G * duration**2 / 8, rel=0.08)
+    lift, landing = ballistic(t, 1.503, G * flight / 2)
+    kin = compute_kinematics(sequence(flying_figure(t, lift, ankle=(-30.0, -30.0)), t), 0)  # toes pointed
+    events = detect_events(kin, "jump")
+    (jump,) = events.of_kind("jump")
+    frame = 1 / FS
+    assert jump.start == pytest.approx(1.503, abs=frame) and jump.end == pytest.approx(landing, abs=frame)
+    assert jump.values["flight_time_s"] == pytest.approx(flight, rel=0.05)
+    assert jump.values["height_m"] == pytest.approx(G * flight**2 / 8, rel=0.1)
+    assert jump.confidence == pytest.approx(1.0)
+    assert events.summary["jump_count"] == 1 and events.summary["drop_count"] == 0
 
 
-def test_several_jumps_and_no_jump_while_standing_or_squatting() -> None:
+def test_several_jumps_and_none_while_standing_or_squatting() -> None:
     t = np.arange(int(8 * FS)) / FS
-    jumps = find_jumps(ground_contact(t, [(1.0, 0.45), (3.0, 0.5), (5.5, 0.4)]), 490.0, t)
+    lift = sum(ballistic(t, start, G * flight / 2)[0] for start, flight in [(1.0, 0.45), (3.0, 0.5), (5.5, 0.4)])
+    jumps = detect_events(compute_kinematics(sequence(flying_figure(t, lift), t), 0), "jump").of_kind("jump")
     assert [round(j.start, 1) for j in jumps] == [1.0, 3.0, 5.5]
-    standing = 1000.0 + np.random.default_rng(6).normal(0, 2.0, t.size)
-    assert find_jumps(standing, 490.0, t) == []
+    squat = 0.5 - 0.5 * np.cos(2 * np.pi * t / 2.0)
+    squatting = side_view_body25(t.size, hip=(100 * squat, 100 * squat), knee=(100 * squat, 100 * squat))  # feet flat
+    ankle = squatting[:, BODY25_NAMES.index("RAnkle"), 0]
+    squatting[..., 0] -= (ankle - ankle[0])[:, None]  # the feet stay where they stand, the hips go back
+    kp = on_ground(squatting) + np.random.default_rng(6).normal(0, 1.5, (t.size, 25, 3)) * [1, 1, 0]
+    assert detect_events(compute_kinematics(sequence(kp, t), 0), "jump").events == ()
 
 
-def test_steps_and_cadence_from_ankles() -> None:
+def test_a_hop_lower_than_5_cm_is_not_a_jump() -> None:
+    t = np.arange(int(3 * FS)) / FS
+    lift, _ = ballistic(t, 1.0, G * 0.15 / 2)  # a 0.15 s flight: 2.8 cm
+    assert detect_events(compute_kinematics(sequence(flying_figure(t, lift), t), 0), "jump").events == ()
+
+
+@pytest.mark.parametrize(("floor_after", "kind"), [(-0.4, "drop"), (0.3, "box_jump")])
+def test_landing_on_another_level_is_a_drop_or_a_box_jump_without_a_flight_time_height(floor_after: float, kind: str) -> None:
+    t = np.arange(int(4 * FS)) / FS
+    lift, landing = ballistic(t, 1.5, 3.0, floor_after)
+    kin = compute_kinematics(sequence(flying_figure(t, lift), t), 0, KinematicsConfig(height_cm=180.0))
+    events = detect_events(kin, "jump")
+    (event,) = events.events
+    assert event.kind == kind and "height_m" not in event.values
+    assert event.start == pytest.approx(1.5, abs=1 / FS) and event.end == pytest.approx(landing, abs=1 / FS)
+    assert event.values["landing_above_takeoff_m"] == pytest.approx(floor_after, abs=0.05)
+    assert events.summary["jump_count"] == 0 and events.summary["best_jump_height_m"] is None
+    heights = kin.com_metres()
+    assert heights is not None and np.nanmin(heights[:, 1]) > 0.5  # above the floor it stands on
+
+
+def test_no_jump_across_frames_where_the_athlete_is_not_tracked() -> None:
+    t = np.arange(int(4 * FS)) / FS
+    lift, _ = ballistic(t, 1.5, G * 0.5 / 2)
+    kp = flying_figure(t, lift)
+    assert len(detect_events(compute_kinematics(sequence(kp, t), 0), "jump").events) == 1
+    kp[int(1.7 * FS) : int(1.8 * FS)] = (np.nan, np.nan, 0.0)  # 0.1 s without the athlete, mid-flight
+    assert detect_events(compute_kinematics(sequence(kp, t), 0), "jump").events == ()
+
+
+def gait(t: np.ndarray, stance: float, swing: float, start: float = 0.5, stride_m: float = 1.4,
+         clearance_m: float = 0.08) -> tuple[np.ndarray, dict[str, list[float]]]:
+    """BODY_25 keypoints of a figure whose feet alternate: each foot stands still for ``stance`` s,
+    then swings ``stride_m`` forward at a constant speed for ``swing`` s, lifted by up to
+    ``clearance_m`` (a stop at touch-down, the hardest case for timing); the left foot half a
+    cycle after the right. Returns the keypoints and each foot's true touch-down times."""
+    period = stance + swing
+    kp = on_ground(side_view_body25(t.size), ground_y=1000.0)
+    touch: dict[str, list[float]] = {}
+    shift = np.zeros((t.size, 2))
+    for side, offset in (("R", 0.0), ("L", period / 2)):
+        first = start + offset
+        cycle = np.floor((t - first) / period)
+        phase = np.clip(((t - first) - cycle * period) / swing, 0.0, 1.0)
+        done = np.where(t >= first, cycle + phase, 0.0)
+        x = stride_m * PX_PER_M * done
+        y = -clearance_m * PX_PER_M * np.sin(np.pi * phase) * (t >= first)
+        for name in ("Ankle", "Heel", "BigToe", "SmallToe"):
+            k = BODY25_NAMES.index(side + name)
+            kp[:, k, 0] += x
+            kp[:, k, 1] += y
+        shift[:, 0] += x / 2
+        touch["right" if side == "R" else "left"] = [float(v) for v in np.arange(first + swing, t[-1], period)]
+    for k, name in enumerate(BODY25_NAMES):  # the body goes along between the feet
+        if not any(name.endswith(n) for n in ("Ankle", "Heel", "BigToe", "SmallToe")):
+            kp[:, k, :2] += shift
+    return kp, touch
+
+
+@pytest.mark.parametrize(("stance", "swing", "spm"), [(0.6, 0.4, 120.0), (0.2, 0.5, 171.4), (0.2, 0.7, 133.3)])
+def test_steps_alternate_at_each_touch_down_and_running_flights_are_not_jumps(stance: float, swing: float, spm: float) -> None:
+    # Walking (double support), running (0.15 s flights) and bounding (0.25 s flights, longer than
+    # the shortest jump, but taking off from one foot).
     t = np.arange(int(6 * FS)) / FS
-    ankles = {}
-    for side, offset in (("right", 0.0), ("left", 0.5)):  # 0.4 s swing, 0.6 s stance: 120 steps/min
-        phase = ((t - offset) % 1.0) / 0.4
-        stride = np.floor((t - offset) / 1.0)
-        x = 300.0 * (stride + np.clip(phase, 0, 1)) - 0.5 * np.cos(np.pi * np.clip(phase, 0, 1))
-        x = 300.0 * stride + 300.0 * (0.5 - 0.5 * np.cos(np.pi * np.clip(phase, 0, 1)))
-        ankles[side] = np.stack([x, np.full(t.size, 900.0)], axis=1)
-    steps = find_steps(ankles, leg_px=450.0, t=t)
-    assert {s.side for s in steps} == {"left", "right"}
-    assert len(steps) == 12  # six swings of each foot start inside the 6 s
-    assert cadence(steps) == pytest.approx(120.0, rel=0.05)
-    for s in steps:
-        assert s.values["swing_time_s"] == pytest.approx(0.4, abs=0.15)  # slow ends of a swing are cut
-    still = {side: np.full((t.size, 2), 500.0) for side in ("left", "right")}
-    assert find_steps(still, 450.0, t) == [] and cadence([]) is None
+    kp, touch = gait(t, stance, swing)
+    kin = compute_kinematics(sequence(kp, t), 0)
+    steps = detect_events(kin, "walk").of_kind("step")
+    found = sorted((round(s.end, 3), s.side) for s in steps)
+    true = sorted((v, side) for side, times in touch.items() for v in times if v < t[-1] - 0.2)
+    assert len(found) == len(true)
+    for (got, side), (expected, true_side) in zip(found, true, strict=True):
+        assert side == true_side and got == pytest.approx(expected, abs=2 / FS)
+    assert alternating_steps(steps) == [steps]
+    assert cadence(steps) == pytest.approx(spm, rel=0.05)
+    assert detect_events(kin, "jump").events == ()
+
+
+def test_one_foot_stepping_out_and_back_twice_gives_steps_but_no_cadence() -> None:
+    t = np.arange(int(4 * FS)) / FS
+    kp, touch = gait(t, stance=1.0, swing=0.5)
+    left = [BODY25_NAMES.index("L" + n) for n in ("Ankle", "Heel", "BigToe", "SmallToe")]
+    kp[:, left] = on_ground(side_view_body25(t.size), ground_y=1000.0)[:, left]  # the left foot stands
+    steps = detect_events(compute_kinematics(sequence(kp, t), 0), "walk").of_kind("step")
+    assert [s.side for s in steps] == ["right", "right"]
+    assert [s.end for s in steps] == pytest.approx(touch["right"][:2], abs=2 / FS)
+    assert alternating_steps(steps) == [[steps[0]], [steps[1]]] and cadence(steps) is None
+
+
+def test_steps_use_the_real_timestamps_across_a_gap_in_the_video() -> None:
+    t = np.arange(int(6 * FS)) / FS
+    kp, touch = gait(t, 0.6, 0.4)
+    keep = (t < 2.2) | (t >= 2.4)  # 0.2 s of frames missing from the file, times jump on
+    steps = detect_events(compute_kinematics(sequence(kp[keep], t[keep]), 0), "walk").of_kind("step")
+    true = sorted(v for times in touch.values() for v in times if v < t[-1] - 0.2 and not 2.15 < v < 2.45)
+    found = sorted(s.end for s in steps if not 2.15 < s.end < 2.45)
+    assert found == pytest.approx(true, abs=2 / FS)
 
 
 def test_detect_events_on_a_synthetic_squat_clip_and_json_shape() -> None:
@@ -114,35 +209,15 @@ def test_detect_events_on_a_synthetic_squat_clip_and_json_shape() -> None:
     assert events.summary["rep_signal"] == {"name": "hip_drop", "unit": "% leg length"}
     data = events.to_dict()
     assert set(data) == {"movement", "events", "summary"}
-    assert set(data["events"][0]) == {"kind", "start", "end", "side", "values"}
+    assert set(data["events"][0]) == {"kind", "start", "end", "side", "values", "confidence"}
     with pytest.raises(ValueError, match="unknown movement"):
         detect_events(kin, "curling")
 
 
 def test_event_as_dict_rounds_and_nulls_nan() -> None:
-    d = Event("rep", 1.234567, 2.0, None, {"a": float("nan"), "b": 1.234567}).as_dict()
-    assert d == {"kind": "rep", "start": 1.2346, "end": 2.0, "side": None, "values": {"a": None, "b": 1.2346}}
-
-
-def test_detect_events_finds_a_jump_of_a_figure_flying_off_the_ground() -> None:
-    t = np.arange(int(4 * FS)) / FS
-    duration, px_per_m = 0.5, 1000.0 / 1.8
-    tt = t - 1.5
-    lift = np.where((tt > 0) & (tt < duration), (G * duration / 2 * tt - G / 2 * tt**2) * px_per_m, 0.0)
-    kp = on_ground(side_view_body25(t.size, ankle=(-30.0, -30.0)), lift_px=lift)  # toes pointed
-    events = detect_events(compute_kinematics(sequence(kp, t), 0), "jump")
-    (jump,) = events.of_kind("jump")
-    assert jump.values["flight_time_s"] == pytest.approx(duration, abs=0.02)
-    assert events.summary["best_jump_height_m"] == pytest.approx(G * duration**2 / 8, rel=0.1)
-
-
-def test_a_swing_broken_by_noise_is_one_step() -> None:
-    t = np.arange(120) / FS
-    x = np.where(t < 0.5, 0.0, np.where(t < 1.0, 600.0 * (t - 0.5), 300.0))
-    x[45:47] = x[44]  # the ankle seems to stop for 2 frames (0.03 s) in mid-swing
-    ankle = {"right": np.stack([x, np.full(t.size, 900.0)], axis=1)}
-    (step,) = find_steps(ankle, leg_px=450.0, t=t)
-    assert step.start == pytest.approx(0.5, abs=0.05) and step.end == pytest.approx(1.0, abs=0.05)
+    d = Event("rep", 1.234567, 2.0, None, {"a": float("nan"), "b": 1.234567}, 0.87654).as_dict()
+    assert d == {"kind": "rep", "start": 1.2346, "end": 2.0, "side": None, "values": {"a": None, "b": 1.2346},
+                 "confidence": 0.877}
 
 
 @pytest.mark.parametrize("frames", [1, 2, 3, 5])
