@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coaching.analysis.models import Analysis, Status
+from coaching.analysis.models import ANALYSIS_FILES, Analysis, Status
 from coaching.analysis.selectors import analysis_list_visible
 from coaching.analysis.services import analysis_cancel
 from coaching.api import serializers as s
@@ -145,6 +145,17 @@ class AnalysisAngles(APIView):
         analysis = _finished(request, analysis_id)
         return serve_field_file(request._request, analysis.angles_csv,
                                 download_name=f"analysis-{analysis.pk}-angles.csv")
+
+
+class AnalysisFile(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+                   description="A stored file of the run: " + ", ".join(ANALYSIS_FILES)
+                   + " (HTTP range requests for seeking).")
+    def get(self, request: Request, analysis_id: int, kind: str) -> HttpResponseBase:
+        analysis = analysis_or_404(request.user, analysis_id)
+        if kind not in ANALYSIS_FILES:
+            raise Http404("No such file.")
+        return serve_field_file(request._request, getattr(analysis, kind))
 
 
 class AnalysisExport(APIView):

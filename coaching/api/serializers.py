@@ -99,7 +99,7 @@ class VideoSerializer(serializers.ModelSerializer):
         return latest.pk if latest is not None else None
 
     def get_original_url(self, video: Video) -> str:
-        return reverse("video_original", args=[video.pk])
+        return reverse("api_video_original", args=[video.pk])
 
 
 class AnalysisSerializer(serializers.ModelSerializer):
@@ -127,7 +127,7 @@ class AnalysisSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DictField(child=serializers.CharField()))
     def get_files(self, analysis: Analysis) -> dict[str, str]:
-        return {kind: reverse("analysis_file", args=[analysis.pk, kind])
+        return {kind: reverse("api_analysis_file", args=[analysis.pk, kind])
                 for kind in ANALYSIS_FILES if getattr(analysis, kind)}
 
     @extend_schema_field(serializers.DictField(child=serializers.CharField()))

@@ -27,6 +27,7 @@ urlpatterns = [
     path(V1 + "uploads/<uuid:upload_id>/", tus.UploadResource.as_view(), name="api_upload"),
     path(V1 + "videos/", v.VideoList.as_view(), name="api_video_list"),
     path(V1 + "videos/<int:video_id>/", v.VideoDetail.as_view(), name="api_video_detail"),
+    path(V1 + "videos/<int:video_id>/original/", v.VideoOriginal.as_view(), name="api_video_original"),
     path(V1 + "videos/<int:video_id>/rerun/", v.VideoRerun.as_view(), name="api_video_rerun"),
     path(V1 + "videos/<int:video_id>/comments/", r.CommentList.as_view(), name="api_comment_list"),
     path(V1 + "videos/<int:video_id>/comments/<int:comment_id>/", r.CommentDetail.as_view(),
@@ -43,6 +44,8 @@ urlpatterns = [
          name="api_analysis_findings"),
     path(V1 + "analyses/<int:analysis_id>/actions/", a.AnalysisActions.as_view(), name="api_analysis_actions"),
     path(V1 + "analyses/<int:analysis_id>/angles.csv", a.AnalysisAngles.as_view(), name="api_analysis_angles"),
+    path(V1 + "analyses/<int:analysis_id>/files/<str:kind>/", a.AnalysisFile.as_view(),
+         name="api_analysis_file"),
     path(V1 + "analyses/<int:analysis_id>/exports/<str:fmt>/", a.AnalysisExport.as_view(),
          name="api_analysis_export"),
 ]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http.response import HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -19,6 +21,7 @@ from coaching.athletes import services as athlete_services
 from coaching.athletes.models import Athlete, Team
 from coaching.athletes.permissions import Action
 from coaching.athletes.selectors import athlete_list_visible, team_list_for_coach
+from coaching.serving import serve_field_file
 from coaching.videos import services as video_services
 from coaching.videos.models import Video
 from coaching.videos.selectors import video_list_visible
@@ -135,6 +138,14 @@ class VideoDetail(APIView):
         require(request.user, video.team, Action.DELETE)
         video_services.video_delete(video=video)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VideoOriginal(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request: Request, video_id: int) -> HttpResponseBase:
+        """The uploaded file as it came (HTTP range requests for seeking)."""
+        video = video_or_404(request.user, video_id)
+        return serve_field_file(request._request, video.file, download_name=video.original_name)
 
 
 class VideoRerun(APIView):

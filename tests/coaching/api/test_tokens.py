@@ -37,6 +37,12 @@ def test_token_lifecycle(client, world) -> None:
     teams = api.get(reverse("api_team_list"), **bearer)
     assert teams.status_code == 200 and [t["name"] for t in teams.json()["results"]] == ["Team A"]
     assert api.get(reverse("api_video_detail", args=[world.video_b.pk]), **bearer).status_code == 404
+    # Stored files come through the API with the token too (range requests for seeking).
+    files = api.get(reverse("api_analysis_detail", args=[world.analysis.pk]), **bearer).json()["files"]
+    part = api.get(files["proxy"], HTTP_RANGE="bytes=4-7", **bearer)
+    assert part.status_code == 206 and b"".join(part.streaming_content) == b"ftyp"
+    video = api.get(reverse("api_video_detail", args=[world.video.pk]), **bearer).json()
+    assert b"".join(api.get(video["original_url"], **bearer).streaming_content)[4:8] == b"ftyp"
     stored.refresh_from_db()
     assert stored.last_used_at is not None
     assert "never" not in client.get(reverse("api_tokens")).content.decode()

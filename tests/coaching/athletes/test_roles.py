@@ -78,6 +78,8 @@ URL_ACTIONS = {
     "api_upload_create": (Action.UPLOAD, "athlete"),
     "api_upload": (Action.UPLOAD, "athlete"),
     "api_video_detail": (None, "athlete"),
+    "api_video_original": (None, "athlete"),
+    "api_analysis_file": (None, "athlete"),
     "api_video_rerun": (Action.RERUN, "athlete"),
     "api_comment_list": (None, "athlete"),
     "api_comment_detail": (None, "athlete"),
