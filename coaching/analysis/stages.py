@@ -215,12 +215,15 @@ def athlete_reanalysis(analysis: Analysis, track_id: int | None, workdir: Path,
 
 
 def label_actions_json(poses: Any, athlete_index: int | None, model_path: Path | None,
-                       model_row: Any) -> dict[str, Any]:
+                       model_row: Any, movement: str = Movement.GENERAL) -> dict[str, Any]:
     """The actions section for stored poses with another model (a team's new version); the JSON
-    kept in the analysis summary names the model version."""
+    kept in the analysis summary names the model version. ``movement``: the video's, whose rules
+    the clip-level feedback judges (left out of the segments' feedback, as the pipeline does)."""
     from inference.actions import label_actions, load_action_model
+    from inference.feedback.actions import without_clip_rules
 
-    data = dict(label_actions(poses, athlete_index, model=load_action_model(model_path)).to_json())
+    labelled = label_actions(poses, athlete_index, model=load_action_model(model_path))
+    data = dict(replace(labelled, feedback=without_clip_rules(labelled.feedback, movement)).to_json())
     if model_row is not None:
         data["model"] = {**data.get("model", {}), "team_model_id": model_row.pk,
                          "team_version": model_row.version}  # fmt: skip

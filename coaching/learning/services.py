@@ -181,7 +181,7 @@ def _relabelled_actions(analysis: Analysis) -> dict[str, Any]:
 
     poses, index = analysis_poses(analysis=analysis)
     row = team_action_model_active(team_id=analysis.video.team_id)
-    return label_actions_json(poses, index, action_model_folder(row), row)
+    return label_actions_json(poses, index, action_model_folder(row), row, analysis.video.movement)
 
 
 def _write_actions(analysis: Analysis, actions: dict[str, Any]) -> None:

@@ -67,3 +67,21 @@ def feedback_in_segments(kin: Kinematics, segments: Sequence[_Segment]) -> dict[
         out[", ".join(movements)] = {"movements": [str(m) for m in movements],
                                      "spans": [[round(a, 3), round(b, 3)] for a, b in spans], **feedback.to_dict()}
     return out
+
+
+def without_clip_rules(groups: dict[str, Any], movement: str) -> dict[str, Any]:
+    """The segment groups of :func:`feedback_in_segments` less the rules of ``movement``, the
+    movement chosen at upload, whose rules the clip-level feedback already judges on every frame:
+    a finding is shown once, not once for the clip and again for its segments. Groups left with
+    no rule are dropped."""
+    judged = {str(rule.id) for rule in rules_for(movement)}
+    out: dict[str, Any] = {}
+    for name, group in groups.items():
+        kept = {**group,
+                "findings": [f for f in group.get("findings", []) if f["rule"] not in judged],
+                "passed": [r for r in group.get("passed", []) if str(r) not in judged],
+                "skipped": [s for s in group.get("skipped", []) if str(s["rule"]) not in judged]}  # fmt: skip
+        if kept["findings"] or kept["passed"] or kept["skipped"]:
+            out[name] = kept
+    return out
+

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -283,9 +283,11 @@ def feedback_stage(run: Run) -> None:
 
 def actions_stage(run: Run) -> None:
     from inference.actions import label_actions, load_action_model
+    from inference.feedback.actions import without_clip_rules
 
     labelled = label_actions(run.result.poses, run.result.athlete_index, model=load_action_model(run.config.action_model),
                              progress=run.report, kinematics=_kinematics(run))  # fmt: skip
+    labelled = replace(labelled, feedback=without_clip_rules(labelled.feedback, str(run.config.movement)))
     run.add("actions", ActionsSection(labelled.to_json(), live=labelled))
 
 
