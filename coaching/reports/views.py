@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -13,6 +15,7 @@ from coaching.athletes.access import can, current_user
 from coaching.athletes.permissions import Action, allowed
 from coaching.learning.selectors import report_moves
 from coaching.progress.selectors import report_progress_get
+from coaching.reports.dance import dance_report, with_beats
 from coaching.reports.exports import ExportUnavailable, analysis_export_build
 from coaching.reports.models import Render, RenderKind
 from coaching.reports.selectors import render_latest, render_list_visible, report_get
@@ -26,8 +29,11 @@ def report(request: HttpRequest, analysis_id: int) -> HttpResponse:
     analysis = get_object_or_404(
         analysis_list_visible(user=request.user).select_related("video__athlete"), pk=analysis_id)
     data = report_get(analysis=analysis)
+    dance = dance_report(analysis.summary) if analysis.status == Status.DONE else None
+    if dance is not None and dance.music.get("times"):
+        data = replace(data, figures=with_beats(data.figures, dance.music["times"]))
     return render(request, "reports/report.html", {
-        "report": data, "analysis": analysis, "video": analysis.video,
+        "report": data, "analysis": analysis, "video": analysis.video, "dance": dance,
         "last_render": render_latest(analysis=analysis, kind=RenderKind.ANNOTATED),
         "last_privacy": render_latest(analysis=analysis, kind=RenderKind.PRIVACY),
         "moves": report_moves(analysis=analysis),

@@ -105,3 +105,28 @@ def poses(*people: np.ndarray, times: np.ndarray, fps: float) -> PoseSequence:
     keypoints = np.stack(people, axis=1)
     return PoseSequence(keypoints=keypoints, skeleton="body25", timestamps=times, fps=fps, size=(640, 480),
                         track_ids=np.arange(len(people), dtype=np.int64))  # fmt: skip
+
+
+def with_music(source: Path, out: Path, audio: np.ndarray) -> Path:
+    """``source``'s video stream copied as it is (same packets, same timestamps) with ``audio``
+    (mono float at RATE, time 0 = the first frame) as its AAC sound: a real clip with known beats."""
+    import av
+
+    with av.open(str(source)) as src, av.open(str(out), mode="w") as dst:
+        vin = src.streams.video[0]
+        vout = dst.add_stream_from_template(vin)
+        sound = dst.add_stream("aac", rate=RATE, layout="mono")
+        for packet in src.demux(vin):
+            if packet.dts is None:
+                continue
+            packet.stream = vout
+            dst.mux(packet)
+        for start in range(0, len(audio), 1024):
+            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(audio[start : start + 1024].reshape(1, -1)),
+                                               format="flt", layout="mono")  # fmt: skip
+            frame.sample_rate, frame.pts = RATE, start
+            for packet in sound.encode(frame):
+                dst.mux(packet)
+        for packet in sound.encode(None):
+            dst.mux(packet)
+    return out
