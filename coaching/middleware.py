@@ -1,5 +1,6 @@
-"""A Content Security Policy for every response: scripts, media and connections only from this
-site; no inline scripts, no eval; no framing. A request body limit checked before any middleware
+"""A Content Security Policy for every response: scripts only from this site, media and
+connections from this site and, with S3 storage, the storage's signed URLs; no inline scripts, no
+eval; no framing. A request body limit checked before any middleware
 reads the body."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from typing import IO
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
@@ -14,32 +16,51 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from coaching.videos.upload import CHUNK, MULTIPART_ENVELOPE, UPLOAD_TOO_LARGE
 
-POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        # Plotly.js injects its own <style> elements; inline styles, unlike inline scripts,
-        # cannot run code.
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "media-src 'self' blob:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+def content_security_policy(storage_origin: str = "") -> str:
+    """The policy; ``storage_origin`` is where signed media URLs point (S3 storage): the video,
+    poster and the JSON the report fetches come from there after the authorized redirect."""
+    extra = f" {storage_origin}" if storage_origin else ""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            # Plotly.js injects its own <style> elements; inline styles, unlike inline scripts,
+            # cannot run code.
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src 'self' data: blob:{extra}",
+            f"media-src 'self' blob:{extra}",
+            f"connect-src 'self'{extra}",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+POLICY = content_security_policy()
+
+
+def storage_origin() -> str:
+    """Scheme and host of the signed URLs downloads redirect to; empty for local storage."""
+    if settings.STORAGE_BACKEND != "s3":
+        return ""
+    from django.core.files.storage import default_storage
+
+    parts = urlsplit(default_storage.url("origin"))  # signed locally: no request is made
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.policy = content_security_policy(storage_origin())
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if not request.path.startswith("/admin/"):  # Django's admin uses inline scripts
-            response.headers.setdefault("Content-Security-Policy", POLICY)
+            response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
 
 
