@@ -99,7 +99,7 @@
     const pct = item.querySelector(".pct");
     const result = item.querySelector(".result");
     const meta = {};
-    for (const name of ["title", "recorded_on", "notes"]) meta[name] = form.elements[name].value;
+    for (const name of ["title", "recorded_on", "notes", "capture_fps"]) meta[name] = form.elements[name].value;
     item.querySelectorAll("select[data-field]").forEach((select) => {
       meta[select.dataset.field] = select.value;
       select.disabled = true;
