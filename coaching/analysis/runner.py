@@ -61,10 +61,16 @@ def _analyse(analysis: Analysis, attempt: Attempt) -> None:
     metric_rows_write_safely(analysis=analysis)  # the progress pages' rows of this video
 
 
+def _tell_webhooks(analysis_id: int) -> None:
+    from coaching.api.webhooks import webhooks_analysis_ended
+
+    webhooks_analysis_ended(analysis_id=analysis_id)
+
+
 ANALYSIS_JOB = JobType(
     name="analysis", model=Analysis, task="coaching.analysis.tasks.run_analysis", queue="gpu",
     work=_analyse, related=("video", "video__athlete"),
-    user_errors=(VideoError, ModelError))
+    user_errors=(VideoError, ModelError), on_end=_tell_webhooks)
 
 
 def analysis_claim(*, analysis_id: int) -> tuple[Claim, int]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 
-from coaching.athletes.models import Athlete
+from coaching.athletes.models import Athlete, Team
 from coaching.videos.models import Video
 
 
@@ -68,3 +68,47 @@ class TusUpload(models.Model):
     def temp_path(self) -> Path:
         # "tmp" prefix: coaching.accounts.tempfiles cleans it like any other stale temporary file.
         return Path(settings.FILE_UPLOAD_TEMP_DIR) / f"tmptus-{self.id.hex}.part"
+
+
+class Webhook(models.Model):
+    """A URL of a team's own system that is told when an analysis ends. ``secret`` signs every
+    delivery (HMAC-SHA256); it must be kept to sign, so it is stored as it is and shown once."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Webhook {self.url} of {self.team}"
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "Sending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Gave up"
+
+
+class WebhookDelivery(models.Model):
+    """One event sent to one webhook, with what happened at each try (the team settings log)."""
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40)
+    payload = models.JSONField()
+    state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_try_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.webhook.url} ({self.state})"

@@ -8,13 +8,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from coaching.api import analysis_views as a
 from coaching.api import review_views as r
-from coaching.api import token_views, tus
+from coaching.api import token_views, tus, webhook_views
 from coaching.api import views as v
 
 V1 = "api/v1/"
 
 urlpatterns = [
     path("accounts/api-tokens/", token_views.api_tokens, name="api_tokens"),
+    path("teams/<int:team_id>/webhooks/", webhook_views.team_webhooks, name="team_webhooks"),
     path(V1 + "schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path(V1 + "docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path(V1 + "teams/", v.TeamList.as_view(), name="api_team_list"),

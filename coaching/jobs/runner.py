@@ -55,6 +55,9 @@ class JobType:
     work: Callable[[Any, Attempt], None]
     related: tuple[str, ...] = ()  # select_related when loading the job
     user_errors: tuple[type[Exception], ...] = (ValidationError,)  # their message is shown as is
+    # Called with the job's id once a worker has ended it (done, failed or cancelled): who else
+    # is told (the analysis' webhooks). Its errors are logged, never the job's.
+    on_end: Callable[[int], None] | None = None
 
 
 def lease() -> timedelta:
@@ -89,6 +92,7 @@ def job_run(kind: JobType, *, job_id: int) -> Claim:
     if number > MAX_ATTEMPTS:
         attempt.fail(f"The {kind.name} stopped the worker {MAX_ATTEMPTS} times and was given up. "
                      "Start it again; if it happens again, tell us what it was working on.")
+        _ended(kind, job_id)
         return Claim.ENDED
     job = kind.model._default_manager.select_related(*kind.related).filter(pk=job_id).first()
     if job is None:
@@ -114,7 +118,19 @@ def job_run(kind: JobType, *, job_id: int) -> Claim:
                      "again; if it fails again, tell us what it was working on.")
     finally:
         _clean_up(job, attempt)
-    return outcome if outcome is Claim.RETRY else Claim.ENDED
+    if outcome is Claim.RETRY:
+        return outcome
+    _ended(kind, job_id)
+    return Claim.ENDED
+
+
+def _ended(kind: JobType, job_id: int) -> None:
+    if kind.on_end is None:
+        return
+    try:
+        kind.on_end(job_id)
+    except Exception:  # noqa: BLE001 - telling others must not change how the job ended
+        log.exception("%s %s: the end-of-job hook failed", kind.name, job_id)
 
 
 def user_message(exc: Exception) -> str:

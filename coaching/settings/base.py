@@ -231,6 +231,9 @@ API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/min")
 API_ANON_THROTTLE_RATE = env_str("API_ANON_THROTTLE_RATE", "60/min")
 # The chunk size the upload page sends per tus PATCH (a PATCH holds its upload's row lock).
 API_TUS_CHUNK_BYTES = env_int("API_TUS_CHUNK_BYTES", 8 * 1024 * 1024)
+# Webhook URLs on loopback or private networks are refused (no probing the servers inside)
+# unless this is on: a receiver on the same machine or LAN (the tests' local receiver).
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", False)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "coaching.api.auth.ApiTokenAuthentication",

@@ -71,6 +71,7 @@ URL_ACTIONS = {
     "team_references": (Action.VIEW_TEAM, "team"),
     # The REST API (coaching/api): the same table. Methods other than GET/POST, and POSTs that
     # need more than GET, are in API_METHOD_ACTIONS.
+    "team_webhooks": (Action.MANAGE_MEMBERS, "team"),
     "api_team_detail": (Action.VIEW_TEAM, "team"),
     "api_athlete_create": (Action.EDIT_ATHLETE, "team"),
     "api_athlete_detail": (None, "athlete"),
