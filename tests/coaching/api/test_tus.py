@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from coaching.accounts.tasks import temp_cleanup_task
@@ -141,3 +142,12 @@ def test_expired_uploads_are_refused_then_cleaned(client, world, settings) -> No
     assert keep.temp_path.exists()
     assert Path(settings.FILE_UPLOAD_TEMP_DIR) == upload.temp_path.parent
     assert client.head(reverse("api_upload", args=[uuid.uuid4()]), **TUS).status_code == 404
+
+
+def test_session_uploads_need_the_csrf_token(world) -> None:
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.coach)
+    refused = browser.post(reverse("api_upload_create", args=[world.ann.pk]), **TUS,
+                           HTTP_UPLOAD_LENGTH="10", HTTP_UPLOAD_METADATA=metadata(filename="a.mp4"))
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+    assert not TusUpload.objects.exists()
