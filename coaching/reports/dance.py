@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from inference.dance.sync import MIN_CORRELATION
+
 DANCER_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 BEAT_LINE = {"color": "rgba(17,24,39,0.28)", "width": 1, "dash": "dot"}
 PHRASE_LINE = {"color": "rgba(17,24,39,0.55)", "width": 1.5}
@@ -32,6 +34,7 @@ class DanceReport:
     sentences: list[str] = field(default_factory=list)
     timing: list[dict[str, Any]] = field(default_factory=list)
     sync_message: str = ""
+    sync_note: str = ""
     mirrored: list[str] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)  # the offset table's dancers, in order
     limbs: list[dict[str, Any]] = field(default_factory=list)  # per dancer: the limbs differing most
@@ -157,6 +160,20 @@ def offset_sentences(dance: dict[str, Any], names: dict[int, str], limit: int = 
     return [text for _, text in sorted(found, key=lambda x: -x[0])[:limit]]
 
 
+def sync_note(dance: dict[str, Any], sentences: list[str]) -> str:
+    """One line on the offsets as a whole: none matched, all together, or where they were not."""
+    rows = dance.get("sync", {}).get("dancers", [])
+    cells = [ms for row in rows for ms in row["offsets_ms"]]
+    timed = [ms for ms in cells if ms is not None]
+    if not timed:
+        return (f"No clear match in any window: the dancers' limb motions correlate too little (below r = "
+                f"{MIN_CORRELATION}) to time one against another — they are not doing the same movement.")  # fmt: skip
+    if sentences:
+        return ""
+    gaps = f" ({len(cells) - len(timed)} of {len(cells)} without a clear match)" if len(timed) < len(cells) else ""
+    return f"Every dancer is within {TOGETHER_MS:.0f} ms of the group wherever they match{gaps}."
+
+
 def timing_rows(dance: dict[str, Any], names: dict[int, str]) -> list[dict[str, Any]]:
     """Per dancer: overall accent timing and the phrase table (median offset to the beat)."""
     out = []
@@ -201,13 +218,14 @@ def dance_report(summary: dict[str, Any]) -> DanceReport | None:
     if score is not None:
         figures["sync"] = score
     ok = sync.get("status") == "ok"
+    sentences = offset_sentences(dance, names) if ok else []
     references = [("group", "the group")] + [(str(t), n) for t, n in names.items()
                                               if ok and any(r["track_id"] == t for r in sync["dancers"])]  # fmt: skip
     return DanceReport(
         music=dance["music"], frame_ms=float(dance.get("frame_ms") or 0.0), names=names, figures=figures,
         windows=sync.get("windows", []) if ok else [],
         tables={ref: offset_table(dance, names, ref) for ref, _ in references} if ok else {},
-        references=references if ok else [], sentences=offset_sentences(dance, names) if ok else [],
+        references=references if ok else [], sentences=sentences, sync_note=sync_note(dance, sentences) if ok else "",
         timing=timing_rows(dance, names), sync_message=sync.get("message", ""),
         mirrored=[names[int(r["track_id"])] for r in sync.get("dancers", []) if r.get("mirrored")],
         columns=[names[int(r["track_id"])] for r in sync.get("dancers", [])] if ok else [],

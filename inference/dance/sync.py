@@ -61,8 +61,9 @@ def windows(grid: np.ndarray, beats: np.ndarray | None) -> list[Window]:
         for start in range(0, len(beats), WINDOW_COUNTS):
             last = min(start + WINDOW_COUNTS, len(beats)) - 1
             first = start % 8 + 1
+            counts = f"counts {first}–{first + last - start}" if last > start else f"count {first}"
             out.append(Window(float(beats[start]) - half, float(beats[last]) + half,
-                              f"phrase {start // 8 + 1}, counts {first}–{first + last - start}", start // 8 + 1))  # fmt: skip
+                              f"phrase {start // 8 + 1}, {counts}", start // 8 + 1))  # fmt: skip
         return out
     t0, t1 = float(grid[0]), float(grid[-1])
     edges = list(np.arange(t0, t1, WINDOW_S)) + [t1]

@@ -14,7 +14,7 @@ import pytest
 from django.core.files import File
 from django.urls import reverse
 
-from coaching.reports.dance import dance_report, with_beats
+from coaching.reports.dance import dance_report, sync_note, with_beats
 from inference.dance import Beats, MusicStatus, analyze_dance
 from inference.dance.beats import no_beats
 from tests.inference.dance.synthetic import click_track, dancer, poses, write_video
@@ -54,6 +54,16 @@ def test_offset_table_and_sentences_say_who_is_late_where(summary: dict[str, obj
     assert len(beat_lines) == len(BEATS)
     figure = {"angles": {"knee": {"data": [], "layout": {"shapes": [{"name": "jump"}]}}}, "velocity": {}}
     assert len(with_beats(figure, list(BEATS))["angles"]["knee"]["layout"]["shapes"]) == 1 + len(BEATS)
+
+
+def test_sync_note_when_nothing_matches_or_everyone_is_together() -> None:
+    def rows(*cells: list[float | None]) -> dict[str, object]:
+        return {"sync": {"dancers": [{"offsets_ms": c} for c in cells]}}
+
+    assert sync_note(rows([None, None], [None, None]), []).startswith("No clear match in any window")
+    assert sync_note(rows([3.0, None], [-3.0, None]), []) == (
+        "Every dancer is within 40 ms of the group wherever they match (2 of 4 without a clear match).")
+    assert sync_note(rows([90.0], [-90.0]), ["Dancer 1 is 90 ms late on ..."]) == ""
 
 
 def test_dance_report_page_with_music_and_without(client, world, summary) -> None:  # type: ignore[no-untyped-def]
