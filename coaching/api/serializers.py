@@ -89,7 +89,7 @@ class VideoSerializer(serializers.ModelSerializer):
         fields = ["id", "team", "athlete", "title", "recorded_on", "notes", "original_name",
                   "size_bytes", "container", "codec", "width", "height", "rotation", "fps",
                   "duration_s", "frame_count", "bit_depth", "transfer", "has_audio", "movement",
-                  "created_at", "latest_analysis", "original_url"]
+                  "capture_fps", "created_at", "latest_analysis", "original_url"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
