@@ -71,3 +71,21 @@ def test_the_report_styles_a_real_major_finding_as_major_and_lists_it_first(clie
     shown = FINDING_CLASS.findall(page.content.decode())
     overstride, lean = (next(f for f in feedback.findings if f.rule == r) for r in ("run.overstride", "run.trunk_lean"))
     assert shown == [("major", overstride.message, "Major"), ("warning", lean.message, "Warning")]
+
+
+def test_a_movement_without_rules_is_not_called_faultless(client, world) -> None:
+    """General and dance have no technique rule (one-sided work is the movement itself): the page
+    says no rule judged it, rather than "nothing to fix"."""
+    from tests.support import give_kinematics, squat_kinematics
+
+    analysis = give_kinematics(world.analysis, squat_kinematics(depth=60))
+    analysis.summary = {**analysis.summary, "feedback": {"movement": "general", "findings": [], "passed": [], "skipped": []}}
+    analysis.save()
+    client.force_login(world.coach)
+    page = client.get(reverse("analysis_report", args=[analysis.pk])).content.decode()
+    assert "No technique rule judges a general / other movement" in page and "nothing to fix here" not in page
+    analysis.summary = {**analysis.summary, "feedback": {"movement": "run", "findings": [], "passed": ["run.trunk_lean"],
+                                                          "skipped": []}}  # fmt: skip
+    analysis.save()
+    page = client.get(reverse("analysis_report", args=[analysis.pk])).content.decode()
+    assert "No technique finding for this movement — nothing to fix here." in page
