@@ -31,7 +31,7 @@ from inference.kinematics.angles import ANGLE_NAMES, ANGLES, compute_angles, est
 from inference.kinematics.com import centre_of_mass
 from inference.kinematics.ground import ground_line
 from inference.kinematics.points import POINT_NAMES, named_points, point_index
-from inference.kinematics.scale import Scale, pixel_scale
+from inference.kinematics.scale import Scale, pixel_scale, stature_series
 from inference.kinematics.swap import OPENPOSE_SKELETONS, apply_swaps, detect_swaps
 from inference.posedata import PoseSequence
 
@@ -124,9 +124,13 @@ class Kinematics:
 
     def com_metres(self) -> np.ndarray | None:
         """(T, 2) :meth:`com_above_floor` in metres (x right, y the height above the floor); None
-        when the pixel scale is unknown."""
-        mpp = self.scale.metres_per_pixel
-        return None if mpp is None else self.com_above_floor() * mpp
+        when the pixel scale is unknown. Each frame is scaled by the athlete's size in the picture
+        around it (:func:`.scale.stature_series`), so an athlete walking away from the camera does
+        not seem to sink."""
+        if self.scale.metres_per_pixel is None or not self.config.height_cm:
+            return None
+        metres_per_pixel = self.config.height_cm / 100 / stature_series(self.points, self.timestamps)
+        return self.com_above_floor() * metres_per_pixel[:, None]
 
     def to_csv(self, path: str | Path | None = None, decimals: int = 2) -> str:
         """Angles per frame as CSV: ``time`` then one column per angle, degrees (see .storage)."""
@@ -198,7 +202,7 @@ def compute_kinematics(poses: PoseSequence, athlete_index: int, config: Kinemati
         points=clean,
         point_confidence=conf,
         com=centre_of_mass(clean),
-        ground=ground_line(unsmoothed, conf, t, scale.height_px, config.height_cm / 100 if config.height_cm else None),
+        ground=ground_line(unsmoothed, conf, t, stature_series(clean, t), config.height_cm / 100 if config.height_cm else None),
         points_unsmoothed=unsmoothed,
         facing=facing,
         swaps=swaps,

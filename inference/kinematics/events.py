@@ -16,7 +16,8 @@ range in seconds and a confidence.
   alternating feet make the cadence (:func:`alternating_steps`, :func:`cadence`).
 
 An event's ``confidence`` is the lowest detector confidence of the feet's points around its
-instants (0 where they were interpolated). Events are never found across frames where the athlete
+instants (0 where they were interpolated), lowered for an athlete smaller than
+:data:`RESOLVED_STATURE_PX` in the picture. Events are never found across frames where the athlete
 or a foot is not seen: a swing or flight must have the feet present in every frame.
 
 Shapes: T frames. Times are seconds from the video's timestamps (never frame / fps).
@@ -32,6 +33,7 @@ from scipy import signal
 
 from inference.kinematics.filters import runs
 from inference.kinematics.ground import SIDES, FootContacts, G, foot_contacts
+from inference.kinematics.scale import stature_series
 from inference.movements import Movement
 
 if TYPE_CHECKING:
@@ -41,6 +43,10 @@ FLIGHT_KINDS = ("jump", "drop", "box_jump")
 # Frames searched into the contacts on either side of a swing when refining its instants: the
 # contact low-pass (12 Hz) spreads a stop over about ±1 frame at 30 fps, ±2 at 60 fps.
 REFINE_FRAMES = 3
+# An athlete this tall in the picture (pixels) or taller is seen at full detail: MediaPipe's pose
+# landmark model looks at the person through a 256 × 256 crop (pose_landmark_full input); a smaller
+# person is upsampled into it, and their foot points jitter by a larger share of their size.
+RESOLVED_STATURE_PX = 256.0
 
 
 @dataclass(frozen=True)
@@ -191,9 +197,12 @@ def swings(contacts: FootContacts) -> list[Swing]:
 
 
 def _foot_confidence(contacts: FootContacts, side: str, *times: float) -> float:
-    """Lowest mean confidence of a foot's points in the frames around ``times``."""
+    """Lowest mean confidence of a foot's points in the frames around ``times``, times the share of
+    :data:`RESOLVED_STATURE_PX` the athlete's stature covers there (a smaller athlete's feet are a
+    few source pixels wide: their jitter reaches the still speed)."""
     t, conf = contacts.timestamps, contacts.confidence[side]
-    values = [conf[max(0, i - 1) : i + 2].min() for i in np.searchsorted(t, times).clip(0, t.size - 1)]
+    frames = np.searchsorted(t, times).clip(0, t.size - 1)
+    values = [conf[max(0, i - 1) : i + 2].min() * min(1.0, contacts.stature_px[i] / RESOLVED_STATURE_PX) for i in frames]
     return float(min(values)) if values else 0.0
 
 
@@ -204,7 +213,7 @@ def _level(contacts: FootContacts, lo: float, hi: float) -> float:
     return float(np.median(rows)) if rows.size else float("nan")
 
 
-def find_jumps(contacts: FootContacts, metres_per_pixel: float | None = None, config: EventConfig = EventConfig()) -> list[Event]:
+def find_jumps(contacts: FootContacts, stature_m: float | None = None, config: EventConfig = EventConfig()) -> list[Event]:
     """Flights: both feet leave the ground within :attr:`EventConfig.both_feet_s` of each other and
     both come back down within it, the feet seen all along. Take-off is the later lift-off and
     landing the earlier touch-down (:func:`swings`); flights outside [min_flight_s, max_flight_s]
@@ -224,11 +233,12 @@ def find_jumps(contacts: FootContacts, metres_per_pixel: float | None = None, co
             continue
         before = _level(contacts, take_off - config.level_window_s, take_off)
         after = _level(contacts, landing, landing + config.level_window_s)
-        rise = (before - after) / contacts.stature_px  # landing above take-off, statures (y up)
+        stature = float(np.interp(take_off, contacts.timestamps, contacts.stature_px))
+        rise = (before - after) / stature  # landing above take-off, statures (y up)
         kind = "jump" if not abs(rise) > config.level_change else ("box_jump" if rise > 0 else "drop")
-        values = {"flight_time_s": flight, "landing_above_takeoff_statures": rise}
-        if metres_per_pixel is not None:
-            values["landing_above_takeoff_m"] = rise * contacts.stature_px * metres_per_pixel
+        values: dict[str, float] = {"flight_time_s": flight, "landing_above_takeoff_statures": rise}
+        if stature_m is not None:
+            values["landing_above_takeoff_m"] = rise * stature_m
         if kind == "jump":
             values["height_m"] = G * flight**2 / 8
         confidence = min(_foot_confidence(contacts, side, take_off, landing) for side in SIDES)
@@ -342,14 +352,18 @@ def _summary(found: dict[str, list[Event]]) -> dict[str, Any]:
     }
 
 
+def _stature_m(kin: Kinematics) -> float | None:
+    """The athlete's height in metres when the analysis was given a usable one."""
+    return kin.config.height_cm / 100 if kin.scale.metres_per_pixel is not None and kin.config.height_cm else None
+
+
 def contacts_of(kin: Kinematics) -> FootContacts | None:
     """The athlete's foot contacts (:func:`.ground.foot_contacts`); None when the body was never
     seen whole enough to know its size in pixels."""
-    stature = kin.scale.height_px
-    if stature is None or not np.isfinite(stature) or stature <= 0 or kin.timestamps.size < 2:
+    stature = stature_series(kin.points, kin.timestamps)
+    if kin.timestamps.size < 2 or not (stature > 0).all():
         return None
-    height_m = kin.config.height_cm / 100 if kin.config.height_cm else None
-    return foot_contacts(kin.points_unsmoothed, kin.point_confidence, kin.timestamps, stature, height_m)
+    return foot_contacts(kin.points_unsmoothed, kin.point_confidence, kin.timestamps, stature, _stature_m(kin))
 
 
 def detect_events(kin: Kinematics, movement: str = Movement.GENERAL, config: EventConfig | None = None) -> Events:
@@ -365,7 +379,7 @@ def detect_events(kin: Kinematics, movement: str = Movement.GENERAL, config: Eve
             compute, min_prominence, _ = REP_SIGNALS[REP_SIGNAL_FOR[movement]]
             found["reps"] = find_reps(compute(kin), t, min_prominence, config) if np.isfinite(leg) else []
         elif detector == "jumps":
-            found["jumps"] = [] if contacts is None else find_jumps(contacts, kin.scale.metres_per_pixel, config)
+            found["jumps"] = [] if contacts is None else find_jumps(contacts, _stature_m(kin), config)
         elif detector == "steps":
             found["steps"] = [] if contacts is None else find_steps(contacts, config)
     events = sorted((e for group in found.values() for e in group), key=lambda e: e.start)

@@ -10,7 +10,8 @@ foot:
    every point of the foot moves.
 2. Still = slower than :data:`STILL_SPEED`, except a still foot more than
    :data:`MAX_CONTACT_HEIGHT` statures above the lowest still foot of the same frame: that one is
-   held up in the air. Still runs shorter than :func:`min_contact_s` are dropped: a foot in flight
+   held up in the air. Moving blips up to :data:`JITTER_S` between still frames are jitter and
+   become still. Still runs shorter than :func:`min_contact_s` are dropped: a foot in flight
    is momentarily still at the top of its arc, for at most ``2 × STILL_SPEED × stature / g``
    seconds. Then runs of "moving" shorter than :data:`MIN_SWING_S` between contacts are keypoint
    noise (no real swing is that short) and become contact.
@@ -76,6 +77,10 @@ MAX_CONTACT_HEIGHT = 0.2
 # Height of each foot point above the sole, statures: ankle (lateral malleolus) 0.039 H (Drillis &
 # Contini via Winter 2009, Fig. 4.1); heel and toe landmarks lie on the sole's outline.
 SOLE_OFFSET = {"Ankle": 0.039, "Heel": 0.0, "BigToe": 0.0}
+# A foot that "moves" for less than this between still frames is jitter: keypoint noise spikes last
+# 1-3 frames (1 at 30 fps) (what the kinematics' 7-sample Hampel window is made for); filled before the apex test
+# below, which would otherwise break a noisy stance into pieces too short to be contacts.
+JITTER_S = 0.06
 GROUND_SMOOTH_S = 0.25  # running median of contact levels: keypoint jitter, not a change of floor
 FALLBACK_WINDOW_S = 1.0
 SIDES = {"right": "R", "left": "L"}
@@ -83,7 +88,8 @@ SIDES = {"right": "R", "left": "L"}
 
 @dataclass(frozen=True)
 class FootContacts:
-    """timestamps: (T,) seconds. stature_px: the athlete's stature in pixels.
+    """timestamps: (T,) seconds. stature_px: (T,) the athlete's stature in pixels at each frame
+    (:func:`.scale.stature_series`: it changes as the athlete nears or leaves the camera).
     contact: {"right"|"left": (T,) bool} the foot is on the ground.
     known: {side: (T,) bool} the foot's points are present (elsewhere contact says nothing).
     speed: {side: (T,) statures/s} speed of the foot's slowest point (NaN unknown).
@@ -94,7 +100,7 @@ class FootContacts:
     """
 
     timestamps: np.ndarray
-    stature_px: float
+    stature_px: np.ndarray
     contact: dict[str, np.ndarray]
     known: dict[str, np.ndarray]
     speed: dict[str, np.ndarray]
@@ -120,12 +126,13 @@ def _foot_points(points: np.ndarray, side: str) -> list[tuple[str, np.ndarray]]:
 
 def _fill_short_false(flags: np.ndarray, known: np.ndarray, t: np.ndarray, shortest_s: float) -> np.ndarray:
     """Set to True the runs of False between two True runs that last less than ``shortest_s``
-    (from the last True frame before to the first after) and hold no unknown frame."""
+    (from their first frame to the first True frame after: each frame counts one interval) and
+    hold no unknown frame."""
     out = flags.copy()
     for start, stop in runs(~flags):
         if start == 0 or stop == flags.size or not known[start:stop].all():
             continue
-        if t[stop] - t[start - 1] < shortest_s:
+        if t[stop] - t[start] < shortest_s:
             out[start:stop] = True
     return out
 
@@ -141,7 +148,7 @@ def _drop_short_true(flags: np.ndarray, t: np.ndarray, shortest_s: float) -> np.
     return out
 
 
-def _foot(points: np.ndarray, conf: np.ndarray, t: np.ndarray, stature_px: float, side: str
+def _foot(points: np.ndarray, conf: np.ndarray, t: np.ndarray, stature_px: np.ndarray, side: str
           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(speed statures/s, sole row px, mean confidence) of one foot, (T,) each."""
     feet = _foot_points(points, side)
@@ -150,8 +157,8 @@ def _foot(points: np.ndarray, conf: np.ndarray, t: np.ndarray, stature_px: float
         return np.full(frames, np.nan), np.full(frames, np.nan), np.zeros(frames)
     xy = butterworth(np.stack([p for _, p in feet], axis=1), t, CONTACT_CUTOFF_HZ)  # (T, F, 2)
     with np.errstate(all="ignore"):
-        speed = np.linalg.norm(derivative(xy, t), axis=-1) / stature_px  # (T, F)
-        offsets = np.array([SOLE_OFFSET[name] for name, _ in feet]) * stature_px
+        speed = np.linalg.norm(derivative(xy, t), axis=-1) / stature_px[:, None]  # (T, F)
+        offsets = np.array([SOLE_OFFSET[name] for name, _ in feet])[None, :] * stature_px[:, None]
         soles = xy[..., 1] + offsets
         on_sole = np.array([SOLE_OFFSET[name] == 0.0 for name, _ in feet])
         if on_sole.any():  # the ankle stands in for the sole only where heel and toe are absent
@@ -187,12 +194,13 @@ def _ground_line(contact: dict[str, np.ndarray], sole: dict[str, np.ndarray], t:
     return np.interp(t, t[seen], low), False
 
 
-def foot_contacts(points: np.ndarray, point_confidence: np.ndarray, t: np.ndarray, stature_px: float,
+def foot_contacts(points: np.ndarray, point_confidence: np.ndarray, t: np.ndarray, stature_px: np.ndarray | float,
                   stature_m: float | None = None) -> FootContacts:
     """Contacts of both feet and the ground line (module docstring) from named points (T, N, 2)
     pixels — the gap-filled points before the 6 Hz low-pass — their confidence (T, N), timestamps
-    (T,), the athlete's stature in pixels and, when known, in metres."""
+    (T,), the athlete's stature in pixels ((T,) or one value) and, when known, in metres."""
     t = np.asarray(t, np.float64)
+    stature_px = np.broadcast_to(np.asarray(stature_px, np.float64), t.shape).copy()
     speed, sole, confidence, known, still = {}, {}, {}, {}, {}
     tracked = (point_confidence > 0).any(axis=1)  # gap filling does not make an absent athlete seen
     for side in SIDES:
@@ -207,15 +215,17 @@ def foot_contacts(points: np.ndarray, point_confidence: np.ndarray, t: np.ndarra
     for side in SIDES:
         with np.errstate(invalid="ignore"):
             held_up = (lowest - sole[side]) / stature_px > MAX_CONTACT_HEIGHT
-        flags = _drop_short_true(still[side] & ~held_up, t, min_contact_s(stature_m))
+        flags = _fill_short_false(still[side] & ~held_up, known[side], t, JITTER_S)
+        flags = _drop_short_true(flags, t, min_contact_s(stature_m))
         contact[side] = _fill_short_false(flags, known[side], t, MIN_SWING_S)
     ground, from_contacts = _ground_line(contact, sole, t)
-    return FootContacts(t, float(stature_px), contact, known, speed, sole, ground, from_contacts, confidence)
+    return FootContacts(t, stature_px, contact, known, speed, sole, ground, from_contacts, confidence)
 
 
-def ground_line(points: np.ndarray, point_confidence: np.ndarray, t: np.ndarray, stature_px: float | None,
+def ground_line(points: np.ndarray, point_confidence: np.ndarray, t: np.ndarray, stature_px: np.ndarray,
                 stature_m: float | None = None) -> np.ndarray:
-    """(T,) image row of the floor under the athlete (NaN where unknown); see :func:`foot_contacts`."""
-    if stature_px is None or not np.isfinite(stature_px) or stature_px <= 0 or len(t) < 2:
+    """(T,) image row of the floor under the athlete (NaN where unknown); see :func:`foot_contacts`.
+    ``stature_px`` (T,): :func:`.scale.stature_series` (all NaN: the body was never measured)."""
+    if len(t) < 2 or not (np.asarray(stature_px) > 0).all():
         return np.full(len(t), np.nan)
     return foot_contacts(points, point_confidence, t, stature_px, stature_m).ground

@@ -19,12 +19,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.ndimage import percentile_filter
 
 from inference.kinematics.points import point_index
 
 ANKLE_TO_SHOULDER_OF_HEIGHT = 0.818 - 0.039
 HEIGHT_RANGE_CM = (50.0, 250.0)
 PERCENTILE = 90
+# Running window of the per-frame stature: long enough to hold upright frames around a crouch or a
+# limb pointing at the camera, short against a walk towards the camera (1.5 m/s from 5 m changes
+# the athlete's size by ~15 % in a second).
+STATURE_WINDOW_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,24 @@ def stature_pixels(xy: np.ndarray) -> float | None:
     if per_frame.size == 0:
         return None
     return float(np.percentile(per_frame, PERCENTILE) / ANKLE_TO_SHOULDER_OF_HEIGHT)
+
+
+def stature_series(xy: np.ndarray, t: np.ndarray, window_s: float = STATURE_WINDOW_S) -> np.ndarray:
+    """(T,) the athlete's stature in pixels at each frame: the per-frame value of
+    :func:`stature_pixels` (longer side), its :data:`PERCENTILE` th percentile over a running
+    ``window_s`` (segment lengths do not change with posture; only foreshortening shortens them),
+    so an athlete who walks towards or away from the camera keeps the right size. Frames without
+    legs and trunk take the nearest measured value; all NaN when never measurable."""
+    t = np.asarray(t, np.float64)
+    sides = [_chain_length(xy, (f"{s}Ankle", f"{s}Knee", f"{s}Hip", f"{s}Shoulder")) for s in "RL"]
+    per_frame = np.fmax(sides[0], sides[1]) / ANKLE_TO_SHOULDER_OF_HEIGHT
+    seen = np.isfinite(per_frame)
+    if not seen.any():
+        return np.full(t.size, np.nan)
+    filled = np.interp(t, t[seen], per_frame[seen])
+    dt = float(np.median(np.diff(t))) if t.size > 1 else 1.0
+    size = max(1, int(round(window_s / dt))) | 1
+    return np.asarray(percentile_filter(filled, PERCENTILE, size=size, mode="nearest"), np.float64)
 
 
 def pixel_scale(xy: np.ndarray, height_cm: float | None) -> Scale:

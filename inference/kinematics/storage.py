@@ -85,7 +85,7 @@ def load_npz(path: str | Path) -> Kinematics:
     """Read what :func:`save_npz` wrote."""
     from inference.kinematics.core import Kinematics, KinematicsConfig
     from inference.kinematics.ground import ground_line
-    from inference.kinematics.scale import Scale
+    from inference.kinematics.scale import Scale, stature_series
 
     with np.load(path, allow_pickle=False) as data:
         meta = json.loads(str(data["meta"]))
@@ -95,8 +95,9 @@ def load_npz(path: str | Path) -> Kinematics:
             ground = data["ground"].astype(np.float64)
         else:  # written before the ground line existed: it is a function of the stored points
             height_cm = meta["config"].get("height_cm")
+            stature = stature_series(data["points"].astype(np.float64), data["timestamps"])
             ground = ground_line(data["points_unsmoothed"].astype(np.float64), data["point_confidence"].astype(np.float64),
-                                 data["timestamps"], scale.height_px, height_cm / 100 if height_cm else None)  # fmt: skip
+                                 data["timestamps"], stature, height_cm / 100 if height_cm else None)  # fmt: skip
         return Kinematics(
             timestamps=data["timestamps"],
             angle_names=tuple(str(n) for n in data["angle_names"]),

@@ -8,6 +8,7 @@ import pytest
 
 from inference.kinematics import KinematicsConfig, compute_kinematics
 from inference.kinematics.events import (
+    RESOLVED_STATURE_PX,
     Event,
     G,
     alternating_steps,
@@ -230,3 +231,15 @@ def test_very_short_clips_give_no_events_and_no_errors(frames: int, movement: st
     events = detect_events(kin, movement)
     assert events.events == ()
     evaluate_feedback(kin, events, movement).to_dict()
+
+
+def test_a_jump_filmed_small_has_a_lower_confidence() -> None:
+    # The same jump with the athlete 125 px tall instead of 1000 px: found and timed, but the feet
+    # are a few pixels wide there (RESOLVED_STATURE_PX), and the confidence says so.
+    t = np.arange(int(4 * FS)) / FS
+    lift, landing = ballistic(t, 1.5, G * 0.5 / 2)
+    kp = flying_figure(t, lift)
+    kp[..., :2] /= 8.0
+    (jump,) = detect_events(compute_kinematics(sequence(kp, t), 0), "jump").events
+    assert jump.end == pytest.approx(landing, abs=2 / FS)
+    assert jump.confidence == pytest.approx(125.0 / RESOLVED_STATURE_PX, abs=0.05)
