@@ -16,7 +16,7 @@ from inference.kinematics.events import (
     detect_events,
     find_reps,
 )
-from inference.kinematics.synthetic import on_ground, sequence, side_view_body25
+from inference.kinematics.synthetic import body25_to, on_ground, sequence, side_view_body25
 from inference.skeleton import BODY25_NAMES
 
 FS = 60.0
@@ -243,3 +243,13 @@ def test_a_jump_filmed_small_has_a_lower_confidence() -> None:
     (jump,) = detect_events(compute_kinematics(sequence(kp, t), 0), "jump").events
     assert jump.end == pytest.approx(landing, abs=2 / FS)
     assert jump.confidence == pytest.approx(125.0 / RESOLVED_STATURE_PX, abs=0.05)
+
+
+@pytest.mark.parametrize("skeleton", ["blazepose33", "coco18"])
+def test_steps_from_every_keypoint_set_even_with_the_ankle_alone(skeleton: str) -> None:
+    # BlazePose has heel and toe (foot_index); OpenPose's COCO-18 has only the ankle.
+    t = np.arange(int(4 * FS)) / FS
+    kp, touch = gait(t, 0.6, 0.4)
+    steps = detect_events(compute_kinematics(sequence(body25_to(kp, skeleton), t, skeleton), 0), "walk").of_kind("step")
+    true = sorted(v for times in touch.values() for v in times if v < t[-1] - 0.2)
+    assert sorted(s.end for s in steps) == pytest.approx(true, abs=2 / FS)
