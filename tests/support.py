@@ -230,6 +230,51 @@ def store_small_poses(analysis) -> None:  # noqa: ANN001
     analysis.poses.save("poses.npz", ContentFile(buffer.getvalue()), save=True)
 
 
+_TRACKED: dict[str, tuple[Path, dict]] = {}
+
+
+def tracked_clip(clip_name: str) -> tuple[Path, dict]:  # type: ignore[type-arg]
+    """A shared clip analysed up to the athlete (pose, tracking, the athlete's choice: what track
+    edits work on), computed once per test session: (folder with poses.npz and overlay.json, the
+    run summary a worker keeps)."""
+    if clip_name not in _TRACKED:
+        import atexit
+        import shutil
+        import tempfile
+
+        from inference.pipeline import AnalysisConfig, analyze
+
+        result = analyze(shared_clip(clip_name), AnalysisConfig(until="athlete"))
+        folder = Path(tempfile.mkdtemp(prefix="tracked-"))
+        atexit.register(shutil.rmtree, folder, True)
+        result.write(folder)
+        _TRACKED[clip_name] = (folder, result.summary())
+    return _TRACKED[clip_name]
+
+
+def tracked_analysis(video, clip_name: str):  # noqa: ANN001, ANN201 - (Video, str) -> Analysis
+    """A DONE analysis of ``video`` holding :func:`tracked_clip`'s poses, overlay and summary; the
+    clip itself (H.264) serves as its browser proxy, and the video row takes the clip's size, rate
+    and length. No segmentation, kinematics or later stages: a track edit or an athlete choice
+    makes those."""
+    from django.core.files import File
+
+    from coaching.analysis.models import Analysis, Status
+
+    folder, summary = tracked_clip(clip_name)
+    probe = summary["pose"]["video"]
+    video.width, video.height, video.fps = probe["width"], probe["height"], probe["fps"]
+    video.duration_s, video.frame_count, video.original_name = probe["duration"], probe["frame_count"], clip_name
+    video.save()
+    analysis = Analysis.objects.create(video=video, status=Status.DONE, progress=100, summary=summary)
+    for field, path in (("poses", folder / "poses.npz"), ("overlay", folder / "overlay.json"),
+                        ("proxy", shared_clip(clip_name))):
+        with path.open("rb") as fh:
+            getattr(analysis, field).save(path.name, File(fh), save=False)
+    analysis.save()
+    return analysis
+
+
 def signed_in_page(browser, live_server, viewport=(1280, 900)):  # noqa: ANN001, ANN201
     """A Chromium page signed in as the World's coach; ``page.errors`` collects script errors."""
     page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})

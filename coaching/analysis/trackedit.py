@@ -59,13 +59,16 @@ def replay(original: PoseSequence, job: TrackEdit) -> tuple[PoseSequence, int | 
 
 
 def athlete_after(job: TrackEdit, poses: PoseSequence, athlete: int | None, source: str) -> tuple[int | None, str]:
-    """Who the athlete is after the edit, and who chose them. A coach's choice stays while that
-    person exists (a join into another track follows them there); otherwise — the tracking
-    rule chose, or the coach's athlete was dropped — the rule chooses on the edited tracks."""
+    """Who the athlete is after the edit, and who chose them. The athlete stays while their track
+    exists, whoever chose them (a join into another track follows them there; a split leaves
+    them the part before the split, which keeps the id); once it is gone (dropped, or an undo
+    took back the split that made it), the tracking's rule chooses on the edited tracks.
+    Re-running the rule after every edit was tried: splitting the athlete's track handed the
+    athlete to the other player of basketball_pan_240p.mp4 (each half scored below her)."""
     if job.operation == TrackEditOperation.JOIN and athlete == job.other_track_id:
         athlete = job.track_id
-    if source == "click" and athlete in {int(t) for t in poses.track_ids}:
-        return athlete, "click"
+    if athlete is not None and athlete in {int(t) for t in poses.track_ids}:
+        return athlete, source
     return choose_athlete(summarize(poses.keypoints, poses.track_ids, poses.size)), "auto"
 
 

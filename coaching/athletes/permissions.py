@@ -13,7 +13,7 @@ class Action(models.TextChoices):
     EDIT_ATHLETE = "edit_athlete", "Add and edit athlete profiles"
     UPLOAD = "upload", "Upload videos for the team's athletes"
     UPLOAD_OWN = "upload_own", "Upload videos of oneself (when the team allows it)"
-    RERUN = "rerun", "Re-run analyses, choose the analysed athlete"
+    RERUN = "rerun", "Re-run analyses, choose the analysed athlete, repair the tracks"
     TEACH = "teach", "Label moves on videos and train the team's action model"
     RENDER = "render", "Make annotated and privacy videos of analyses"
     DELETE = "delete", "Delete athletes and videos"

@@ -16,6 +16,8 @@ MIN_CONFIDENCE = 0.5  # frames below this are drawn as gaps
 SIDES = (("left", "#1f77b4"), ("right", "#d62728"))
 EVENT_COLOURS = {"rep": "rgba(31,119,180,0.12)", "jump": "rgba(44,160,44,0.18)",
                  "step": "rgba(148,103,189,0.10)"}
+UNTRACKED_COLOUR = "rgba(107,114,128,0.28)"  # grey bands: the athlete was not found there
+UNTRACKED_LABEL_S = 0.5  # bands at least this long say "not tracked" (narrower ones have no room)
 
 # Joints offered on the report: (label, angle names left/right or single).
 JOINTS: dict[str, tuple[str, ...]] = {
@@ -68,12 +70,38 @@ def _event_shapes(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _layout(title: str, y_title: str, events: list[dict[str, Any]]) -> dict[str, Any]:
+def untracked_spans(kin: Kinematics) -> list[tuple[float, float]]:
+    """(start, end) seconds of each run of frames in which none of the athlete's points was seen
+    (every point below the kinematics' confidence floor or absent: the person was not tracked
+    there). Each run reaches half a frame beyond its first and last frame, so a single missing
+    frame still shows."""
+    t = np.asarray(kin.timestamps, np.float64)
+    missing = ~(np.nan_to_num(kin.point_confidence) > 0).any(axis=1)
+    if not missing.any():
+        return []
+    half = float(np.median(np.diff(t))) / 2 if len(t) > 1 else 0.0
+    edges = np.diff(np.concatenate([[0], missing.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
+    return [(round(float(t[a]) - half, 3), round(float(t[b]) + half, 3)) for a, b in zip(starts, ends, strict=True)]
+
+
+def untracked_shapes(spans: list[tuple[float, float]] | list[list[float]]) -> list[dict[str, Any]]:
+    """Grey bands over the time axis where the athlete was not tracked: the charts show nothing
+    there (nothing is interpolated across them)."""
+    label = {"text": "not tracked", "textposition": "top center", "font": {"size": 11, "color": "#374151"}}
+    return [{"type": "rect", "xref": "x", "yref": "paper", "x0": a, "x1": b, "y0": 0, "y1": 1,
+             "fillcolor": UNTRACKED_COLOUR, "line": {"width": 0}, "layer": "below", "name": "not tracked",
+             **({"label": label} if b - a >= UNTRACKED_LABEL_S else {})}
+            for a, b in spans]
+
+
+def _layout(title: str, y_title: str, events: list[dict[str, Any]],
+            untracked: list[tuple[float, float]] | None = None) -> dict[str, Any]:
     return {
         "title": {"text": title, "font": {"size": 15}},
         "xaxis": {"title": {"text": "time (s)"}, "zeroline": False},
         "yaxis": {"title": {"text": y_title}},
-        "shapes": _event_shapes(events),
+        "shapes": untracked_shapes(untracked or []) + _event_shapes(events),
         "margin": {"l": 55, "r": 10, "t": 40, "b": 45},
         "legend": {"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"},
         "hovermode": "x unified",
@@ -92,7 +120,7 @@ def angle_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -> d
     """Left and right angle of a joint over time (degrees), events shaded."""
     keep = decimate(kin.timestamps)
     data = [_trace(kin, keep, n, _masked(kin, n, kin.angle(n)), 2, 1) for n in JOINTS[joint]]
-    return {"data": data, "layout": _layout(f"{joint.capitalize()} angle", "degrees", events)}
+    return {"data": data, "layout": _layout(f"{joint.capitalize()} angle", "degrees", events, untracked_spans(kin))}
 
 
 def velocity_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -100,7 +128,7 @@ def velocity_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -
     keep = decimate(kin.timestamps)
     data = [_trace(kin, keep, n, _masked(kin, n, kin.velocity(n)), 1.5, 0) for n in JOINTS[joint]]
     return {"data": data,
-            "layout": _layout(f"{joint.capitalize()} angular velocity", "°/s", events)}
+            "layout": _layout(f"{joint.capitalize()} angular velocity", "°/s", events, untracked_spans(kin))}
 
 
 def com_figure(kin: Kinematics) -> dict[str, Any]:
@@ -109,6 +137,8 @@ def com_figure(kin: Kinematics) -> dict[str, Any]:
     metres = kin.com_metres()
     unit = "m" if metres is not None else "px"
     path = metres if metres is not None else kin.com * np.array([1, -1])
+    seen = (np.nan_to_num(kin.point_confidence) > 0).any(axis=1)
+    path = np.where(seen[:, None], path, np.nan)  # no path where the athlete was not tracked
     times = _list(kin.timestamps[keep], 2)
     trace = {
         "type": "scatter", "mode": "lines+markers", "name": "centre of mass",
@@ -135,8 +165,10 @@ SILHOUETTE_SERIES = {  # summary key: (label, axis title, y axis)
 SILHOUETTE_COLOURS = {"area": "#0f766e", "width": "#a16207", "height": "#7c3aed"}
 
 
-def silhouette_figure(silhouette: dict[str, Any]) -> dict[str, Any] | None:
-    """The athlete's silhouette area and width over time (from the segmentation stage)."""
+def silhouette_figure(silhouette: dict[str, Any],
+                      untracked: list[tuple[float, float]] | None = None) -> dict[str, Any] | None:
+    """The athlete's silhouette area and width over time (from the segmentation stage); grey
+    bands where the athlete was not tracked (``untracked``, from :func:`untracked_spans`)."""
     times = silhouette.get("t") or []
     traces = [{
         "type": "scatter", "mode": "lines", "name": label, "x": times, "y": silhouette[key],
@@ -148,6 +180,7 @@ def silhouette_figure(silhouette: dict[str, Any]) -> dict[str, Any] | None:
     titles = {axis: title for _label, title, axis in SILHOUETTE_SERIES.values()}
     return {"data": traces, "layout": {
         "title": {"text": "Silhouette", "font": {"size": 15}}, "height": 260,
+        "shapes": untracked_shapes(untracked or []),
         "margin": {"l": 55, "r": 55, "t": 40, "b": 45}, "legend": {"orientation": "h"},
         "xaxis": {"title": {"text": "time (s)"}},
         "yaxis": {"title": {"text": titles["y"]}, "rangemode": "tozero"},
@@ -157,12 +190,14 @@ def silhouette_figure(silhouette: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def report_figures(kin: Kinematics, events: list[dict[str, Any]]) -> dict[str, Any]:
-    """Every figure of the report: {"angles": {joint: fig}, "velocity": {joint: fig}, "com": fig}."""
+    """Every figure of the report: {"angles": {joint: fig}, "velocity": {joint: fig}, "com": fig,
+    "untracked": [(start, end), ...] where the athlete was not tracked}."""
     joints = [j for j, names in JOINTS.items() if all(n in kin.angle_names for n in names)]
     return {
         "angles": {j: angle_figure(kin, j, events) for j in joints},
         "velocity": {j: velocity_figure(kin, j, events) for j in joints},
         "com": com_figure(kin),
+        "untracked": untracked_spans(kin),
     }
 
 

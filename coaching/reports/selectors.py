@@ -59,7 +59,7 @@ def report_get(*, analysis: Analysis) -> Report:
         return Report(analysis, reason=reason or "This analysis was made before angles were "
                       "measured; re-run it to get the report.")
     figures = _figures(analysis, events.get("events", []))
-    silhouette = silhouette_figure(analysis.summary.get("silhouette") or {})
+    silhouette = silhouette_figure(analysis.summary.get("silhouette") or {}, figures.get("untracked"))
     if silhouette is not None:
         figures = {**figures, "silhouette": silhouette}
     findings = sorted_findings(Finding.from_dict(f) for f in feedback.get("findings", []))

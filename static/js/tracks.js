@@ -42,7 +42,18 @@
       seen.style.background = colour;
       el.appendChild(seen);
     }
+    const now = document.createElement("i");
+    now.className = "track-now";
+    el.appendChild(now);
     return el;
+  }
+
+  // Where the video is now, on every track's band: what "Split at" cuts.
+  function playhead() {
+    if (!state) return;
+    const duration = state.duration || 1;
+    const left = Math.min(100, 100 * (player.currentTime || 0) / duration) + "%";
+    card.querySelectorAll(".track-now").forEach((el) => { el.style.left = left; });
   }
 
   function row(track) {
@@ -91,6 +102,7 @@
     split.disabled = !(idle && n === 1);
     drop.disabled = !(idle && n === 1);
     split.textContent = "Split at " + fmt(player.currentTime || 0) + " s";
+    playhead();
     if (state) {
       undo.hidden = !state.can_undo;
       undo.disabled = !idle;
@@ -129,7 +141,7 @@
     historyCount.textContent = state.edits.length;
     history.hidden = state.edits.length === 0;
     showJob(state.running);
-    card.hidden = false;
+    card.hidden = state.tracks.length === 0 && state.edits.length === 0;  // nobody found, nothing to repair
     controls();
     document.dispatchEvent(new CustomEvent("posecoach:redraw"));
   }

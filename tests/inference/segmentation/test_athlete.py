@@ -52,3 +52,16 @@ def test_no_athlete_clears_the_athlete_pixels():
     none = with_athlete(masks, poses, None)
     assert none.athlete_index is None and not none.athlete.any()
     assert np.isnan(none.silhouette()["area"]).all()
+
+
+def test_poses_whose_slots_changed_own_the_pixels():
+    """A coach's track edit changes the person slots after the masks were made (here the left
+    person's slot is dropped): the boxes come from the poses given, not the masks' old slots."""
+    masks, poses = _stored()
+    from inference.tracking.edit import drop_track
+
+    right = with_athlete(masks, drop_track(poses, 4), 0)  # slot 0 is now track 8, the right one
+    assert list(right.track_ids) == [8] and right.boxes.shape[1] == 1
+    fg = masks.foreground
+    assert np.array_equal(right.athlete[:, :, 50:], fg[:, :, 50:]) and not right.athlete[:, :, :50].any()
+    assert np.array_equal(with_athlete(masks, poses, 0).boxes, masks.boxes)  # unchanged slots: same boxes

@@ -11,7 +11,7 @@ import pytest
 
 from inference.posedata import PoseSequence
 from inference.tracking.edit import drop_track, join_tracks, split_track
-from tests.support import shared_clip
+from tests.support import tracked_clip
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -54,11 +54,11 @@ def test_drop_removes_a_track() -> None:
 def test_split_and_join_the_basketball_athlete() -> None:
     from bench.scoring.people import match_person, skeleton_box
     from bench.scoring.truth import load_truth
-    from inference.pipeline import AnalysisConfig, analyze, analyze_poses
+    from inference.pipeline import AnalysisConfig, analyze_poses
 
     truth = load_truth(ROOT / "bench" / "truth" / "basketball_pan_240p.json")
-    result = analyze(shared_clip("basketball_pan_240p.mp4"), AnalysisConfig(until="athlete"))
-    poses, athlete = result.poses, result.athlete_track_id
+    folder, summary = tracked_clip("basketball_pan_240p.mp4")  # analysed once per test session
+    poses, athlete = PoseSequence.load(folder / "poses.npz"), summary["pose"]["athlete_track_id"]
     assert athlete is not None
 
     def owner(p: PoseSequence, track: int) -> str | None:
