@@ -29,7 +29,7 @@ REST: dict[str, tuple[float, float]] = {
 STROKES = (("RWrist", "RElbow", (-0.5, -1.0)), ("LWrist", "LElbow", (0.5, -1.0)),
            ("RAnkle", "RKnee", (-1.0, -0.3)), ("LAnkle", "LKnee", (1.0, -0.3)))  # fmt: skip
 STROKE_SD_S = 0.06  # the stroke's velocity bell: ~0.25 s from start to stop
-STROKE_PX = 60.0
+STROKE_PX = 100.0  # a hand moved by a torso length
 
 
 def click_track(beats: np.ndarray, seconds: float, rate: int = RATE) -> np.ndarray:
