@@ -38,6 +38,7 @@ class MusicStatus(StrEnum):
     NO_AUDIO = "no_audio"
     SILENT = "silent"
     NO_BEAT = "no_beat"
+    SLOW_MOTION = "slow_motion"
 
     @property
     def message(self) -> str:
@@ -50,6 +51,8 @@ _MESSAGES = {
     MusicStatus.SILENT: "The sound track is silent: no beats to time the dancing against.",
     MusicStatus.NO_BEAT: "No beat: the sound has no steady pulse (speech, noise, or music too quiet "
                          "under them), so the dancing is not timed against it.",
+    MusicStatus.SLOW_MOTION: "Slow motion: the sound does not run in real time with the movement, so the "
+                             "dancing is not timed against it.",
 }
 
 

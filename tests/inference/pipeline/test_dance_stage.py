@@ -31,3 +31,9 @@ def test_dance_upload_gets_beats_and_says_who_it_timed(tmp_path: Path) -> None:
 def test_other_movements_have_no_dance_section(tmp_path: Path) -> None:
     clip = write_video(tmp_path / "music.mp4", 1.0, fps=10, audio=click_track(BEATS[:2], 1.0))
     assert analyze(clip, AnalysisConfig(movement="general", until="dance")).dance is None
+
+
+def test_slow_motion_is_not_timed_against_its_sound(tmp_path: Path) -> None:
+    clip = write_video(tmp_path / "slow.mp4", 2.0, fps=10, audio=click_track(BEATS[:4], 2.0))
+    result = analyze(clip, AnalysisConfig(movement="dance", until="dance", capture_fps=40))
+    assert result.dance is not None and result.dance.data["music"]["status"] == MusicStatus.SLOW_MOTION
