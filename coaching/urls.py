@@ -81,6 +81,8 @@ urlpatterns = [
     path("analyses/<int:analysis_id>/relabel/", learning_views.analysis_relabel, name="analysis_relabel"),
     path("teams/<int:team_id>/moves/", learning_views.team_moves, name="team_moves"),
     path("teams/<int:team_id>/moves/train/", learning_views.team_moves_train, name="team_moves_train"),
+    path("teams/<int:team_id>/moves/<int:version>/activate/", learning_views.team_moves_activate,
+         name="team_moves_activate"),
     path("action-models/<int:action_model_id>/", learning_views.action_model_status,
          name="action_model_status"),
     path("", include("coaching.analysis.urls")),

@@ -56,6 +56,12 @@ class TeamActionModel(Job):
     metrics = models.JSONField(default=dict, blank=True)
     decision = models.TextField(blank=True, help_text="Why it became active, or why not.")
     active = models.BooleanField(default=False)
+    # Activation is a coach's decision after seeing the cross-validated accuracy, the base-class
+    # accuracy and the confusion matrix (learning.services.team_model_activate), never automatic.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to=action_model_upload_to, blank=True, max_length=255)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from coaching.analysis.models import Analysis, Status
 from coaching.analysis.summary import analysis_summary_update
@@ -23,12 +24,12 @@ from coaching.athletes.models import Team
 from coaching.jobs.attempt import Attempt, ProgressReporter
 from coaching.jobs.runner import Claim, JobType, job_enqueue_on_commit, job_run
 from coaching.learning.models import ActionLabel, ActionRelabel, TeamActionModel
+from coaching.learning.selectors import action_label_counts
 
 log = logging.getLogger(__name__)
 
 LABEL_RE = re.compile(r"^[a-z][a-z0-9_ -]{0,39}$")
 MIN_LABEL_SECONDS = 0.5
-MIN_TRAINING_RANGES = 2
 
 
 def _clean_label(label: str) -> str:
@@ -67,10 +68,14 @@ def team_model_train_start(*, team: Team, requested_by: User) -> TeamActionModel
         Team.objects.select_for_update().get(pk=team.pk)  # one version number at a time
         if TeamActionModel.objects.filter(team=team, status__in=[Status.PENDING, Status.RUNNING]).exists():
             raise ValidationError("A model of this team is already training; wait for it.")
-        ranges = ActionLabel.objects.filter(analysis__video__team=team).count()
-        if ranges < MIN_TRAINING_RANGES:
-            raise ValidationError(f"Label at least {MIN_TRAINING_RANGES} time ranges on the "
-                                  "team's videos first (from a report page).")
+        from inference.actions.team import coverage_problems
+
+        counts = {c["label"]: (c["ranges"], c["videos"]) for c in action_label_counts(team=team)}
+        if not counts:
+            raise ValidationError("Label the moves on the team's videos first (from a report page).")
+        problems = coverage_problems(counts)
+        if problems:
+            raise ValidationError(problems)
         version = (TeamActionModel.objects.filter(team=team).aggregate(v=Max("version"))["v"] or 0) + 1
         row = TeamActionModel.objects.create(team=team, version=version, requested_by=requested_by,
                                              message="Waiting for a worker")
@@ -102,17 +107,19 @@ def labelled_ranges(*, team: Team) -> list[Any]:
 
 
 def _train(row: TeamActionModel, attempt: Attempt) -> None:
-    """Fine-tune on the team's labels, keep the version, and make it active only when it beats
-    the active one on the same labelled ranges (the job protocol's work)."""
+    """Fine-tune on the team's labels and keep the version with its numbers (the job protocol's
+    work); a coach makes it active after looking at them (:func:`team_model_activate`)."""
     from coaching.learning.selectors import action_model_folder
     from inference.actions import load_action_model, train_team_model
+    from inference.actions.team import coverage_problems, range_counts
 
     progress = ProgressReporter(attempt)
     progress.enter("preparing", 0.0, 0.0, message="Preparing the labelled ranges")
     ranges = labelled_ranges(team=row.team)
-    if len(ranges) < MIN_TRAINING_RANGES:
-        raise ValidationError("Too few labelled ranges have an athlete in them; label ranges "
-                              "where the athlete is visible.")
+    problems = coverage_problems(range_counts(ranges))
+    if not ranges or problems:
+        raise ValidationError(["Counting only the ranges where the athlete is seen:", *problems]
+                              if ranges else "None of the labelled ranges has the athlete in it.")
     previous = TeamActionModel.objects.filter(team=row.team, active=True).first()
     progress.enter("training", 0.0, 1.0)
 
@@ -124,7 +131,7 @@ def _train(row: TeamActionModel, attempt: Attempt) -> None:
     result = train_team_model(ranges, seed=row.version, progress=report,
                               previous=load_action_model(action_model_folder(previous)))
     _store_model(row, result, attempt)
-    _decide(row, result, previous, result.previous_accuracy or 0.0)
+    _decide(row, result, previous)
 
 
 TEAM_MODEL_JOB = JobType(name="training", model=TeamActionModel,
@@ -149,29 +156,49 @@ def _store_model(row: TeamActionModel, result: Any, attempt: Attempt) -> None:
         with archive.open("rb") as fh:
             attempt.store(row.file, f"team-{row.team_id}-v{row.version}.zip", File(fh))
     row.classes = list(result.classes)
-    row.metrics = {"accuracy": result.accuracy, "confusion": result.confusion,
-                   "per_class": result.per_class, "folds": result.folds,
-                   "seconds": result.seconds}
+    row.metrics = result.metrics()
 
 
-def _decide(row: TeamActionModel, result: Any, previous: TeamActionModel | None,
-            baseline: float) -> None:
+def _decide(row: TeamActionModel, result: Any, previous: TeamActionModel | None) -> None:
+    """Say what the version measured and whether a coach may make it active; it never becomes
+    active by itself (:func:`team_model_activate`)."""
+    from inference.actions.team import MAX_BASE_LOSS
+
     name = f"v{previous.version}" if previous else "the base model"
-    better = result.accuracy > baseline
-    row.decision = (
-        f"Cross-validated accuracy {result.accuracy:.0%} against {baseline:.0%} for {name} on the "
-        f"same labelled ranges: " + ("now the team's active model." if better else
-                                     f"{name} stays active.")
-    )
-    row.metrics["baseline_accuracy"] = baseline
-    row.active, row.message = better, "Done"
+    baseline = result.previous_accuracy
+    parts = [f"Cross-validated by video, {result.accuracy:.0%} of the labelled windows are recognised"
+             + (f" ({name}: {baseline:.0%} on the same windows)." if baseline is not None else ".")]
+    if result.base_loss is None:
+        parts.append("The base classes could not be checked (no held-out windows): it cannot become active.")
+    else:
+        parts.append(f"Base classes on held-out windows: {result.base_accuracy:.1%} against "
+                     f"{result.base_accuracy_before:.1%} for the base model (limit: at most "
+                     f"{MAX_BASE_LOSS:.0%} lower).")
+        parts.append("A coach may make it active after checking these numbers and the confusion matrix."
+                     if result.keeps_base_classes else
+                     "It loses more of the base classes than allowed: it cannot become active.")
+    row.decision, row.active, row.message = " ".join(parts), False, "Done"
+    Attempt.of(row).finish(row, ["file", "classes", "metrics", "decision", "active", "message"])
 
-    def switch_active() -> None:  # in the transaction of the row's own conditional DONE write
-        if better:
-            TeamActionModel.objects.filter(team=row.team, active=True).update(active=False)
 
-    Attempt.of(row).finish(row, ["file", "classes", "metrics", "decision", "active", "message"],
-                           inside=switch_active)
+def team_model_activate(*, row: TeamActionModel, confirmed_by: User, seen: bool) -> TeamActionModel:
+    """Make a trained version the team's active model: only a finished version that keeps the base
+    classes (MAX_BASE_LOSS), and only when the coach says they have seen its cross-validated
+    accuracy, its base-class accuracy and its confusion matrix."""
+    if row.status != Status.DONE or not row.file:
+        raise ValidationError("Only a finished version can become the team's model.")
+    if not row.metrics.get("keeps_base_classes"):
+        raise ValidationError("This version loses too much of the base classes (or was not checked on "
+                              "them); it cannot become the team's model. Label more and train again.")
+    if not seen:
+        raise ValidationError("Tick the box to confirm you have looked at both accuracies and the "
+                              "confusion matrix of this version.")
+    with transaction.atomic():
+        Team.objects.select_for_update().get(pk=row.team_id)
+        TeamActionModel.objects.filter(team_id=row.team_id, active=True).exclude(pk=row.pk).update(active=False)
+        row.active, row.confirmed_by, row.confirmed_at = True, confirmed_by, timezone.now()
+        row.save(update_fields=["active", "confirmed_by", "confirmed_at"])
+    return row
 
 
 def _relabelled_actions(analysis: Analysis) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Teaching the team's moves: labels on a report's time ranges, the training page, re-labelling."""
+"""Teaching the team's moves: labels on a report's time ranges, the training page, a coach's
+confirmation that makes a version active, re-labelling."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from coaching.learning.selectors import (
     team_action_models,
 )
 from coaching.requestdata import finite_number
+from inference.actions.team import MAX_BASE_LOSS, MIN_RANGES_PER_CLASS, MIN_VIDEOS_PER_CLASS
 
 
 def _report(analysis_id: int) -> HttpResponse:
@@ -81,6 +83,7 @@ def team_moves(request: HttpRequest, team_id: int) -> HttpResponse:
     training = next((v for v in versions if v.status in ("pending", "running")), None)
     return render(request, "learning/team_moves.html", {
         "team": team, "versions": versions, "shown": shown, "figure": figure, "counts": counts,
+        "min_ranges": MIN_RANGES_PER_CLASS, "min_videos": MIN_VIDEOS_PER_CLASS, "max_base_loss": MAX_BASE_LOSS,
         "labels": action_labels_of_team(team=team).order_by("-created_at")[:50],
         "training": training, "can": can(request, team),
     })
@@ -94,6 +97,22 @@ def team_moves_train(request: HttpRequest, team_id: int) -> HttpResponse:
     try:
         row = services.team_model_train_start(team=team, requested_by=current_user(request))
         messages.success(request, f"Training version {row.version}; this page shows its progress.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("team_moves", team_id=team.pk)
+
+
+@login_required
+@require_POST
+def team_moves_activate(request: HttpRequest, team_id: int, version: int) -> HttpResponse:
+    team = coached_team_or_404(request, team_id)
+    require(request, team, Action.TEACH)
+    row = get_object_or_404(team_action_models(team=team), version=version)
+    try:
+        services.team_model_activate(row=row, confirmed_by=current_user(request),
+                                     seen=request.POST.get("seen") == "yes")
+        messages.success(request, f"Version {row.version} is now the team's model. Re-label a video "
+                                  "from its report to see its moves with it.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("team_moves", team_id=team.pk)

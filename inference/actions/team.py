@@ -5,8 +5,12 @@ softmax head over the base classes plus the team's new ones is trained on (a) em
 team's ranges, augmented as in base training (mirroring, speed ±30 %, noise, drop-outs, partial
 windows), and (b) the base model's replay embeddings (``replay.npz`` beside its weights: windows of
 every base class, so the new head does not forget them). The base classes' rows start from the base
-head. Evaluation: k-fold cross-validation, by video (``group``) for classes labelled in at least two
-videos, else by time (each range cut into k consecutive parts). Seeded; seconds on a CPU.
+head. Training needs every labelled move in MIN_RANGES_PER_CLASS ranges from MIN_VIDEOS_PER_CLASS
+videos (:func:`coverage_problems`). Evaluation: cross-validation by video (every range of a video
+in the same fold, up to FOLDS folds) on the team's ranges, and the base classes' accuracy on
+held-out-camera windows (``heldout.npz``) against the base model's; a version that loses more
+than MAX_BASE_LOSS there must not become active (:attr:`TeamTrainingResult.keeps_base_classes`).
+Seeded; seconds on a CPU.
 """
 
 from __future__ import annotations
@@ -29,8 +33,20 @@ from inference.actions.stgcn import STGCNConfig
 from inference.skeleton import SKELETONS
 
 REPLAY_FILE = "replay.npz"
+HELDOUT_FILE = "heldout.npz"  # embeddings of held-out-camera windows of every base class
 FOLDS = 3
 AUGMENTED_PER_RANGE = 48
+# What a team must label before a model is trained on a move (every labelled class): at least
+# MIN_VIDEOS_PER_CLASS videos, so that cross-validation by video tests each fold on a recording it
+# never trained on (one video would only test the model on the same session's frames), and at
+# least MIN_RANGES_PER_CLASS ranges, so that a fold that leaves one video out still trains on two
+# or more examples of the move.
+MIN_VIDEOS_PER_CLASS = 2
+MIN_RANGES_PER_CLASS = 4
+# A new version may become active only if it keeps the base classes' accuracy on the held-out-camera
+# windows (heldout.npz, 50 per class) within this of the base model's: 2 percentage points is
+# about 3.6 standard errors of an accuracy near 98 % on 650 windows, a loss beyond sampling noise.
+MAX_BASE_LOSS = 0.02
 
 
 @dataclass(frozen=True)
@@ -75,17 +91,37 @@ class TeamTrainingResult:
     previous_accuracy: float | None = None
     seconds: float = 0.0
     replay: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    base_accuracy: float | None = None  # the new model on the base classes' held-out windows
+    base_accuracy_before: float | None = None  # the base model on the same windows
 
     @property
     def beats_previous(self) -> bool:
         return self.previous_accuracy is None or self.accuracy > self.previous_accuracy
 
+    @property
+    def base_loss(self) -> float | None:
+        """Base-class accuracy lost against the base model (None without held-out windows)."""
+        if self.base_accuracy is None or self.base_accuracy_before is None:
+            return None
+        return round(self.base_accuracy_before - self.base_accuracy, 4)
+
+    @property
+    def keeps_base_classes(self) -> bool:
+        """Within MAX_BASE_LOSS of the base model on the base classes (unknown: not kept)."""
+        return self.base_loss is not None and self.base_loss <= MAX_BASE_LOSS
+
+    def metrics(self) -> dict[str, Any]:
+        """What the model's metrics and a version's row keep (JSON)."""
+        return {"classes": list(self.classes), "confusion": self.confusion, "accuracy": self.accuracy,
+                "per_class": self.per_class, "folds": self.folds, "previous_accuracy": self.previous_accuracy,
+                "base_accuracy": self.base_accuracy, "base_accuracy_before": self.base_accuracy_before,
+                "base_loss": self.base_loss, "max_base_loss": MAX_BASE_LOSS,
+                "keeps_base_classes": self.keeps_base_classes, "seconds": self.seconds}  # fmt: skip
+
     def save(self, folder: Path) -> list[Path]:
         """The model (model.json with these metrics, model.weights.h5) and replay.npz in ``folder``;
         :func:`inference.actions.model.load_action_model` reads it back."""
-        self.model.metrics = {"cross_validation": {"classes": list(self.classes), "confusion": self.confusion,
-                                                   "accuracy": self.accuracy, "per_class": self.per_class,
-                                                   "folds": self.folds}, "previous_accuracy": self.previous_accuracy}  # fmt: skip
+        self.model.metrics = {"cross_validation": self.metrics()}
         paths = self.model.save(folder)
         np.savez_compressed(folder / REPLAY_FILE, **self.replay)  # type: ignore[arg-type]  # numpy's stub types **kwds too narrowly
         return [*paths, folder / REPLAY_FILE]
@@ -127,21 +163,34 @@ def _augmented(track: np.ndarray, fps: float, frames: int, count: int, rng: np.r
     return out
 
 
+def coverage_problems(counts: dict[str, tuple[int, int]]) -> list[str]:
+    """What is missing before a model can be trained: ``counts`` maps each labelled move to
+    (ranges, videos); one sentence per move short of MIN_RANGES_PER_CLASS ranges from
+    MIN_VIDEOS_PER_CLASS videos."""
+    out = []
+    for label, (ranges, videos) in sorted(counts.items()):
+        if ranges < MIN_RANGES_PER_CLASS or videos < MIN_VIDEOS_PER_CLASS:
+            out.append(f"“{label}” has {ranges} labelled range{'s' if ranges != 1 else ''} in {videos} "
+                       f"video{'s' if videos != 1 else ''}; label at least {MIN_RANGES_PER_CLASS} ranges "
+                       f"in at least {MIN_VIDEOS_PER_CLASS} different videos.")
+    return out
+
+
+def range_counts(ranges: list[LabelledRange]) -> dict[str, tuple[int, int]]:
+    """Per label: (ranges, distinct videos)."""
+    labels = dict.fromkeys(r.label for r in ranges)
+    return {lab: (sum(r.label == lab for r in ranges), len({r.group for r in ranges if r.label == lab}))
+            for lab in labels}  # fmt: skip
+
+
 def _fold_parts(ranges: list[LabelledRange], tracks: list[np.ndarray], k: int) -> tuple[list[tuple[int, int, np.ndarray]], dict[str, str]]:
-    """Cut ranges into (range index, fold, track part); and per label how its folds were made."""
-    parts, how = [], {}
-    for label in dict.fromkeys(r.label for r in ranges):
-        members = [i for i, r in enumerate(ranges) if r.label == label]
-        groups = sorted({ranges[i].group for i in members})
-        if len(groups) >= 2:
-            how[label] = f"by video ({len(groups)} videos)"
-            for i in members:
-                parts.append((i, groups.index(ranges[i].group) % k, tracks[i]))
-        else:
-            how[label] = "by time (one video)"
-            for i in members:
-                for f, chunk in enumerate(np.array_split(np.arange(len(tracks[i])), k)):
-                    parts.append((i, f, tracks[i][chunk]))
+    """(range index, fold, track) of every range, the fold being its video's (all ranges of a video
+    in one fold, whatever their move: a fold never tests on a session it trained on); and per
+    label how its folds were made."""
+    videos = sorted({r.group for r in ranges})
+    k = max(1, min(k, len(videos)))
+    parts = [(i, videos.index(r.group) % k, tracks[i]) for i, r in enumerate(ranges)]
+    how = {label: f"by video ({n} videos)" for label, (_, n) in range_counts(ranges).items()}
     return parts, how
 
 
@@ -169,6 +218,23 @@ def load_replay(model: ActionModel) -> tuple[np.ndarray, list[str]]:
         raise FileNotFoundError(f"{path}: the base model has no replay embeddings to fine-tune from")
     with np.load(path, allow_pickle=False) as data:
         return data["embeddings"].astype(np.float32), [str(v) for v in data["labels"]]
+
+
+def load_heldout(model: ActionModel) -> tuple[np.ndarray, list[str]]:
+    """Embeddings (N, D) of held-out-camera windows of the base classes and their labels, from
+    heldout.npz beside the model's weights (FileNotFoundError without it)."""
+    path = model.weights_path.parent / HELDOUT_FILE if model.weights_path else None
+    if path is None or not path.is_file():
+        raise FileNotFoundError(f"{path}: the base model has no held-out windows to check base classes on")
+    with np.load(path, allow_pickle=False) as data:
+        return data["embeddings"].astype(np.float32), [str(v) for v in data["labels"]]
+
+
+def head_accuracy(weights: list[np.ndarray], classes: tuple[str, ...], embeddings: np.ndarray,
+                  labels: list[str]) -> float:
+    """Accuracy of a softmax head ([kernel (D, C), bias (C,)]) over ``classes`` on embeddings."""
+    predicted = np.array(classes)[(embeddings @ weights[0] + weights[1]).argmax(-1)]
+    return round(float((predicted == np.array(labels)).mean()), 4)
 
 
 def _assemble(base: ActionModel, classes: tuple[str, ...], head: Any) -> ActionModel:
@@ -219,6 +285,9 @@ def train_team_model(ranges: list[LabelledRange], *, base: ActionModel | None = 
     report = progress or (lambda fraction, message: None)
     if not ranges:
         raise ValueError("no labelled ranges to train on")
+    problems = coverage_problems(range_counts(ranges))
+    if problems:
+        raise ValueError(" ".join(problems))
     base = base or load_action_model()
     classes = base.classes + tuple(dict.fromkeys(r.label for r in ranges if r.label not in base.classes))
     replay_x, replay_labels = load_replay(base)
@@ -253,10 +322,19 @@ def train_team_model(ranges: list[LabelledRange], *, base: ActionModel | None = 
     model = _assemble(base, classes, head)
     replay = {"embeddings": np.concatenate([replay_x, final_x]).astype(np.float16),
               "labels": np.array(replay_labels + [classes[i] for i in data["final_y"]])}  # fmt: skip
+    base_after = base_before = None
+    try:
+        heldout_x, heldout_labels = load_heldout(base)
+    except FileNotFoundError:
+        heldout_x = None
+    if heldout_x is not None:
+        report(0.95, "checking the base classes on held-out windows")
+        base_before = head_accuracy(list(init), base.classes, heldout_x, heldout_labels)
+        base_after = head_accuracy(head.layers[-1].get_weights(), classes, heldout_x, heldout_labels)
     report(1.0, "done")
     return TeamTrainingResult(classes, metrics["confusion"], metrics["accuracy"], metrics["per_class"],
                               [{"how": data["how"]}, *folds], model, previous_accuracy,
-                              round(time.monotonic() - started, 2), replay)  # fmt: skip
+                              round(time.monotonic() - started, 2), replay, base_after, base_before)  # fmt: skip
 
 
 def base_replay(model: ActionModel, windows: np.ndarray, labels: np.ndarray) -> dict[str, np.ndarray]:

@@ -5,7 +5,8 @@
 Seeded; fetches the training data first (:mod:`inference.actions.data`). Each epoch draws fresh
 windows (new cameras and augmentation) from the training camera range; the test set comes only
 from the held-out camera range (:data:`inference.actions.synth.HELD_OUT_AZIMUTH`). Writes
-OUT/base/model.json + model.weights.h5 (metrics inside) and OUT/posture/…
+OUT/base/model.json + model.weights.h5 (metrics inside), replay.npz and heldout.npz (for team
+models) and OUT/posture/…
 (:mod:`inference.actions.posture`), and prints the metrics.
 """
 
@@ -77,6 +78,19 @@ def save_replay(model: ActionModel, library: MotionLibrary, folder: Path, *, see
     return path
 
 
+def save_heldout(model: ActionModel, library: MotionLibrary, folder: Path, *, seed: int = 997,
+                 per_class: int = 50) -> Path:
+    """heldout.npz: embeddings of held-out-camera windows of every class (a draw of its own, seed
+    997: neither training, the calibration draw 998 nor the model card's test draw 999), on which
+    a team model's base-class accuracy is checked against the base model's."""
+    from inference.actions.team import HELDOUT_FILE, base_replay
+
+    x, y = make_dataset(library, model.classes, per_class, seed, held_out=True)
+    path = folder / HELDOUT_FILE
+    np.savez_compressed(path, **base_replay(model, x, y))  # type: ignore[arg-type]  # numpy's stub types **kwds too narrowly
+    return path
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m inference.actions.train", description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="folder for base/ and posture/")
@@ -100,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         model.metrics["train"]["seconds"] = round(time.monotonic() - started, 1)
         model.save(args.out / "base")
         save_replay(model, MotionLibrary.load(folder), args.out / "base", seed=args.seed)
+        save_heldout(model, MotionLibrary.load(folder), args.out / "base")
         print(json.dumps(model.metrics["held_out_cameras"]["per_class"]), model.metrics["held_out_cameras"]["accuracy"])
     if not args.skip_posture:
         from inference.actions.posture import train_posture

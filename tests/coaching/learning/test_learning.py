@@ -1,5 +1,6 @@
-"""Teaching moves: labels on a report's ranges, training requests, the activation rule, the
-report's moves band and the moves page (coaching/learning)."""
+"""Teaching moves: labels on a report's ranges, training requests (each move in enough ranges and
+videos), a version made active only by a coach's confirmation, the report's moves band and the
+moves page (coaching/learning)."""
 
 from __future__ import annotations
 
@@ -69,10 +70,14 @@ def test_training_needs_labels_and_one_run_at_a_time(client, world, django_captu
     client.force_login(world.coach)
     url = reverse("team_moves_train", args=[world.team.pk])
     response = client.post(url, follow=True)
-    assert "Label at least 2" in response.content.decode()
+    assert "Label the moves" in response.content.decode()
     assert not TeamActionModel.objects.exists()
-    for start in (0.0, 0.1):
+    for start in (0.0, 0.1, 0.2, 0.3):  # four ranges, but all in one video
         ActionLabel.objects.create(analysis=world.analysis, label="walk", start=start, end=start + 0.4)
+    page = client.post(url, follow=True).content.decode()
+    assert "“walk” has 4 labelled ranges in 1 video; label at least 4 ranges in at least 2 different videos" in page
+    assert not TeamActionModel.objects.exists()
+    ActionLabel.objects.create(analysis=world.analysis_al, label="walk", start=0.0, end=0.5)
     with django_capture_on_commit_callbacks() as callbacks:
         client.post(url)
     row = TeamActionModel.objects.get()
@@ -85,21 +90,72 @@ def test_training_needs_labels_and_one_run_at_a_time(client, world, django_captu
 
 @dataclass
 class _Result:
+    """What _decide reads of a TeamTrainingResult."""
+
     accuracy: float
+    base_accuracy: float | None = 0.98
+    base_accuracy_before: float | None = 0.99
+    previous_accuracy: float | None = 0.5
     classes: list[str] = field(default_factory=lambda: ["walk", "tuck_jump"])
 
+    @property
+    def base_loss(self) -> float | None:
+        if self.base_accuracy is None or self.base_accuracy_before is None:
+            return None
+        return self.base_accuracy_before - self.base_accuracy
 
-@pytest.mark.parametrize(("accuracy", "baseline", "active"), [(0.9, 0.5, True), (0.5, 0.5, False),
-                                                               (0.4, 0.8, False)])
-def test_a_version_becomes_active_only_when_it_beats_the_active_one(world, accuracy, baseline, active) -> None:
+    @property
+    def keeps_base_classes(self) -> bool:
+        return self.base_loss is not None and self.base_loss <= 0.02
+
+
+@pytest.mark.parametrize(("result", "may"), [(_Result(0.9), True), (_Result(0.95, base_accuracy=0.9), False),
+                                             (_Result(0.9, base_accuracy=None), False)])
+def test_a_version_never_becomes_active_by_itself(world, result, may) -> None:
     old = TeamActionModel.objects.create(team=world.team, version=1, status=Status.DONE, active=True)
     new = TeamActionModel.objects.create(team=world.team, version=2, status=Status.RUNNING)
-    services._decide(new, _Result(accuracy), old, baseline)
+    new.metrics = {"keeps_base_classes": result.keeps_base_classes}
+    services._decide(new, result, old)
     new.refresh_from_db()
     old.refresh_from_db()
-    assert (new.active, old.active) == (active, not active)
-    assert new.status == Status.DONE and "v1" in new.decision
-    assert TeamActionModel.objects.filter(team=world.team, active=True).count() == 1
+    assert (new.active, old.active) == (False, True) and new.status == Status.DONE
+    assert "v1" in new.decision and ("A coach may make it active" in new.decision) == may
+
+
+def test_a_coach_confirms_a_version_after_seeing_its_numbers(client, world) -> None:
+    from django.core.files.base import ContentFile
+
+    old = TeamActionModel.objects.create(team=world.team, version=1, status=Status.DONE, active=True)
+    new = TeamActionModel.objects.create(team=world.team, version=2, status=Status.DONE, classes=["walk", "kick"],
+                                         metrics={"accuracy": 0.75, "confusion": [[3, 1], [1, 3]],
+                                                  "base_accuracy": 0.985, "base_accuracy_before": 0.99,
+                                                  "keeps_base_classes": True})  # fmt: skip
+    new.file.save("v2.zip", ContentFile(b"zip"), save=True)
+    client.force_login(world.coach)
+    page = client.get(reverse("team_moves", args=[world.team.pk])).content.decode()
+    assert 'id="activate-form"' in page and "0.985" in page and 'id="confusion-figure"' in page
+    url = reverse("team_moves_activate", args=[world.team.pk, 2])
+    page = client.post(url, follow=True).content.decode()  # the box not ticked
+    assert "Tick the box" in page
+    new.refresh_from_db()
+    assert not new.active
+    client.force_login(world.ann_user)  # an athlete cannot
+    assert client.post(url, {"seen": "yes"}).status_code in (403, 404)
+    client.force_login(world.coach)
+    client.post(url, {"seen": "yes"})
+    new.refresh_from_db()
+    old.refresh_from_db()
+    assert new.active and not old.active and new.confirmed_by == world.coach and new.confirmed_at
+    # a version that loses the base classes cannot be confirmed
+    lossy = TeamActionModel.objects.create(team=world.team, version=3, status=Status.DONE,
+                                           metrics={"keeps_base_classes": False})
+    lossy.file.save("v3.zip", ContentFile(b"zip"), save=True)
+    page = client.post(reverse("team_moves_activate", args=[world.team.pk, 3]), {"seen": "yes"}, follow=True)
+    assert "loses too much of the base classes" in page.content.decode()
+    lossy.refresh_from_db()
+    assert not lossy.active and TeamActionModel.objects.get(active=True) == new
+    client.force_login(world.other_coach)
+    assert client.post(url, {"seen": "yes"}).status_code == 404
 
 
 def test_report_shows_the_moves_band_and_teach_form(client, world) -> None:
