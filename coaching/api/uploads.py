@@ -31,6 +31,8 @@ from inference.movements import Movement
 # Upload-Checksum algorithms (tus checksum extension); hashing a chunk as it streams is cheap.
 CHECKSUMS: dict[str, Callable[[], Any]] = {"sha1": hashlib.sha1, "sha256": hashlib.sha256,
                                            "md5": hashlib.md5}
+# Unfinished uploads one user may hold (each may grow to UPLOAD_MAX_BYTES on disk).
+MAX_OPEN_UPLOADS = 20
 METADATA_FIELDS = ("title", "recorded_on", "notes", "backend", "movement", "capture_fps")
 
 
@@ -88,6 +90,9 @@ def upload_create(*, user: User, athlete: Athlete, length: int, metadata: dict[s
         raise UploadError("Name the file: Upload-Metadata needs a filename.", 400)
     video_services._check_extension(filename)
     _form_fields(metadata)
+    if TusUpload.objects.filter(user=user, state=UploadState.RECEIVING).count() >= MAX_OPEN_UPLOADS:
+        raise UploadError(f"You have {MAX_OPEN_UPLOADS} unfinished uploads; finish or delete "
+                          "some first.", 429)
     upload = TusUpload.objects.create(user=user, athlete=athlete, length=length, metadata=metadata)
     upload.temp_path.parent.mkdir(parents=True, exist_ok=True)
     upload.temp_path.touch()

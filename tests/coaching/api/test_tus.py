@@ -18,6 +18,7 @@ from django.urls import reverse
 from coaching.accounts.tasks import temp_cleanup_task
 from coaching.analysis.models import Analysis
 from coaching.api.models import TusUpload, UploadState
+from coaching.api.uploads import MAX_OPEN_UPLOADS
 from coaching.videos.models import Video
 from tests.coaching.api.tus_client import metadata
 
@@ -95,6 +96,9 @@ def test_creation_refusals(client, world, settings) -> None:
     assert client.post(url, **TUS, HTTP_UPLOAD_LENGTH="10",
                        HTTP_UPLOAD_METADATA="filename %%%").status_code == 400
     assert not TusUpload.objects.exists()
+    for _ in range(MAX_OPEN_UPLOADS):
+        TusUpload.objects.create(user=world.coach, athlete=world.ann, length=5, metadata={})
+    assert _create(client, world, 10).status_code == 429
     options = client.options(url)  # discovery needs no credentials
     assert options.status_code == 204 and "checksum" in options["Tus-Extension"]
     assert options["Tus-Max-Size"] == str(settings.UPLOAD_MAX_BYTES)
