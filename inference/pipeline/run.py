@@ -9,7 +9,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,20 @@ Progress = Callable[[str, float], None]
 It may raise to stop the analysis (a worker whose run was cancelled does)."""
 
 
+@dataclass(frozen=True)
+class StageTiming:
+    """What one stage cost: wall seconds, and CPU seconds of the whole process over that time
+    (every thread's: the decoding thread's work counts to the stage it serves)."""
+
+    name: str
+    wall_s: float
+    cpu_s: float
+
+
+StageTimer = Callable[[StageTiming], None]
+"""timer(timing), called as each stage ends (benchmarks: bench/pipeline.py)."""
+
+
 def _selected(config: AnalysisConfig) -> tuple[Stage, ...]:
     if config.until is None:
         return STAGES
@@ -34,7 +48,7 @@ def _selected(config: AnalysisConfig) -> tuple[Stage, ...]:
 
 
 def _drive(run: Run, stages: Sequence[Stage], progress: Progress | None,
-           step: Callable[[Stage], Callable[[Run], None]]) -> None:
+           step: Callable[[Stage], Callable[[Run], None]], timer: StageTimer | None = None) -> None:
     """Run ``stages`` in order, reporting each one's share of the whole by its weight."""
     total = sum(stage.weight for stage in stages) or 1.0
     done = 0.0
@@ -47,11 +61,13 @@ def _drive(run: Run, stages: Sequence[Stage], progress: Progress | None,
 
         run.report = report
         report(0.0)
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         step(stage)(run)
-        seconds = time.perf_counter() - began
+        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
         run.timings[stage.name] = run.timings.get(stage.name, 0.0) + seconds
-        log.info("stage %s: %.2f s", stage.name, seconds)
+        log.info("stage %s: %.2f s (%.2f CPU s)", stage.name, seconds, cpu)
+        if timer is not None:
+            timer(StageTiming(stage.name, seconds, cpu))
         done += stage.weight
     if progress is not None and stages:
         progress(stages[-1].name, 1.0)
@@ -71,19 +87,20 @@ def _folder(workdir: str | Path | None) -> Iterator[Path]:
 
 
 def analyze(video_path: str | Path, config: AnalysisConfig | None = None, progress: Progress | None = None,
-            *, workdir: str | Path | None = None) -> AnalysisResult:
+            *, workdir: str | Path | None = None, timer: StageTimer | None = None) -> AnalysisResult:
     """Analyse one video: every stage of :data:`STAGES` (up to ``config.until``).
 
     Files a stage makes (the proxy and its poster) go into ``workdir``; without one, into a
     temporary folder removed on return. Nothing else is written: ``result.write(folder)`` does.
     Raises inference.video.VideoError for files that are not usable videos and
-    inference.models.ModelError when model files are missing.
+    inference.models.ModelError when model files are missing. ``timer`` gets each stage's
+    :class:`StageTiming` as it ends.
     """
     config = config or AnalysisConfig()
     started = time.perf_counter()
     with _folder(workdir) as folder:
         run = Run(source=Path(video_path), workdir=folder, config=config, result=AnalysisResult(config=config))
-        _drive(run, _selected(config), progress, lambda stage: stage.run)
+        _drive(run, _selected(config), progress, lambda stage: stage.run, timer)
     run.timings["total"] = time.perf_counter() - started
     return replace(run.result, timings=run.timings)
 

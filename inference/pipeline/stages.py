@@ -77,6 +77,7 @@ def probe_stage(run: Run) -> None:
 
 def pose_stage(run: Run) -> None:
     """Pose estimation of every frame, and each frame's people linked to the tracks so far."""
+    from inference.pipeline.warm import give_back_pose_backend, take_pose_backend
     from inference.pose.registry import backend_spec
     from inference.tracking import Tracker
     from inference.tracking.appearance import torso_colours
@@ -84,8 +85,7 @@ def pose_stage(run: Run) -> None:
 
     assert run.result.video is not None
     spec = backend_spec(run.config.backend)
-    backend = spec.create(run.config.backend_options)
-    backend.reset()
+    backend = take_pose_backend(run.config.backend, run.config.backend_options)  # models loaded once per process
     run.skeleton = backend.skeleton
     run.models = model_digests(spec.model_files)
     info = run.result.video.probe
@@ -113,6 +113,7 @@ def pose_stage(run: Run) -> None:
         timings["tracking"] += time.perf_counter() - start
         if len(run.timestamps) % PROGRESS_EVERY < len(batch):
             run.report(min(len(run.timestamps) / expected, 0.99))
+    give_back_pose_backend(run.config.backend, run.config.backend_options, backend)
     run.timings.update(timings)
 
 

@@ -1,0 +1,88 @@
+"""Start-up paid once per process: the models of every stage loaded and run once, and pose
+backends kept between videos.
+
+A fresh process pays for importing TensorFlow, building the Keras networks, tracing them and
+setting up the TFLite interpreters before its first frame (seconds of CPU). A worker calls
+:func:`warm_models` when its process starts, so a video it is given pays none of that; the pose
+stage takes its backend from :func:`take_pose_backend` and hands it back with
+:func:`give_back_pose_backend`, so the interpreters are made once per process, not per video.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import numpy as np
+
+from inference.pipeline.config import AnalysisConfig
+from inference.pose.registry import BackendOptions, backend_spec
+
+# A 16:9 frame at the analysis size (AnalysisConfig.max_side 960), the shape most uploads have.
+WARM_FRAME = (540, 960, 3)
+
+_idle: dict[tuple[str, BackendOptions], list[Any]] = {}
+_idle_lock = threading.Lock()
+
+
+def take_pose_backend(name: str, options: BackendOptions) -> Any:
+    """A pose backend for one video, reset: one this process made before and was given back
+    (its models loaded), else a new one. Each video holds its own, so concurrent analyses in one
+    process never share a backend's state."""
+    with _idle_lock:
+        idle = _idle.get((name, options))
+        backend = idle.pop() if idle else None
+    if backend is None:
+        backend = backend_spec(name).create(options)
+    backend.reset()
+    return backend
+
+
+def give_back_pose_backend(name: str, options: BackendOptions, backend: Any) -> None:
+    """Keep ``backend`` for the next video (only after a video ran to its end: a backend left
+    by a failure is dropped, not reused)."""
+    with _idle_lock:
+        _idle.setdefault((name, options), []).append(backend)
+
+
+def warm_models(config: AnalysisConfig | None = None) -> dict[str, float]:
+    """Load the models ``config``'s stages use and run each once on a blank input: the pose
+    backend (kept for the first video), the segmentation network and the action model. Returns
+    the seconds each took."""
+    from inference.actions import load_action_model
+    from inference.actions.joints import NUM_JOINTS
+    from inference.pipeline.stages import model_digests, segmentation_model
+
+    config = config or AnalysisConfig()
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    spec = backend_spec(config.backend)
+    model_digests(spec.model_files)
+    backend = take_pose_backend(config.backend, config.backend_options)
+    backend.estimate([np.zeros(WARM_FRAME, np.uint8)])
+    give_back_pose_backend(config.backend, config.backend_options, backend)
+    seconds["pose"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    _warm_segmentation(segmentation_model(config.segmentation_weights))
+    seconds["segmentation"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    actions = load_action_model(config.action_model)
+    actions.predict_with_embeddings(np.zeros((1, actions.config.in_channels, actions.frames, NUM_JOINTS), np.float32))
+    seconds["actions"] = time.perf_counter() - start
+    return seconds
+
+
+def _warm_segmentation(model: Any) -> None:
+    """Keras traces the network again for each new input shape until it has seen two shapes
+    that differ in an axis, then traces once with that axis left open (TensorFlow's
+    reduce_retracing). Two batches that differ in size, width and height — a full batch of
+    landscape frames, a short one of portrait frames — leave every axis open, so no video's
+    frames or last short batch trace it again."""
+    from inference.segmentation.stage import BATCH
+
+    landscape = np.zeros(WARM_FRAME, np.uint8)
+    model.predict([landscape] * BATCH)
+    model.predict([np.ascontiguousarray(landscape.transpose(1, 0, 2))] * (BATCH // 2 - 1))
