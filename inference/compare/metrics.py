@@ -67,6 +67,14 @@ METRICS: dict[str, MetricDef] = {
     "ankle_rom": MetricDef("Ankle range of motion", "deg", +1, "2nd–98th percentile span, sides averaged", NOISE["rom"]),
     "trunk_lean_max": MetricDef("Greatest forward trunk lean", "deg", -1,
                                 "98th percentile of the trunk's lean from vertical", NOISE["angle"]),
+    # Dance timing (inference/dance; docs/dance.md), the athlete's own accents and offsets.
+    "beat_offset_ms": MetricDef("Timing to the beat (median)", "ms", 0,
+                                "median offset of the accents on the beat, positive late", NOISE["time"] * 1000),
+    "beat_spread_ms": MetricDef("Timing to the beat (mean deviation)", "ms", -1,
+                                "mean absolute offset of the accents on the beat", NOISE["time"] * 1000),
+    "sync_offset_ms": MetricDef("Offset from the group", "ms", -1,
+                                "mean absolute offset against the other dancers over the half phrases matched",
+                                NOISE["time"] * 1000),
 }  # fmt: skip
 
 
@@ -143,6 +151,29 @@ def _frame_metrics(kin: Kinematics, action: str, mask: np.ndarray) -> list[Metri
     return out
 
 
+def dance_metrics(summary: dict[str, Any]) -> list[MetricValue]:
+    """The athlete's dance timing (action "dance") from the dance section of a dance upload: the
+    median and mean absolute offset of their accents on the beat, and their mean absolute offset
+    against the group; nothing for a number the section could not measure."""
+    dance, track = summary.get("dance") or {}, (summary.get("pose") or {}).get("athlete_track_id")
+    row = next((r for r in dance.get("dancers", []) if r["track_id"] == track), None)
+    if row is None:
+        return []
+    out = []
+    timing, times = row["timing"], row["accents"]["t"] or [0.0]
+    if timing.get("median_ms") is not None:
+        out.append(MetricValue("dance", "beat_offset_ms", float(timing["median_ms"]), min(times), max(times)))
+        out.append(MetricValue("dance", "beat_spread_ms", float(timing["mean_abs_ms"]), min(times), max(times)))
+    sync = dance.get("sync") or {}
+    mine = next((r for r in sync.get("dancers", []) if r["track_id"] == track), None)
+    matched = [(abs(ms), w) for ms, w in zip(mine["offsets_ms"], sync["windows"], strict=False)
+               if ms is not None] if mine else []  # fmt: skip
+    if matched:
+        out.append(MetricValue("dance", "sync_offset_ms", float(np.mean([m for m, _ in matched])),
+                               max(0.0, matched[0][1]["start"]), matched[-1][1]["end"]))  # fmt: skip
+    return out
+
+
 def tracked_enough(kin: Kinematics, mask: np.ndarray) -> bool:
     """Whether the athlete is tracked in enough of the frames of ``mask`` (T,): MIN_TRACKED_SHARE
     of them and MIN_TRACKED_FRAMES at least, a knee or hip angle measured with MIN_CONFIDENCE."""
@@ -173,4 +204,5 @@ def analysis_metrics(kin: Kinematics, summary: dict[str, Any], movement: str) ->
             continue
         mine = [e for e in events if action_at(segments, (e["start"] + e["end"]) / 2, movement) == action]
         out += _event_metrics(kin, action, mine) + _frame_metrics(kin, action, mask)
+    out += dance_metrics(summary)
     return [m for m in out if np.isfinite(m.value)]
