@@ -132,11 +132,12 @@ def velocity_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -
 
 
 def com_figure(kin: Kinematics) -> dict[str, Any]:
-    """The centre of mass path in the image (metres when scaled, else pixels; y up)."""
+    """The centre of mass path: x across the picture, y its height above the floor under the
+    athlete (the kinematics' ground frame); metres when the athlete's height is known, else pixels."""
     keep = decimate(kin.timestamps)
     metres = kin.com_metres()
     unit = "m" if metres is not None else "px"
-    path = metres if metres is not None else kin.com * np.array([1, -1])
+    path = metres if metres is not None else kin.com_above_floor()
     seen = (np.nan_to_num(kin.point_confidence) > 0).any(axis=1)
     path = np.where(seen[:, None], path, np.nan)  # no path where the athlete was not tracked
     times = _list(kin.timestamps[keep], 2)
@@ -151,7 +152,7 @@ def com_figure(kin: Kinematics) -> dict[str, Any]:
     layout = {"title": {"text": "Centre of mass path", "font": {"size": 15}}, "height": 300,
               "margin": {"l": 55, "r": 10, "t": 40, "b": 45},
               "xaxis": {"title": {"text": f"x ({unit})"}},
-              "yaxis": {"title": {"text": f"height ({unit})"}, "scaleanchor": "x"}}
+              "yaxis": {"title": {"text": f"height above the floor ({unit})"}, "scaleanchor": "x"}}
     return {"data": [trace], "layout": layout}
 
 

@@ -50,6 +50,21 @@ def test_figures_are_decimated_with_left_and_right_and_events(squats) -> None:
         ("Repetitions", "10"), ("Range of motion, right knee", "88°")]
 
 
+def test_the_centre_of_mass_chart_shows_heights_above_the_floor() -> None:
+    from coaching.reports.figures import com_figure
+    from inference.kinematics import KinematicsConfig
+    from inference.kinematics.synthetic import on_ground
+
+    t = np.arange(120) / 60.0
+    standing = sequence(on_ground(side_view_body25(len(t))), t)
+    for config, unit in ((KinematicsConfig(), "px"), (KinematicsConfig(height_cm=180.0), "m")):
+        figure = com_figure(compute_kinematics(standing, 0, config))
+        assert figure["layout"]["yaxis"]["title"]["text"] == f"height above the floor ({unit})"
+        heights = np.array(figure["data"][0]["y"], dtype=float)
+        # Standing, the centre of mass is ~55 % of stature above the floor (Winter 2009).
+        assert np.median(heights) == pytest.approx(0.55 * (1.8 if unit == "m" else 1000.0), rel=0.1)
+
+
 def test_exports_parse_back(squats) -> None:
     poses, kin = squats
     mot = to_mot(kin).splitlines()
