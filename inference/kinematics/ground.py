@@ -18,11 +18,11 @@ foot:
 
 The **sole level** of a foot is the image row of its lowest heel or toe point, or where the
 keypoint set has neither (COCO-18) the ankle's row plus the ankle's height above the sole
-(:data:`SOLE_OFFSET`, statures). The **ground line** (T,) is, in frames with a foot on
-the ground, the mean sole level of the feet on the ground (the floor under the body: with the
-camera in front, the two feet stand at different depths and rows), smoothed by a running median
-over :data:`GROUND_SMOOTH_S` of contact frames, and linearly interpolated in time between contact
-frames (held at the ends). Heights are ``ground − y`` in pixels, y up: positive above the floor.
+(:data:`SOLE_OFFSET`, statures). Each foot's **floor row** is its sole level while it is on the
+ground, smoothed by a running median over :data:`GROUND_SMOOTH_S` of its contact frames, and
+linearly interpolated across its swings (held at the clip's ends). The **ground line** (T,) is the
+mean of the two feet's floor rows: the floor under the body (with the camera in front the two feet
+stand at different depths and rows), and it does not jump when one foot lifts. Heights are ``ground − y`` in pixels, y up: positive above the floor.
 
 What is assumed: a static camera, or one that pans or tilts slowly compared with a step (the
 ground line follows the contact levels over time, so a slow tilt or a walk towards the camera is
@@ -176,14 +176,15 @@ def _foot(points: np.ndarray, conf: np.ndarray, t: np.ndarray, stature_px: np.nd
 def _ground_line(contact: dict[str, np.ndarray], sole: dict[str, np.ndarray], t: np.ndarray
                  ) -> tuple[np.ndarray, bool]:
     """(T,) ground row and whether it came from contacts (module docstring)."""
-    levels = np.stack([np.where(contact[s], sole[s], np.nan) for s in SIDES], axis=1)
-    on = np.isfinite(levels).any(axis=1)
     dt = float(np.median(np.diff(t))) if t.size > 1 else 1.0
-    if on.any():
-        with np.errstate(all="ignore"):
-            level = np.nanmean(levels[on], axis=1)
-        level = median_filter(level, size=max(1, int(round(GROUND_SMOOTH_S / dt))) | 1, mode="nearest")
-        return np.interp(t, t[on], level), True
+    levels = []
+    for side in SIDES:  # each foot's floor row, carried across its swings
+        on = contact[side] & np.isfinite(sole[side])
+        if on.any():
+            level = median_filter(sole[side][on], size=max(1, int(round(GROUND_SMOOTH_S / dt))) | 1, mode="nearest")
+            levels.append(np.interp(t, t[on], level))
+    if levels:
+        return np.mean(levels, axis=0), True
     lowest = np.stack([sole[s] for s in SIDES], axis=1)
     seen = np.isfinite(lowest).any(axis=1)
     if not seen.any():

@@ -73,3 +73,17 @@ def test_frames_where_the_feet_are_not_seen_are_unknown_not_airborne() -> None:
     for side in ("right", "left"):
         assert not contacts.known[side][90:120].any() and not contacts.contact[side][90:120].any()
         assert [(a, b) for a, b in runs(contacts.contact[side])] == [(0, 90), (120, t.size)]
+
+
+def test_lifting_one_foot_does_not_move_the_floor_when_the_feet_stand_on_different_rows() -> None:
+    # Seen from the front, a foot placed nearer the camera stands lower in the picture (0.1 statures
+    # on the lab walk clip); lifting the other foot must not make the floor, and the heights, jump.
+    t = np.arange(int(3 * FS)) / FS
+    kp = on_ground(side_view_body25(t.size), ground_y=FLOOR)
+    kp[:, foot_index("L"), 1] += 90.0
+    swing = (t > 1.0) & (t < 1.6)
+    kp[np.ix_(swing, foot_index("R"), [1])] -= (150.0 * np.sin(np.pi * (t[swing] - 1.0) / 0.6))[:, None, None]
+    kin = compute_kinematics(sequence(kp, t), 0)
+    contacts = contacts_of(kin)
+    assert contacts is not None and not contacts.contact["right"][(t > 1.1) & (t < 1.5)].any()
+    np.testing.assert_allclose(kin.ground, FLOOR + 45.0, atol=2.0)  # midway between the two rows
