@@ -6,6 +6,7 @@ from typing import Any
 
 from celery import shared_task
 
+from coaching.analysis import warm  # noqa: F401  (connects the worker's warm-up to Celery's signals)
 from coaching.analysis.runner import ANALYSIS_JOB, analysis_run
 from coaching.jobs import tasks as job_tasks
 from coaching.jobs.tasks import STORAGE_RETRIES, follow_up
