@@ -5,10 +5,11 @@ queues a track-edit job (coaching.analysis.trackedit runs it)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -69,10 +70,18 @@ def track_rows(poses: PoseSequence, athlete: int | None) -> list[TrackRow]:
 
 
 def analysis_tracks(*, analysis: Analysis) -> list[TrackRow]:
-    """The track list of a finished analysis (empty before it has poses)."""
+    """The track list of a finished analysis (empty before it has poses). The page polls it while
+    an edit runs, so the rows are cached under the poses file's name (every edit stores a new
+    file); the athlete is marked from the summary as it is now."""
     if analysis.status != Status.DONE or not analysis.poses:
         return []
-    return track_rows(load_poses(analysis), analysis.summary.get("pose", {}).get("athlete_track_id"))
+    athlete = analysis.summary.get("pose", {}).get("athlete_track_id")
+    key = f"track-rows:{analysis.pk}:{analysis.poses.name}"
+    rows: list[TrackRow] | None = cache.get(key)
+    if rows is None:
+        rows = track_rows(load_poses(analysis), None)
+        cache.set(key, rows, timeout=3600)
+    return [replace(row, athlete=row.track_id == athlete) for row in rows]
 
 
 def _span(poses: PoseSequence, track: int) -> str:
