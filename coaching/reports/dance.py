@@ -39,6 +39,7 @@ class DanceReport:
     columns: list[str] = field(default_factory=list)  # the offset table's dancers, in order
     limbs: list[dict[str, Any]] = field(default_factory=list)  # per dancer: the limbs differing most
     phrases: list[dict[str, Any]] = field(default_factory=list)  # the phrase band under the video
+    skeletons: list[dict[str, Any]] = field(default_factory=list)  # dancers drawn side by side
 
 
 def dancer_names(dance: dict[str, Any], athlete_track_id: int | None) -> dict[int, str]:
@@ -206,6 +207,15 @@ def limb_rows(dance: dict[str, Any], names: dict[int, str]) -> list[dict[str, An
             for r in dance.get("sync", {}).get("dancers", [])]  # fmt: skip
 
 
+def skeleton_dancers(dance: dict[str, Any], names: dict[int, str]) -> list[dict[str, Any]]:
+    """What the side-by-side view needs per dancer: track id, name, the body unit (torso length in
+    source pixels, so both are drawn at one size) and whether they are compared mirrored."""
+    mirrored = {r["track_id"]: r["mirrored"] for r in dance.get("sync", {}).get("dancers", [])}
+    return [{"track": r["track_id"], "name": names[int(r["track_id"])], "scale": r.get("scale_px"),
+             "mirrored": bool(mirrored.get(r["track_id"], False))}
+            for r in dance.get("dancers", []) if r.get("scale_px")]  # fmt: skip
+
+
 def dance_report(summary: dict[str, Any]) -> DanceReport | None:
     """The dance part of a report from an analysis summary; None when the run has none."""
     dance = summary.get("dance")
@@ -230,6 +240,7 @@ def dance_report(summary: dict[str, Any]) -> DanceReport | None:
         mirrored=[names[int(r["track_id"])] for r in sync.get("dancers", []) if r.get("mirrored")],
         columns=[names[int(r["track_id"])] for r in sync.get("dancers", [])] if ok else [],
         limbs=limb_rows(dance, names) if ok else [],
+        skeletons=skeleton_dancers(dance, names),
         phrases=phrase_band(dance["music"].get("times", []),
                             float(((summary.get("pose") or {}).get("video") or {}).get("duration") or 0.0)),
     )

@@ -57,6 +57,7 @@ def _dancer_json(dancer: Dancer, accents: list[Accent], beats: Beats, grid: np.n
     whole = dancer.whole[::step]
     return {
         "track_id": dancer.track_id, "seen": round(dancer.seen, 3), "moving": dancer.moving,
+        "scale_px": round(dancer.scale, 2),  # the body unit: median torso length, source pixels
         "accents": {
             "t": [round(a.time, 4) for a in accents], "strength": [round(a.strength, 2) for a in accents],
             "limb": [a.limb for a in accents],

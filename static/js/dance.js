@@ -53,3 +53,59 @@
     });
   });
 })();
+
+// Two dancers' skeletons side by side at the video's moment, from the overlay's keypoints: each
+// centred on its torso's midpoint and drawn at one size per torso length (the body unit the dance
+// analysis measured), a mirrored dancer flipped.
+(function () {
+  "use strict";
+  const canvas = document.getElementById("dance-skeletons");
+  const page = document.getElementById("report-page");
+  const player = document.getElementById("player");
+  const info = document.getElementById("dance-skeleton-dancers");
+  if (!canvas || !page || !player || !info || !page.dataset.overlayUrl) return;
+  const dancers = JSON.parse(info.textContent);
+  const pick = [document.getElementById("skeleton-a"), document.getElementById("skeleton-b")];
+  const colours = ["#1f77b4", "#d62728"];
+  let overlay = null;
+
+  function indexOf(names, candidates) {
+    for (const n of candidates) { const i = names.indexOf(n); if (i >= 0) return i; }
+    return -1;
+  }
+  function draw() {
+    if (!overlay) return;
+    const ctx = canvas.getContext("2d");
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    const frame = overlay.frames[window.PoseCoach.nearestIndex(overlay.t, player.currentTime || 0)];
+    const names = overlay.keypoints;
+    const ends = [["left_shoulder", "LShoulder"], ["right_shoulder", "RShoulder"], ["left_hip", "LHip"], ["right_hip", "RHip"]]
+      .map((c) => indexOf(names, c));
+    const unit = canvas.height / 3.6;  // one torso length in canvas pixels: head to feet fits
+    pick.forEach((select, panel) => {
+      const dancer = dancers.find((d) => String(d.track) === select.value);
+      const slot = overlay.tracks.indexOf(dancer ? dancer.track : -1);
+      const cx = canvas.width * (panel + 0.5) / 2, cy = canvas.height * 0.42;
+      ctx.fillStyle = "#111827"; ctx.font = "13px sans-serif"; ctx.textAlign = "center";
+      ctx.fillText(dancer ? dancer.name + (dancer.mirrored ? " (mirrored)" : "") : "", cx, 16);
+      const p = slot >= 0 && frame ? frame[slot] : null;
+      if (!p || ends.some((i) => i < 0 || !p[3 * i + 2])) {
+        ctx.fillStyle = "#6b7280"; ctx.fillText("not seen now", cx, cy); return;
+      }
+      const mid = (a, b, k) => (p[3 * ends[a] + k] + p[3 * ends[b] + k]) / 2;
+      const ox = (mid(0, 1, 0) + mid(2, 3, 0)) / 2, oy = (mid(0, 1, 1) + mid(2, 3, 1)) / 2;
+      const sx = (dancer.mirrored ? -1 : 1) * unit / dancer.scale, sy = unit / dancer.scale;
+      const at = (k) => [cx + (p[3 * k] - ox) * sx, cy + (p[3 * k + 1] - oy) * sy];
+      ctx.strokeStyle = colours[panel]; ctx.lineWidth = 3; ctx.lineCap = "round";
+      for (const [a, b] of overlay.limbs) {
+        if (!p[3 * a + 2] || !p[3 * b + 2]) continue;
+        const [x0, y0] = at(a), [x1, y1] = at(b);
+        ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke();
+      }
+    });
+  }
+  fetch(page.dataset.overlayUrl, { headers: { Accept: "application/json" } })
+    .then((r) => (r.ok ? r.json() : null)).then((data) => { overlay = data; draw(); });
+  ["timeupdate", "seeked"].forEach((ev) => player.addEventListener(ev, draw));
+  pick.forEach((select) => select.addEventListener("change", draw));
+})();

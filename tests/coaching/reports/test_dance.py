@@ -12,11 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from coaching.reports.dance import dance_report, sync_note, with_beats
 from inference.dance import Beats, MusicStatus, analyze_dance
 from inference.dance.beats import no_beats
+from inference.overlay import compact_keypoints_json
+from inference.posedata import PoseSequence
 from tests.inference.dance.synthetic import click_track, dancer, poses, write_video
 from tests.support import signed_in_page, wait_js
 
@@ -25,12 +28,16 @@ BEATS = 0.4 + np.arange(20) * 60.0 / BPM
 LATE_S = 0.080  # dancer 2 on counts 5-8 of phrase 1
 
 
-def dance_summary(beats: Beats) -> dict[str, object]:
+def dance_poses() -> PoseSequence:
     times = np.arange(int(SECONDS * FPS)) / FPS
     shift = np.zeros(len(BEATS))
     shift[4:8] = LATE_S
-    two = poses(dancer(times, BEATS), dancer(times, BEATS + shift, origin=(500, 300), seed=1), times=times, fps=FPS)
-    return {"dance": analyze_dance(two, beats).to_json(), "pose": {"athlete_track_id": 0, "video": {"duration": SECONDS}}}
+    return poses(dancer(times, BEATS), dancer(times, BEATS + shift, origin=(500, 300), seed=1), times=times, fps=FPS)
+
+
+def dance_summary(beats: Beats) -> dict[str, object]:
+    return {"dance": analyze_dance(dance_poses(), beats).to_json(),
+            "pose": {"athlete_track_id": 0, "video": {"duration": SECONDS}}}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +98,8 @@ def test_dance_report_in_chromium(browser, live_server, world, summary, tmp_path
     clip = write_video(tmp_path / "dance.mp4", SECONDS, FPS, audio=click_track(BEATS, SECONDS))
     with clip.open("rb") as fh:
         world.analysis.proxy.save("proxy.mp4", File(fh), save=False)
+    overlay = compact_keypoints_json(dance_poses(), athlete_track_id=0, max_fps=30)
+    world.analysis.overlay.save("overlay.json", ContentFile(json.dumps(overlay).encode()), save=False)
     world.analysis.summary = summary
     world.analysis.save()
     page = signed_in_page(browser, live_server, viewport=(1400, 1000))
@@ -103,5 +112,11 @@ def test_dance_report_in_chromium(browser, live_server, world, summary, tmp_path
     assert not page.is_visible("table.sync-table[data-reference='group']")
     page.click(".phrase-band .phrase >> nth=1")
     wait_js(page, f"Math.abs(document.getElementById('player').currentTime - {BEATS[8]}) < 0.05")
+    # Side by side: both dancers drawn at the video's moment, one in each half of the canvas.
+    wait_js(page, """(() => { const c = document.getElementById('dance-skeletons');
+        const d = c.getContext('2d').getImageData(0, 30, c.width, c.height - 30).data;
+        let left = 0, right = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) { ((i / 4) % c.width < c.width / 2) ? left++ : right++; }
+        return left > 200 && right > 200; })()""")
     page.locator("#dance-fold").screenshot(path=str(shots / "dance-report.png"))
     assert page.errors == []

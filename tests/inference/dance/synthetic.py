@@ -82,9 +82,7 @@ def dancer(times: np.ndarray, accents: np.ndarray, *, origin: tuple[float, float
     for k, a in enumerate(accents):
         end, middle, direction = STROKES[k % len(STROKES)]
         sign = 1.0 if (k // len(STROKES)) % 2 == 0 else -1.0
-        moved = sign * STROKE_PX * norm.cdf((times - a) / STROKE_SD_S)
-        if sign < 0:
-            moved += STROKE_PX  # back from where the previous stroke of this limb left it
+        moved = sign * STROKE_PX * norm.cdf((times - a) / STROKE_SD_S)  # a return stroke undoes the last one
         step = np.outer(moved, direction)
         offsets[end] += step
         offsets[middle] += step / 2
