@@ -80,3 +80,16 @@ def test_real_lab_walk_clip_labels_agree_with_its_truth(walk_clip_result: object
     truth = load_truth("lab_walk_portrait_60fps.mp4")
     result = label_actions(walk_clip_result.poses, walk_clip_result.athlete_index)  # type: ignore[attr-defined]
     assert action_disagreements(result.segments, truth) == {}, result.segments
+
+
+def test_no_segment_extends_past_the_athletes_track(training_data: Path) -> None:
+    """The athlete is lost after 4 s of a 6-s walk (nobody in the last 2 s): whatever is labelled
+    ends where the track ends, although windows reaching back into the walk cover those frames."""
+    poses = _mocap_poses(training_data, "walk", 6.0)
+    lost = poses.timestamps >= 4.0
+    poses.keypoints[lost] = (np.nan, np.nan, 0.0)
+    result = label_actions(poses, 0)
+    labelled = [s for s in result.segments if s.label != "unknown"]
+    assert labelled and labelled[0].label == "walk", result.segments
+    last_seen = float(poses.timestamps[~lost][-1])
+    assert max(s.end for s in labelled) <= last_seen + 1 / 20 + 1e-6, result.segments
