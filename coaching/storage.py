@@ -19,6 +19,11 @@ class StorageUnavailable(Exception):
     worth retrying later, unlike a damaged video."""
 
 
+# What an upload answers when the file cannot be stored just now (S3 down, disk full).
+STORAGE_UNAVAILABLE = ("The video could not be stored just now: the storage did not answer. "
+                       "Nothing was saved; try again in a few minutes.")
+
+
 def transient_storage_errors() -> tuple[type[BaseException], ...]:
     errors: list[type[BaseException]] = [OSError]
     try:

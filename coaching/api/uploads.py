@@ -6,6 +6,7 @@ goes through the same validation and storage as a form upload (coaching.videos.s
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,10 +24,13 @@ from django.utils import timezone
 from coaching.api.models import TusUpload, UploadState
 from coaching.athletes.models import Athlete
 from coaching.athletes.selectors import athlete_list_visible
+from coaching.storage import STORAGE_UNAVAILABLE, transient_storage_errors
 from coaching.videos import services as video_services
 from coaching.videos.forms import VideoUploadForm
 from coaching.videos.upload import CHUNK
 from inference.movements import Movement
+
+log = logging.getLogger(__name__)
 
 # Upload-Checksum algorithms (tus checksum extension); hashing a chunk as it streams is cheap.
 CHECKSUMS: dict[str, Callable[[], Any]] = {"sha1": hashlib.sha1, "sha256": hashlib.sha256,
@@ -186,6 +190,9 @@ def _complete(upload: TusUpload) -> None:
             capture_fps=fields["capture_fps"])
     except ValidationError as exc:
         upload.state, upload.error = UploadState.FAILED, " ".join(exc.messages)
+    except transient_storage_errors():  # S3 down: the last PATCH says so instead of a 500
+        log.warning("tus upload %s not stored", upload.id, exc_info=True)
+        upload.state, upload.error = UploadState.FAILED, STORAGE_UNAVAILABLE
     else:
         upload.state, upload.video = UploadState.DONE, video
     finally:

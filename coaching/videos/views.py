@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,12 +16,15 @@ from coaching.analysis.services import analysis_rerun
 from coaching.athletes.access import can, current_user, require, visible_athlete_or_404
 from coaching.athletes.permissions import Action
 from coaching.serving import serve_field_file
+from coaching.storage import STORAGE_UNAVAILABLE, transient_storage_errors
 from coaching.videos import services
 from coaching.videos.forms import BACKEND_CHOICES, CaptureRateForm, RerunForm, VideoUploadForm
 from coaching.videos.models import PLAYBACK_RATES, Video
 from coaching.videos.selectors import video_list_visible
 from coaching.videos.upload import UPLOAD_TOO_LARGE
 from inference.movements import Movement
+
+log = logging.getLogger(__name__)
 
 
 def _visible_video_or_404(request: HttpRequest, video_id: int) -> Video:
@@ -55,6 +60,9 @@ def video_upload(request: HttpRequest, athlete_id: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return _upload_error(" ".join(exc.messages), 400)
+    except transient_storage_errors() as exc:  # S3 down: the coach retries, no 500
+        log.warning("upload for athlete %s not stored: %s", athlete.pk, exc)
+        return _upload_error(STORAGE_UNAVAILABLE, 503)
     return JsonResponse(
         {"ok": True, "id": video.pk, "url": reverse("video_detail", args=[video.pk])}, status=201
     )

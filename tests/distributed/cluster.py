@@ -21,6 +21,7 @@ restart it and no other test's worker ever sees the cluster's messages. Media go
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -286,6 +287,10 @@ class Cluster:
             "-master.port", str(WEED_PORTS["master"]), "-volume.port", str(WEED_PORTS["volume"]),
             "-filer.port", str(WEED_PORTS["filer"]), "-s3", "-s3.port", str(S3_PORT),
             "-s3.config", str(config), "-master.volumeSizeLimitMB", "64", "-volume.max", "16",
+            # Its local sockets in its own folder; weed puts those of its gRPC ports in /tmp, fixed
+            # (seaweedfs-grpc-*.sock): the one thing of a host outside its folder. Nothing uses them
+            # from another host (every client here speaks TCP).
+            "-filer.localSocket", str(host.var / "filer.sock"), "-s3.localSocket", str(host.var / "s3.sock"),
         ], {"PATH": "/usr/bin:/bin", "HOME": str(host.var), "TMPDIR": str(host.var / "tmp")}, host.var)
         _wait_port(address, S3_PORT, "the S3 gateway", alive=proc)
 
@@ -458,12 +463,31 @@ class Coach:
         return self.session.post(self.url + path, data=data or {}, headers=self._csrf(), timeout=60)
 
     def upload(self, clip: Path, *, movement: str = "general") -> int:
+        """Upload as the upload page does (tus: create, then the bytes); the new video's id."""
+        response = self.upload_tus(clip, movement=movement)
+        assert response.status_code == 204, f"upload refused: {response.status_code} {response.text[:300]}"
+        return int(response.headers["PoseCoach-Video"].rstrip("/").rsplit("/", 1)[1])
+
+    def upload_tus(self, clip: Path, *, movement: str = "general") -> Any:
+        """tus 1.0 with the session (the page's script): the last PATCH's response."""
+        def b64(value: str) -> str:
+            return base64.b64encode(value.encode()).decode()
+
+        data = clip.read_bytes()
+        tus = {**self._csrf(), "Tus-Resumable": "1.0.0"}
+        created = self.session.post(f"{self.url}/api/v1/athletes/{self.athlete_id}/uploads/", timeout=60, headers={
+            **tus, "Upload-Length": str(len(data)),
+            "Upload-Metadata": f"filename {b64(clip.name)},title {b64(clip.stem)},movement {b64(movement)}"})
+        assert created.status_code == 201, f"tus creation refused: {created.status_code} {created.text[:300]}"
+        return self.session.patch(created.headers["Location"], data=data, timeout=120, headers={
+            **tus, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
+
+    def upload_form(self, clip: Path, *, movement: str = "general") -> Any:
+        """The one-request form upload (scripts, older clients): its response."""
         with clip.open("rb") as fh:
-            response = self.session.post(
+            return self.session.post(
                 f"{self.url}/athletes/{self.athlete_id}/upload/", headers=self._csrf(), timeout=120,
                 data={"title": clip.stem, "movement": movement}, files={"file": (clip.name, fh, "video/mp4")})
-        assert response.status_code == 201, f"upload refused: {response.status_code} {response.text[:300]}"
-        return int(response.json()["id"])
 
     def status(self, video_id: int) -> dict[str, Any]:
         response = self.get(f"/videos/{video_id}/status/")

@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
+from coaching.storage import STORAGE_UNAVAILABLE
 from tests import support
 from tests.distributed.cluster import (
     ADDRESSES,
@@ -233,6 +234,13 @@ def test_storage_stopped_mid_analysis_the_run_waits_and_completes(cluster, coach
               lambda r: r["status"] == "running" and r["stage"] not in ("", "starting", "probe"),
               "the analysis did not start")
     cluster.stop_storage()
+    # Uploads meanwhile are refused with the reason, by either path, and leave no video.
+    videos = cluster.sql("SELECT count(*) FROM videos_video")[0][0]
+    tus = coach.upload_tus(clip)
+    form = coach.upload_form(clip)
+    assert (tus.status_code, form.status_code) == (400, 503), (tus.text, form.text)
+    assert tus.text == form.json()["error"] == STORAGE_UNAVAILABLE
+    assert cluster.sql("SELECT count(*) FROM videos_video")[0][0] == videos
     waiting = _wait_row(cluster, "analysis_analysis", analysis_id,
                         lambda r: r["status"] != "running", "the analysis did not notice the storage")
     assert (waiting["status"], waiting["stage"]) == ("pending", "waiting for storage"), waiting
