@@ -183,7 +183,8 @@ class _JsonFileSection:
 
 @dataclass(frozen=True)
 class EventsSection(_JsonFileSection):
-    """Reps, jumps, steps and phases (:meth:`inference.kinematics.events.Events.to_dict` plus the
+    """Reps, jumps (drops, box jumps) and steps, each with a confidence
+    (:meth:`inference.kinematics.events.Events.to_dict` plus the
     pixel scale); ``live``: the Events."""
 
     NAME: ClassVar[str] = "events"
