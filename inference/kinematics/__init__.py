@@ -1,4 +1,5 @@
-"""Kinematics of the athlete: angles, filters, derivatives, centre of mass, scale and events.
+"""Kinematics of the athlete: angles, filters, derivatives, centre of mass, scale, foot contacts
+and the ground frame (heights above the floor), and events.
 
 Entry points: :func:`compute_kinematics` (→ :class:`Kinematics`) and :func:`detect_events`
 (→ :class:`Events`); the pipeline's kinematics and events stages run them (inference.pipeline).
