@@ -23,6 +23,7 @@ from inference.dance.motion import (
     LIMB_MIRROR,
     LIMB_NAMES,
     LIMBS,
+    MIN_MOTION,
     POINT_MIRROR,
     POINTS,
     Dancer,
@@ -173,9 +174,18 @@ def _shifted(values: np.ndarray, i0: int, i1: int, lag: int) -> np.ndarray:
     return out
 
 
+def _moves(speed: np.ndarray) -> bool:
+    """Whether whole-body motion (the limbs' mean speed) exceeds the standing-still level."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames where no limb is seen
+        whole = np.nanmean(speed, axis=1)
+    return bool(np.isfinite(whole).any() and np.nanmax(whole) >= MIN_MOTION)
+
+
 def sync_score(signals: dict[int, np.ndarray], grid: np.ndarray, lead: int | None) -> dict[str, object]:
     """Each dancer's zero-lag correlation with the reference over sliding SCORE_WINDOW_S windows,
-    ×100 and floored at 0 (100: the same limbs move at the same moments), and their mean."""
+    ×100 and floored at 0 (100: the same limbs move at the same moments), and their mean. None
+    where both stand still (neither exceeds MIN_MOTION): jitter against jitter is no score."""
     dt = float(grid[1] - grid[0])
     half = max(1, int(round(SCORE_WINDOW_S / dt / 2)))
     centres = np.arange(0, len(grid), max(1, int(round(SCORE_STEP_S / dt))))
@@ -187,6 +197,9 @@ def sync_score(signals: dict[int, np.ndarray], grid: np.ndarray, lead: int | Non
         values = []
         for c in centres.tolist():
             i0, i1 = max(0, c - half), min(len(grid), c + half)
+            if not (_moves(own[i0:i1]) or _moves(reference[i0:i1])):
+                values.append(None)
+                continue
             r = _pearson(own[i0:i1], reference[i0:i1], int(MIN_OVERLAP * (i1 - i0)))
             values.append(None if r is None else round(100 * max(r, 0.0), 1))
         per[str(track)] = values
