@@ -194,7 +194,7 @@ def sync_score(signals: dict[int, np.ndarray], grid: np.ndarray, lead: int | Non
         if track == lead:
             continue
         reference = _reference(signals, track, lead)
-        values = []
+        values: list[float | None] = []
         for c in centres.tolist():
             i0, i1 = max(0, c - half), min(len(grid), c + half)
             if not (_moves(own[i0:i1]) or _moves(reference[i0:i1])):
