@@ -94,8 +94,9 @@ def accents_figure(dance: dict[str, Any], names: dict[int, str]) -> dict[str, An
                      "x": row["motion"]["t"], "y": row["motion"]["whole"], "connectgaps": False,
                      "line": {"color": colour, "width": 1.5}, "hoverinfo": "skip"})  # fmt: skip
         acc = row["accents"]
-        text = [f"{name}: {_offset_words(o)}" + (" (off the beat)" if on is False else "") if o is not None
-                else f"{name}: accent" for o, on in zip(acc["offset_ms"], acc["on_beat"], strict=True)]  # fmt: skip
+        text = [(f"{name}: {_offset_words(o)}" + (" (between beats)" if on is False else "") if o is not None
+                 else f"{name}: accent") + f", {limb}"
+                for o, on, limb in zip(acc["offset_ms"], acc["on_beat"], acc["limb"], strict=True)]  # fmt: skip
         data.append({"type": "scatter", "mode": "markers", "name": f"{name} accents", "legendgroup": name,
                      "x": acc["t"], "y": acc["strength"], "text": text, "customdata": acc["t"],
                      "hovertemplate": "%{text}<br>%{x:.3f} s<extra></extra>", "showlegend": False,
@@ -202,9 +203,12 @@ def phrase_band(beats: list[float], duration: float) -> list[dict[str, Any]]:
 def limb_rows(dance: dict[str, Any], names: dict[int, str]) -> list[dict[str, Any]]:
     """Per dancer in the sync: mirrored or not, and the limbs whose pose differs most from the
     group's at matched moments (body lengths)."""
-    return [{"name": names[int(r["track_id"])], "mirrored": r["mirrored"],
+    rows = [{"name": names[int(r["track_id"])], "mirrored": r["mirrored"],
              "limbs": [(limb, r["limb_difference"][limb]) for limb in r["limbs_differing_most"]]}
             for r in dance.get("sync", {}).get("dancers", [])]  # fmt: skip
+    if len(rows) == 2:  # each against the other: one pair, one set of numbers
+        return [{**rows[0], "name": f"{rows[0]['name']} and {rows[1]['name']}"}]
+    return rows
 
 
 def skeleton_dancers(dance: dict[str, Any], names: dict[int, str]) -> list[dict[str, Any]]:

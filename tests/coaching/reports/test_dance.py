@@ -57,6 +57,7 @@ def test_offset_table_and_sentences_say_who_is_late_where(summary: dict[str, obj
     assert lead["phrase 1, counts 1–4"][1][1] == "ok" and len(report.sentences) == 2  # 2 dancers: each against the other
     assert [p["label"] for p in report.phrases] == ["Phrase 1", "Phrase 2", "Phrase 3"]
     assert report.phrases[0]["left"] == pytest.approx(100 * BEATS[0] / SECONDS, abs=0.01)
+    assert [row["name"] for row in report.limbs] == ["Dancer 1 (athlete) and Dancer 2"]
     beat_lines = [s for s in report.figures["accents"]["layout"]["shapes"] if s["name"] == "beat"]
     assert len(beat_lines) == len(BEATS)
     figure = {"angles": {"knee": {"data": [], "layout": {"shapes": [{"name": "jump"}]}}}, "velocity": {}}
