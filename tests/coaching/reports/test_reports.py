@@ -45,7 +45,8 @@ def test_figures_are_decimated_with_left_and_right_and_events(squats) -> None:
     assert len(knee["layout"]["shapes"]) == 2
     shown = np.array(knee["data"][1]["y"], dtype=float)
     assert np.nanmax(shown) == pytest.approx(np.nanmax(kin.angle("right_knee")), abs=3)
-    assert set(figures) == {"angles", "velocity", "com"}
+    assert set(figures) == {"angles", "velocity", "com", "untracked"}
+    assert figures["untracked"] == []  # the synthetic squatter is seen in every frame: no grey band
     assert summary_rows({"rep_count": 10}, {"right_knee": 88.4}) == [
         ("Repetitions", "10"), ("Range of motion, right knee", "88°")]
 
