@@ -340,3 +340,33 @@ class DownBroker:
             self.redis.wait()
         self.monkeypatch.undo()
         self._reset_app()
+
+
+def label_for_training(world, label: str = "lunge", spans=((0.0, 0.25), (0.25, 0.5))) -> None:  # noqa: ANN001
+    """Label ``spans`` (seconds) of both team-A analyses of the World (Ann's and Al's videos) as
+    ``label``: with the default two spans, the fewest ranges and videos a team model may be
+    trained on (inference.actions.team MIN_RANGES_PER_CLASS, MIN_VIDEOS_PER_CLASS)."""
+    from coaching.learning.models import ActionLabel
+
+    for analysis in (world.analysis, world.analysis_al):
+        for start, end in spans:
+            ActionLabel.objects.create(analysis=analysis, label=label, start=start, end=end)
+
+
+# A jump by physics for the constructed figures of inference.kinematics.synthetic (about 1000 px
+# tall, called 1.80 m): the height of a body thrown up, in pixels, and its landing time.
+PX_PER_M = 1000.0 / 1.8  # the constructed figure is ~1000 px tall; call it 1.80 m
+
+
+def ballistic(t: np.ndarray, take_off: float, v0: float, floor_after: float = 0.0) -> tuple[np.ndarray, float]:
+    """Height (px above the take-off floor) of a body thrown up at v0 m/s at ``take_off``, landing
+    on a floor ``floor_after`` metres above the take-off floor; and the landing time."""
+    from inference.kinematics.events import G
+
+    # v0 τ − g τ²/2 = floor_after → the later root
+    flight = (v0 + np.sqrt(v0**2 - 2 * G * floor_after)) / G
+    tt = t - take_off
+    inside = (tt > 0) & (tt < flight)
+    after = tt >= flight
+    height = np.where(inside, v0 * tt - G / 2 * tt**2, 0.0) + np.where(after, floor_after, 0.0)
+    return height * PX_PER_M, take_off + flight

@@ -20,6 +20,7 @@ from coaching.jobs.registry import job_types
 from coaching.jobs.runner import MAX_ATTEMPTS, job_run
 from coaching.jobs.tasks import sweep_all
 from tests.coaching.jobs.kinds import KINDS, kind_named, make_job
+from tests.support import label_for_training
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def broker(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], list[dict[str, A
 def _start(name: str, client: Any, world: Any) -> Job:
     """Start a job the way a coach does (a view), or the operator (retraining: a command)."""
     from coaching.analysis.models import Analysis
-    from coaching.learning.models import ActionLabel, ActionRelabel, TeamActionModel
+    from coaching.learning.models import ActionRelabel, TeamActionModel
     from coaching.learning.segmentation import segmentation_retrain_start
     from coaching.reports.models import Render
 
@@ -58,8 +59,7 @@ def _start(name: str, client: Any, world: Any) -> Job:
         assert response.status_code == 202, response.content
         return Render.objects.latest("pk")
     if name == "training":
-        for start in (0.0, 0.25):
-            ActionLabel.objects.create(analysis=world.analysis, label="lunge", start=start, end=start + 0.25)
+        label_for_training(world)
         assert client.post(reverse("team_moves_train", args=[world.team.pk])).status_code == 302
         return TeamActionModel.objects.get(team=world.team)
     if name == "re-labelling":
@@ -122,11 +122,9 @@ def test_a_job_running_past_the_hard_limit_is_failed(name, world, broker, settin
 def test_a_stuck_training_no_longer_blocks_the_team(world, broker, settings) -> None:
     """A training whose worker keeps dying is taken over until MAX_ATTEMPTS, then failed, and
     the team can train again."""
-    from coaching.learning.models import ActionLabel
     from coaching.learning.services import TEAM_MODEL_JOB, team_model_train_start
 
-    for start in (0.0, 0.25):
-        ActionLabel.objects.create(analysis=world.analysis, label="lunge", start=start, end=start + 0.25)
+    label_for_training(world)
     stuck = make_job("training", world, status=JobStatus.RUNNING, attempts=MAX_ATTEMPTS,
                      heartbeat_at=timezone.now() - timedelta(seconds=3 * settings.ANALYSIS_LEASE_S))
     with pytest.raises(ValidationError):

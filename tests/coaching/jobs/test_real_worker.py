@@ -20,29 +20,28 @@ from django.core.files.storage import default_storage
 from coaching.jobs.files import folder_files
 from coaching.jobs.models import Job, JobStatus
 from tests.coaching.jobs.kinds import kind_named
-from tests.support import shared_clip
+from tests.support import label_for_training, shared_clip
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
-def _with_poses(analysis: Any) -> None:
-    """Give a World analysis the real poses of a shared clip (BlazePose, tracked)."""
+def _with_poses(*analyses: Any) -> None:
+    """Give World analyses the real poses of a shared clip (BlazePose, tracked)."""
     from inference.pipeline import AnalysisConfig, analyze
 
     result = analyze(shared_clip("lab_walk_portrait_60fps.mp4"), AnalysisConfig(max_side=640, until="athlete"))
     buffer = io.BytesIO()
     result.poses.save(buffer)
-    analysis.poses.save("poses.npz", ContentFile(buffer.getvalue()), save=False)
-    analysis.summary = {"pose": {"athlete_track_id": result.athlete_track_id}}
-    analysis.save()
+    for analysis in analyses:
+        analysis.poses.save("poses.npz", ContentFile(buffer.getvalue()), save=False)
+        analysis.summary = {"pose": {"athlete_track_id": result.athlete_track_id}}
+        analysis.save()
 
 
 def _labelled(world: Any) -> None:
-    from coaching.learning.models import ActionLabel
-
-    _with_poses(world.analysis)
-    for start, end in ((0.0, 0.8), (0.8, 1.6)):
-        ActionLabel.objects.create(analysis=world.analysis, label="lunge", start=start, end=end)
+    """Ranges in two videos (the same clip's poses in Ann's and Al's analyses), as a team model needs."""
+    _with_poses(world.analysis, world.analysis_al)
+    label_for_training(world, spans=((0.0, 0.8), (0.8, 1.6)))
 
 
 def _long_proxy(world: Any, make_clip: Any) -> None:
