@@ -15,6 +15,7 @@ from inference.kinematics.core import Kinematics, compute_kinematics
 from inference.kinematics.events import detect_events
 from inference.kinematics.points import point_index
 from inference.kinematics.synthetic import on_ground, sequence, side_view_body25
+from tests.support import ballistic
 
 
 def squat(depth: float, *, seconds: float = 2.0, fps: float = 60.0, power: float = 1.0,
@@ -111,9 +112,11 @@ def test_jump_metrics_and_segment_from_a_flight() -> None:
     """A figure standing, then 0.5 s in the air: height g t²/8 and flight time in the metrics,
     and a jump segment around the flight with preparation / flight / landing phases."""
     t = np.arange(180) / 60.0
-    lift = np.where((t >= 1.0) & (t < 1.5), 600 * np.sin(np.pi * (t - 1.0) / 0.5), 0.0)
+    lift, _ = ballistic(t, 1.0, 9.81 * 0.5 / 2)  # 0.5 s in the air: 0.31 m
     knee = 20 + 40 * np.exp(-(((t - 0.8) / 0.15) ** 2)) + 40 * np.exp(-(((t - 1.7) / 0.15) ** 2))
-    kp = on_ground(side_view_body25(len(t), knee=(knee, knee), hip=(knee, knee)), lift_px=lift)
+    bent = side_view_body25(len(t), knee=(knee, knee), hip=(knee, knee))
+    bent[..., 0] -= (bent[:, 11, 0] - bent[0, 11, 0])[:, None]  # feet planted (BODY_25 11: right ankle): the hips move back
+    kp = on_ground(bent, lift_px=lift)
     kin = compute_kinematics(sequence(kp, t), 0)
     events = detect_events(kin, "jump").to_dict()
     metrics = {m.metric: m for m in analysis_metrics(kin, {"events": events}, "jump")}

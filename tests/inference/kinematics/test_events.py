@@ -18,6 +18,7 @@ from inference.kinematics.events import (
 )
 from inference.kinematics.synthetic import body25_to, on_ground, sequence, side_view_body25
 from inference.skeleton import BODY25_NAMES
+from tests.support import PX_PER_M, ballistic
 
 FS = 60.0
 
@@ -52,21 +53,6 @@ def test_noise_and_small_wobbles_are_not_repetitions() -> None:
 
 def test_jump_height_from_flight_time_is_g_t_squared_over_8() -> None:
     assert G * 0.5**2 / 8 == pytest.approx(0.3066, abs=1e-4)
-
-
-PX_PER_M = 1000.0 / 1.8  # the constructed figure is ~1000 px tall; call it 1.80 m
-
-
-def ballistic(t: np.ndarray, take_off: float, v0: float, floor_after: float = 0.0) -> tuple[np.ndarray, float]:
-    """Height (px above the take-off floor) of a body thrown up at v0 m/s at ``take_off``, landing
-    on a floor ``floor_after`` metres above the take-off floor; and the landing time."""
-    # v0 τ − g τ²/2 = floor_after → the later root
-    flight = (v0 + np.sqrt(v0**2 - 2 * G * floor_after)) / G
-    tt = t - take_off
-    inside = (tt > 0) & (tt < flight)
-    after = tt >= flight
-    height = np.where(inside, v0 * tt - G / 2 * tt**2, 0.0) + np.where(after, floor_after, 0.0)
-    return height * PX_PER_M, take_off + flight
 
 
 def flying_figure(t: np.ndarray, lift_px: np.ndarray, **pose: object) -> np.ndarray:
