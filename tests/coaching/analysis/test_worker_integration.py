@@ -55,13 +55,24 @@ def test_upload_is_analysed_by_a_real_worker(client, world, celery_worker_proces
 
 
 def _team_trains_through_the_worker(client, world, analysis) -> None:
-    """Two labelled ranges, *Train team model*: the gpu-queue task trains a version."""
+    """Two labelled ranges in each of two videos (a team model needs ranges in two videos: Al's
+    analysis is given this analysis' poses), *Train team model*: the gpu-queue task trains a
+    version."""
     import time
+
+    from django.core.files.base import ContentFile
 
     from coaching.learning.models import TeamActionModel
 
-    for start, end in ((0.0, 0.8), (0.8, 1.6)):
-        client.post(reverse("label_create", args=[analysis.pk]), {"label": "lunge", "start": start, "end": end})
+    other = world.analysis_al
+    other.poses.save("poses.npz", ContentFile(Path(analysis.poses.path).read_bytes()), save=False)
+    other.summary = {"pose": analysis.summary["pose"]}
+    other.save()
+    other.video.duration_s = analysis.video.duration_s
+    other.video.save()
+    for labelled in (analysis, other):
+        for start, end in ((0.0, 0.8), (0.8, 1.6)):
+            client.post(reverse("label_create", args=[labelled.pk]), {"label": "lunge", "start": start, "end": end})
     client.post(reverse("team_moves_train", args=[world.team.pk]))
     row = TeamActionModel.objects.get(team=world.team)
     deadline = time.monotonic() + 240

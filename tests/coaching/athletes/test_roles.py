@@ -62,6 +62,7 @@ URL_ACTIONS = {
     "analysis_relabel": (Action.TEACH, "athlete"),
     "team_moves": (Action.VIEW_TEAM, "team"),
     "team_moves_train": (Action.TEACH, "team"),
+    "team_moves_activate": (Action.TEACH, "team"),
     "action_model_status": (Action.VIEW_TEAM, "team"),
     # Progress and comparison (coaching/progress): references and the dashboard are for coaches.
     "athlete_progress": (None, "athlete"),
@@ -132,6 +133,7 @@ def _own_kwargs(world, name: str, user: User | None = None) -> dict[str, object]
               "render_id": world.render.pk,
               "membership_id": Membership.objects.get(user=world.other_member).pk,
               "label_id": world.label.pk, "action_model_id": world.action_model.pk,
+              "version": world.action_model.version,
               "comment_id": world.comment.pk, "annotation_id": world.annotation.pk}
     if "upload_id" in pattern.pattern.converters:  # an upload answers only whoever made it
         values["upload_id"] = TusUpload.objects.create(

@@ -23,6 +23,7 @@ OTHER_TEAM_KWARGS = {
     "membership_id": lambda w: w.team_b.memberships.first().pk,
     "label_id": lambda w: _label_b(w).pk,
     "action_model_id": lambda w: _action_model_b(w).pk,
+    "version": lambda w: _action_model_b(w).version,
     "comment_id": lambda w: _comment_b(w).pk,
     "annotation_id": lambda w: _annotation_b(w).pk,
     "upload_id": lambda w: _upload_b(w).pk,
