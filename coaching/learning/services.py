@@ -173,7 +173,7 @@ def _decide(row: TeamActionModel, result: Any, previous: TeamActionModel | None)
     else:
         parts.append(f"Base classes on held-out windows: {result.base_accuracy:.1%} against "
                      f"{result.base_accuracy_before:.1%} for the base model (limit: at most "
-                     f"{MAX_BASE_LOSS:.0%} lower).")
+                     f"{100 * MAX_BASE_LOSS:.0f} percentage points lower).")
         parts.append("A coach may make it active after checking these numbers and the confusion matrix."
                      if result.keeps_base_classes else
                      "It loses more of the base classes than allowed: it cannot become active.")
