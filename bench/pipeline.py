@@ -2,6 +2,7 @@
 
     python bench/pipeline.py [--media ../shared/media] [--clips NAME ...] [--long-source NAME]
                              [--long-frames 1000] [--json OUT]
+    python bench/pipeline.py --rows pose-all pose-all-no-tiles [--repeat 2] [--clips NAME ...]
 
 Every clip runs in a fresh Python process of its own (``--child``), which
 1. imports the pipeline ("imports"),
@@ -21,6 +22,12 @@ and, in brackets, its wall ms per frame.
 
 The long clip (≥ --long-frames frames) is made at bench time by looping --long-source's packets
 (stream copy, timestamps shifted; nothing re-encoded) into a temporary folder, removed after.
+
+``--rows`` measures parts instead, in a fresh process per row and clip, the fastest of
+``--repeat`` runs: "decode-source" / "decode" (inference.video.iter_frames at source size / at
+960 px), "pose-1" / "pose-all" / "pose-all-no-tiles" (decode in a thread + BlazePose in video mode
+for one person / everyone / everyone with the detector on the whole frame only; models loaded
+before the clock starts); CPU ms per frame there includes the process's imports.
 
 The machine is named in the header with its load average (os.getloadavg) at the start and end:
 on a shared machine other work inflates wall times (fps), less so CPU times. MediaPipe's own
@@ -71,6 +78,58 @@ def loop_clip(source: Path, dest: Path, min_frames: int) -> int:
                     packet.stream = target
                     out.mux(packet)
     return copies * len(packets)
+
+
+PART_ROWS = {"decode-source": "decode only, source size", "decode": "decode only, 960 px",
+             "pose-1": "decode + pose, 1 person", "pose-all": "decode + pose, everyone",
+             "pose-all-no-tiles": "decode + pose, everyone, no tiles"}  # fmt: skip
+
+
+def _part(row: str, clip: Path) -> dict[str, Any]:
+    """One --rows measurement in this process: frames, seconds, people per frame, CPU ms/frame."""
+    import resource
+
+    sys.path.insert(0, str(ROOT))
+    from inference.video import iter_frames
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    out: dict[str, Any] = {"people": None}
+    if row.startswith("decode"):
+        start, frames = time.perf_counter(), 0
+        for _ in iter_frames(clip, max_side=None if row == "decode-source" else 960):
+            frames += 1
+    else:
+        from inference.pipeline.streaming import PREFETCH, prefetch
+        from inference.pose.blazepose import BlazePoseEstimator
+
+        estimator = BlazePoseEstimator(max_people=1 if row == "pose-1" else 8, tiles=row != "pose-all-no-tiles")
+        start, frames, people = time.perf_counter(), 0, 0
+        for frame, t in prefetch(iter_frames(clip, max_side=960), PREFETCH, {}):
+            people += len(estimator.process(frame, t))
+            frames += 1
+        out["people"] = people / max(frames, 1)
+    out.update(frames=frames, seconds=time.perf_counter() - start, cpu_ms=1000 * cpu() / max(frames, 1))
+    return out
+
+
+def _part_rows(rows: list[str], clips: list[Path], repeat: int) -> None:
+    print("| part | clip | frames | people/frame | fps | CPU ms/f (imports included) |")
+    print("|---|---|---:|---:|---:|---:|")
+    for row in rows:
+        for clip in clips:
+            runs = []
+            for _ in range(max(repeat, 1)):
+                cmd = [sys.executable, __file__, "--part", row, "--clip", str(clip)]
+                done = subprocess.run(cmd, capture_output=True, text=True, check=True,
+                                      env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})  # fmt: skip
+                runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            r = max(runs, key=lambda run: run["frames"] / run["seconds"])
+            people = "-" if r["people"] is None else f"{r['people']:.2f}"
+            print(f"| {PART_ROWS[row]} | {clip.name} | {r['frames']} | {people} | {r['frames'] / r['seconds']:.1f} | "
+                  f"{r['cpu_ms']:.1f} |")  # fmt: skip
 
 
 def _child(clip: Path, movement: str) -> dict[str, Any]:
@@ -213,17 +272,28 @@ def main() -> int:
     parser.add_argument("--long-frames", type=int, default=1000, help="frames of the long clip (0: none)")
     parser.add_argument("--movement", default="general", help="the movement chosen at upload")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
+    parser.add_argument("--rows", nargs="+", choices=list(PART_ROWS), help="measure these parts instead")
+    parser.add_argument("--repeat", type=int, default=1, help="--rows: runs per row, the fastest shown")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--part", choices=list(PART_ROWS), help=argparse.SUPPRESS)
+    parser.add_argument("--clip", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(_child(args.child, args.movement)))
+        return 0
+    if args.part:
+        print(json.dumps(_part(args.part, args.clip)))
         return 0
     clips = [args.media / name for name in args.clips if (args.media / name).is_file()]
     if not clips and not args.long_frames:
         print(f"no clips in {args.media}", file=sys.stderr)
         return 1
-    print(f"# Whole analysis per clip — {_machine()}, commit {_commit()}")
+    print(f"# {'Parts' if args.rows else 'Whole analysis'} per clip — {_machine()}, commit {_commit()}")
     print(f"load average at start: {_load()}")
+    if args.rows:
+        _part_rows(args.rows, clips, args.repeat)
+        print(f"load average at end: {_load()}")
+        return 0
     results: list[tuple[str, dict[str, Any]]] = [(clip.name, _run_child(clip, args.movement)) for clip in clips]
     if args.long_frames > 0 and (args.media / args.long_source).is_file():
         with tempfile.TemporaryDirectory(prefix="bench-long-") as folder:
