@@ -16,6 +16,7 @@ import numpy as np
 
 from inference.compare.differences import ALIGN_ANGLES, COMPARE_ANGLES, differences, named, phases
 from inference.compare.dtw import Alignment, dtw
+from inference.compare.metrics import MIN_TRACKED_SHARE
 from inference.compare.pose_norm import overlay_frames
 from inference.compare.segments import Segment
 from inference.compare.warp import decimate_map, time_map
@@ -74,7 +75,21 @@ def shared_features(a: Cut, b: Cut) -> tuple[str, ...]:
                  if np.isfinite(a.angles.get(n, [np.nan])).any() and np.isfinite(b.angles.get(n, [np.nan])).any())
 
 
+def tracked_share(c: Cut) -> float:
+    """Share of the segment's frames with at least one aligned angle measured."""
+    measured = np.zeros(len(c.times), bool)
+    for name in ALIGN_ANGLES:
+        if name in c.angles:
+            measured |= np.isfinite(c.angles[name])
+    return float(measured.mean()) if len(measured) else 0.0
+
+
 def align(a: Cut, b: Cut, window_share: float = WINDOW_SHARE) -> Alignment:
+    for side, c in (("A", a), ("B", b)):
+        share = tracked_share(c)
+        if share < MIN_TRACKED_SHARE:
+            raise ValueError(f"the athlete is tracked in only {share:.0%} of {side}'s segment "
+                             f"(at least {MIN_TRACKED_SHARE:.0%} is needed)")
     names = shared_features(a, b)
     if not names:
         raise ValueError("no joint angle is measured in both segments")

@@ -71,3 +71,17 @@ def test_unsure_segments_are_not_actions_to_measure(confidence: float | None) ->
     kin = _figure(knee, knee * 0.8)
     summary = {"actions": {"segments": [{"label": "kick", "start": 0.0, "end": 4.0, "confidence": confidence}]}}
     assert {m.action for m in analysis_metrics(kin, summary, "squat")} == {"squat"}
+
+
+def test_a_mostly_untracked_segment_is_not_aligned() -> None:
+    from inference.compare.align import cut
+
+    t = np.arange(90) / 30.0
+    knee = 90 / 2 * (1 - np.cos(2 * np.pi * t / 3.0)) + 5
+    kin = _figure(knee, knee * 0.8)
+    lost = kin.angle_confidence.copy()
+    lost[20:] = 0.0  # tracked in the first 20 of 90 frames
+    gone = Kinematics(**{**vars(kin), "angle_confidence": lost})
+    with pytest.raises(ValueError, match="tracked in only 22% of B's segment"):
+        compare(kin, _whole(kin, "squat"), gone, _whole(gone, "squat"), with_skeletons=False)
+    assert cut(kin, _whole(kin, "squat")).times.size == 90
