@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 from av.video.reformatter import ColorRange, Colorspace
 
-from inference.video import VideoError, frame_time, frame_to_bgr, iter_frames
+from inference.video import VideoError, frame_size, frame_time, frame_to_bgr, iter_frames
 
 TIME_BASE = Fraction(1, 90000)
 POSTER_AT_S = 0.0
@@ -61,7 +61,10 @@ class H264Writer:
     def encode(self, image: np.ndarray, t: float) -> None:
         width, height = self.size
         rgb = av.VideoFrame.from_ndarray(np.ascontiguousarray(image[:height, :width]), format="bgr24")
-        frame = to_bt709_yuv(rgb)
+        self.encode_yuv(to_bt709_yuv(rgb), t)
+
+    def encode_yuv(self, frame: av.VideoFrame, t: float) -> None:
+        """A frame already in BT.709 yuv420p at the output size."""
         # Strictly increasing presentation times, even for files with duplicate timestamps.
         pts = max(int(round(t / TIME_BASE)), self.last_pts + 1)
         self.last_pts, self.last_t = pts, t
@@ -76,6 +79,36 @@ class H264Writer:
         for packet in self.stream.encode(None):
             self.out.mux(packet)
         return self.stream.width, self.stream.height
+
+
+# mpv's guess for a matrix the file does not name (mp_csp_guess_colorspace): BT.709 from 1280 pixels
+# wide or more than 576 lines, BT.601 below; FFmpeg's players and browsers guess alike for HD.
+HD_MIN_WIDTH, SD_MAX_HEIGHT = 1280, 576
+UNSPECIFIED = 2  # H.273 code for a matrix the file leaves unspecified
+
+
+def keeps_yuv(frame: av.VideoFrame, size: tuple[int, int]) -> bool:
+    """Whether the proxy can take this source frame's Y'CbCr as it is, only scaled to ``size``
+    (one swscale pass; the BGR round trip costs about twice the decoding, measured): 8-bit 4:2:0
+    limited range SDR, upright, BT.709 by its tag or, untagged, by its HD size. Everything else
+    (HDR, 10-bit, 4:2:2/4:4:4, full range, a display rotation, SD untagged: BT.601) goes through
+    BGR and :func:`to_bt709_yuv`."""
+    from inference.video import _rotation, transfer_name
+
+    matrix = int(frame.colorspace or UNSPECIFIED)
+    hd = frame.width >= HD_MIN_WIDTH or frame.height > SD_MAX_HEIGHT
+    return (frame.format.name == "yuv420p" and int(frame.color_range or 0) != int(ColorRange.JPEG)
+            and transfer_name(frame) == "sdr" and _rotation(frame) == 0
+            and (matrix == BT709 or (matrix == UNSPECIFIED and hd))
+            and size[0] % 2 == 0 and size[1] % 2 == 0)  # fmt: skip
+
+
+def scaled_bt709_yuv(frame: av.VideoFrame, size: tuple[int, int]) -> av.VideoFrame:
+    """A frame :func:`keeps_yuv` accepts, scaled to ``size`` in yuv420p and tagged BT.709."""
+    yuv = frame.reformat(width=size[0], height=size[1], format="yuv420p")
+    yuv.colorspace = yuv.color_primaries = yuv.color_trc = BT709
+    yuv.color_range = int(ColorRange.MPEG)
+    return yuv
 
 
 def to_bt709_yuv(frame: av.VideoFrame) -> av.VideoFrame:
@@ -178,6 +211,7 @@ def make_proxy(
         zero_s = float(start * vstream.time_base) if vstream.time_base is not None else 0.0
         audio = _AudioEncoder(out, astream, zero_s) if astream is not None else None
         count, poster_done = 0, False
+        direct: bool | None = None  # the source's Y'CbCr kept (keeps_yuv), decided on its first frame
         streams = [s for s in (vstream, astream) if s is not None]
         try:
             for packet in src.demux(streams):
@@ -188,9 +222,17 @@ def make_proxy(
                         continue
                     if not isinstance(frame, av.VideoFrame):
                         continue
-                    image, t = frame_to_bgr(frame, max_side), frame_time(frame, start)
-                    video.encode(image, t * time_scale)
+                    t = frame_time(frame, start)
+                    if direct is None:
+                        direct = keeps_yuv(frame, video.size) and frame_size(frame, max_side) == video.size
+                    image = None if direct and poster_done else frame_to_bgr(frame, max_side)
+                    if direct:
+                        video.encode_yuv(scaled_bt709_yuv(frame, video.size), t * time_scale)
+                    else:
+                        assert image is not None
+                        video.encode(image, t * time_scale)
                     if not poster_done:
+                        assert image is not None
                         cv2.imwrite(str(poster_path), image, [cv2.IMWRITE_JPEG_QUALITY, 85])
                         poster_done = t >= POSTER_AT_S
                     count += 1

@@ -308,6 +308,13 @@ def transfer_name(frame: av.VideoFrame) -> str:
     return {int(ColorTrc.SMPTE2084): PQ, int(ColorTrc.ARIB_STD_B67): HLG}.get(trc, "sdr")
 
 
+def frame_size(frame: av.VideoFrame, max_side: int | None = None) -> tuple[int, int]:
+    """(width, height) :func:`frame_to_bgr` gives this frame, upright."""
+    if _rotation(frame) % 180:  # stored sideways: the upright width is the stored height
+        return _scaled_size(frame.height, frame.width, max_side)
+    return _scaled_size(frame.width, frame.height, max_side)
+
+
 def frame_to_bgr(frame: av.VideoFrame, max_side: int | None = None) -> np.ndarray:
     """(H, W, 3) uint8 BGR, upright, SDR BT.709, long side ≤ max_side.
 

@@ -189,3 +189,42 @@ def test_edit_list_pre_roll_is_not_taken_for_truncation(tmp_path: Path) -> None:
             out.mux(packet)
     info = make_proxy(source, tmp_path / "proxy.mp4", tmp_path / "poster.jpg")
     assert info["frames"] == 107
+
+
+def test_an_hd_source_keeps_its_ycbcr_only_scaled(tmp_path: Path) -> None:
+    """An untagged 8-bit 4:2:0 HD source (BT.709 by its size) goes to the encoder in one swscale
+    pass: the proxy's luma is the source's luma scaled, and its size, frame count and times are
+    those of the frames the analysis reads (iter_frames at the proxy's size)."""
+    from inference.proxy import keeps_yuv
+    from inference.video import iter_frames
+    from tests.support import write_clip
+
+    source = write_clip(tmp_path / "hd.mp4", frames=6, size=(1920, 1080))
+    with av.open(str(source)) as container:
+        first = next(container.decode(video=0))
+        assert keeps_yuv(first, (1280, 720))
+        source_luma = first.reformat(width=1280, height=720, format="gray").to_ndarray().astype(int)
+    info = make_proxy(source, tmp_path / "proxy.mp4", tmp_path / "poster.jpg")
+    assert (info["width"], info["height"], info["frames"]) == (1280, 720, 6)
+    with av.open(str(tmp_path / "proxy.mp4")) as proxy:
+        frames = list(proxy.decode(video=0))
+    expected = list(iter_frames(source, max_side=1280))
+    assert [f.time for f in frames] == pytest.approx([t for _, t in expected])
+    assert all((f.width, f.height) == (image.shape[1], image.shape[0]) for f, (image, _) in zip(frames, expected, strict=True))
+    assert np.abs(frames[0].to_ndarray(format="gray").astype(int) - source_luma).mean() < 1.5
+
+
+def test_sd_and_full_range_sources_go_through_bgr(tmp_path: Path) -> None:
+    """Untagged SD is BT.601 by the same guess, so its colours are converted; full range is
+    brought to limited range on the way through BGR, as before."""
+    from inference.proxy import keeps_yuv
+    from tests.support import write_clip
+
+    with av.open(str(write_clip(tmp_path / "sd.mp4", size=(96, 64)))) as container:
+        sd = next(container.decode(video=0))
+    assert not keeps_yuv(sd, (96, 64))
+    with av.open(str(write_clip(tmp_path / "hd.mp4", frames=2, size=(1280, 720)))) as container:
+        hd = next(container.decode(video=0))
+    assert keeps_yuv(hd, (1280, 720))
+    hd.color_range = 2  # JPEG / full range
+    assert not keeps_yuv(hd, (1280, 720))
