@@ -55,7 +55,7 @@ bench: models
 # fault tests, then analyses per minute with one worker host and with two (bench/cluster.py).
 CLUSTER_DB ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/posecoach)
 cluster: models
-	DATABASE_URL=$(CLUSTER_DB) $(PY) -m pytest tests/distributed -p no:cacheprovider
+	DATABASE_URL=$(CLUSTER_DB) POSECOACH_CLUSTER_TRAINING=1 $(PY) -m pytest tests/distributed -p no:cacheprovider
 	DATABASE_URL=$(CLUSTER_DB) $(PY) bench/cluster.py
 
 # Real-footage scoreboard: every clip of ../shared/media with a truth file in bench/truth (docs/evaluation.md).

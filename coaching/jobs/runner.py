@@ -104,7 +104,11 @@ def job_run(kind: JobType, *, job_id: int) -> Claim:
         log.info("%s %s stopped: %s", kind.name, job_id, exc)
     except StorageUnavailable as exc:
         log.warning("%s %s: %s; it will be retried.", kind.name, job_id, exc)
+        # Not a lost worker: the claim gives its number back, so storage waits (the task's own
+        # budget, STORAGE_RETRIES) never add up to MAX_ATTEMPTS; and the task's retry is the next
+        # sending, so the sweeper does not send it again at once (seen on tests/distributed).
         attempt.update(status=JobStatus.PENDING, stage="waiting for storage", progress=0,
+                       attempts=F("attempts") - 1, enqueued_at=timezone.now(),
                        error=f"Storage was unavailable ({exc}); retrying.")
         outcome = Claim.RETRY
     except SoftTimeLimitExceeded:

@@ -255,6 +255,7 @@ class Cluster:
             "ANALYSIS_LEASE_S": str(self.timing.lease_s),
             "JOBS_SWEEP_INTERVAL_S": str(self.timing.sweep_s),
             "ANALYSIS_RESEND_AFTER_S": str(4 * self.timing.lease_s),
+            "SEGMENTATION_RETRAIN_STEPS": "20",  # the retraining test is about hosts, not quality
             "LOG_LEVEL": "INFO",
         }
         for name in ("POSECOACH_DATA_DIR", "POSECOACH_POSE_BACKEND"):

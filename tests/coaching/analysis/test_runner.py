@@ -119,9 +119,36 @@ def test_transient_storage_error_puts_the_run_back_then_it_completes(world, make
     assert analysis_run(analysis_id=analysis.pk) is Claim.RETRY
     analysis.refresh_from_db()
     assert analysis.status == Status.PENDING and "Storage was unavailable" in analysis.error
+    assert analysis.attempts == 0  # a storage wait is not a lost worker: no attempt spent
     assert analysis_run(analysis_id=analysis.pk) is Claim.ENDED
     analysis.refresh_from_db()
-    assert analysis.status == Status.DONE and analysis.attempts == 2
+    assert analysis.status == Status.DONE and analysis.attempts == 1
+
+
+def test_storage_waits_do_not_use_up_the_attempts(world, make_clip, monkeypatch) -> None:
+    """More storage failures in a row than MAX_ATTEMPTS (what a storage outage of a minute gives
+    with the task's backoff) still end DONE when the storage is back, not "given up"."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import FileSystemStorage
+
+    from coaching.jobs.runner import MAX_ATTEMPTS
+
+    world.video.file.save("real.mp4", ContentFile(make_clip(frames=12).read_bytes()), save=True)
+    analysis = Analysis.objects.create(video=world.video)
+    real_save = FileSystemStorage._save
+    failures = iter([True] * (MAX_ATTEMPTS + 1))
+
+    def flaky_save(self, name, content):
+        if next(failures, False):
+            raise OSError(5, "Input/output error")
+        return real_save(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", flaky_save)
+    for _ in range(MAX_ATTEMPTS + 1):
+        assert analysis_run(analysis_id=analysis.pk) is Claim.RETRY
+    assert analysis_run(analysis_id=analysis.pk) is Claim.ENDED
+    analysis.refresh_from_db()
+    assert (analysis.status, analysis.attempts, analysis.error) == (Status.DONE, 1, "")
 
 
 def test_task_backs_off_on_storage_errors_then_gives_up(world, monkeypatch) -> None:
