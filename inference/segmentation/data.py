@@ -35,7 +35,7 @@ POSE_SIDE = 640  # long side of the frames the teacher sees
 HELD_OUT = 0.25
 MAX_FRAMES = 100  # labelled per video; longer videos are sampled (at most ~25 MB of frames each)
 GAP_S = 0.1
-TEACHER_VERSION = 2  # part of the label cache's key: bump when the teacher changes
+TEACHER_VERSION = 3  # part of the label cache's key: bump when the teacher changes
 OPENCV_DATA = Path("/usr/share/doc/opencv-doc/examples/data")
 PHOTOS = tuple(OPENCV_DATA / n for n in ("basketball1.png", "basketball2.png", "messi5.jpg"))
 
@@ -43,13 +43,16 @@ PHOTOS = tuple(OPENCV_DATA / n for n in ("basketball1.png", "basketball2.png", "
 @dataclass(frozen=True)
 class Source:
     """One labelled source. images (N, H, W, 3) uint8; masks (N, H, W) uint8 (probability × 255);
-    times (N,) seconds (0 for photos); held_out (N,) bool."""
+    times (N,) seconds (0 for photos); held_out (N,) bool; people (N, P, 33, 3) float32: the
+    teacher's BlazePose people in each frame (x, y in the stored frame's pixels, visibility; NaN
+    rows pad frames with fewer people), or None (labelled before people were stored)."""
 
     name: str
     images: np.ndarray
     masks: np.ndarray
     times: np.ndarray
     held_out: np.ndarray
+    people: np.ndarray | None = None
 
 
 def _resize_long(image: np.ndarray, side: int) -> np.ndarray:
@@ -98,14 +101,15 @@ def label_video(path: Path, teacher: object, *, max_frames: int = MAX_FRAMES) ->
 
     if probe(path).frame_count <= max_frames:
         frames = list(iter_frames(path, max_side=POSE_SIDE))
-        labels = teacher.video_masks(f for f, _ in frames)  # type: ignore[attr-defined]
+        labels = teacher.video_labels(f for f, _ in frames)  # type: ignore[attr-defined]
     else:
         frames = list(sample_frames(path, max_frames, POSE_SIDE))
-        labels = (teacher.image_mask(f) for f, _ in frames)  # type: ignore[attr-defined]
-    images, masks, times = [], [], []
-    for (frame, t), mask in zip(frames, labels, strict=True):
+        labels = (teacher.image_label(f) for f, _ in frames)  # type: ignore[attr-defined]
+    images, masks, times, people = [], [], [], []
+    for (frame, t), (mask, found) in zip(frames, labels, strict=True):
         images.append(_resize_long(frame, DATA_SIDE))
         masks.append(_resize_long(mask, DATA_SIDE))
+        people.append(_scaled_people(found, DATA_SIDE / max(frame.shape[:2])))
         times.append(t)
     split = held_out_split(np.array(times, np.float64))
     keep_rows = split >= 0
@@ -115,7 +119,23 @@ def label_video(path: Path, teacher: object, *, max_frames: int = MAX_FRAMES) ->
         masks=(np.clip(np.stack(masks), 0, 1) * 255).round().astype(np.uint8)[keep_rows],
         times=np.array(times, np.float64)[keep_rows],
         held_out=(split == 1)[keep_rows],
+        people=_pad_people(people)[keep_rows],
     )
+
+
+def _scaled_people(people: np.ndarray, scale: float) -> np.ndarray:
+    out = np.array(people, np.float32, copy=True)
+    out[..., :2] *= scale
+    return out
+
+
+def _pad_people(people: list[np.ndarray]) -> np.ndarray:
+    """Per-frame (P_i, 33, 3) arrays → (N, max P_i, 33, 3), NaN where a frame has fewer people."""
+    count = max([len(p) for p in people] + [1])
+    out = np.full((len(people), count, 33, 3), np.nan, np.float32)
+    for i, p in enumerate(people):
+        out[i, : len(p)] = p
+    return out
 
 
 def label_photo(path: Path, teacher: object) -> Source:
@@ -123,13 +143,14 @@ def label_photo(path: Path, teacher: object) -> Source:
     if image is None:
         raise ValueError(f"cannot read {path}")
     image = _resize_long(image, POSE_SIDE)
-    mask = teacher.image_mask(image)  # type: ignore[attr-defined]
+    mask, found = teacher.image_label(image)  # type: ignore[attr-defined]
     return Source(
         name=path.name,
         images=_resize_long(image, DATA_SIDE)[None],
         masks=(np.clip(_resize_long(mask, DATA_SIDE), 0, 1) * 255).round().astype(np.uint8)[None],
         times=np.zeros(1),
         held_out=np.zeros(1, bool),
+        people=_pad_people([_scaled_people(found, DATA_SIDE / max(image.shape[:2]))]),
     )
 
 
@@ -148,7 +169,8 @@ def load_sources(videos: list[Path], photos: list[Path], cache_dir: Path | None 
         cached = cache_dir / f"{path.stem}-{_cache_key(path)}-{max_frames}.npz" if cache_dir else None
         if cached is not None and cached.exists():
             with np.load(cached) as data:
-                sources.append(Source(path.name, data["images"], data["masks"], data["times"], data["held_out"]))
+                sources.append(Source(path.name, data["images"], data["masks"], data["times"], data["held_out"],
+                                      data["people"] if "people" in data.files else None))
             continue
         if teacher is None:
             from inference.segmentation.teacher import Teacher
@@ -157,7 +179,8 @@ def load_sources(videos: list[Path], photos: list[Path], cache_dir: Path | None 
         source = label_video(path, teacher, max_frames=max_frames) if path in videos else label_photo(path, teacher)
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
-            np.savez_compressed(cached, images=source.images, masks=source.masks, times=source.times, held_out=source.held_out)
+            np.savez_compressed(cached, images=source.images, masks=source.masks, times=source.times,
+                                held_out=source.held_out, people=source.people)  # type: ignore[arg-type]
         sources.append(source)
     return sources
 
@@ -169,7 +192,8 @@ def load_labelled(folder: Path) -> list[Source]:
     for path in sorted(Path(folder).glob("*.npz")):
         with np.load(path) as data:
             name = path.stem.rsplit("-", 2)[0]
-            sources.append(Source(name, data["images"], data["masks"], data["times"], data["held_out"]))
+            sources.append(Source(name, data["images"], data["masks"], data["times"], data["held_out"],
+                                  data["people"] if "people" in data.files else None))
     if not sources:
         raise ValueError(f"no labelled sources (*.npz) in {folder}")
     return sources
@@ -238,3 +262,42 @@ def augment(image: np.ndarray, mask: np.ndarray, size: tuple[int, int], rng: np.
 def to_input(images_bgr: np.ndarray) -> np.ndarray:
     """(N, H, W, 3) uint8 BGR → (N, H, W, 3) float32 RGB in [0, 1], the network's input."""
     return images_bgr[..., ::-1].astype(np.float32) * (1.0 / 255.0)
+
+
+# A person whose confident keypoints all lie farther than this (fraction of the frame's width or
+# height) from the frame's border cannot have walked out of the picture between two frames; if the
+# teacher's count of people drops then, the teacher lost someone still there (the embrace at the
+# end of indoor_two_people_1080p, where BlazePose finds one of two people, is one such case).
+MISS_EDGE = 0.05
+
+
+def teacher_misses(source: Source) -> np.ndarray:
+    """(N,) bool: frames of a video source where the teacher has fewer people than it had just
+    before and nobody it had was near the frame's border (so nobody left the picture): from such
+    a drop until the count is back. The teacher's mask leaves the lost person out there, which
+    would teach the student that a person is background and score a student that sees them as
+    wrong. Photos and sources labelled without people: nothing flagged."""
+    from inference.segmentation.person import MIN_KEYPOINTS, confident
+
+    flagged = np.zeros(len(source.images), bool)
+    if source.people is None or len(source.images) < 2:
+        return flagged
+    height, width = source.images.shape[1:3]
+    counts, inside = [], []
+    for frame in source.people:
+        people = [p[confident(p)] for p in frame if confident(p).sum() >= MIN_KEYPOINTS]
+        counts.append(len(people))
+        inside.append(all(
+            (p[:, 0].min() > MISS_EDGE * width) and (p[:, 0].max() < (1 - MISS_EDGE) * width)
+            and (p[:, 1].min() > MISS_EDGE * height) and (p[:, 1].max() < (1 - MISS_EDGE) * height)
+            for p in people))
+    expected: int | None = None
+    for i in range(1, len(counts)):
+        if expected is None and counts[i] < counts[i - 1] and inside[i - 1]:
+            expected = counts[i - 1]
+        if expected is not None:
+            if counts[i] >= expected:
+                expected = None
+            else:
+                flagged[i] = True
+    return flagged

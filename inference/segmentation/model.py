@@ -107,6 +107,83 @@ class SegmentationModel:
         return self.predict_working(images, level)
 
 
+class PersonSegmentationModel(SegmentationModel):
+    """The person-centred UNet++ (:mod:`inference.segmentation.person`): each person's crop with
+    their skeleton → probability in the crop, composed back into the frame's working resolution.
+    Weights: an npz as :class:`SegmentationModel`'s plus ``__channels__`` (4) and ``__crop__``."""
+
+    person_centred = True
+
+    def __init__(self, weights: str | Path, *, level: int = DEFAULT_LEVEL) -> None:
+        super().__init__(weights, level=level)
+        self.crop = read_crop(weights)
+
+    def network(self, level: int | None = None) -> Any:
+        level = level or self.level
+        with self._lock:
+            if level not in self._models:
+                from inference.segmentation.unetpp import (
+                    UNetPPConfig,
+                    build_unetpp,
+                    set_weights_by_name,
+                )
+
+                self._load()
+                assert self._arrays is not None and self._filters is not None
+                model = build_unetpp(UNetPPConfig(filters=self._filters, level=level, deep_supervision=False,
+                                                  channels=4))
+                set_weights_by_name(model, self._arrays)
+                self._models[level] = model
+            return self._models[level]
+
+    def predict_crops(self, inputs: np.ndarray, level: int | None = None) -> np.ndarray:
+        """(N, crop, crop, 4) float32 network inputs → (N, crop, crop) probability."""
+        if not len(inputs):
+            return np.zeros((0, self.crop, self.crop), np.float32)
+        model = self.network(level)
+        out = [np.asarray(model.predict_on_batch(inputs[i : i + BATCH])) for i in range(0, len(inputs), BATCH)]
+        return np.concatenate(out)[..., 0]
+
+    def predict_people(self, frames_bgr: list[np.ndarray], people: list[np.ndarray], limbs: Any,
+                       torso: tuple[int, int, int, int] | None, size: tuple[int, int],
+                       level: int | None = None) -> np.ndarray:
+        """Frames (H, W, 3) uint8 BGR and their people (P, K, 3) in those frames' pixels →
+        (N, h, w) float32 at the working size ``size`` (w, h): every person's crop predicted and
+        composed back (0 outside every person's crop)."""
+        from inference.segmentation.person import compose, person_inputs
+
+        crops, owners, matrices = [], [], []
+        for i, (frame, found) in enumerate(zip(frames_bgr, people, strict=True)):
+            x, ms = person_inputs(frame, found, limbs, torso, self.crop)
+            crops.append(x)
+            owners += [i] * len(ms)
+            matrices += ms
+        probs = self.predict_crops(np.concatenate(crops) if crops else np.zeros((0, self.crop, self.crop, 4)), level)
+        out = np.zeros((len(frames_bgr), size[1], size[0]), np.float32)
+        for i, frame in enumerate(frames_bgr):
+            rows = [k for k, owner in enumerate(owners) if owner == i]
+            if rows:
+                out[i] = compose([probs[k] for k in rows], [matrices[k] for k in rows], size,
+                                 scale=size[0] / frame.shape[1])
+        return out
+
+
+def read_crop(path: str | Path) -> int:
+    """The crop side of person-centred weights; ValueError for frame-level weights."""
+    with np.load(Path(path), allow_pickle=False) as data:
+        if "__crop__" not in data.files:
+            raise ValueError(f"{path} holds frame-level weights, not person-centred ones")
+        return int(data["__crop__"])
+
+
+def load_model(weights: str | Path | None = None, *, level: int = DEFAULT_LEVEL) -> SegmentationModel:
+    """The right model for a weights file: person-centred when it has ``__crop__``, else frame-level."""
+    path = Path(weights) if weights is not None else DEFAULT_WEIGHTS
+    with np.load(path, allow_pickle=False) as data:
+        person = "__crop__" in data.files
+    return PersonSegmentationModel(path, level=level) if person else SegmentationModel(path, level=level)
+
+
 _default: SegmentationModel | None = None
 _default_lock = threading.Lock()
 

@@ -21,18 +21,20 @@ from inference.segmentation.masks import (
     person_boxes,
     person_gate,
 )
+from inference.segmentation.person import torso_indices
 
 BATCH = 8
 
 
-def _smoothed(model: object, frames: Iterator[tuple[np.ndarray, float]], level: int
-              ) -> Iterator[tuple[np.ndarray, float]]:
-    """(prob (h, w), t) per frame, smoothed over time, in order."""
+def _smoothed(predict: Callable[[list[tuple[np.ndarray, float]]], np.ndarray],
+              frames: Iterator[tuple[np.ndarray, float]]) -> Iterator[tuple[np.ndarray, float]]:
+    """(prob (h, w), t) per frame, smoothed over time, in order. predict: a batch of (frame, t)
+    → (N, h, w) probabilities."""
     from inference.video import batches
 
     smoother = TemporalSmoother()
     for batch in batches(frames, BATCH):
-        probs = model.predict([f for f, _ in batch], level)  # type: ignore[attr-defined]
+        probs = predict(batch)
         for prob, (_, t) in zip(probs, batch, strict=True):
             out = smoother.push(prob, t)
             if out is not None:
@@ -48,7 +50,9 @@ def segment_video(source: str | Path, poses: PoseSequence, athlete_index: int | 
     """Masks of every frame of ``source``: every person, and the athlete (pose slot
     ``athlete_index`` of ``poses``, None: no athlete) through the tracks. The foreground is kept
     only near the people ``poses`` has at the mask's time (:func:`~inference.segmentation.masks.person_gate`);
-    a frame without people is empty.
+    a frame without people is empty. A person-centred model
+    (:class:`~inference.segmentation.model.PersonSegmentationModel`) segments each person's crop
+    around their keypoints at the frame's time and composes the crops back.
 
     level: UNet++ pruning level (default: the model's, 2); model: a
     :class:`~inference.segmentation.model.SegmentationModel` (default: the committed weights,
@@ -67,10 +71,23 @@ def segment_video(source: str | Path, poses: PoseSequence, athlete_index: int | 
     limbs = get_skeleton(poses.skeleton).limbs
     expected = max(info.frame_count, 1)
     frames = iter_frames(source, max_side=2 * seg.working_side)  # type: ignore[attr-defined]
-    foreground, athlete, times, boxes = [], [], [], []
-    for prob, t in _smoothed(seg, frames, level):
+
+    def people_at(t: float) -> np.ndarray:
         j = int(np.argmin(np.abs(poses.timestamps - t))) if poses.num_frames else -1
-        people = poses.keypoints[j] if j >= 0 else np.zeros((0, 1, 3), np.float32)
+        return poses.keypoints[j] if j >= 0 else np.zeros((0, 1, 3), np.float32)
+
+    def predict(batch: list[tuple[np.ndarray, float]]) -> np.ndarray:
+        images = [f for f, _ in batch]
+        if not getattr(seg, "person_centred", False):
+            return seg.predict(images, level)  # type: ignore[attr-defined,no-any-return]
+        factor = np.array([images[0].shape[1] / width, images[0].shape[0] / height, 1.0], np.float32)
+        people = [people_at(t) * factor for _, t in batch]
+        return seg.predict_people(images, people, limbs, torso, (w, h), level)  # type: ignore[attr-defined,no-any-return]
+
+    torso = torso_indices(get_skeleton(poses.skeleton).keypoints)
+    foreground, athlete, times, boxes = [], [], [], []
+    for prob, t in _smoothed(predict, frames):
+        people = people_at(t)
         mask = clean(prob) & person_gate(people, scale, (w, h))
         frame_boxes = person_boxes(people, scale, (w, h))
         owners = assign_people(mask, people, frame_boxes, limbs, scale)

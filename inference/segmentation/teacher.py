@@ -119,6 +119,25 @@ class Teacher:
 
     def video_masks(self, frames: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
         """Consecutive frames of one video (BlazePose video mode) → (H, W) float32 each."""
+        for mask, _ in self.video_labels(frames):
+            yield mask
+
+    def image_label(self, image_bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A photo → (mask (H, W) float32, people (P, 33, 3) x, y frame pixels, visibility)."""
+        people = self.pose.process_image(image_bgr)
+        return self._fuse(image_bgr, people), people_keypoints(people)
+
+    def video_labels(self, frames: Iterable[np.ndarray]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Consecutive frames of one video (BlazePose video mode) → (mask, people) per frame, as
+        :meth:`image_label`. The people are what the person-centred student is cropped around."""
         self.pose.reset()
         for frame in frames:
-            yield self._fuse(frame, self.pose.process(frame))
+            people = self.pose.process(frame)
+            yield self._fuse(frame, people), people_keypoints(people)
+
+
+def people_keypoints(people: list[Any]) -> np.ndarray:
+    """(P, 33, 3) float32 x, y (frame pixels), visibility of BlazePose's people."""
+    if not people:
+        return np.zeros((0, 33, 3), np.float32)
+    return np.stack([p.landmarks[:, [0, 1, 3]] for p in people]).astype(np.float32)

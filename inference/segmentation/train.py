@@ -97,13 +97,19 @@ def _batch(pairs: list[tuple[np.ndarray, np.ndarray]], config: TrainConfig, step
 def _prefetched(pairs: list[tuple[np.ndarray, np.ndarray]], config: TrainConfig, base_scale: float
                 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Batches 0..steps-1 in order, made ahead by ``config.workers`` threads (OpenCV releases the GIL)."""
-    with ThreadPoolExecutor(max(1, config.workers)) as pool:
-        ahead = 2 * max(1, config.workers)
-        futures = deque(pool.submit(_batch, pairs, config, step, base_scale) for step in range(min(ahead, config.steps)))
-        for step in range(config.steps):
+    return prefetch(lambda step: _batch(pairs, config, step, base_scale), config.steps, config.workers)
+
+
+def prefetch(make: Callable[[int], tuple[np.ndarray, np.ndarray]], steps: int, workers: int
+             ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """make(0), …, make(steps - 1) in order, made ahead by ``workers`` threads."""
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        ahead = 2 * max(1, workers)
+        futures = deque(pool.submit(make, step) for step in range(min(ahead, steps)))
+        for step in range(steps):
             batch = futures.popleft().result()
-            if step + ahead < config.steps:
-                futures.append(pool.submit(_batch, pairs, config, step + ahead, base_scale))
+            if step + ahead < steps:
+                futures.append(pool.submit(make, step + ahead))
             yield batch
 
 
@@ -112,9 +118,22 @@ def train_model(sources: list[Source], config: TrainConfig, *, init: dict[str, n
                 ) -> dict[str, np.ndarray]:
     """Train a deep-supervised UNet++ (L4 unless config.level) and return its weights
     (``weights_by_name``)."""
+    from inference.segmentation.data import DATA_SIDE
+
+    pairs = _pools(sources)
+    if not pairs:
+        raise ValueError("no training frames: every source is held out or empty")
+    return fit(_prefetched(pairs, config, config.working_side / DATA_SIDE), config, channels=3, init=init,
+               progress=progress, log=log)
+
+
+def fit(batches: Iterator[tuple[np.ndarray, np.ndarray]], config: TrainConfig, *, channels: int,
+        init: dict[str, np.ndarray] | None = None, progress: Callable[[float], None] | None = None,
+        log: Callable[[str], None] = print) -> dict[str, np.ndarray]:
+    """The training loop shared by the frame and the person-centred student: BCE + Dice on every
+    head, Adam with a cosine-decayed learning rate, seeded; returns ``weights_by_name``."""
     import keras
 
-    from inference.segmentation.data import DATA_SIDE
     from inference.segmentation.losses import bce_dice_loss
     from inference.segmentation.unetpp import (
         UNetPPConfig,
@@ -124,18 +143,14 @@ def train_model(sources: list[Source], config: TrainConfig, *, init: dict[str, n
     )
 
     keras.utils.set_random_seed(config.seed)
-    pairs = _pools(sources)
-    if not pairs:
-        raise ValueError("no training frames: every source is held out or empty")
-    model = build_unetpp(UNetPPConfig(filters=config.filters, level=config.level))
+    model = build_unetpp(UNetPPConfig(filters=config.filters, level=config.level, channels=channels))
     if init is not None:
         set_weights_by_name(model, init)
     schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, config.steps, alpha=0.01)
     model.compile(optimizer=keras.optimizers.Adam(schedule), loss=[bce_dice_loss] * len(model.outputs),
                   jit_compile=config.jit_compile)
-    base_scale = config.working_side / DATA_SIDE
     started = time.perf_counter()
-    for step, (x, y) in enumerate(_prefetched(pairs, config, base_scale)):
+    for step, (x, y) in enumerate(batches):
         losses = model.train_on_batch(x, [y] * len(model.outputs))
         if step % 100 == 0 or step == config.steps - 1:
             total = float(np.ravel(losses)[0])
@@ -182,12 +197,16 @@ def evaluate(weights: dict[str, np.ndarray], sources: list[Source], config: Trai
     return result
 
 
-def save_weights(path: Path, weights: dict[str, np.ndarray], config: TrainConfig) -> None:
-    """npz: the weights by layer name, plus ``__filters__`` and ``__working_side__``."""
+def save_weights(path: Path, weights: dict[str, np.ndarray], config: TrainConfig, *, crop: int | None = None
+                 ) -> None:
+    """npz: the weights by layer name, plus ``__filters__`` and ``__working_side__`` (and
+    ``__crop__`` for the person-centred student)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = {k: v.astype(np.float32) for k, v in weights.items()}
     arrays["__filters__"] = np.array(config.filters, np.int64)
     arrays["__working_side__"] = np.array(config.working_side, np.int64)
+    if crop is not None:
+        arrays["__crop__"] = np.array(crop, np.int64)
     np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
 

@@ -44,12 +44,14 @@ class UNetPPConfig:
     deep_supervision: output every head 1..level (training); False outputs head ``level`` only.
     folded: convolutions with a bias and no batch normalisation, for inference with weights from
         :func:`fold_batch_norm` (same outputs, fewer operations per frame).
+    channels: input channels (3: RGB; 4: RGB + a person's skeleton, :mod:`inference.segmentation.person`).
     """
 
     filters: tuple[int, ...] = (8, 16, 24, 32, 48)
     level: int = MAX_LEVEL
     deep_supervision: bool = True
     folded: bool = False
+    channels: int = 3
 
     def __post_init__(self) -> None:
         if len(self.filters) != MAX_LEVEL + 1:
@@ -71,7 +73,7 @@ def _block(x: keras.KerasTensor, channels: int, name: str, folded: bool) -> kera
 def build_unetpp(config: UNetPPConfig | None = None) -> keras.Model:
     """UNet++ of ``config`` (see the module docstring); weights are random (load them apart)."""
     config = config or UNetPPConfig()
-    image = keras.Input((None, None, 3), name="image")
+    image = keras.Input((None, None, config.channels), name="image")
     nodes: dict[tuple[int, int], keras.KerasTensor] = {}
     for i in range(config.level + 1):
         source = image if i == 0 else keras.layers.MaxPooling2D(2, name=f"pool{i}")(nodes[i - 1, 0])
