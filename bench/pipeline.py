@@ -227,7 +227,8 @@ def _mediapipe_anchor() -> str:
 
 def _summary_table(results: list[tuple[str, dict[str, Any]]]) -> list[str]:
     lines = [
-        "| clip | size | frames | people/frame | imports s | models s | analyze() s | fps | cold fps | CPU ms/f | peak RSS MB |",
+        "| clip | size | frames | people/frame | imports s (CPU s) | models s (CPU s) | analyze() s | fps | cold fps "
+        "| CPU ms/f | peak RSS MB |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in results:
@@ -235,8 +236,8 @@ def _summary_table(results: list[tuple[str, dict[str, Any]]]) -> list[str]:
         wall = r["analysis"][0]
         cold = r["imports"][0] + r["models"][0] + wall
         lines.append(
-            f"| {name} | {r['size'][0]}x{r['size'][1]} | {r['frames']} | {r['people']:.2f} | {r['imports'][0]:.1f} | "
-            f"{r['models'][0]:.1f} | {wall:.1f} | {frames / wall:.1f} | {frames / cold:.1f} | "
+            f"| {name} | {r['size'][0]}x{r['size'][1]} | {r['frames']} | {r['people']:.2f} | {r['imports'][0]:.1f} "
+            f"({r['imports'][1]:.1f}) | {r['models'][0]:.1f} ({r['models'][1]:.1f}) | {wall:.1f} | {frames / wall:.1f} | {frames / cold:.1f} | "
             f"{1000 * r['analysis'][1] / frames:.1f} | {r['peak_rss_mb']:.0f} |"
         )
     return lines
