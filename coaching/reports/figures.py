@@ -185,8 +185,11 @@ def silhouette_figure(silhouette: dict[str, Any],
         "margin": {"l": 55, "r": 55, "t": 40, "b": 45}, "legend": {"orientation": "h"},
         "xaxis": {"title": {"text": "time (s)"}},
         "yaxis": {"title": {"text": titles["y"]}, "rangemode": "tozero"},
+        # Plotly.js 4 gives an overlaying axis tickmode "sync" by default: its ticks sit on the
+        # left axis' grid and read 0.117, 0.233 … (seen on the basketball report); its own round
+        # ticks, without a second grid, read as shares.
         "yaxis2": {"title": {"text": titles["y2"]}, "overlaying": "y", "side": "right",
-                   "rangemode": "tozero"},
+                   "rangemode": "tozero", "tickmode": "auto", "showgrid": False},
     }}
 
 

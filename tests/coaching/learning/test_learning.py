@@ -212,6 +212,8 @@ def test_silhouette_figure() -> None:
     assert figure is not None
     assert [trace["name"] for trace in figure["data"]] == ["area", "width"]
     assert figure["data"][1]["yaxis"] == "y2"
+    # Round ticks of its own on the right axis, not Plotly's default "sync" to the left grid.
+    assert figure["layout"]["yaxis2"]["tickmode"] == "auto"
     assert silhouette_figure({}) is None
 
 
