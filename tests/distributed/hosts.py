@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterable
@@ -60,6 +61,12 @@ class Host:
     isolated: bool = True
     anchor: subprocess.Popen[bytes] | None = None
     services: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def hostname(self) -> str:
+        """What its processes' socket.gethostname() says (the job rows' worker_host): its own
+        name in its UTS namespace; without namespaces, the machine's."""
+        return self.name if self.isolated else socket.gethostname()
 
     def boot(self) -> None:
         self.var.mkdir(parents=True, exist_ok=True)
