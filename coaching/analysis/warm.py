@@ -41,17 +41,26 @@ def _warm_pool_process(**kwargs: Any) -> None:
 
 
 def warm_worker_models() -> dict[str, float]:
-    """Load and run once the models of an analysis with this deployment's default pose backend;
-    the seconds each took (empty when it failed)."""
+    """Load and run once the models of an analysis as this deployment runs it now: the default
+    pose backend, the active segmentation weights, the base action model (a team's own model
+    loads on its first video). The seconds each took (empty when it failed)."""
     from django.conf import settings
+    from django.db import connection
 
+    from coaching.learning.segmentation import WEIGHTS_FILE
+    from coaching.learning.selectors import segmentation_weights_folder
     from inference.pipeline import AnalysisConfig
     from inference.pipeline.warm import warm_models
 
     try:
-        seconds = warm_models(AnalysisConfig(backend=settings.POSECOACH_DEFAULT_BACKEND))
+        weights = segmentation_weights_folder()
+        config = AnalysisConfig(backend=settings.POSECOACH_DEFAULT_BACKEND,
+                                segmentation_weights=weights / WEIGHTS_FILE if weights else None)  # fmt: skip
+        seconds = warm_models(config)
     except Exception:  # the first video pays for the loading instead; the worker keeps working
         log.exception("warming the analysis models failed")
         return {}
+    finally:
+        connection.close()  # this thread's own database connection
     log.info("analysis models warm: %s", ", ".join(f"{name} {s:.1f} s" for name, s in seconds.items()))
     return seconds
