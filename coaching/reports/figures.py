@@ -33,9 +33,12 @@ JOINTS: dict[str, tuple[str, ...]] = {
 }
 
 
-# Ranges of motion shown in the summary (joint angles and the trunk; segment angles stay in CSV).
-SUMMARY_ANGLES = {n for joint in ("knee", "hip", "ankle", "shoulder", "elbow", "trunk")
-                  for n in JOINTS[joint]}
+# Ranges of motion shown in the summary (joint angles and the trunk; segment angles stay in CSV),
+# in this order: joint by joint, left then right. The stored summary cannot give the order:
+# PostgreSQL's jsonb keeps keys shortest first ("trunk", "left_hip", "left_knee", "right_hip" …),
+# which put the left knee among the key numbers without the right one.
+SUMMARY_ANGLES: tuple[str, ...] = tuple(n for joint in ("knee", "hip", "ankle", "shoulder", "elbow", "trunk")
+                                        for n in JOINTS[joint])
 
 
 def decimate(t: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
@@ -216,7 +219,8 @@ def summary_rows(events_summary: dict[str, Any], ranges: dict[str, float | None]
         value = events_summary.get(key)
         if value is not None:
             rows.append((label, fmt.format(value)))
-    for name, value in ranges.items():
-        if value is not None and name in SUMMARY_ANGLES:
+    for name in SUMMARY_ANGLES:
+        value = ranges.get(name)
+        if value is not None:
             rows.append((f"Range of motion, {name.replace('_', ' ')}", f"{value:.0f}°"))
     return rows

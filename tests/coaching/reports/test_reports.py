@@ -49,6 +49,12 @@ def test_figures_are_decimated_with_left_and_right_and_events(squats) -> None:
     assert figures["untracked"] == []  # the synthetic squatter is seen in every frame: no grey band
     assert summary_rows({"rep_count": 10}, {"right_knee": 88.4}) == [
         ("Repetitions", "10"), ("Range of motion, right knee", "88°")]
+    # Joint by joint, left then right, whatever order the stored summary (jsonb) has its keys in.
+    ranges = {"trunk": 30.0, "left_hip": 40.0, "left_knee": 50.0, "right_hip": 41.0, "right_knee": 52.0,
+              "left_thigh": 60.0}
+    assert [label for label, _ in summary_rows({}, ranges)] == [
+        "Range of motion, left knee", "Range of motion, right knee", "Range of motion, left hip",
+        "Range of motion, right hip", "Range of motion, trunk"]
 
 
 def test_the_centre_of_mass_chart_shows_heights_above_the_floor() -> None:
