@@ -80,9 +80,15 @@ def _warm_segmentation(model: Any) -> None:
     that differ in an axis, then traces once with that axis left open (TensorFlow's
     reduce_retracing). Two batches that differ in size, width and height — a full batch of
     landscape frames, a short one of portrait frames — leave every axis open, so no video's
-    frames or last short batch trace it again."""
+    frames or last short batch trace it again. A person-centred model sees crops of one size, so
+    two batch sizes do."""
     from inference.segmentation.stage import BATCH
 
+    if getattr(model, "person_centred", False):  # fixed-size crops per person: only the batch varies
+        shape = (model.crop, model.crop, int(model.network().input.shape[-1]))
+        model.predict_crops(np.zeros((BATCH, *shape), np.float32))
+        model.predict_crops(np.zeros((BATCH // 2 - 1, *shape), np.float32))
+        return
     landscape = np.zeros(WARM_FRAME, np.uint8)
     model.predict([landscape] * BATCH)
     model.predict([np.ascontiguousarray(landscape.transpose(1, 0, 2))] * (BATCH // 2 - 1))

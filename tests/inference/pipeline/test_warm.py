@@ -37,3 +37,32 @@ def test_a_reused_backend_gives_the_same_poses_as_a_fresh_process_would() -> Non
     assert [t.name for t in timings] == ["probe", "pose", "tracking"]
     pose = timings[1]
     assert pose.wall_s > 0 and pose.cpu_s > 0  # the pose stage ran 72 frames of two people
+
+
+def test_after_warming_no_frame_shape_or_batch_traces_the_segmentation_network_again() -> None:
+    """Videos of other sizes and orientations, and short last batches, reuse the traced graph."""
+    from inference.pipeline.warm import _warm_segmentation
+    from inference.segmentation.model import SegmentationModel
+
+    model = SegmentationModel()  # the committed default weights, a fresh network of its own
+    _warm_segmentation(model)
+    traced = model.network().predict_function.experimental_get_tracing_count()
+    for shape, count in (((720, 1280, 3), 8), ((1920, 1080, 3), 3), ((480, 640, 3), 1)):
+        model.predict([np.zeros(shape, np.uint8)] * count)
+    assert model.network().predict_function.experimental_get_tracing_count() == traced
+
+
+def test_a_person_centred_segmentation_model_is_warmed_on_its_crops(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from inference.pipeline.warm import _warm_segmentation
+    from inference.segmentation.model import PersonSegmentationModel
+    from inference.segmentation.train import TrainConfig, save_weights
+    from inference.segmentation.unetpp import UNetPPConfig, build_unetpp, weights_by_name
+
+    filters = (8, 8, 8, 8, 8)  # small and untrained: tracing is what is tested, not the masks
+    network = build_unetpp(UNetPPConfig(filters=filters, level=2, deep_supervision=False, channels=4))
+    save_weights(tmp_path / "person.npz", weights_by_name(network), TrainConfig(filters=filters), crop=32)
+    model = PersonSegmentationModel(tmp_path / "person.npz", level=2)
+    _warm_segmentation(model)
+    traced = model.network().predict_function.experimental_get_tracing_count()
+    model.predict_crops(np.zeros((5, 32, 32, 4), np.float32))
+    assert model.network().predict_function.experimental_get_tracing_count() == traced
