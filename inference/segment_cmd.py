@@ -52,7 +52,7 @@ def write_segmentation(masks: object, out: Path) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from inference.models import ModelError
-    from inference.segmentation.model import SegmentationModel, default_model
+    from inference.segmentation.model import default_model, load_model
     from inference.segmentation.privacy import render_privacy, write_previews
     from inference.segmentation.stage import segment_video
     from inference.video import VideoError
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     try:
         poses, athlete = _poses(args)
-        model = SegmentationModel(args.weights) if args.weights else default_model()
+        model = load_model(args.weights) if args.weights else default_model()
         masks = segment_video(args.clip, poses, athlete, level=args.level, progress=progress,  # type: ignore[arg-type]
                               model=model)
     except (VideoError, ModelError, ValueError, FileNotFoundError) as error:

@@ -224,11 +224,11 @@ _segmentation_lock = threading.Lock()
 
 def segmentation_model(weights: Path | None) -> Any:
     """One UNet++ model per weights file per process (None: the committed default)."""
-    from inference.segmentation.model import SegmentationModel, default_model
+    from inference.segmentation.model import default_model, load_model
 
     with _segmentation_lock:
         if weights not in _segmentation_models:
-            _segmentation_models[weights] = default_model() if weights is None else SegmentationModel(weights=weights)
+            _segmentation_models[weights] = default_model() if weights is None else load_model(weights)
         return _segmentation_models[weights]
 
 

@@ -179,6 +179,8 @@ def read_crop(path: str | Path) -> int:
 def load_model(weights: str | Path | None = None, *, level: int = DEFAULT_LEVEL) -> SegmentationModel:
     """The right model for a weights file: person-centred when it has ``__crop__``, else frame-level."""
     path = Path(weights) if weights is not None else DEFAULT_WEIGHTS
+    if not path.is_file():
+        raise FileNotFoundError(f"segmentation weights {path} are missing")
     with np.load(path, allow_pickle=False) as data:
         person = "__crop__" in data.files
     return PersonSegmentationModel(path, level=level) if person else SegmentationModel(path, level=level)
@@ -193,5 +195,5 @@ def default_model() -> SegmentationModel:
     global _default
     with _default_lock:
         if _default is None:
-            _default = SegmentationModel()
+            _default = load_model(DEFAULT_WEIGHTS)
         return _default

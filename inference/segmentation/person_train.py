@@ -38,6 +38,7 @@ from inference.segmentation.data import (
     _colour,
     _scaled_crop,
     load_sources,
+    teacher_misses,
 )
 from inference.segmentation.masks import person_gate, working_size
 from inference.segmentation.person import (
@@ -184,7 +185,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--videos", type=Path, nargs="*", help="clips (default: ../shared/media/*.mp4)")
     parser.add_argument("--out", type=Path, required=True, help="weights file (.npz)")
     parser.add_argument("--steps", type=int, default=600)
-    parser.add_argument("--batch", type=int, default=12)
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--level", type=int, default=2, help="deepest UNet++ level trained (the stage runs L2)")
+    parser.add_argument("--keep-teacher-misses", action="store_true",
+                        help="train on the frames data.teacher_misses flags too (default: left out)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--lr", type=float, default=TrainConfig.learning_rate)
     parser.add_argument("--workers", type=int, default=1)
@@ -195,16 +199,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: no videos (pass --videos, or put the clips in ../shared/media)", file=sys.stderr)
         return 2
     sources = load_sources(videos, [p for p in PHOTOS if p.exists()], args.cache)
-    sources = [Source(s.name, s.images, s.masks, s.times, np.zeros(len(s.images), bool), s.people)
+    kept = {s.name: np.ones(len(s.images), bool) if args.keep_teacher_misses else ~teacher_misses(s) for s in sources}
+    sources = [Source(s.name, s.images[kept[s.name]], s.masks[kept[s.name]], s.times[kept[s.name]],
+                      np.zeros(int(kept[s.name].sum()), bool), None if s.people is None else s.people[kept[s.name]])
                for s in sources]  # every frame trains: the held-out numbers are leave-one-clip-out's
     config = TrainConfig(steps=args.steps, batch=args.batch, crop=(CROP, CROP), seed=args.seed,
-                         learning_rate=args.lr, workers=args.workers)
+                         learning_rate=args.lr, workers=args.workers, level=args.level, jit_compile=False)
     started = time.perf_counter()
     weights = train_person_model(sources, config)
     seconds = time.perf_counter() - started
     save_weights(args.out, weights, config, crop=CROP)
     info = {"train_seconds": round(seconds, 1), "config": asdict(config), "crop": CROP, "data_side": DATA_SIDE,
             "sources": {s.name: int(len(s.images)) for s in sources},
+            "left_out_teacher_misses": {name: int((~keep).sum()) for name, keep in kept.items()},
             "people": len(person_items(sources))}
     args.out.with_suffix(".json").write_text(json.dumps(info, indent=2) + "\n")
     print(json.dumps(info, indent=2))

@@ -103,7 +103,7 @@ def test_short_training_learns_the_person_from_crop_and_skeleton(tmp_path):
     """Frames of a tinted person on texture: 40 steps (SEGMENTATION_RETRAIN_STEPS of the test
     settings) learn them, composed back into the frames."""
     from inference.segmentation.losses import iou
-    from inference.segmentation.model import PersonSegmentationModel
+    from inference.segmentation.model import DEFAULT_WEIGHTS, PersonSegmentationModel, load_model
     from inference.segmentation.person_train import predict_source, train_person_model
     from inference.segmentation.train import TrainConfig, save_weights
 
@@ -126,7 +126,8 @@ def test_short_training_learns_the_person_from_crop_and_skeleton(tmp_path):
                          jit_compile=False, level=1, working_side=128)
     weights = train_person_model([source], config, crop=32, log=lambda msg: None)
     save_weights(tmp_path / "person.npz", weights, config, crop=32)
-    model = PersonSegmentationModel(tmp_path / "person.npz", level=1)
-    assert model.crop == 32
+    model = load_model(tmp_path / "person.npz", level=1)  # as the CLI's and the pipeline's --weights
+    assert isinstance(model, PersonSegmentationModel) and model.crop == 32
+    assert not isinstance(load_model(DEFAULT_WEIGHTS), PersonSegmentationModel)
     pred, teacher = predict_source(model, source, np.arange(4), level=1, working_side=128)
     assert teacher.mean() > 0.05 and iou(pred, teacher) > 0.6
