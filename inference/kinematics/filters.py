@@ -152,14 +152,19 @@ def butterworth(x: np.ndarray, t: np.ndarray, cutoff_hz: float = 6.0, order: int
 
 
 def unwrap_degrees(x: np.ndarray) -> np.ndarray:
-    """Remove ±360° jumps along time, across NaN gaps too (the finite samples of each channel are
-    unwrapped as one sequence). The first finite sample of each channel keeps its value."""
+    """Remove ±360° jumps along time within each run of consecutive finite samples; each run
+    starts at its own first value. A turn is counted only where it was seen: across a NaN gap
+    (longer than the gaps the cleaning fills) nobody knows which way, or how often, the segment
+    turned, and carrying the count over made an upright trunk read −270° after a gap (a 381°
+    "range" on basketball_pan_240p.mp4)."""
     flat, shape = _as_2d(x)
     out = flat.copy()
     for c in range(flat.shape[1]):
         good = np.isfinite(flat[:, c])
-        if good.sum() > 1:
-            out[good, c] = np.degrees(np.unwrap(np.radians(flat[good, c])))
+        edges = np.flatnonzero(np.diff(np.concatenate([[False], good, [False]]).astype(np.int8)))
+        for start, stop in zip(edges[::2], edges[1::2], strict=True):
+            if stop - start > 1:
+                out[start:stop, c] = np.degrees(np.unwrap(np.radians(flat[start:stop, c])))
     return out.reshape(shape)
 
 

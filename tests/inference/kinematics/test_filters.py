@@ -92,13 +92,17 @@ def test_hampel_replaces_spikes_and_leaves_clean_samples_alone() -> None:
     np.testing.assert_allclose(channels[:, 1], -channels[:, 0])
 
 
-def test_unwrap_removes_360_degree_jumps_across_gaps() -> None:
+def test_unwrap_removes_360_degree_jumps_within_a_run_and_starts_again_after_a_gap() -> None:
     truth = np.linspace(100.0, 500.0, 81)
     wrapped = (truth + 180.0) % 360.0 - 180.0
     wrapped[30:33] = np.nan
     out = unwrap_degrees(wrapped)
-    keep = np.isfinite(out)
-    np.testing.assert_allclose(out[keep], truth[keep], atol=1e-9)
+    np.testing.assert_allclose(out[:30], truth[:30], atol=1e-9)  # the first run turns as seen
+    assert np.isnan(out[30:33]).all()
+    # after the gap nobody saw how the segment turned: the run starts at its own (wrapped) value
+    assert out[33] == wrapped[33]
+    np.testing.assert_allclose(np.diff(out[33:]), np.diff(truth[33:]), atol=1e-9)
+    assert out[33] - truth[33] == pytest.approx(-360.0)
 
 
 def test_derivative_uses_the_timestamps() -> None:
