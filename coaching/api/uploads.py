@@ -105,7 +105,11 @@ def upload_create(*, user: User, athlete: Athlete, length: int, metadata: dict[s
 
 def _locked(upload_id: Any) -> TusUpload:
     try:
-        return TusUpload.objects.select_for_update(nowait=True).select_related("athlete__team").get(pk=upload_id)
+        # of=("self",): lock the upload's row only; FOR UPDATE over the join also locked the
+        # athlete and team rows, so a second file for the same athlete got this 409 (seen on
+        # tests/distributed's parallel uploads).
+        return (TusUpload.objects.select_for_update(nowait=True, of=("self",))
+                .select_related("athlete__team").get(pk=upload_id))
     except DatabaseError as exc:  # PostgreSQL: another request holds the row
         raise UploadError("Another request is writing to this upload; ask for its offset again.",
                           409) from exc
