@@ -208,8 +208,17 @@ def report_figures(kin: Kinematics, events: list[dict[str, Any]]) -> dict[str, A
     }
 
 
-def summary_rows(events_summary: dict[str, Any], ranges: dict[str, float | None]) -> list[tuple[str, str]]:
-    """The summary table: (label, value) rows, only for what was measured."""
+# Flexion of these joints happens in the sagittal plane: a camera facing the athlete (or their
+# back) sees it foreshortened, so the 2-D value is not the joint's flexion (the feedback's
+# "needs a side view" rules say the same; inference.feedback.measures.view_of judges the view).
+SIDE_VIEW_JOINTS = ("knee", "hip", "ankle")
+
+
+def summary_rows(events_summary: dict[str, Any], ranges: dict[str, float | None],
+                 view: str | None = None) -> list[tuple[str, str]]:
+    """The summary table: (label, value) rows, only for what was measured. ``view`` is the
+    camera view of the athlete (feedback's "side", "front", "oblique", "unknown"): from the front,
+    sagittal-plane ranges say that a side view is needed to measure them."""
     rows: list[tuple[str, str]] = []
     labels = {"rep_count": ("Repetitions", "{:.0f}"), "jump_count": ("Jumps", "{:.0f}"),
               "best_jump_height_m": ("Best jump height", "{:.2f} m"),
@@ -222,5 +231,8 @@ def summary_rows(events_summary: dict[str, Any], ranges: dict[str, float | None]
     for name in SUMMARY_ANGLES:
         value = ranges.get(name)
         if value is not None:
-            rows.append((f"Range of motion, {name.replace('_', ' ')}", f"{value:.0f}°"))
+            shown = f"{value:.0f}°"
+            if view == "front" and name.split("_")[-1] in SIDE_VIEW_JOINTS:
+                shown += " (front view: needs a side view)"
+            rows.append((f"Range of motion, {name.replace('_', ' ')}", shown))
     return rows

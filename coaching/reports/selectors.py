@@ -70,7 +70,8 @@ def report_get(*, analysis: Analysis) -> Report:
         findings=findings,
         skipped=feedback.get("skipped", []),
         events=events.get("events", []),
-        summary=summary_rows(events.get("summary", {}), feedback.get("ranges_of_motion", {})),
+        summary=summary_rows(events.get("summary", {}), feedback.get("ranges_of_motion", {}),
+                             feedback.get("view")),
         movement=Movement.parse(events.get("movement")),
         scale_reason=(events.get("scale") or {}).get("reason") or "",
     )

@@ -55,6 +55,12 @@ def test_figures_are_decimated_with_left_and_right_and_events(squats) -> None:
     assert [label for label, _ in summary_rows({}, ranges)] == [
         "Range of motion, left knee", "Range of motion, right knee", "Range of motion, left hip",
         "Range of motion, right hip", "Range of motion, trunk"]
+    # Filmed from the front, flexion ranges say they need a side view; the trunk does not.
+    front = dict(summary_rows({}, ranges, "front"))
+    assert "needs a side view" in front["Range of motion, left knee"]
+    assert "needs a side view" in front["Range of motion, right hip"]
+    assert front["Range of motion, trunk"] == "30°"
+    assert dict(summary_rows({}, ranges, "side"))["Range of motion, left knee"] == "50°"
 
 
 def test_the_centre_of_mass_chart_shows_heights_above_the_floor() -> None:
