@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,12 +18,15 @@ from coaching.jobs.attempt import Attempt, ProgressReporter
 from coaching.jobs.files import delete_stored
 from coaching.jobs.runner import JobType
 
+if TYPE_CHECKING:
+    from coaching.analysis.stages import StageContext
+    from coaching.jobs.models import Job
+
 
 def athlete_choice_work(job: AthleteChoice, attempt: Attempt) -> None:
     """The job's work: reanalyze, store the athlete's files, and in the job's own DONE transaction
     point the analysis at them and replace its athlete sections; then the metric rows."""
     from coaching.analysis.stages import athlete_reanalysis
-    from coaching.progress.services import metric_rows_write_safely
 
     analysis = Analysis.objects.select_related("video", "video__athlete").get(pk=job.analysis_id)
     reporter = ProgressReporter(attempt)
@@ -33,21 +37,39 @@ def athlete_choice_work(job: AthleteChoice, attempt: Attempt) -> None:
     Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as workdir:
         ctx = athlete_reanalysis(analysis, job.track_id, Path(workdir), progress=reporter)
-        old = [(getattr(analysis, name).storage, getattr(analysis, name).name) for name in ctx.outputs]
-        for name, path in ctx.outputs.items():
-            with path.open("rb") as fh:
-                attempt.store(getattr(analysis, name), path.name, File(fh))
-    new = {name: getattr(analysis, name).name for name in ctx.outputs}
+        old, new = store_outputs(attempt, analysis, ctx)
+    swap_in_outputs(job, attempt, analysis, ctx, poses_read=poses_read, old=old, new=new,
+                    changed="The analysis changed meanwhile (re-run, removed, or its tracks edited); "
+                            "choose the athlete again.")
+
+
+def store_outputs(attempt: Attempt, analysis: Analysis, ctx: StageContext) -> tuple[list[tuple[Any, str]], dict[str, str]]:
+    """Store the re-run stages' files (``ctx.outputs``) under the analysis' file fields, through
+    the job's attempt; → the files they replace (storage, name) and the new names per field."""
+    old = [(getattr(analysis, name).storage, getattr(analysis, name).name) for name in ctx.outputs]
+    for name, path in ctx.outputs.items():
+        with path.open("rb") as fh:
+            attempt.store(getattr(analysis, name), path.name, File(fh))
+    return old, {name: getattr(analysis, name).name for name in ctx.outputs}
+
+
+def swap_in_outputs(job: Job, attempt: Attempt, analysis: Analysis, ctx: StageContext, *, poses_read: str,
+                    old: list[tuple[Any, str]], new: dict[str, str], changed: str,
+                    fields: tuple[str, ...] = ()) -> None:
+    """In the job's own DONE transaction, point the analysis at the new files and replace the
+    re-run summary sections, only if it is still DONE with the poses ``poses_read`` the job
+    started from (else ValidationError ``changed``); then drop the replaced files and write the
+    metric rows. A job that does not end DONE leaves no new file behind."""
+    from coaching.progress.services import metric_rows_write_safely
 
     def swap_in() -> None:
         unchanged = Q(status=Status.DONE, poses=poses_read)
         if analysis_summary_update(analysis_id=analysis.pk, sections=ctx.summary, where=unchanged) is None:
-            raise ValidationError("The analysis changed meanwhile (re-run, removed, or its tracks edited); "
-                                  "choose the athlete again.")
+            raise ValidationError(changed)
         Analysis.objects.filter(pk=analysis.pk).update(**new)
 
     try:
-        attempt.finish(job, inside=swap_in)
+        attempt.finish(job, fields, inside=swap_in)
     except BaseException:
         delete_stored(getattr(analysis, name) for name in ctx.outputs)
         raise

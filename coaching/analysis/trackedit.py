@@ -15,14 +15,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files import File
-from django.db.models import Q
 
+from coaching.analysis.athlete import store_outputs, swap_in_outputs
 from coaching.analysis.models import Analysis, Status, TrackEdit, TrackEditOperation
-from coaching.analysis.summary import analysis_summary_update
 from coaching.analysis.tracks import check_edit, edit_stack
 from coaching.jobs.attempt import Attempt, ProgressReporter
-from coaching.jobs.files import delete_stored
 from coaching.jobs.runner import JobType
 from coaching.storage import local_path
 from inference.posedata import PoseSequence
@@ -76,7 +73,6 @@ def track_edit_work(job: TrackEdit, attempt: Attempt) -> None:
     """The job's work: replay, reanalyze, store the files, and in the job's own DONE transaction
     point the analysis at them (only if its poses are still those this job started from)."""
     from coaching.analysis.stages import athlete_reanalysis
-    from coaching.progress.services import metric_rows_write_safely
 
     analysis = Analysis.objects.select_related("video", "video__athlete").get(pk=job.analysis_id)
     reporter = ProgressReporter(attempt)
@@ -97,31 +93,15 @@ def track_edit_work(job: TrackEdit, attempt: Attempt) -> None:
     Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as workdir:
         ctx = athlete_reanalysis(analysis, athlete, Path(workdir), progress=reporter, poses=poses, source=source)
-        old = [(getattr(analysis, name).storage, getattr(analysis, name).name) for name in ctx.outputs]
-        for name, path in ctx.outputs.items():
-            with path.open("rb") as fh:
-                attempt.store(getattr(analysis, name), path.name, File(fh))
-    new = {name: getattr(analysis, name).name for name in ctx.outputs}
+        old, new = store_outputs(attempt, analysis, ctx)
     if not analysis.poses_tracked:  # the first edit: the tracking's poses stay, for replays and undo
         new["poses_tracked"] = poses_read
         old = [(storage, name) for storage, name in old if name != poses_read]
-
-    def swap_in() -> None:
-        unchanged = Q(status=Status.DONE, poses=poses_read)
-        if analysis_summary_update(analysis_id=analysis.pk, sections=ctx.summary, where=unchanged) is None:
-            raise ValidationError("The analysis changed meanwhile (re-run, removed, or edited by someone else); "
-                                  "look at the people again and repeat the edit.")
-        Analysis.objects.filter(pk=analysis.pk).update(**new)
-
     job.result_track_id, job.athlete_before, job.athlete_after = made, before, athlete
-    try:
-        attempt.finish(job, ("result_track_id", "athlete_before", "athlete_after"), inside=swap_in)
-    except BaseException:
-        delete_stored(getattr(analysis, name) for name in ctx.outputs)
-        raise
-    delete_stored((storage, name) for storage, name in old if name)
-    analysis.refresh_from_db()
-    metric_rows_write_safely(analysis=analysis)
+    swap_in_outputs(job, attempt, analysis, ctx, poses_read=poses_read, old=old, new=new,
+                    changed="The analysis changed meanwhile (re-run, removed, or edited by someone else); "
+                            "look at the people again and repeat the edit.",
+                    fields=("result_track_id", "athlete_before", "athlete_after"))
 
 
 TRACK_EDIT_JOB = JobType(name="track edit", model=TrackEdit,
