@@ -93,12 +93,12 @@ def keeps_yuv(frame: av.VideoFrame, size: tuple[int, int]) -> bool:
     limited range SDR, upright, BT.709 by its tag or, untagged, by its HD size. Everything else
     (HDR, 10-bit, 4:2:2/4:4:4, full range, a display rotation, SD untagged: BT.601) goes through
     BGR and :func:`to_bt709_yuv`."""
-    from inference.video import _rotation, transfer_name
+    from inference.video import frame_rotation, transfer_name
 
     matrix = int(frame.colorspace or UNSPECIFIED)
     hd = frame.width >= HD_MIN_WIDTH or frame.height > SD_MAX_HEIGHT
     return (frame.format.name == "yuv420p" and int(frame.color_range or 0) != int(ColorRange.JPEG)
-            and transfer_name(frame) == "sdr" and _rotation(frame) == 0
+            and transfer_name(frame) == "sdr" and frame_rotation(frame) == 0
             and (matrix == BT709 or (matrix == UNSPECIFIED and hd))
             and size[0] % 2 == 0 and size[1] % 2 == 0)  # fmt: skip
 

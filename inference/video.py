@@ -131,7 +131,7 @@ def probe(
         _check_rate(fps, max_fps)
         _check_duration(_duration(container, stream), max_duration)  # the header's claim: cheap
         first = _decode_one(container, stream, at=None)
-        rotation = _rotation(first)
+        rotation = frame_rotation(first)
         width, height = (first.height, first.width) if rotation % 180 else (first.width, first.height)
         check_frame_size(int(width), int(height))
         try:
@@ -271,7 +271,7 @@ def _check_tail(
         )
 
 
-def _rotation(frame: av.VideoFrame) -> int:
+def frame_rotation(frame: av.VideoFrame) -> int:
     """Clockwise degrees to turn the stored picture to show it upright (0, 90, 180, 270)."""
     # PyAV reports the display matrix angle counter-clockwise.
     return int(-round(getattr(frame, "rotation", 0) or 0)) % 360
@@ -310,7 +310,7 @@ def transfer_name(frame: av.VideoFrame) -> str:
 
 def frame_size(frame: av.VideoFrame, max_side: int | None = None) -> tuple[int, int]:
     """(width, height) :func:`frame_to_bgr` gives this frame, upright."""
-    if _rotation(frame) % 180:  # stored sideways: the upright width is the stored height
+    if frame_rotation(frame) % 180:  # stored sideways: the upright width is the stored height
         return _scaled_size(frame.height, frame.width, max_side)
     return _scaled_size(frame.width, frame.height, max_side)
 
@@ -322,7 +322,7 @@ def frame_to_bgr(frame: av.VideoFrame, max_side: int | None = None) -> np.ndarra
     full size as RGB. HDR frames (PQ/HLG) are tone-mapped (inference.hdr) so they do not look
     washed out; 10-bit SDR converts directly.
     """
-    rotation = _rotation(frame)
+    rotation = frame_rotation(frame)
     sw, sh = frame.width, frame.height
     if rotation % 180:
         th, tw = _scaled_size(sh, sw, max_side)

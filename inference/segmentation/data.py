@@ -199,7 +199,8 @@ def load_labelled(folder: Path) -> list[Source]:
     return sources
 
 
-def _colour(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def random_colour(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Augmentation: the image with its hue, saturation, brightness and contrast jittered."""
     hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV).astype(np.float32)
     hsv[..., 0] = (hsv[..., 0] + rng.uniform(-8, 8)) % 180
     hsv[..., 1] *= rng.uniform(0.6, 1.4)
@@ -208,7 +209,8 @@ def _colour(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def _blur(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def random_blur(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Augmentation: the image with a Gaussian or a motion blur (or unchanged)."""
     if rng.random() < 0.5:
         return cv2.GaussianBlur(image, (0, 0), rng.uniform(0.5, 1.5))
     length = int(rng.integers(3, 8))
@@ -220,8 +222,8 @@ def _blur(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return cv2.filter2D(image, -1, normalised)
 
 
-def _scaled_crop(image: np.ndarray, mask: np.ndarray, size: tuple[int, int], scale: float,
-                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def scaled_crop(image: np.ndarray, mask: np.ndarray, size: tuple[int, int], scale: float,
+                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Resize by ``scale`` then a random (h, w) = size crop (reflect-padded where smaller)."""
     h, w = size
     image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
@@ -245,17 +247,17 @@ def augment(image: np.ndarray, mask: np.ndarray, size: tuple[int, int], rng: np.
     base_scale × 0.6–1.6.
     """
     scale = base_scale * float(np.exp(rng.uniform(np.log(0.6), np.log(1.6))))
-    image, mask = _scaled_crop(image, mask, size, scale, rng)
+    image, mask = scaled_crop(image, mask, size, scale, rng)
     if background is not None:
-        back, back_mask = _scaled_crop(*background, size, base_scale * rng.uniform(0.7, 1.4), rng)
+        back, back_mask = scaled_crop(*background, size, base_scale * rng.uniform(0.7, 1.4), rng)
         alpha = mask[..., None]
         image = (alpha * image + (1 - alpha) * back).astype(np.uint8)
         mask = np.maximum(mask, (1 - mask) * back_mask)
     if rng.random() < 0.5:
         image, mask = image[:, ::-1], mask[:, ::-1]
-    image = _colour(np.ascontiguousarray(image), rng)
+    image = random_colour(np.ascontiguousarray(image), rng)
     if rng.random() < 0.3:
-        image = _blur(image, rng)
+        image = random_blur(image, rng)
     return image, np.ascontiguousarray(mask, dtype=np.float32)
 
 

@@ -34,10 +34,10 @@ from inference.segmentation.data import (
     DATA_SIDE,
     PHOTOS,
     Source,
-    _blur,
-    _colour,
-    _scaled_crop,
     load_sources,
+    random_blur,
+    random_colour,
+    scaled_crop,
     teacher_misses,
 )
 from inference.segmentation.masks import person_gate, working_size
@@ -104,15 +104,15 @@ def person_sample(image: np.ndarray, mask: np.ndarray, person: np.ndarray, rng: 
     noisy[rng.random(len(person)) < KEYPOINT_DROP, 2] = 0.0
     skeleton = skeleton_channel(noisy, m, limbs, crop)
     if background is not None:
-        back, back_mask = _scaled_crop(*background, (crop, crop), float(rng.uniform(0.3, 1.0)), rng)
+        back, back_mask = scaled_crop(*background, (crop, crop), float(rng.uniform(0.3, 1.0)), rng)
         alpha = label[..., None]
         image_crop = (alpha * image_crop + (1 - alpha) * back).astype(np.uint8)
         label = np.maximum(label, (1 - label) * back_mask)
     if rng.random() < 0.5:
         image_crop, label, skeleton = image_crop[:, ::-1], label[:, ::-1], skeleton[:, ::-1]
-    image_crop = _colour(np.ascontiguousarray(image_crop), rng)
+    image_crop = random_colour(np.ascontiguousarray(image_crop), rng)
     if rng.random() < 0.3:
-        image_crop = _blur(image_crop, rng)
+        image_crop = random_blur(image_crop, rng)
     return to_person_input(image_crop[None], np.ascontiguousarray(skeleton)[None])[0], np.ascontiguousarray(label)
 
 
