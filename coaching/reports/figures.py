@@ -233,6 +233,6 @@ def summary_rows(events_summary: dict[str, Any], ranges: dict[str, float | None]
         if value is not None:
             shown = f"{value:.0f}°"
             if view == "front" and name.split("_")[-1] in SIDE_VIEW_JOINTS:
-                shown += " (front view: needs a side view)"
+                shown += " (front/back view: needs a side view)"
             rows.append((f"Range of motion, {name.replace('_', ' ')}", shown))
     return rows
