@@ -193,12 +193,13 @@ def dance_stage(run: Run) -> None:
     """Dance uploads only: the beats of the video's own sound, every dancer's accents against
     them and the group's synchronisation (inference/dance; docs/dance.md). It reads every tracked
     person, not only the athlete, so a coach's athlete choice does not run it again."""
-    from inference.dance import MusicStatus, analyze_dance, music_of
-    from inference.dance.beats import no_beats
     from inference.movements import Movement
 
     if run.config.movement != Movement.DANCE or run.result.pose is None:
-        return
+        return  # before the dance package loads: other uploads pay nothing for it
+    from inference.dance import MusicStatus, analyze_dance, music_of
+    from inference.dance.beats import no_beats
+
     if time_scale(run) != 1.0:  # a capture rate puts poses on real time; the file's sound is not
         beats = no_beats(MusicStatus.SLOW_MOTION, f"capture rate {run.config.capture_fps:g} fps")
     else:
