@@ -1,5 +1,6 @@
-"""Webhooks: a team's own system is told when an analysis ends (``analysis.done`` or
-``analysis.failed``) by a signed JSON POST, sent by a worker with retries and backoff.
+"""Webhooks: a team's own system is told when an analysis ends (``analysis.done``,
+``analysis.failed`` or ``analysis.cancelled``), whoever ended it (its worker, the sweeper, a
+cancel), by a signed JSON POST, sent by a worker with retries and backoff.
 
 Signature (like Stripe's): header ``PoseCoach-Signature: t=<unix seconds>,v1=<hex>`` where
 hex = HMAC-SHA256(secret, "<t>.<raw body>"); a receiver recomputes it and refuses old ``t``."""
@@ -32,7 +33,8 @@ from coaching.analysis.models import Analysis, Status
 from coaching.api.models import DeliveryState, Webhook, WebhookDelivery
 from coaching.athletes.models import Team
 
-EVENTS = {Status.DONE: "analysis.done", Status.FAILED: "analysis.failed"}
+EVENTS = {Status.DONE: "analysis.done", Status.FAILED: "analysis.failed",
+          Status.CANCELLED: "analysis.cancelled"}
 MAX_WEBHOOKS_PER_TEAM = 5
 TIMEOUT_S = 10  # a receiver should answer at once and work later
 # Tries after the first, and the wait before each: 30 s, 2 min, 8 min, 32 min, ~2 h.

@@ -40,6 +40,7 @@ class Attempt:
         self.lost = threading.Event()  # set by the heartbeat when a write found the job gone
         self.stored: list[tuple[Any, str]] = []  # (storage, name) of every file this attempt wrote
         self.fail_fields: dict[str, object] = {}  # written with FAILED too (e.g. stage timings)
+        self.ended = False  # this attempt's write ended the job (DONE or FAILED): it tells others
 
     @classmethod
     def of(cls, job: Job) -> Attempt:
@@ -84,11 +85,14 @@ class Attempt:
         if not owned:
             delete_stored([value for value in values.values() if isinstance(value, FieldFile)])
             raise Cancelled(f"{self.model.__name__} {self.job_id} ended elsewhere before its result")
+        self.ended = True
         job.status, job.progress, job.stage = JobStatus.DONE, 100, "done"
 
     def fail(self, message: str) -> bool:
-        return self.update(status=JobStatus.FAILED, error=message, stage="failed",
-                           finished_at=timezone.now(), **self.fail_fields)
+        failed = self.update(status=JobStatus.FAILED, error=message, stage="failed",
+                             finished_at=timezone.now(), **self.fail_fields)
+        self.ended = self.ended or failed
+        return failed
 
 
 class ProgressReporter:

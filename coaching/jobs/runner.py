@@ -55,7 +55,8 @@ class JobType:
     work: Callable[[Any, Attempt], None]
     related: tuple[str, ...] = ()  # select_related when loading the job
     user_errors: tuple[type[Exception], ...] = (ValidationError,)  # their message is shown as is
-    # Called with the job's id once a worker has ended it (done, failed or cancelled): who else
+    # Called with the job's id by whoever ended it (done, failed or cancelled): its worker, the
+    # sweeper, a give-up or a cancel; once, by the one whose conditional write ended it. Who else
     # is told (the analysis' webhooks). Its errors are logged, never the job's.
     on_end: Callable[[int], None] | None = None
 
@@ -90,9 +91,9 @@ def job_run(kind: JobType, *, job_id: int) -> Claim:
         return outcome
     attempt = Attempt(kind.model, job_id, number)
     if number > MAX_ATTEMPTS:
-        attempt.fail(f"The {kind.name} stopped the worker {MAX_ATTEMPTS} times and was given up. "
-                     "Start it again; if it happens again, tell us what it was working on.")
-        _ended(kind, job_id)
+        if attempt.fail(f"The {kind.name} stopped the worker {MAX_ATTEMPTS} times and was given "
+                        "up. Start it again; if it happens again, tell us what it was working on."):
+            _ended(kind, job_id)
         return Claim.ENDED
     job = kind.model._default_manager.select_related(*kind.related).filter(pk=job_id).first()
     if job is None:
@@ -124,7 +125,8 @@ def job_run(kind: JobType, *, job_id: int) -> Claim:
         _clean_up(job, attempt)
     if outcome is Claim.RETRY:
         return outcome
-    _ended(kind, job_id)
+    if attempt.ended:  # not when the job ended elsewhere (cancelled, or taken over): they tell
+        _ended(kind, job_id)
     return Claim.ENDED
 
 
@@ -183,15 +185,19 @@ def job_enqueue_on_commit(kind: JobType, *, job_id: int) -> None:
 def job_cancel(kind: JobType, *, job_id: int, reason: str) -> bool:
     """Cancel a job that has not ended. Its worker stops at its next progress report or stage
     (its conditional write finds the job CANCELLED) and deletes what it stored."""
-    return bool(kind.model._default_manager.filter(
+    cancelled = bool(kind.model._default_manager.filter(
         pk=job_id, status__in=[JobStatus.PENDING, JobStatus.RUNNING]).update(
         status=JobStatus.CANCELLED, stage="cancelled", error=reason, finished_at=timezone.now()))
+    if cancelled:
+        _ended(kind, job_id)
+    return cancelled
 
 
 def job_give_up(kind: JobType, *, job_id: int, reason: str) -> None:
-    kind.model._default_manager.filter(pk=job_id, status=JobStatus.PENDING).update(
-        status=JobStatus.FAILED, stage="failed", finished_at=timezone.now(),
-        error=f"The {kind.name} could not run: {reason}. Try it again later.")
+    if kind.model._default_manager.filter(pk=job_id, status=JobStatus.PENDING).update(
+            status=JobStatus.FAILED, stage="failed", finished_at=timezone.now(),
+            error=f"The {kind.name} could not run: {reason}. Try it again later."):
+        _ended(kind, job_id)
 
 
 def job_sweep(kind: JobType, *, now: datetime | None = None) -> list[int]:
@@ -205,9 +211,14 @@ def job_sweep(kind: JobType, *, now: datetime | None = None) -> list[int]:
     dead_running = Q(status=JobStatus.RUNNING, heartbeat_at__lt=now - 2 * lease())
     # Past the hard time limit a job cannot be alive: end it, so it can be started again.
     too_long = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) - lease()
-    kind.model._default_manager.filter(status=JobStatus.RUNNING, started_at__lt=too_long).update(
-        status=JobStatus.FAILED, stage="failed", finished_at=now,
-        error=f"The {kind.name} ran past its time limit and was stopped. Start it again.")
+    running_too_long = Q(status=JobStatus.RUNNING, started_at__lt=too_long)
+    for job_id in list(kind.model._default_manager.filter(running_too_long)
+                       .values_list("pk", flat=True)[:500]):
+        # One by one and conditional: the one whose write ends the job tells the others once.
+        if kind.model._default_manager.filter(running_too_long, pk=job_id).update(
+                status=JobStatus.FAILED, stage="failed", finished_at=now,
+                error=f"The {kind.name} ran past its time limit and was stopped. Start it again."):
+            _ended(kind, job_id)
     ids = list(kind.model._default_manager.filter(stale_pending | dead_running)
                .values_list("pk", flat=True)[:500])
     return [job_id for job_id in ids if job_enqueue(kind, job_id=job_id)]
