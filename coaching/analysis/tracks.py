@@ -203,16 +203,38 @@ def edit_description(edit: TrackEdit) -> str:
     return f"Undid: {edit_description(reverted).lower()}" if reverted is not None else "Undid an edit"
 
 
-def analysis_track_edits(*, analysis: Analysis, limit: int = 20) -> list[dict[str, object]]:
-    """The analysis's edit history, newest first, as the page shows it."""
+def track_edit_payload(edit: TrackEdit, *, in_effect: set[int]) -> dict[str, object]:
+    """One edit as the page's history and the API show it (``in_effect``: the ids of
+    edit_stack, to say whether an undo took it back)."""
+    return {
+        "id": edit.pk, "operation": edit.operation, "text": edit_description(edit), "status": edit.status,
+        "status_label": edit.get_status_display(), "progress": edit.progress, "stage": edit.stage,
+        "error": edit.error, "by": edit.requested_by.get_username() if edit.requested_by else "",
+        "at": edit.created_at.isoformat(),
+        "finished_at": edit.finished_at.isoformat() if edit.finished_at else None,
+        "undone": (edit.operation != TrackEditOperation.UNDO and edit.status == JobStatus.DONE
+                   and edit.pk not in in_effect),
+        "track_id": edit.track_id, "other_track_id": edit.other_track_id, "at_s": edit.at_s,
+        "reverts": edit.reverts_id, "result_track_id": edit.result_track_id,
+        "athlete_before": edit.athlete_before, "athlete_after": edit.athlete_after,
+    }
+
+
+def analysis_track_edits(*, analysis: Analysis, limit: int | None = 20) -> list[dict[str, object]]:
+    """The analysis's edit history, newest first, as the page shows it (all of it: no limit)."""
     in_effect = {e.pk for e in edit_stack(analysis.pk)}
-    rows = analysis.track_edits.select_related("requested_by", "reverts")[:limit]  # type: ignore[attr-defined]
-    return [{
-        "id": e.pk, "operation": e.operation, "text": edit_description(e), "status": e.status,
-        "status_label": e.get_status_display(), "progress": e.progress, "stage": e.stage, "error": e.error,
-        "by": e.requested_by.get_username() if e.requested_by else "", "at": e.created_at.isoformat(),
-        "undone": e.operation != TrackEditOperation.UNDO and e.status == JobStatus.DONE and e.pk not in in_effect,
-    } for e in rows]
+    rows = analysis.track_edits.select_related("requested_by", "reverts")  # type: ignore[attr-defined]
+    return [track_edit_payload(e, in_effect=in_effect) for e in (rows if limit is None else rows[:limit])]
+
+
+def track_edit_get(*, analysis: Analysis, edit_id: int) -> dict[str, object] | None:
+    """One edit of the analysis, as analysis_track_edits shows it; None when the analysis has no
+    such edit (another analysis's edit included)."""
+    edit = analysis.track_edits.select_related("requested_by", "reverts").filter(  # type: ignore[attr-defined]
+        pk=edit_id).first()
+    if edit is None:
+        return None
+    return track_edit_payload(edit, in_effect={e.pk for e in edit_stack(analysis.pk)})
 
 
 def analysis_track_state(*, analysis: Analysis) -> dict[str, object]:

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from coaching.api import analysis_views as a
 from coaching.api import review_views as r
-from coaching.api import token_views, tus, webhook_views
+from coaching.api import token_views, track_views, tus, webhook_views
 from coaching.api import views as v
 
 V1 = "api/v1/"
@@ -47,6 +47,12 @@ urlpatterns = [
     path(V1 + "analyses/<int:analysis_id>/angles.csv", a.AnalysisAngles.as_view(), name="api_analysis_angles"),
     path(V1 + "analyses/<int:analysis_id>/files/<str:kind>/", a.AnalysisFile.as_view(),
          name="api_analysis_file"),
+    path(V1 + "analyses/<int:analysis_id>/tracks/", track_views.AnalysisTracks.as_view(),
+         name="api_analysis_tracks"),
+    path(V1 + "analyses/<int:analysis_id>/track-edits/", track_views.TrackEditList.as_view(),
+         name="api_track_edit_list"),
+    path(V1 + "analyses/<int:analysis_id>/track-edits/<int:track_edit_id>/",
+         track_views.TrackEditDetail.as_view(), name="api_track_edit_detail"),
     path(V1 + "analyses/<int:analysis_id>/exports/<str:fmt>/", a.AnalysisExport.as_view(),
          name="api_analysis_export"),
 ]

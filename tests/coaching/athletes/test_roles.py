@@ -9,10 +9,12 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from coaching.analysis.models import TrackEdit
 from coaching.api.models import TusUpload
 from coaching.athletes.invitations import invitation_create
 from coaching.athletes.models import Membership, Role
 from coaching.athletes.permissions import Action, permission_matrix_markdown
+from coaching.jobs.models import JobStatus
 from coaching.learning.models import ActionLabel, TeamActionModel
 from coaching.reviews.models import Annotation, Comment
 from tests.support import ROOT, store_small_poses
@@ -95,6 +97,9 @@ URL_ACTIONS = {
     "api_analysis_actions": (None, "athlete"),
     "api_analysis_angles": (None, "athlete"),
     "api_analysis_export": (None, "athlete"),
+    "api_analysis_tracks": (None, "athlete"),
+    "api_track_edit_list": (Action.RERUN, "athlete"),
+    "api_track_edit_detail": (None, "athlete"),
 }
 # Only the author changes or deletes a drawing or comment (the fixture's are the head coach's).
 AUTHOR = "author"
@@ -105,6 +110,7 @@ API_METHOD_ACTIONS: dict[str, dict[str, Action | str | None]] = {
     "api_annotation_detail": {"patch": AUTHOR, "delete": AUTHOR},
     "api_comment_detail": {"delete": AUTHOR},
     "api_upload": {"head": Action.UPLOAD, "patch": Action.UPLOAD, "delete": Action.UPLOAD},
+    "api_track_edit_list": {"get": None},  # seeing the analysis is enough to see its edits
 }
 ROLES = ("head_coach", "assistant_coach", "athlete")
 
@@ -134,7 +140,8 @@ def _own_kwargs(world, name: str, user: User | None = None) -> dict[str, object]
               "membership_id": Membership.objects.get(user=world.other_member).pk,
               "label_id": world.label.pk, "action_model_id": world.action_model.pk,
               "version": world.action_model.version,
-              "comment_id": world.comment.pk, "annotation_id": world.annotation.pk}
+              "comment_id": world.comment.pk, "annotation_id": world.annotation.pk,
+              "track_edit_id": world.track_edit.pk}
     if "upload_id" in pattern.pattern.converters:  # an upload answers only whoever made it
         values["upload_id"] = TusUpload.objects.create(
             user=user or world.coach, athlete=world.ann, length=10, metadata={"filename": "a.mp4"}).pk
@@ -153,6 +160,8 @@ def team_world(world):
     world.label = ActionLabel.objects.create(analysis=world.analysis, label="walk", start=0, end=0.4)
     world.action_model = TeamActionModel.objects.create(team=world.team, version=1)
     world.analysis.angles_csv.save("angles.csv", ContentFile(b"time_s,left_knee\n0.0,12.5\n"))
+    world.track_edit = TrackEdit.objects.create(analysis=world.analysis, operation="drop", track_id=0,
+                                                status=JobStatus.FAILED)
     world.comment = Comment.objects.create(video=world.video, author=world.coach, body="Knees out")
     world.annotation = Annotation.objects.create(
         video=world.video, author=world.coach, kind="line", t_start=0, t_end=0.4,

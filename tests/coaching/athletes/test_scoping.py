@@ -27,6 +27,7 @@ OTHER_TEAM_KWARGS = {
     "comment_id": lambda w: _comment_b(w).pk,
     "annotation_id": lambda w: _annotation_b(w).pk,
     "upload_id": lambda w: _upload_b(w).pk,
+    "track_edit_id": lambda w: _track_edit_b(w).pk,
 }
 # The API's endpoints answer more methods than GET and POST; each must be a 404 too.
 API_METHODS = ("get", "post", "head", "patch", "delete")
@@ -52,6 +53,12 @@ def _upload_b(w):  # noqa: ANN001, ANN202
 
     return TusUpload.objects.create(user=w.other_coach, athlete=w.bob, length=10,
                                     metadata={"filename": "b.mp4"})
+
+
+def _track_edit_b(w):  # noqa: ANN001, ANN202
+    from coaching.analysis.models import TrackEdit
+
+    return TrackEdit.objects.create(analysis=w.analysis_b, operation="drop", track_id=0)
 
 
 def _label_b(w):  # noqa: ANN001, ANN202
