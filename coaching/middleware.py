@@ -5,6 +5,7 @@ reads the body."""
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Callable
 from typing import IO
@@ -13,8 +14,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
+from coaching.storage import STORAGE_READ_UNAVAILABLE, StorageUnavailable
 from coaching.videos.upload import CHUNK, MULTIPART_ENVELOPE, UPLOAD_TOO_LARGE
+
+log = logging.getLogger(__name__)
 
 
 def content_security_policy(storage_origin: str = "") -> str:
@@ -129,3 +134,36 @@ def _body_error(request: HttpRequest, message: str, status: int) -> HttpResponse
     if wants_json:
         return JsonResponse({"ok": False, "error": message}, status=status)
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+# Seconds a client is told to wait before trying again (Retry-After) while the storage does not
+# answer: the page says "a few minutes"; a minute is the shortest wait worth a new try.
+STORAGE_RETRY_AFTER_S = 60
+
+
+class StorageUnavailableMiddleware:
+    """A page, download or API call whose stored files cannot be read just now (StorageUnavailable:
+    coaching.storage.read_stored and storage_calls, the serving of files) answers 503 with what
+    happened and when to try again: the API as ``{"detail": …}``, a page's script (not asking
+    for HTML) as ``{"ok": false, "error": …}``, a browser a page. The upload path answers its own
+    503 (STORAGE_UNAVAILABLE) the same way."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, StorageUnavailable):
+            return None
+        log.warning("%s %s: %s", request.method, request.path, exception)
+        response: HttpResponse
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": STORAGE_READ_UNAVAILABLE}, status=503)
+        elif not request.accepts("text/html"):
+            response = JsonResponse({"ok": False, "error": STORAGE_READ_UNAVAILABLE}, status=503)
+        else:
+            response = render(request, "503.html", {"message": STORAGE_READ_UNAVAILABLE}, status=503)
+        response["Retry-After"] = str(STORAGE_RETRY_AFTER_S)
+        return response

@@ -21,6 +21,8 @@ from django.http import (
     StreamingHttpResponse,
 )
 
+from coaching.storage import storage_calls
+
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 256 * 1024
 # What may stay in a file name: letters and digits of any script, and a few harmless marks.
@@ -81,19 +83,21 @@ def serve_field_file(
     if download_name:
         suffix = PurePath(field_file.name).suffix.lower() or None
         disposition = content_disposition_header(download_name, suffix=suffix)
-    if settings.STORAGE_BACKEND == "s3":
-        params = {"ResponseContentDisposition": disposition} if disposition else None
-        return HttpResponseRedirect(storage.url(field_file.name, parameters=params))  # type: ignore[call-arg]
-    if not storage.exists(field_file.name):
-        raise Http404("The file is missing from storage.")
-    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
-    response: HttpResponse | StreamingHttpResponse
-    if getattr(settings, "USE_X_ACCEL_REDIRECT", False):
-        # nginx serves /protected/ (an internal location) and keeps these headers.
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = "/protected/" + quote(field_file.name)
-    else:
-        response = _ranged(request, field_file, content_type)
+    # A storage that does not answer (exists, size, open; signing on S3) is a 503, not a 500.
+    with storage_calls(str(field_file.name)):
+        if settings.STORAGE_BACKEND == "s3":
+            params = {"ResponseContentDisposition": disposition} if disposition else None
+            return HttpResponseRedirect(storage.url(field_file.name, parameters=params))  # type: ignore[call-arg]
+        if not storage.exists(field_file.name):
+            raise Http404("The file is missing from storage.")
+        content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+        response: HttpResponse | StreamingHttpResponse
+        if getattr(settings, "USE_X_ACCEL_REDIRECT", False):
+            # nginx serves /protected/ (an internal location) and keeps these headers.
+            response = HttpResponse(content_type=content_type)
+            response["X-Accel-Redirect"] = "/protected/" + quote(field_file.name)
+        else:
+            response = _ranged(request, field_file, content_type)
     response["X-Content-Type-Options"] = "nosniff"
     if disposition:
         response["Content-Disposition"] = disposition

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
@@ -22,6 +22,11 @@ class StorageUnavailable(Exception):
 # What an upload answers when the file cannot be stored just now (S3 down, disk full).
 STORAGE_UNAVAILABLE = ("The video could not be stored just now: the storage did not answer. "
                        "Nothing was saved; try again in a few minutes.")
+# What a page or download that reads stored files answers meanwhile (a 503: coaching.middleware).
+STORAGE_READ_UNAVAILABLE = ("The stored videos and results cannot be read just now: the storage "
+                            "did not answer. Nothing was lost; try again in a few minutes.")
+
+T = TypeVar("T")
 
 
 def transient_storage_errors() -> tuple[type[BaseException], ...]:
@@ -59,6 +64,25 @@ def local_path(file: Any) -> Iterator[Path]:
             file.seek(0)
         tmp.flush()
         yield Path(tmp.name)
+
+
+def read_stored(file: FieldFile, load: Callable[[Path], T]) -> T:
+    """``load`` the stored file from a local path (downloaded first on S3). The errors of a
+    storage that does not answer (transient_storage_errors: from the download, or from reading
+    the path of a failing file system) become StorageUnavailable: a worker retries, a page
+    answers 503."""
+    with storage_calls(str(file.name)), local_path(file) as path:
+        return load(path)
+
+
+@contextmanager
+def storage_calls(what: str) -> Iterator[None]:
+    """Turn the errors of a storage that does not answer, inside the block, into
+    StorageUnavailable (``what``: the file, for the log)."""
+    try:
+        yield
+    except transient_storage_errors() as exc:
+        raise StorageUnavailable(f"could not read {what}: {exc}") from exc
 
 
 def delete_field_file(field_file: FieldFile) -> None:

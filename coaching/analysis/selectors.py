@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from coaching.analysis.models import Analysis
 from coaching.athletes.selectors import User
-from coaching.storage import local_path
+from coaching.storage import read_stored
 from coaching.videos.models import Video
 from coaching.videos.selectors import video_list_visible
 from inference.posedata import PoseSequence
@@ -44,8 +44,7 @@ def analysis_status(*, analysis: Analysis | None) -> dict[str, object]:
 
 def analysis_poses(*, analysis: Analysis) -> tuple[PoseSequence, int | None]:
     """The stored poses of everyone and the index of the athlete's slot (None: nobody chosen)."""
-    with local_path(analysis.poses) as path:
-        poses = PoseSequence.load(path)
+    poses = read_stored(analysis.poses, PoseSequence.load)
     track = analysis.summary.get("pose", {}).get("athlete_track_id")
     ids = [int(t) for t in poses.track_ids]
     return poses, (ids.index(track) if track in ids else None)

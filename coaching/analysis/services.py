@@ -11,7 +11,7 @@ from django.db import transaction
 
 from coaching.analysis.models import Analysis, Status
 from coaching.jobs.runner import job_cancel, job_enqueue, job_enqueue_on_commit
-from coaching.storage import local_path
+from coaching.storage import read_stored
 from coaching.videos.models import Video
 
 log = logging.getLogger(__name__)
@@ -61,8 +61,7 @@ def analysis_set_athlete(*, analysis: Analysis, x: float, y: float, t: float,
 
     if analysis.status != Status.DONE or not analysis.poses:
         return None
-    with local_path(analysis.poses) as path:
-        poses = PoseSequence.load(path)
+    poses = read_stored(analysis.poses, PoseSequence.load)
     track_id = track_at_point(poses.keypoints, poses.track_ids, poses.timestamps, x, y, t)
     if track_id is None:
         return None

@@ -16,7 +16,7 @@ from django.db import transaction
 from coaching.analysis.models import Analysis, AthleteChoice, Status, TrackEdit, TrackEditOperation
 from coaching.jobs.models import JobStatus
 from coaching.jobs.runner import job_enqueue_on_commit
-from coaching.storage import local_path
+from coaching.storage import read_stored
 from inference.posedata import PoseSequence
 from inference.tracking.edit import shared_frames, track_frames
 from inference.tracking.stitch import StitchConfig
@@ -51,8 +51,7 @@ class TrackRow:
 
 
 def load_poses(analysis: Analysis) -> PoseSequence:
-    with local_path(analysis.poses) as path:
-        return PoseSequence.load(path)
+    return read_stored(analysis.poses, PoseSequence.load)
 
 
 def track_rows(poses: PoseSequence, athlete: int | None) -> list[TrackRow]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from coaching.analysis.models import Analysis, Status
 from coaching.reports.selectors import kinematics_load
-from coaching.storage import local_path
+from coaching.storage import read_stored
 from inference.exports import openpose_zip, to_mot, to_trc
 from inference.posedata import PoseSequence
 
@@ -59,8 +59,7 @@ def analysis_export_build(*, analysis: Analysis, fmt: str) -> ExportFile:
     if fmt == "openpose":
         if not analysis.poses:
             raise ExportUnavailable("This analysis has no poses.")
-        with local_path(analysis.poses) as path:
-            body = openpose_zip(PoseSequence.load(path), stem=stem)
+        body = openpose_zip(read_stored(analysis.poses, PoseSequence.load), stem=stem)
     else:
         if not analysis.kinematics:
             raise ExportUnavailable("This analysis has no angles; re-run it.")

@@ -13,7 +13,7 @@ from coaching.analysis.selectors import analysis_list_visible
 from coaching.athletes.selectors import User
 from coaching.reports.figures import JOINTS, report_figures, silhouette_figure, summary_rows
 from coaching.reports.models import Render, RenderKind
-from coaching.storage import local_path
+from coaching.storage import read_stored
 from inference.feedback.engine import Finding, sorted_findings
 from inference.kinematics.core import Kinematics
 from inference.movements import Movement
@@ -34,8 +34,7 @@ class Report:
 
 
 def kinematics_load(*, analysis: Analysis) -> Kinematics:
-    with local_path(analysis.kinematics) as path:
-        return Kinematics.load(path)
+    return read_stored(analysis.kinematics, Kinematics.load)
 
 
 def _figures(analysis: Analysis, events: list[dict[str, Any]]) -> dict[str, Any]:

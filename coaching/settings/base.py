@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "coaching.middleware.ContentSecurityPolicyMiddleware",
+    # Turns StorageUnavailable from any view into a 503 (its response still gets the CSP above).
+    "coaching.middleware.StorageUnavailableMiddleware",
 ]
 
 # Shared across processes when CACHE_URL points at Redis (login limits must see every worker).
