@@ -348,6 +348,14 @@ def iter_frames(
     Memory does not grow with the video's length. Every frame's size is checked (VideoError):
     the decoder refuses frames over MAX_PIXELS before allocating them.
     """
+    for frame, t in iter_decoded(path):
+        yield frame_to_bgr(frame, max_side), t
+
+
+def iter_decoded(path: str | Path) -> Iterator[tuple[av.VideoFrame, float]]:
+    """:func:`iter_frames`' frames before their conversion: (decoded frame, t). A caller that
+    needs only some frames' pixels converts those alone (:func:`frame_to_bgr`); the conversion
+    costs about as much as the decoding."""
     with av.open(str(path), metadata_errors="ignore") as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
@@ -355,7 +363,7 @@ def iter_frames(
         start = stream.start_time or 0
         for frame in _decoded(container, stream):
             check_frame_size(frame.width, frame.height)
-            yield frame_to_bgr(frame, max_side), frame_time(frame, start)
+            yield frame, frame_time(frame, start)
 
 
 def _decoded(container: av.container.InputContainer, stream: av.VideoStream) -> Iterator[av.VideoFrame]:
