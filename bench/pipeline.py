@@ -18,7 +18,9 @@ proxy included); "cold fps" = frames / (imports + models + analyze()) (a fresh p
 "CPU ms/f" = analyze()'s process CPU time / frames (2 cores: 33 CPU ms per frame is 60 frames/s
 only if both cores are busy all the time); "peak RSS" = the child process's ru_maxrss (os.wait4),
 everything it ever held, models included. The stage table gives each stage's CPU ms per frame
-and, in brackets, its wall ms per frame.
+and, in brackets, its wall ms per frame. The proxy is encoded in the pose stage's decoding
+thread, from the frames it decodes (one decode of the source): its CPU counts in the pose row,
+the proxy row is what is left, and "inside pose: proxy" gives the proxy's wall time there.
 
 The long clip (≥ --long-frames frames) is made at bench time by looping --long-source's packets
 (stream copy, timestamps shifted; nothing re-encoded) into a temporary folder, removed after.
@@ -163,7 +165,8 @@ def _child(clip: Path, movement: str) -> dict[str, Any]:
     # result.timings adds the pose stage's own wall time to its inner "pose" (estimation) and the
     # tracking stage's to the inner "tracking" (online tracker): taken out again here.
     inner = {k: result.timings.get(k, 0.0) - (stages[k][0] if k in stages else 0.0) for k in ("pose", "tracking")}
-    out["inside_pose"] = {"decode": result.timings.get("decode", 0.0), **inner}
+    out["inside_pose"] = {"decode": result.timings.get("decode", 0.0), **inner,
+                          "proxy_encode": result.timings.get("proxy_encode", 0.0)}
     poses = result.poses
     seen = np.isfinite(poses.keypoints[..., 0]).any(axis=-1) if poses.num_people else np.zeros((poses.num_frames, 0))
     out["frames"] = int(poses.num_frames)
@@ -258,7 +261,8 @@ def _stage_table(results: list[tuple[str, dict[str, Any]]]) -> list[str]:
         cells = [cell(r, *r["stages"][stage]) if stage in r["stages"] else "-" for _, r in results]
         lines.append(f"| {stage} | " + " | ".join(cells) + " |")
     lines.append("| **analyze() total** | " + " | ".join(cell(r, *r["analysis"]) for _, r in results) + " |")
-    for part, what in (("decode", "decode thread"), ("pose", "pose model"), ("tracking", "online tracking")):
+    for part, what in (("decode", "decode thread"), ("proxy_encode", "proxy, in the decode thread"),
+                       ("pose", "pose model"), ("tracking", "online tracking")):
         cells = [cell(r, r["inside_pose"][part], None) if part in r["inside_pose"] else "-" for _, r in results]
         lines.append(f"| inside pose: {what} (wall only) | "
                      + " | ".join(cells) + " |")  # fmt: skip

@@ -18,9 +18,11 @@ skeleton drawn over the first view is the poster's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 import cv2
@@ -175,6 +177,84 @@ def _stream_duration(container: av.container.InputContainer, stream: av.VideoStr
     return 0.0
 
 
+class ProxyEncoder:
+    """The proxy and its poster made from frames decoded elsewhere: ``add`` each decoded frame of
+    ``streams`` (video, and audio when kept) in decoding order, then ``finish``. Used by
+    :func:`make_proxy` (its own pass over the source) and :func:`frames_with_proxy` (the pose
+    stage's pass: one decode for both). A context manager: the output file is closed on exit."""
+
+    def __init__(self, source: str | Path, src: av.container.InputContainer, proxy_path: str | Path,
+                 poster_path: str | Path, *, max_side: int = 1280, progress: Callable[[float], None] | None = None,
+                 duration: float | None = None, time_scale: float = 1.0) -> None:  # fmt: skip
+        if not src.streams.video:
+            raise VideoError("The file has no video track.")
+        self.src, self.max_side, self.time_scale = src, max_side, time_scale
+        self.progress, self.duration, self.poster_path = progress, duration, poster_path
+        self.vstream = src.streams.video[0]
+        self.vstream.thread_type = "AUTO"
+        self.astream = src.streams.audio[0] if src.streams.audio and time_scale == 1.0 else None
+        first = next(iter_frames(source, max_side=max_side), None)
+        if first is None:
+            raise VideoError("The video has no decodable frames.")
+        size = (first[0].shape[1], first[0].shape[0])
+        fps = self.vstream.average_rate or Fraction(30)
+        if time_scale != 1.0:
+            fps = (fps / Fraction(time_scale)).limit_denominator(1001)
+        self.fps = fps
+        self.out = av.open(str(proxy_path), mode="w", options={"movflags": "+faststart"})
+        self.video = H264Writer(self.out, fps, size)
+        self.start = self.vstream.start_time or 0
+        zero_s = float(self.start * self.vstream.time_base) if self.vstream.time_base is not None else 0.0
+        self.audio = _AudioEncoder(self.out, self.astream, zero_s) if self.astream is not None else None
+        self.count, self.poster_done = 0, False
+        self.direct: bool | None = None  # the source's Y'CbCr kept (keeps_yuv), decided on its first frame
+        self.streams = [s for s in (self.vstream, self.astream) if s is not None]
+
+    def __enter__(self) -> ProxyEncoder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.out.close()
+
+    def add(self, frame: object) -> None:
+        """One decoded frame of ``streams``; frames of other streams are ignored."""
+        if isinstance(frame, av.AudioFrame):
+            if self.audio is not None:
+                self.audio.encode(frame)
+            return
+        if not isinstance(frame, av.VideoFrame):
+            return
+        t = frame_time(frame, self.start)
+        video = self.video
+        if self.direct is None:
+            self.direct = keeps_yuv(frame, video.size) and frame_size(frame, self.max_side) == video.size
+        image = None if self.direct and self.poster_done else frame_to_bgr(frame, self.max_side)
+        if self.direct:
+            video.encode_yuv(scaled_bt709_yuv(frame, video.size), t * self.time_scale)
+        else:
+            assert image is not None
+            video.encode(image, t * self.time_scale)
+        if not self.poster_done:
+            assert image is not None
+            cv2.imwrite(str(self.poster_path), image, [cv2.IMWRITE_JPEG_QUALITY, 85])
+            self.poster_done = t >= POSTER_AT_S
+        self.count += 1
+        if self.progress is not None and self.duration:
+            self.progress(min(1.0, t / self.duration))
+
+    def finish(self) -> dict[str, float | int | bool]:
+        """Flush the encoders; {"width", "height", "frames", "audio"}. VideoError when the frames
+        stopped well before the stream's stated duration (a truncated file)."""
+        width, height = self.video.flush()
+        if self.audio is not None:
+            self.audio.encode(None)
+        stated = _stream_duration(self.src, self.vstream) * self.time_scale
+        end = self.video.last_t + 1 / float(self.fps)
+        if stated > 0 and end < stated - max(0.25, 3 / float(self.fps)):
+            raise VideoError(TRUNCATED.format(end=end, duration=stated))
+        return {"width": width, "height": height, "frames": self.count, "audio": self.audio is not None}
+
+
 def make_proxy(
     source: str | Path,
     proxy_path: str | Path,
@@ -193,60 +273,49 @@ def make_proxy(
         src = av.open(str(source), metadata_errors="ignore")
     except av.FFmpegError as exc:
         raise VideoError("The video could not be opened: it is damaged or not a video.") from exc
-    with src, av.open(str(proxy_path), mode="w", options={"movflags": "+faststart"}) as out:
-        if not src.streams.video:
-            raise VideoError("The file has no video track.")
-        vstream = src.streams.video[0]
-        vstream.thread_type = "AUTO"
-        astream = src.streams.audio[0] if src.streams.audio and time_scale == 1.0 else None
-        first = next(iter_frames(source, max_side=max_side), None)
-        if first is None:
-            raise VideoError("The video has no decodable frames.")
-        size = (first[0].shape[1], first[0].shape[0])
-        fps = vstream.average_rate or Fraction(30)
-        if time_scale != 1.0:
-            fps = (fps / Fraction(time_scale)).limit_denominator(1001)
-        video = H264Writer(out, fps, size)
-        start = vstream.start_time or 0
-        zero_s = float(start * vstream.time_base) if vstream.time_base is not None else 0.0
-        audio = _AudioEncoder(out, astream, zero_s) if astream is not None else None
-        count, poster_done = 0, False
-        direct: bool | None = None  # the source's Y'CbCr kept (keeps_yuv), decided on its first frame
-        streams = [s for s in (vstream, astream) if s is not None]
+    with src, ProxyEncoder(source, src, proxy_path, poster_path, max_side=max_side, progress=progress,
+                           duration=duration, time_scale=time_scale) as proxy:  # fmt: skip
         try:
-            for packet in src.demux(streams):
+            for packet in src.demux(proxy.streams):
                 for frame in packet.decode():
-                    if isinstance(frame, av.AudioFrame):
-                        if audio is not None:
-                            audio.encode(frame)
-                        continue
-                    if not isinstance(frame, av.VideoFrame):
-                        continue
-                    t = frame_time(frame, start)
-                    if direct is None:
-                        direct = keeps_yuv(frame, video.size) and frame_size(frame, max_side) == video.size
-                    image = None if direct and poster_done else frame_to_bgr(frame, max_side)
-                    if direct:
-                        video.encode_yuv(scaled_bt709_yuv(frame, video.size), t * time_scale)
-                    else:
-                        assert image is not None
-                        video.encode(image, t * time_scale)
-                    if not poster_done:
-                        assert image is not None
-                        cv2.imwrite(str(poster_path), image, [cv2.IMWRITE_JPEG_QUALITY, 85])
-                        poster_done = t >= POSTER_AT_S
-                    count += 1
-                    if progress is not None and duration:
-                        progress(min(1.0, t / duration))
-            width, height = video.flush()
-            if audio is not None:
-                audio.encode(None)
+                    proxy.add(frame)
+            return proxy.finish()
         except av.FFmpegError as exc:
             raise VideoError(
                 "The video is damaged: decoding stopped part-way. Export the clip again."
             ) from exc
-        stated = _stream_duration(src, vstream) * time_scale
-        end = video.last_t + 1 / float(fps)
-        if stated > 0 and end < stated - max(0.25, 3 / float(fps)):
-            raise VideoError(TRUNCATED.format(end=end, duration=stated))
-    return {"width": width, "height": height, "frames": count, "audio": audio is not None}
+
+
+def frames_with_proxy(source: str | Path, proxy_path: str | Path, poster_path: str | Path, info: dict[str, Any], *,
+                      max_side: int | None = None, proxy_max_side: int = 1280, duration: float | None = None,
+                      time_scale: float = 1.0) -> Iterator[tuple[np.ndarray, float]]:  # fmt: skip
+    """:func:`inference.video.iter_frames`' (frame, t) — the same frames, checked alike — while
+    the proxy and poster are made from the same decoded frames, as :func:`make_proxy` makes them
+    (one decode of the source instead of two). When the frames are all read, ``info`` gets
+    make_proxy's result and ``info["seconds"]``, the wall time spent on the proxy."""
+    from inference.video import MAX_PIXELS, check_frame_size
+
+    with av.open(str(source), metadata_errors="ignore") as src:
+        if not src.streams.video:
+            raise VideoError("The file has no video track.")
+        src.streams.video[0].codec_context.options = {"max_pixels": str(MAX_PIXELS)}
+        with ProxyEncoder(source, src, proxy_path, poster_path, max_side=proxy_max_side, duration=duration,
+                          time_scale=time_scale) as proxy:  # fmt: skip
+            start, t, seconds = proxy.start, 0.0, 0.0
+            try:
+                for packet in src.demux(proxy.streams):
+                    for frame in packet.decode():
+                        began = time.perf_counter()
+                        proxy.add(frame)
+                        seconds += time.perf_counter() - began
+                        if isinstance(frame, av.VideoFrame):
+                            check_frame_size(frame.width, frame.height)
+                            t = frame_time(frame, start)
+                            yield frame_to_bgr(frame, max_side), t
+                began = time.perf_counter()
+                info.update(proxy.finish(), seconds=seconds + time.perf_counter() - began)
+            except av.FFmpegError as exc:
+                raise VideoError(
+                    f"A frame after {t:.1f} s could not be decoded: it is damaged, or larger than "
+                    f"{MAX_PIXELS / 1e6:.0f} megapixels. Export the clip again."
+                ) from exc

@@ -52,6 +52,7 @@ class Run:
     timestamps: list[float] = field(default_factory=list)
     skeleton: str = ""
     models: dict[str, str] = field(default_factory=dict)
+    proxy: dict[str, Any] | None = None  # the proxy's info when the pose stage made it
 
     def add(self, name: str, section: Any) -> None:
         self.result = self.result.with_section(name, section)
@@ -94,7 +95,15 @@ def pose_stage(run: Run) -> None:
     timings = {"decode": 0.0, "pose": 0.0, "tracking": 0.0}
     expected = max(int(info.get("frame_count") or 0), 1)
     scale: tuple[float, float] | None = None
-    frames = prefetch(iter_frames(run.source, max_side=run.config.max_side), PREFETCH, timings)
+    if makes_proxy(run.config):  # the proxy from the same decoded frames: one decode of the source, not two
+        from inference.proxy import frames_with_proxy
+
+        run.proxy = {}
+        source = frames_with_proxy(run.source, run.workdir / "proxy.mp4", run.workdir / "poster.jpg", run.proxy,
+                                   max_side=run.config.max_side, duration=info.get("duration"), time_scale=clock)  # fmt: skip
+    else:
+        source = iter_frames(run.source, max_side=run.config.max_side)
+    frames = prefetch(source, PREFETCH, timings)
     for batch in batches(frames, backend.batch_size):
         if scale is None:
             height, width = batch[0][0].shape[:2]
@@ -114,7 +123,15 @@ def pose_stage(run: Run) -> None:
         if len(run.timestamps) % PROGRESS_EVERY < len(batch):
             run.report(min(len(run.timestamps) / expected, 0.99))
     give_back_pose_backend(run.config.backend, run.config.backend_options, backend)
+    if run.proxy:
+        timings["proxy_encode"] = float(run.proxy.pop("seconds"))  # inside the decode thread's time
     run.timings.update(timings)
+
+
+def makes_proxy(config: AnalysisConfig) -> bool:
+    """Whether the analysis runs the proxy stage (``config.until`` is not before it)."""
+    names = stage_names()
+    return config.until is None or names.index(config.until) >= names.index("proxy")
 
 
 def time_scale(run: Run) -> float:
@@ -210,12 +227,16 @@ def dance_stage(run: Run) -> None:
 
 
 def proxy_stage(run: Run) -> None:
-    """The browser proxy (upright, tone-mapped, ≤ 1280 px, H.264, same times) and its poster."""
+    """The browser proxy (upright, tone-mapped, ≤ 1280 px, H.264, same times) and its poster:
+    made by the pose stage from the frames it decodes (:func:`inference.proxy.frames_with_proxy`),
+    else here from the source."""
     from inference.proxy import make_proxy
 
     assert run.result.video is not None
-    info = make_proxy(run.source, run.workdir / "proxy.mp4", run.workdir / "poster.jpg", progress=run.report,
-                      duration=run.result.video.probe.get("duration"), time_scale=time_scale(run))  # fmt: skip
+    info = run.proxy or make_proxy(run.source, run.workdir / "proxy.mp4", run.workdir / "poster.jpg",
+                                   progress=run.report, duration=run.result.video.probe.get("duration"),
+                                   time_scale=time_scale(run))  # fmt: skip
+    run.proxy = None
     run.add("video", VideoSection(probe=run.result.video.probe, proxy=dict(info), folder=run.workdir))
 
 
@@ -308,11 +329,11 @@ def _why(run: Run) -> str:
 
 STAGES: tuple[Stage, ...] = (
     Stage("probe", 0.5, probe_stage),
-    Stage("pose", 60.0, pose_stage),
+    Stage("pose", 72.0, pose_stage),  # the proxy's encoding included
     Stage("tracking", 0.5, tracking_stage),
     Stage("athlete", 0.5, athlete_stage, athlete=True),
     Stage("dance", 1.0, dance_stage),
-    Stage("proxy", 15.0, proxy_stage),
+    Stage("proxy", 3.0, proxy_stage),
     Stage("segmentation", 15.0, segmentation_stage, athlete=True, rerun=masks_follow_athlete),
     Stage("kinematics", 2.0, kinematics_stage, athlete=True),
     Stage("events", 0.5, events_stage, athlete=True),
