@@ -99,6 +99,7 @@ def video_status(request: HttpRequest, video_id: int) -> JsonResponse:
     data = analysis_status(analysis=analysis)
     if analysis is not None and analysis.proxy:
         data["proxy_url"] = reverse("analysis_file", args=[analysis.pk, "proxy"])
+    if analysis is not None and analysis.proxy and analysis.poster:  # not every run stored one
         data["poster_url"] = reverse("analysis_file", args=[analysis.pk, "poster"])
     if analysis is not None and analysis.overlay:
         data["overlay_url"] = reverse("analysis_file", args=[analysis.pk, "overlay"])
