@@ -15,6 +15,7 @@ from coaching.reports.figures import JOINTS, report_figures, silhouette_figure, 
 from coaching.reports.models import Render, RenderKind
 from coaching.storage import read_stored
 from inference.feedback.engine import Finding, sorted_findings
+from inference.feedback.rules import rules_for
 from inference.kinematics.core import Kinematics
 from inference.movements import Movement
 
@@ -31,6 +32,9 @@ class Report:
     summary: list[tuple[str, str]] = field(default_factory=list)
     movement: Movement = Movement.GENERAL
     scale_reason: str = ""
+    # How many technique rules judge the movement: none for some (general, dance), where "0 to
+    # work on" would read as a clean bill.
+    technique_checks: int = 0
 
 
 def kinematics_load(*, analysis: Analysis) -> Kinematics:
@@ -73,6 +77,8 @@ def report_get(*, analysis: Analysis) -> Report:
                              feedback.get("view")),
         movement=Movement.parse(events.get("movement")),
         scale_reason=(events.get("scale") or {}).get("reason") or "",
+        # The movement the feedback judged (its own record; the events' for older runs).
+        technique_checks=len(rules_for(Movement.parse(feedback.get("movement") or events.get("movement")))),
     )
 
 
