@@ -6,6 +6,7 @@ queues a track-edit job (coaching.analysis.trackedit runs it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from django.contrib.auth.models import User
@@ -18,6 +19,7 @@ from coaching.jobs.models import JobStatus
 from coaching.jobs.runner import job_enqueue_on_commit
 from coaching.storage import read_stored
 from inference.posedata import PoseSequence
+from inference.tracking.athlete import close_call
 from inference.tracking.edit import shared_frames, track_frames
 from inference.tracking.stitch import StitchConfig
 
@@ -236,6 +238,16 @@ def track_edit_get(*, analysis: Analysis, edit_id: int) -> dict[str, object] | N
     return track_edit_payload(edit, in_effect={e.pk for e in edit_stack(analysis.pk)})
 
 
+def athlete_close_call(pose: dict[str, Any]) -> int | None:
+    """The person whom the athlete rule nearly chose instead (inference.tracking.athlete.close_call),
+    or None: also when a coach chose the athlete (nothing left to check) or no athlete was found."""
+    if pose.get("athlete_source") != "auto":
+        return None
+    scores = {int(p["track_id"]): float(p["athlete_score"]) for p in pose.get("people", [])
+              if "track_id" in p and "athlete_score" in p}  # fmt: skip
+    return close_call(scores, pose.get("athlete_track_id"))
+
+
 def analysis_track_state(*, analysis: Analysis) -> dict[str, object]:
     """What the video page's track list shows and polls: the tracks, the athlete and how much of
     the video they are in, the edit history, and whether an edit is running."""
@@ -247,6 +259,7 @@ def analysis_track_state(*, analysis: Analysis) -> dict[str, object]:
         "analysis": analysis.pk, "status": analysis.status,
         "tracks": [row.as_json() for row in tracks],
         "athlete": pose.get("athlete_track_id"), "athlete_source": pose.get("athlete_source"),
+        "close_call": athlete_close_call(pose),
         "frames": pose.get("frames"), "frames_with_athlete": pose.get("frames_with_athlete"),
         "edits": edits,
         "running": next((e for e in edits if e["status"] in ACTIVE), None),

@@ -9,6 +9,7 @@
   if (!card || !player) return;
   const body = document.getElementById("tracks-body");
   const coverage = document.getElementById("tracks-coverage");
+  const closeCall = document.getElementById("tracks-close-call");
   const join = document.getElementById("track-join");
   const split = document.getElementById("track-split");
   const drop = document.getElementById("track-drop");
@@ -128,6 +129,10 @@
         "The athlete (person " + state.athlete + ") is tracked in " + state.frames_with_athlete + " of " + state.frames +
         " frames (" + percent(state.frames_with_athlete / state.frames) + ")";
       coverage.textContent = who + ". " + state.tracks.length + (state.tracks.length === 1 ? " person" : " people") + " found.";
+      closeCall.hidden = state.close_call === null || state.close_call === undefined;
+      closeCall.textContent = closeCall.hidden ? "" : "Check the athlete: person " + state.close_call +
+        " scores almost as high (the analysis picks whoever is biggest, nearest the middle and longest in view). " +
+        "If the orange skeleton is not the athlete you filmed, use Choose the athlete.";
       const fact = document.getElementById("people-found");
       if (fact) fact.textContent = state.tracks.length + " (the athlete in " + state.frames_with_athlete + " of " + state.frames + " frames)";
     }

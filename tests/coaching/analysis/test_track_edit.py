@@ -175,3 +175,15 @@ def test_the_job_joins_splits_drops_and_undoes(tracked) -> None:  # type: ignore
     state = analysis_track_state(analysis=analysis)
     assert not state["can_undo"] and len(state["edits"]) == 6
     assert sum(e["undone"] for e in state["edits"]) == 3  # the join, the split and the drop
+
+
+def test_the_track_state_names_a_close_call_only_for_the_rule_s_choice(tracked) -> None:  # type: ignore[no-untyped-def]
+    from coaching.analysis.tracks import athlete_close_call
+
+    people = [{"track_id": 3, "athlete_score": 32.1}, {"track_id": 7, "athlete_score": 32.0},
+              {"track_id": 9, "athlete_score": 3.0}]  # fmt: skip
+    pose = {"athlete_track_id": 3, "athlete_source": "auto", "people": people}
+    assert athlete_close_call(pose) == 7
+    assert athlete_close_call({**pose, "athlete_source": "click"}) is None  # the coach chose
+    assert athlete_close_call({**pose, "people": people[:1] + people[2:]}) is None  # a clear choice
+    assert athlete_close_call({"athlete_track_id": None, "athlete_source": "auto", "people": []}) is None

@@ -52,6 +52,7 @@ def test_coach_repairs_tracks_on_the_video_page(browser, live_server, world, cel
     assert "athlete" in page.inner_text(f"#tracks-body tr[data-track='{athlete}']")
     coverage = page.inner_text("#tracks-coverage")
     assert f"tracked in {analysis.summary['pose']['frames_with_athlete']} of 300 frames" in coverage
+    assert page.is_hidden("#tracks-close-call")  # white scores far above blue: no close call
 
     # Two people on court at once cannot be joined: the page says why, nothing runs.
     slot = tracks.index(athlete)
@@ -89,3 +90,21 @@ def test_coach_repairs_tracks_on_the_video_page(browser, live_server, world, cel
     assert "grey bands on the charts" in page.inner_text("#athlete-coverage")
     page.screenshot(path=str(shots / "report-after-split.png"), full_page=True)
     assert page.errors == []
+
+
+def test_a_close_call_asks_the_coach_to_check_the_athlete(browser, live_server, world,
+                                                           tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """lab_two_people_portrait_60fps.mp4: the performing man and the standing foreground woman
+    score almost alike (bench/truth: a coach could pick either), so the page asks for a check."""
+    analysis = tracked_analysis(world.video_al, "lab_two_people_portrait_60fps.mp4")
+    pose = analysis.summary["pose"]
+    other = next(p["track_id"] for p in pose["people"] if p["track_id"] != pose["athlete_track_id"])
+    page = signed_in_page(browser, live_server)
+    page.goto(f"{live_server.url}/videos/{world.video_al.pk}/")
+    page.wait_for_selector("#tracks-close-call:not([hidden])")
+    text = page.inner_text("#tracks-close-call")
+    assert f"person {other} scores almost as high" in text and "Choose the athlete" in text
+    assert not page.errors
+    shots = Path(os.environ.get("POSECOACH_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    page.locator("#tracks").screenshot(path=str(shots / "tracks-close-call.png"))
