@@ -8,8 +8,10 @@ seed, and prints:
 
 - the gait measures (:func:`.plausibility.foot_alternation`) of walk and run windows, and their
   1st percentiles: the thresholds a window must reach for walk or run to stay possible;
-- the motion extent (:func:`.plausibility.motion_extent`) of idle windows and its 99th
-  percentile: the most an idle window may move;
+- the motion extent (:func:`.plausibility.motion_extent`), the posture change
+  (:func:`.plausibility.posture_change`) and the trunk lean (:func:`.plausibility.trunk_lean`) of
+  idle windows and their 99th percentiles: the most an idle window may move, move away from its
+  starting posture, and lean;
 - how often each class fails each of these checks (the price in true windows, and what they catch);
 - the reliability of the checked window probabilities: per band of the best probability, how
   many windows and how many are right; :data:`.segment.SegmentConfig.min_confidence` is the lowest
@@ -37,22 +39,29 @@ BANDS = np.round(np.arange(0.2, 1.01, 0.1), 2)
 
 
 def measures(windows: np.ndarray) -> dict[str, np.ndarray]:
-    """(N, 3, T, V) normalised windows → per window: anti-symmetric foot motion, alternation ratio
-    (NaN where unmeasurable), motion extent (NaN where unmeasurable)."""
+    """(N, 3, T, V) normalised windows → per window: anti-symmetric foot motion, alternation ratio,
+    motion extent, posture change, trunk lean (each NaN where unmeasurable)."""
     gait = [plausibility.foot_alternation(w) for w in windows]
-    extent = [plausibility.motion_extent(w) for w in windows]
+
+    def each(measure: Any) -> np.ndarray:
+        return np.array([np.nan if v is None else v for v in map(measure, windows)], np.float64)
+
     return {"anti": np.array([np.nan if g is None else g[0] for g in gait]),
             "ratio": np.array([np.nan if g is None else g[1] for g in gait]),
-            "extent": np.array([np.nan if e is None else e for e in extent])}  # fmt: skip
+            "extent": each(plausibility.motion_extent), "change": each(plausibility.posture_change),
+            "lean": each(plausibility.trunk_lean)}  # fmt: skip
 
 
 def thresholds(m: dict[str, np.ndarray], y: np.ndarray, classes: tuple[str, ...]) -> dict[str, float]:
-    """The 1st percentiles of walk and run windows' gait measures, the 99th of idle windows' extent."""
+    """The 1st percentiles of walk and run windows' gait measures, the 99th of idle windows' extent,
+    posture change and trunk lean."""
     gait = np.isin(y, [classes.index(ActionClass.WALK), classes.index(ActionClass.RUN)])
     idle = y == classes.index(ActionClass.IDLE)
     return {"min_alternating_motion": float(np.nanpercentile(m["anti"][gait], 1)),
             "min_alternation": float(np.nanpercentile(m["ratio"][gait], 1)),
-            "max_idle_motion": float(np.nanpercentile(m["extent"][idle], 99))}  # fmt: skip
+            "max_idle_motion": float(np.nanpercentile(m["extent"][idle], 99)),
+            "max_idle_posture_change": float(np.nanpercentile(m["change"][idle], 99)),
+            "max_idle_trunk_lean": float(np.nanpercentile(m["lean"][idle], 99))}  # fmt: skip
 
 
 def reliability(probs: np.ndarray, y: np.ndarray) -> list[dict[str, Any]]:
@@ -86,20 +95,24 @@ def _report(name: str, x: np.ndarray, y: np.ndarray, classes: tuple[str, ...], m
     probs = checked_window_probabilities(model, x)
     bands = reliability(probs, y)
     print(f"\n## {name}: {len(x)} windows\n")
-    print("| class | walk/run check fails | idle check fails | unmeasured feet | anti p1/p50 | ratio p1/p50 | extent p50/p99 |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| class | walk/run check fails | stillness fails | idle check fails (still, posture, lean) | unmeasured feet "
+          "| anti p1/p50 | ratio p1/p50 | extent p50/p99 | change p50/p99 | lean p50/p99 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for c, label in enumerate(classes):
         rows = [x[i] for i in np.flatnonzero(y == c)]
         gait_fail = sum(not plausibility.feet_alternate(w) for w in rows)
-        idle_fail = sum(not plausibility.still(w) for w in rows)
+        still_fail = sum(not plausibility.still(w) for w in rows)
+        idle_fail = sum(not plausibility.standing_idle(w) for w in rows)
         mine = {k: v[y == c] for k, v in m.items()}
         unmeasured = int(np.isnan(mine["anti"]).sum())
 
         def pct(v: np.ndarray, q: float) -> str:
             return "—" if np.isnan(v).all() else f"{np.nanpercentile(v, q):.3f}"
 
-        print(f"| {label} | {gait_fail} | {idle_fail} | {unmeasured} | {pct(mine['anti'], 1)}/{pct(mine['anti'], 50)} "
-              f"| {pct(mine['ratio'], 1)}/{pct(mine['ratio'], 50)} | {pct(mine['extent'], 50)}/{pct(mine['extent'], 99)} |")
+        print(f"| {label} | {gait_fail} | {still_fail} | {idle_fail} | {unmeasured} "
+              f"| {pct(mine['anti'], 1)}/{pct(mine['anti'], 50)} | {pct(mine['ratio'], 1)}/{pct(mine['ratio'], 50)} "
+              f"| {pct(mine['extent'], 50)}/{pct(mine['extent'], 99)} | {pct(mine['change'], 50)}/{pct(mine['change'], 99)} "
+              f"| {pct(mine['lean'], 50)}/{pct(mine['lean'], 99)} |")
     print("\n| best probability | windows | right | share right |\n| --- | ---: | ---: | ---: |")
     for b in bands:
         share = "—" if b["share"] is None else f"{b['share']:.3f}"

@@ -46,6 +46,12 @@ MIN_ALTERNATING_MOTION = 0.11  # torso lengths, std of (left - right) / 2 ankle 
 MIN_ALTERNATION = 0.29  # that std over the std of (left + right) / 2
 # 99th percentile of the idle windows' motion extent (median 0.98); walk's median is 3.95.
 MAX_IDLE_MOTION = 1.56  # torso lengths
+# What else "idle" (standing, nothing in particular) is, from the same idle windows' 99th percentiles:
+# the body ends the window in the posture it started in (an arm raised and held, a reach, a lean
+# into someone is a change of posture, not an oscillation about one), and the trunk is upright.
+MAX_IDLE_POSTURE_CHANGE = 1.05  # torso lengths, largest joint move first → last quarter (median 0.49)
+MAX_IDLE_TRUNK_LEAN = 14.8  # degrees from image up, 90th percentile over the window (median 8.4)
+MIN_LEAN_FRAMES = 10  # frames with a trunk angle before the lean is judged (as MIN_FOOT_FRAMES)
 
 
 def trunk_angles(window: np.ndarray) -> np.ndarray:
@@ -129,10 +135,44 @@ def motion_extent(window: np.ndarray) -> float | None:
 
 
 def still(window: np.ndarray) -> bool:
-    """Idle (standing, nothing in particular): no joint moves farther than the idle class does in
-    training (:data:`MAX_IDLE_MOTION`); unmeasurable windows are not ruled out."""
+    """No joint moves farther than the idle class does in training (:data:`MAX_IDLE_MOTION`);
+    unmeasurable windows are not ruled out."""
     extent = motion_extent(window)
     return extent is None or extent <= MAX_IDLE_MOTION
+
+
+def posture_change(window: np.ndarray) -> float | None:
+    """How far the body's posture moves over the window and stays moved: the largest distance, in
+    torso lengths, between a seen joint's median position in the first and in the last quarter of
+    the frames where it is seen (positions relative to the window's mean mid-hip); None where no
+    joint is seen in half of the frames. Idle's small motions oscillate about a rest pose; a reach,
+    an arm raised and held, a lean into someone ends elsewhere."""
+    out = []
+    for v in range(window.shape[2]):
+        seen = np.flatnonzero(window[2, :, v] > 0)
+        if len(seen) < window.shape[1] // 2:
+            continue
+        k = max(3, len(seen) // 4)
+        first, last = np.median(window[:2, seen[:k], v], 1), np.median(window[:2, seen[-k:], v], 1)
+        out.append(float(np.hypot(*(last - first))))
+    return max(out) if out else None
+
+
+def trunk_lean(window: np.ndarray) -> float | None:
+    """The trunk's angle from image up (:func:`trunk_angles`) at its 90th percentile over the
+    window, degrees; None where it is measured in fewer than MIN_LEAN_FRAMES frames."""
+    angles = trunk_angles(window)
+    angles = angles[np.isfinite(angles)]
+    return float(np.percentile(angles, 90)) if len(angles) >= MIN_LEAN_FRAMES else None
+
+
+def standing_idle(window: np.ndarray) -> bool:
+    """Idle (standing, nothing in particular), as the idle class is in training: still
+    (:func:`still`), ending in the posture it started in (:data:`MAX_IDLE_POSTURE_CHANGE`) and
+    upright (:data:`MAX_IDLE_TRUNK_LEAN`); unmeasurable parts are not ruled out."""
+    change, lean = posture_change(window), trunk_lean(window)
+    return (still(window) and (change is None or change <= MAX_IDLE_POSTURE_CHANGE)
+            and (lean is None or lean <= MAX_IDLE_TRUNK_LEAN))
 
 
 def horizontal_or_crouched(window: np.ndarray) -> bool:

@@ -18,8 +18,11 @@ from inference.actions.plausibility import (
     motion_extent,
     nearest_distance,
     plausible,
+    posture_change,
+    standing_idle,
     still,
     trunk_angles,
+    trunk_lean,
 )
 from inference.actions.segment import SegmentConfig, segments_from_labels
 
@@ -116,6 +119,30 @@ def test_stillness_for_idle() -> None:
     assert motion_extent(window) == pytest.approx(1.8, abs=0.01) and not still(window)
     window[2, :25, :] = 0  # seen in fewer than half of the frames: not measured
     assert motion_extent(window) is None and still(window)
+
+
+def test_idle_needs_the_rest_posture_kept_and_an_upright_trunk() -> None:
+    """Idle as the idle class is in training: an arm swinging about the side is idle; the same arm
+    raised and held (a reach, an embrace) ends in another posture, and a trunk leaning 20° the
+    whole window is not standing idle; each within what the stillness check allows."""
+    t = np.arange(40) / 20.0
+    rest = _window(np.full(40, 5.0))
+    rest[:2, :, joint("RWrist")] = [[0.4], [0.9]]  # the hand beside the hip
+    swinging = rest.copy()
+    swinging[0, :, joint("RWrist")] += 0.5 * np.cos(2 * np.pi * t)  # two swings about the side
+    raised = rest.copy()
+    raised[:2, 20:, joint("RWrist")] = [[1.0], [-0.2]]  # from the side to chest height in front, held
+    raised[:2, 10:20, joint("RWrist")] = np.linspace([0.4, 0.9], [1.0, -0.2], 10).T
+    leaning = _window(np.full(40, 20.0))
+    for w in (rest, swinging, raised, leaning):
+        assert still(w)  # none moves farther than the idle class does
+    assert posture_change(swinging) < 0.2 and standing_idle(swinging)  # back where it started
+    assert posture_change(raised) == pytest.approx(np.hypot(0.6, 1.1), abs=0.01) and not standing_idle(raised)
+    assert trunk_lean(rest) == pytest.approx(5.0, abs=0.01) and standing_idle(rest)
+    assert trunk_lean(leaning) == pytest.approx(20.0, abs=0.01) and not standing_idle(leaning)
+    unseen = raised.copy()
+    unseen[2, 15:, :] = 0  # seen in fewer than half of the frames: neither measured, not ruled out
+    assert posture_change(unseen) is None and trunk_lean(unseen) is not None and standing_idle(unseen)
 
 
 def test_unsure_windows_become_unknown() -> None:
