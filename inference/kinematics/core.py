@@ -5,7 +5,9 @@ Order of operations (each step in its own module):
 
 1. named points from the backend's keypoints (:mod:`.points`); points below ``min_confidence``
    count as absent;
-2. left/right swap correction for OpenPose output (:mod:`.swap`);
+2. left/right swap correction for OpenPose output (:mod:`.swap`), then the fits that would need a
+   segment to turn faster than a human can (an upside-down fit for a few frames) are removed
+   (:mod:`.rotation`): their points count as absent;
 3. facing direction per frame (:func:`.angles.estimate_facing`);
 4. per coordinate: Hampel outlier rejection, gap filling up to ``max_gap_s``, zero-phase Butterworth
    low-pass (:mod:`.filters`) — filtering the points, not the angles, keeps every angle consistent
@@ -31,6 +33,7 @@ from inference.kinematics.angles import ANGLE_NAMES, ANGLES, compute_angles, est
 from inference.kinematics.com import centre_of_mass
 from inference.kinematics.ground import ground_line
 from inference.kinematics.points import POINT_NAMES, named_points, point_index
+from inference.kinematics.rotation import implausible_rotations, points_to_drop
 from inference.kinematics.scale import Scale, pixel_scale, stature_series
 from inference.kinematics.swap import OPENPOSE_SKELETONS, apply_swaps, detect_swaps
 from inference.posedata import PoseSequence
@@ -44,6 +47,8 @@ class KinematicsConfig:
     max_gap_s: longest gap filled by interpolation. hampel_window (samples) / hampel_sigma.
     min_confidence: keypoints below it count as absent.
     swap: "auto" (correct left/right swaps for OpenPose skeletons only), "on" or "off".
+    rotation_check: remove the points of fits whose segments would have turned faster than a
+        human segment can (:mod:`.rotation`); False keeps them (raw angles).
     facing: "auto", "right" or "left" (the direction the athlete faces in the image).
     height_cm: the athlete's height, for pixels → metres (None: stay in pixels).
     """
@@ -56,6 +61,7 @@ class KinematicsConfig:
     hampel_sigma: float = 3.0
     min_confidence: float = 0.2
     swap: str = "auto"
+    rotation_check: bool = True
     facing: str = "auto"
     height_cm: float | None = None
 
@@ -85,6 +91,8 @@ class Kinematics:
     points_unsmoothed: (T, N, 2) after outlier rejection and gap filling but before the low-pass,
         for timing contacts (a 6 Hz low-pass blurs a landing over ~0.1 s).
     facing: (T,) +1 facing image right, -1 left. swaps: {group: (T,) bool} corrected frames.
+    implausible: {segment: (T,) bool} frames whose fit would have needed the segment to turn faster
+        than a human segment can (:mod:`.rotation`); the points it takes with it are absent there.
     scale: pixels → metres (``scale.metres_per_pixel`` None when unknown).
     """
 
@@ -105,6 +113,7 @@ class Kinematics:
     scale: Scale
     skeleton: str
     config: KinematicsConfig = field(default_factory=KinematicsConfig)
+    implausible: dict[str, np.ndarray] = field(default_factory=dict)
 
     def angle(self, name: str) -> np.ndarray:
         """(T,) one angle by name."""
@@ -149,7 +158,9 @@ class Kinematics:
         return storage.load_npz(path)
 
 
-def _athlete_points(poses: PoseSequence, athlete_index: int, config: KinematicsConfig) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+def _athlete_points(
+    poses: PoseSequence, athlete_index: int, config: KinematicsConfig
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
     if not 0 <= athlete_index < poses.num_people:
         raise IndexError(f"athlete_index {athlete_index} is not a person slot (0..{poses.num_people - 1})")
     xy, conf = named_points(poses.keypoints[:, athlete_index], poses.skeleton)
@@ -162,7 +173,13 @@ def _athlete_points(poses: PoseSequence, athlete_index: int, config: KinematicsC
         swaps = detect_swaps(xy, np.asarray(poses.timestamps, np.float64))
         xy, conf = apply_swaps(xy, swaps), apply_swaps(conf, swaps)
     swaps = swaps or {g: np.zeros(frames, bool) for g in ("legs", "arms")}
-    return xy, conf, swaps
+    implausible: dict[str, np.ndarray] = {}
+    if config.rotation_check:
+        implausible = implausible_rotations(xy, np.asarray(poses.timestamps, np.float64))
+        drop = points_to_drop(implausible, frames)
+        xy[drop] = np.nan
+        conf[drop] = 0.0
+    return xy, conf, swaps, implausible
 
 
 def _clean(xy: np.ndarray, t: np.ndarray, config: KinematicsConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -178,7 +195,7 @@ def compute_kinematics(poses: PoseSequence, athlete_index: int, config: Kinemati
     """Kinematics of the person in slot ``athlete_index`` of ``poses`` (see module docstring)."""
     config = config or KinematicsConfig()
     t = np.asarray(poses.timestamps, np.float64)
-    xy, conf, swaps = _athlete_points(poses, athlete_index, config)
+    xy, conf, swaps, implausible = _athlete_points(poses, athlete_index, config)
     if config.facing == "auto":
         facing = estimate_facing(xy, window=max(3, int(round(0.5 * (poses.fps or 30)))))
     else:
@@ -209,4 +226,5 @@ def compute_kinematics(poses: PoseSequence, athlete_index: int, config: Kinemati
         scale=scale,
         skeleton=poses.skeleton,
         config=config,
+        implausible=implausible,
     )

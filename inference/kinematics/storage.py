@@ -53,6 +53,7 @@ def to_dict(kin: Kinematics, decimals: int = 2) -> dict[str, Any]:
         "ground_px": _list(kin.ground, 1),
         "facing": kin.facing.astype(int).tolist(),
         "swapped_frames": {g: int(v.sum()) for g, v in kin.swaps.items()},
+        "implausible_frames": {g: int(v.sum()) for g, v in kin.implausible.items()},
         "scale": kin.scale.as_dict(),
         "config": {k: v for k, v in vars(kin.config).items()},
     }
@@ -77,6 +78,9 @@ def save_npz(kin: Kinematics, path: str | Path) -> None:
         facing=kin.facing.astype(np.int8),
         swap_groups=np.array(list(kin.swaps)),
         swaps=np.stack(list(kin.swaps.values()), axis=1) if kin.swaps else np.zeros((len(kin.timestamps), 0), bool),
+        implausible_segments=np.array(list(kin.implausible)),
+        implausible=(np.stack(list(kin.implausible.values()), axis=1) if kin.implausible
+                     else np.zeros((len(kin.timestamps), 0), bool)),
         meta=np.array(json.dumps({"skeleton": kin.skeleton, "scale": kin.scale.as_dict(), "config": vars(kin.config)})),
     )
 
@@ -116,4 +120,6 @@ def load_npz(path: str | Path) -> Kinematics:
             scale=scale,
             skeleton=meta["skeleton"],
             config=KinematicsConfig(**meta["config"]),
+            implausible=({str(g): data["implausible"][:, i] for i, g in enumerate(data["implausible_segments"])}
+                         if "implausible" in data else {}),  # written before the rotation check: none
         )

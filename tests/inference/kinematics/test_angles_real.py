@@ -5,12 +5,15 @@ outside its anatomical interval (``AngleDef.plausible``), and no angle sample wi
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pytest
 
 from inference.kinematics import compute_kinematics
 from inference.kinematics.angles import ANGLES
 from tests.support import MEDIA_DIR, shared_clip
+from tests.truth import TRUTH_DIR
 
 CLIPS = ("basketball_pan_240p.mp4", "indoor_two_people_1080p.mp4",
          "lab_two_people_portrait_60fps.mp4", "lab_walk_portrait_60fps.mp4")  # fmt: skip
@@ -21,11 +24,16 @@ def _clips() -> list[str]:
     return sorted(set(found) | set(CLIPS))
 
 
-@pytest.mark.parametrize("name", _clips())
-def test_no_joint_angle_sample_is_reported_outside_its_interval(name: str) -> None:
+@cache
+def _analysed(name: str):  # noqa: ANN202 - AnalysisResult, imported lazily
     from inference.pipeline import AnalysisConfig, analyze
 
-    result = analyze(shared_clip(name), AnalysisConfig(until="athlete"))
+    return analyze(shared_clip(name), AnalysisConfig(until="athlete"))
+
+
+@pytest.mark.parametrize("name", _clips())
+def test_no_joint_angle_sample_is_reported_outside_its_interval(name: str) -> None:
+    result = _analysed(name)
     if result.athlete_index is None:
         pytest.skip(f"no athlete in {name}")
     kin = compute_kinematics(result.poses, result.athlete_index)
@@ -40,3 +48,31 @@ def test_no_joint_angle_sample_is_reported_outside_its_interval(name: str) -> No
         assert ((values[finite] >= low) & (values[finite] <= high)).all(), (d.name, values[finite].min(), values[finite].max())
         reported += int(finite.sum())
     assert reported > 0  # the athlete's joints were measured at all
+
+
+def test_an_upside_down_fit_on_real_frames_is_flagged() -> None:
+    # basketball_pan_240p.mp4, frame 273 (9.10 s): the player in blue walks upright (frames 269-276
+    # looked at, 3x crops), and BlazePose fits her upside down in that one frame (shoulders on her
+    # shorts, hips on her chest). Her trunk would have turned half round in 1/30 s and back: the
+    # rotation check (inference.kinematics.rotation) flags it; the upright frames before stay.
+    from bench.scoring.truth import load_truth
+
+    result = _analysed("basketball_pan_240p.mp4")
+    poses = result.poses
+    t = float(poses.timestamps[273])
+    blue = load_truth(TRUTH_DIR / "basketball_pan_240p.json").person("blue")
+    assert blue is not None
+    box = blue.box_at(t)
+    assert box is not None
+    # The truth's box is interpolated between keyframes 0.5 s apart during a fast pan, so it only
+    # says which skeleton is hers: the one nearest it, much nearer than the others (white's is on
+    # the far left).
+    with np.errstate(all="ignore"):
+        centre = np.nanmedian(poses.keypoints[272, :, :, :2], axis=1)  # the frame before, fitted upright
+    distance = np.nan_to_num(np.hypot(*(centre - (box[:2] + box[2:]) / 2).T), nan=np.inf)
+    slot, others = int(np.argmin(distance)), np.delete(distance, np.argmin(distance))
+    assert distance[slot] < 0.5 * others.min(), distance
+    kin = compute_kinematics(poses, slot)
+    assert kin.implausible["trunk"][273]
+    assert not kin.implausible["trunk"][240:273].any()
+    assert (kin.point_confidence[273] == 0).all()
