@@ -137,7 +137,9 @@ class TrackEditList(APIView):
         except ValidationError as exc:
             code = status.HTTP_409_CONFLICT if exc.code == BUSY else status.HTTP_400_BAD_REQUEST
             return Response({"detail": " ".join(exc.messages)}, status=code)
-        body = _with_url(analysis.pk, track_edit_get(analysis=analysis, edit_id=edit.pk) or {})
+        created = track_edit_get(analysis=analysis, edit_id=edit.pk)
+        assert created is not None  # made for this analysis just now
+        body = _with_url(analysis.pk, created)
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
 
 
