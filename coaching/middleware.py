@@ -145,7 +145,7 @@ class StorageUnavailableMiddleware:
     """A page, download or API call whose stored files cannot be read just now (StorageUnavailable:
     coaching.storage.read_stored and storage_calls, the serving of files) answers 503 with what
     happened and when to try again: the API as ``{"detail": …}``, a page's script (not asking
-    for HTML) as ``{"ok": false, "error": …}``, a browser a page. The upload path answers its own
+    for HTML, or a script's fetch) as ``{"ok": false, "error": …}``, a browser a page. The upload path answers its own
     503 (STORAGE_UNAVAILABLE) the same way."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -161,9 +161,16 @@ class StorageUnavailableMiddleware:
         response: HttpResponse
         if request.path.startswith("/api/"):
             response = JsonResponse({"detail": STORAGE_READ_UNAVAILABLE}, status=503)
-        elif not request.accepts("text/html"):
+        elif not _wants_page(request):
             response = JsonResponse({"ok": False, "error": STORAGE_READ_UNAVAILABLE}, status=503)
         else:
             response = render(request, "503.html", {"message": STORAGE_READ_UNAVAILABLE}, status=503)
         response["Retry-After"] = str(STORAGE_RETRY_AFTER_S)
         return response
+
+
+def _wants_page(request: HttpRequest) -> bool:
+    """A browser going to a page (not a script's fetch, which reads JSON: browsers mark those
+    with Sec-Fetch-Mode other than "navigate"; clients without that header are asked by Accept)."""
+    return (request.accepts("text/html")
+            and request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate")

@@ -109,6 +109,10 @@ def test_api_and_page_scripts_get_json(client, stored, monkeypatch, failure) -> 
         assert "storage" in response.json()["detail"] and response["Retry-After"] == "60"
     fetched = client.get(reverse("analysis_tracks", args=[stored.analysis.pk]), HTTP_ACCEPT="application/json")
     assert fetched.status_code == 503 and "storage" in fetched.json()["error"]
+    # A script's fetch that names no type (the athlete click): the browser marks it as no navigation.
+    clicked = client.post(reverse("analysis_athlete", args=[stored.analysis.pk]), {"x": 50, "y": 50, "t": 0},
+                          HTTP_SEC_FETCH_MODE="cors")
+    assert clicked.status_code == 503 and "storage" in clicked.json()["error"]
 
 
 def test_a_file_system_that_fails_under_a_local_path(client, stored, monkeypatch) -> None:
