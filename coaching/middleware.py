@@ -144,9 +144,9 @@ STORAGE_RETRY_AFTER_S = 60
 class StorageUnavailableMiddleware:
     """A page, download or API call whose stored files cannot be read just now (StorageUnavailable:
     coaching.storage.read_stored and storage_calls, the serving of files) answers 503 with what
-    happened and when to try again: the API as ``{"detail": …}``, a page's script (not asking
-    for HTML, or a script's fetch) as ``{"ok": false, "error": …}``, a browser a page. The upload path answers its own
-    503 (STORAGE_UNAVAILABLE) the same way."""
+    happened and when to try again: the API as ``{"detail": …}``, a page's script as
+    ``{"ok": false, "error": …}``, a browser a page. The upload path answers its own 503
+    (STORAGE_UNAVAILABLE) the same way."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
