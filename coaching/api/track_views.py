@@ -82,6 +82,8 @@ class TrackStateSerializer(serializers.Serializer):
     tracks = TrackSerializer(many=True)
     athlete = serializers.IntegerField(allow_null=True)
     athlete_source = serializers.CharField(allow_null=True)
+    close_call = serializers.IntegerField(
+        allow_null=True, help_text="The person the athlete rule nearly chose instead: worth a look.")
     frames = serializers.IntegerField(allow_null=True)
     frames_with_athlete = serializers.IntegerField(allow_null=True)
     edits = TrackEditSerializer(many=True, help_text="The latest edits, newest first.")
