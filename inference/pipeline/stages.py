@@ -162,19 +162,21 @@ def model_digests(names: tuple[str, ...]) -> dict[str, str]:
 def tracking_stage(run: Run) -> None:
     """The online pass's tracklets stitched into identities over the whole video (motion, size,
     torso colour; inference/tracking/stitch.py), those that are not people dropped (visibility,
-    body proportions; inference/tracking/plausible.py) and so are frames where no body is seen,
+    body proportions; inference/tracking/plausible.py), people out of view for seconds
+    re-identified by torso colour (stitch.reidentify), and frames where no body is seen dropped,
     assembled into person slots; short-lived
     ones dropped as noise."""
     from inference.posedata import PoseSequence
     from inference.skeleton import get_skeleton
     from inference.tracking import summarize
     from inference.tracking.plausible import is_person, seen_frames
-    from inference.tracking.stitch import assemble, stitch
+    from inference.tracking.stitch import assemble, reidentify, stitch
 
     assert run.result.video is not None and run.tracker is not None
     info = run.result.video.probe
     skeleton = get_skeleton(run.skeleton)
-    identities = [seen_frames(group) for group in stitch(run.tracker.tracklets(), skeleton.limbs) if is_person(group)]
+    people = [group for group in stitch(run.tracker.tracklets(), skeleton.limbs) if is_person(group)]
+    identities = [seen_frames(group) for group in reidentify(people, skeleton.limbs)]
     keypoints, track_ids = assemble(identities, run.tracker.num_frames, skeleton.num_keypoints,
                                     run.config.min_track_frames, run.config.min_track_seconds)  # fmt: skip
     size = (int(info["width"]), int(info["height"]))

@@ -11,7 +11,7 @@ import pytest
 
 from inference.skeleton import get_skeleton
 from inference.tracking.online import Tracklet
-from inference.tracking.stitch import assemble, stitch
+from inference.tracking.stitch import REID_MAX_GAP, assemble, reidentify, stitch
 from tests.support import shared_clip
 
 LIMBS = get_skeleton("blazepose33").limbs
@@ -98,6 +98,9 @@ def test_basketball_athlete_is_one_track_over_most_of_the_clip() -> None:
     assert longest["white"] >= 0.8 * visible
     assert longest["blue"] <= 0.05 * sum(longest.values()), "the athlete's track takes in the other player"
     assert result.athlete_index is not None and owners[result.athlete_index] is longest
+    # The player in blue is out of view 5.27-5.84 s and not found again until 7.4 s (the detector
+    # misses him while he is small): the re-identification by colour makes him one track.
+    assert sum(c.most_common(1)[0][0] == "blue" for c in owners if c) == 1
 
 
 def test_a_region_that_slid_off_for_a_few_frames_does_not_split_the_person() -> None:
@@ -114,3 +117,32 @@ def test_a_region_that_slid_off_for_a_few_frames_does_not_split_the_person() -> 
     assert len(identities) == 1
     keypoints, _ = assemble(identities, 60, 33)
     np.testing.assert_allclose(keypoints[31, 0], b.poses[1])
+
+
+def _ids(identities: list[list[Tracklet]]) -> list[list[int]]:
+    return sorted(sorted(t.track_id for t in g) for g in identities)
+
+
+def test_a_person_out_of_view_for_seconds_is_re_identified_by_colour() -> None:
+    """Three seconds out of view and back elsewhere (a pan): motion says nothing, the shirt does;
+    someone in another shirt stays someone else."""
+    a, b = tracklet(0, range(0, 40), 100, 0), tracklet(1, range(130, 170), 700, 0)
+    other = tracklet(2, range(0, 170), 400, 0, colour=1)
+    assert _ids(stitch([a, b, other], LIMBS)) == [[0], [1], [2]], "the stitching does not bridge 3 s"
+    assert _ids(reidentify(stitch([a, b, other], LIMBS), LIMBS)) == [[0, 1], [2]]
+    assert _ids(reidentify([[a], [tracklet(3, range(130, 170), 700, 0, colour=3)]], LIMBS)) == [[0], [3]]
+
+
+def test_re_identification_needs_an_unambiguous_match_a_trusted_colour_and_a_bounded_gap() -> None:
+    a, b = tracklet(0, range(0, 40), 100, 0), tracklet(1, range(130, 170), 700, 0)
+    # someone else dressed alike, seen while a is away: b could be either, so nothing is joined
+    alike = tracklet(2, range(60, 120), 400, 0)
+    assert len(reidentify([[a], [alike], [b]], LIMBS)) == 3
+    # too few measured colours to trust
+    few = Tracklet(1, b.frames, b.times, b.poses, np.where(np.arange(40)[:, None] < 5, b.colours, np.nan).astype(np.float32))
+    assert len(reidentify([[a], [few]], LIMBS)) == 2
+    # out of view longer than REID_MAX_GAP
+    late = int((40 / FPS + REID_MAX_GAP + 1) * FPS)
+    assert len(reidentify([[a], [tracklet(4, range(late, late + 40), 700, 0)]], LIMBS)) == 2
+    # both in view at once: two people, however alike
+    assert len(reidentify([[a], [tracklet(5, range(20, 80), 700, 0)]], LIMBS)) == 2
