@@ -122,7 +122,23 @@ def people_rows(out: ClipOutputs, truth: Truth) -> list[Row]:
         ("phantom skeletons", s.phantoms, f"{s.phantoms} of {s.skeleton_frames_judged} judged skeleton-frames", "0"),
         ("athlete frames covered", covered, f"{s.athlete_covered} / {s.athlete_visible} ({_pct(covered)}; visible in {s.athlete_visible_any})", "100 %"),
         ("identity switches (athlete frames on another person)", s.identity_switches, str(s.identity_switches), "0"),
+        athlete_choice_row(out, truth),
     ]  # fmt: skip
+
+
+def athlete_choice_row(out: ClipOutputs, truth: Truth) -> Row:
+    """Whether the athlete rule's choice was a close call, which the video page asks the coach to
+    check (inference.tracking.athlete.close_call), and the runner-up's share of the score."""
+    from inference.tracking.athlete import close_call, summarize
+
+    scores = {s.track_id: s.athlete_score for s in summarize(out.keypoints, out.track_ids, truth.size)}
+    athlete = None if out.athlete_index is None else int(out.track_ids[out.athlete_index])
+    rival = close_call(scores, athlete)
+    others = [v for k, v in scores.items() if k != athlete]
+    share = max(others) / scores[athlete] if athlete is not None and others and scores[athlete] > 0 else None
+    runner_up = "nobody else tracked" if share is None else f"runner-up {_pct(share)} of the athlete's score"
+    text = "no athlete" if athlete is None else f"{'yes: the page asks the coach' if rival is not None else 'no'} ({runner_up})"
+    return ("athlete choice a close call", rival is not None, text, "—")
 
 
 def measures_rows(out: ClipOutputs, truth: Truth) -> list[Row]:

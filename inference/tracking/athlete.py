@@ -25,7 +25,7 @@ from inference.tracking.geometry import MIN_CONFIDENCE, pose_box, visible
 # time in view, and a person within 20 % on that sum (a little smaller but more central, or in
 # view a little less) is as likely to be the one being coached. In lab_two_people_portrait_60fps
 # the performing man scores 0.997 of the standing foreground woman (bench/truth: "a coach could
-# pick either"); in the other development clips the runner-up scores 0.55-0.66.
+# pick either"); in the other development clips the runner-up scores 0.66-0.71.
 CLOSE_CALL = 0.8
 
 

@@ -43,3 +43,33 @@ def test_clips_without_truth_are_listed_as_skipped(tmp_path, monkeypatch, capsys
     assert realworld.main(["--truth", str(tmp_path), "--json", str(out)]) == 0
     assert "nobody_looked.mp4: skipped (no truth file" in capsys.readouterr().out
     assert list(json.loads(out.read_text())["skipped"]) == ["nobody_looked.mp4"]
+
+
+def _outputs(keypoints: np.ndarray, athlete_index: int | None) -> "realworld.ClipOutputs":
+    from bench.realworld_adapter import ClipOutputs
+
+    frames = keypoints.shape[0]
+    return ClipOutputs(keypoints=keypoints, timestamps=np.arange(frames) / 30.0, track_ids=np.arange(keypoints.shape[1]),
+                       skeleton="blazepose33", athlete_index=athlete_index, angle_names=(), angles=np.zeros((frames, 0)),
+                       movement="general", findings=(), segment_findings=(), jumps=(), steps=(), cadence_spm=None,
+                       action_segments=(), action_classes=(), action_times=np.zeros(0), action_probabilities=np.zeros((0, 0)),
+                       mask_foreground=np.zeros((0, 1, 1), bool), mask_times=np.zeros(0), mask_source_size=(640, 480))  # fmt: skip
+
+
+def _person(x: float, height: float) -> np.ndarray:
+    pose = np.ones((33, 3), np.float32)
+    pose[:, 0] = x + np.linspace(-10, 10, 33)
+    pose[:, 1] = 240 + np.linspace(-height / 2, height / 2, 33)
+    return pose
+
+
+def test_the_athlete_choice_row_says_when_the_page_asks_the_coach():
+    truth = replace(load_truth(FIXTURE), size=(640, 480))
+    alike = np.stack([np.stack([_person(300, 200), _person(340, 200)])] * 10)
+    label, flagged, text, _ = realworld.athlete_choice_row(_outputs(alike, 0), truth)
+    assert label == "athlete choice a close call" and flagged and text.startswith("yes: the page asks the coach")
+    clear = np.stack([np.stack([_person(320, 300), _person(600, 80)])] * 10)
+    _, flagged, text, _ = realworld.athlete_choice_row(_outputs(clear, 0), truth)
+    assert not flagged and text.startswith("no (runner-up")
+    _, flagged, text, _ = realworld.athlete_choice_row(_outputs(clear[:, :1], 0), truth)
+    assert not flagged and "nobody else tracked" in text
