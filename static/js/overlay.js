@@ -89,6 +89,8 @@
     const response = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" });
     if (!response.ok) return;
     data = await response.json();
+    // The analysed frames' times: the review player steps and counts frames by them.
+    document.dispatchEvent(new CustomEvent("posecoach:frame-times", { detail: { times: data.t } }));
     canvas.hidden = false;
     // Toggles and "Choose the athlete" only once there are skeletons to toggle and choose from.
     if (controls) controls.hidden = false;

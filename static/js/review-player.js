@@ -1,6 +1,10 @@
 // Review player: frame-by-frame stepping, an A–B loop, jumps to the previous/next comment or
 // drawing, speed keys, keyboard shortcuts. The proxy keeps the source's presentation times and
 // has a keyframe every 0.5 s, so a seek to a frame's time shows that frame.
+// Frame times: the analysed frames' own times (the overlay's "t", which overlay.js announces with
+// a "posecoach:frame-times" event once it has loaded them), so a clip whose timestamps are uneven
+// (a phone's variable frame rate, dropped frames, a gap) steps and counts its real frames; until
+// then, or without an analysis, frame n is taken to start at n / fps.
 window.PoseReviewPlayer = (function () {
   "use strict";
   const root = document.getElementById("review");
@@ -8,9 +12,9 @@ window.PoseReviewPlayer = (function () {
   if (!root || !player) return null;
   const fps = parseFloat(root.dataset.fps) || 30;
   const duration = parseFloat(root.dataset.duration) || 0;
-  // Frame n is shown from n/fps; we seek just past that instant, so that rounding of the time
-  // (to microseconds in the media pipeline) never shows frame n-1. The same offset on every
-  // frame keeps each step exactly 1/fps.
+  // Frame n is shown from its start time; we seek just past that instant, so that rounding of
+  // the time (to microseconds in the media pipeline, to milliseconds in the overlay's list)
+  // never shows frame n-1. The same offset on every frame keeps each step one frame.
   const EPS = Math.min(0.001, 0.25 / fps);
   const readout = document.getElementById("time-readout");
   const loopReadout = document.getElementById("loop-readout");
@@ -19,17 +23,37 @@ window.PoseReviewPlayer = (function () {
   let loopA = null, loopB = null;
   let marks = [];
 
-  // The number of frames: the frames the analysis decoded when there is one, else the
-  // video's own count; the media element's duration (which can include a last frame's length
-  // or a longer audio track) only as a last resort.
+  // The number of frames: the frame times' count once known, else the frames the analysis
+  // decoded when there is one, else the video's own count; the media element's duration (which
+  // can include a last frame's length or a longer audio track) only as a last resort.
   const frames = parseInt(root.dataset.frames, 10) || 0;
+  let times = null;  // start time of each frame, seconds, ascending (null: n / fps)
+  // The overlay stores times to the millisecond: a frame shown from 2.0667 s is listed at
+  // 2.067 s, so a time up to half a millisecond before a listed start still belongs to it.
+  const LISTED = 0.0006;
   function lastFrame() {
+    if (times) return times.length - 1;
     if (frames > 0) return frames - 1;
     const end = isFinite(player.duration) && player.duration > 0 ? player.duration : duration;
     return Math.max(0, Math.ceil(end * fps - 1e-6) - 1);
   }
-  function frameAt(t) { return Math.min(lastFrame(), Math.floor(t * fps + 1e-6)); }
-  function frameTime(n) { return n / fps + EPS; }
+  // The frame on screen at time t: the last one starting at or before t (binary search).
+  function frameAt(t) {
+    if (!times) return Math.min(lastFrame(), Math.max(0, Math.floor(t * fps + 1e-6)));
+    let lo = 0, hi = times.length - 1;
+    if (t + LISTED < times[0]) return 0;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (times[mid] <= t + LISTED) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+  function frameTime(n) { return (times ? times[n] : n / fps) + EPS; }
+  function setFrameTimes(list) {
+    const ok = Array.isArray(list) && list.length > 0 && list.every((x, i) => isFinite(x) && (i === 0 || x > list[i - 1]));
+    times = ok ? list.slice() : null;
+  }
+  document.addEventListener("posecoach:frame-times", (event) => setFrameTimes(event.detail && event.detail.times));
 
   function seek(t) {
     player.pause();
@@ -108,7 +132,7 @@ window.PoseReviewPlayer = (function () {
   requestAnimationFrame(tick);
 
   return {
-    fps, EPS, frameAt, frameTime, seek, stepFrames,
+    fps, EPS, frameAt, frameTime, seek, stepFrames, setFrameTimes, lastFrame,
     setMarks(times) { marks = [...new Set(times)].sort((a, b) => a - b); },
   };
 })();
