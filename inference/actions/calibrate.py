@@ -6,12 +6,13 @@ Draws ``per_class`` windows of every base class seen only from the held-out came
 (:data:`inference.actions.synth.HELD_OUT_AZIMUTH`, augmented as in training) with the calibration
 seed, and prints:
 
-- the gait measures (:func:`.plausibility.foot_alternation`) of walk and run windows, and their
-  1st percentiles: the thresholds a window must reach for walk or run to stay possible;
-- the motion extent (:func:`.plausibility.motion_extent`), the posture change
-  (:func:`.plausibility.posture_change`) and the trunk lean (:func:`.plausibility.trunk_lean`) of
-  idle windows and their 99th percentiles: the most an idle window may move, move away from its
-  starting posture, and lean;
+- the gait measures (:func:`.plausibility.foot_alternation`): the 99th percentile of the idle
+  windows' anti-symmetric foot motion (the feet must move more than still feet do) and the 1st
+  percentile of the walk and run windows' alternation ratio (anti-symmetric over symmetric): the
+  thresholds a window must reach for walk or run to stay possible;
+- the motion extent (:func:`.plausibility.motion_extent`) and the posture change
+  (:func:`.plausibility.posture_change`) of idle windows and their 99th percentiles: the most an
+  idle window may move, and move away from its starting posture;
 - how often each class fails each of these checks (the price in true windows, and what they catch);
 - the reliability of the checked window probabilities: per band of the best probability, how
   many windows and how many are right; :data:`.segment.SegmentConfig.min_confidence` is the lowest
@@ -40,7 +41,7 @@ BANDS = np.round(np.arange(0.2, 1.01, 0.1), 2)
 
 def measures(windows: np.ndarray) -> dict[str, np.ndarray]:
     """(N, 3, T, V) normalised windows → per window: anti-symmetric foot motion, alternation ratio,
-    motion extent, posture change, trunk lean (each NaN where unmeasurable)."""
+    motion extent, posture change (each NaN where unmeasurable)."""
     gait = [plausibility.foot_alternation(w) for w in windows]
 
     def each(measure: Any) -> np.ndarray:
@@ -48,20 +49,19 @@ def measures(windows: np.ndarray) -> dict[str, np.ndarray]:
 
     return {"anti": np.array([np.nan if g is None else g[0] for g in gait]),
             "ratio": np.array([np.nan if g is None else g[1] for g in gait]),
-            "extent": each(plausibility.motion_extent), "change": each(plausibility.posture_change),
-            "lean": each(plausibility.trunk_lean)}  # fmt: skip
+            "extent": each(plausibility.motion_extent),
+            "change": each(plausibility.posture_change)}  # fmt: skip
 
 
 def thresholds(m: dict[str, np.ndarray], y: np.ndarray, classes: tuple[str, ...]) -> dict[str, float]:
-    """The 1st percentiles of walk and run windows' gait measures, the 99th of idle windows' extent,
-    posture change and trunk lean."""
+    """The 99th percentile of idle windows' anti-symmetric foot motion, the 1st of walk and run
+    windows' alternation ratio, the 99th of idle windows' extent and posture change."""
     gait = np.isin(y, [classes.index(ActionClass.WALK), classes.index(ActionClass.RUN)])
     idle = y == classes.index(ActionClass.IDLE)
-    return {"min_alternating_motion": float(np.nanpercentile(m["anti"][gait], 1)),
+    return {"min_alternating_motion": float(np.nanpercentile(m["anti"][idle], 99)),
             "min_alternation": float(np.nanpercentile(m["ratio"][gait], 1)),
             "max_idle_motion": float(np.nanpercentile(m["extent"][idle], 99)),
-            "max_idle_posture_change": float(np.nanpercentile(m["change"][idle], 99)),
-            "max_idle_trunk_lean": float(np.nanpercentile(m["lean"][idle], 99))}  # fmt: skip
+            "max_idle_posture_change": float(np.nanpercentile(m["change"][idle], 99))}  # fmt: skip
 
 
 def reliability(probs: np.ndarray, y: np.ndarray) -> list[dict[str, Any]]:
@@ -95,9 +95,9 @@ def _report(name: str, x: np.ndarray, y: np.ndarray, classes: tuple[str, ...], m
     probs = checked_window_probabilities(model, x)
     bands = reliability(probs, y)
     print(f"\n## {name}: {len(x)} windows\n")
-    print("| class | walk/run check fails | stillness fails | idle check fails (still, posture, lean) | unmeasured feet "
-          "| anti p1/p50 | ratio p1/p50 | extent p50/p99 | change p50/p99 | lean p50/p99 |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| class | walk/run check fails | stillness fails | idle check fails (still, posture) | unmeasured feet "
+          "| anti p1/p50 | ratio p1/p50 | extent p50/p99 | change p50/p99 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for c, label in enumerate(classes):
         rows = [x[i] for i in np.flatnonzero(y == c)]
         gait_fail = sum(not plausibility.feet_alternate(w) for w in rows)
@@ -111,8 +111,7 @@ def _report(name: str, x: np.ndarray, y: np.ndarray, classes: tuple[str, ...], m
 
         print(f"| {label} | {gait_fail} | {still_fail} | {idle_fail} | {unmeasured} "
               f"| {pct(mine['anti'], 1)}/{pct(mine['anti'], 50)} | {pct(mine['ratio'], 1)}/{pct(mine['ratio'], 50)} "
-              f"| {pct(mine['extent'], 50)}/{pct(mine['extent'], 99)} | {pct(mine['change'], 50)}/{pct(mine['change'], 99)} "
-              f"| {pct(mine['lean'], 50)}/{pct(mine['lean'], 99)} |")
+              f"| {pct(mine['extent'], 50)}/{pct(mine['extent'], 99)} | {pct(mine['change'], 50)}/{pct(mine['change'], 99)} |")
     print("\n| best probability | windows | right | share right |\n| --- | ---: | ---: | ---: |")
     for b in bands:
         share = "—" if b["share"] is None else f"{b['share']:.3f}"

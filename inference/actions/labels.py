@@ -20,8 +20,8 @@ training window (:data:`.plausibility.OOD_DISTANCE`) keeps only the classes the 
 A window whose best remaining probability is below ``SegmentConfig.min_confidence`` (calibrated on
 held-out-camera windows, :mod:`.calibrate`) is unknown too: a confidently wrong label is worse
 than "unknown". After the postures have taken their share, "idle" (standing, nothing in
-particular) keeps only the frames whose windows are still, upright and end in the posture they
-began in (:func:`.plausibility.standing_idle`).
+particular) keeps only the frames whose windows are still and end in the posture they began in
+(:func:`.plausibility.standing_idle`).
 Frames where the athlete is not tracked are never labelled (:func:`tracked_frames`).
 
 Steps found by the kinematics are not evidence of a gait here: an earlier rule that turned unsure
@@ -204,8 +204,8 @@ def confident(window_probs: np.ndarray, min_confidence: float) -> np.ndarray:
 def idle_share(windows: np.ndarray, usable: np.ndarray, starts: np.ndarray, frames: int,
                num_frames: int) -> np.ndarray:
     """(T,) share of each frame's (Hann-weighted) usable windows ``windows`` (W, 3, T, V) that are
-    idle as the idle class is in training (:func:`.plausibility.standing_idle`: still, upright, no
-    change of posture); 1 where no usable window covers."""
+    idle as the idle class is in training (:func:`.plausibility.standing_idle`: still, no change of
+    posture); 1 where no usable window covers."""
     idle = np.array([float(plausibility.standing_idle(w)) for w in windows]).reshape(len(windows), 1)
     share = seg.frame_probabilities(idle, starts, frames, num_frames, usable)[:, 0]
     return np.nan_to_num(share, nan=1.0)
@@ -271,7 +271,7 @@ def label_actions(poses: PoseSequence, athlete_index: int | None, *, model: Acti
         posture[seen] = posture_model.predict(track[seen])
         posture[~seen] = np.eye(len(posture_model.classes))[posture_model.classes.index(ActionClass.STAND)]
         probs, classes = fuse_posture(probs, classes, posture, posture_model.classes, int(POSTURE_HOLD_S * model.fps))
-    if ActionClass.IDLE in classes:  # what idle keeps after the postures: standing still, upright
+    if ActionClass.IDLE in classes:  # what idle keeps after the postures: standing still
         probs[:, classes.index(ActionClass.IDLE)] *= idle_share(batch, usable, starts, model.frames, len(track))
     min_frames = max(1, int(round(config.min_duration_s * model.fps)))
     tracked = tracked_frames(track, min_frames - 1)

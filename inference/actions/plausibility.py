@@ -40,18 +40,24 @@ OOD_DISTANCE = 3.75
 # Gait and stillness, calibrated on the same held-out-camera calibration draw (seed 998) by
 # ``python -m inference.actions.calibrate`` (numbers in weights/MODEL_CARD.md):
 MIN_FOOT_FRAMES = 10  # frames (a quarter of a window) with both ankles seen before the feet are judged
-# 1st percentiles over the walk and run windows: 1 % of true gait windows fail each by design.
-# Jump windows measure 0.027 / 0.11 at their median, backflips 0.040 / 0.044.
-MIN_ALTERNATING_MOTION = 0.11  # torso lengths, std of (left - right) / 2 ankle height
+# The feet must move more than still feet do: the 99th percentile of the idle windows' anti-symmetric
+# motion (keypoint noise on standing feet; median 0.030). It was the 1st percentile of the walk and
+# run windows (0.11) until a real side-view walk (Sports2D's demo video, BlazePose) measured
+# 0.072-0.093: the motion-capture performer lifts the feet higher than people walking do, so the
+# gait classes' own spread is no measure of how little a real gait may lift them.
+MIN_ALTERNATING_MOTION = 0.061  # torso lengths, std of (left - right) / 2 ankle height
+# 1st percentile over the walk and run windows: 1 % of true gait windows fail by design. Jump
+# windows measure 0.11 at their median, backflips 0.044.
 MIN_ALTERNATION = 0.29  # that std over the std of (left + right) / 2
 # 99th percentile of the idle windows' motion extent (median 0.98); walk's median is 3.95.
 MAX_IDLE_MOTION = 1.56  # torso lengths
-# What else "idle" (standing, nothing in particular) is, from the same idle windows' 99th percentiles:
+# What else "idle" (standing, nothing in particular) is, from the same idle windows' 99th percentile:
 # the body ends the window in the posture it started in (an arm raised and held, a reach, a lean
-# into someone is a change of posture, not an oscillation about one), and the trunk is upright.
+# into someone is a change of posture, not an oscillation about one). An upright-trunk requirement
+# (the trunk's angle from image up) was measured and not kept: a real camera looking down at a
+# person off the image centre tilts a standing trunk by 15-21 degrees (the woman of the lab
+# two-people clip), more than the synthetic idle windows' 99th percentile (14.8).
 MAX_IDLE_POSTURE_CHANGE = 1.05  # torso lengths, largest joint move first → last quarter (median 0.49)
-MAX_IDLE_TRUNK_LEAN = 14.8  # degrees from image up, 90th percentile over the window (median 8.4)
-MIN_LEAN_FRAMES = 10  # frames with a trunk angle before the lean is judged (as MIN_FOOT_FRAMES)
 
 
 def trunk_angles(window: np.ndarray) -> np.ndarray:
@@ -158,21 +164,12 @@ def posture_change(window: np.ndarray) -> float | None:
     return max(out) if out else None
 
 
-def trunk_lean(window: np.ndarray) -> float | None:
-    """The trunk's angle from image up (:func:`trunk_angles`) at its 90th percentile over the
-    window, degrees; None where it is measured in fewer than MIN_LEAN_FRAMES frames."""
-    angles = trunk_angles(window)
-    angles = angles[np.isfinite(angles)]
-    return float(np.percentile(angles, 90)) if len(angles) >= MIN_LEAN_FRAMES else None
-
-
 def standing_idle(window: np.ndarray) -> bool:
     """Idle (standing, nothing in particular), as the idle class is in training: still
-    (:func:`still`), ending in the posture it started in (:data:`MAX_IDLE_POSTURE_CHANGE`) and
-    upright (:data:`MAX_IDLE_TRUNK_LEAN`); unmeasurable parts are not ruled out."""
-    change, lean = posture_change(window), trunk_lean(window)
-    return (still(window) and (change is None or change <= MAX_IDLE_POSTURE_CHANGE)
-            and (lean is None or lean <= MAX_IDLE_TRUNK_LEAN))
+    (:func:`still`) and ending in the posture it started in (:data:`MAX_IDLE_POSTURE_CHANGE`);
+    unmeasurable windows are not ruled out."""
+    change = posture_change(window)
+    return still(window) and (change is None or change <= MAX_IDLE_POSTURE_CHANGE)
 
 
 def horizontal_or_crouched(window: np.ndarray) -> bool:

@@ -103,7 +103,7 @@ def test_real_indoor_embrace_is_not_idle_whichever_man_is_analysed() -> None:
     """bench/truth/indoor_two_people_1080p.json (from its frames): both men stand (idle) until
     0.7 s, then one reaches for the other and they embrace ("other": no product class fits). The
     raw network says idle 0.99 for the man who is embraced (his arm comes up and stays up, within
-    the idle class's motion); the idle class's rest posture and upright trunk rule the embrace out.
+    the idle class's motion); the idle class's rest posture (the posture change) rules it out.
     Whichever man is the athlete, no label the frames do not show on more than 5 % of the time."""
     from inference.pipeline import AnalysisConfig, analyze
 

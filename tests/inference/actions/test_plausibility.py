@@ -10,6 +10,8 @@ from inference.actions.joints import CENTER, NECK, NUM_JOINTS, joint
 from inference.actions.labels import confident, tracked_frames
 from inference.actions.plausibility import (
     CLASS_REQUIREMENTS,
+    MIN_ALTERNATING_MOTION,
+    MIN_ALTERNATION,
     feet_alternate,
     foot_alternation,
     gate,
@@ -22,7 +24,6 @@ from inference.actions.plausibility import (
     standing_idle,
     still,
     trunk_angles,
-    trunk_lean,
 )
 from inference.actions.segment import SegmentConfig, segments_from_labels
 
@@ -112,6 +113,21 @@ def test_hops_are_not_a_gait_and_strides_are() -> None:
     assert foot_alternation(unseen) is None and feet_alternate(unseen)
 
 
+def test_a_real_walks_low_foot_lift_is_a_gait_and_still_feet_are_not() -> None:
+    """People lift their feet less than the motion-capture performer: a side-view walk through
+    BlazePose (Sports2D's demo video) measures 0.072-0.093 torso lengths of anti-symmetric motion,
+    below the walk windows' 1st percentile (0.11). The feet need only move more than still feet do
+    (idle windows' 99th percentile, :data:`MIN_ALTERNATING_MOTION`)."""
+    t = np.arange(40) / 20.0
+    lift = 0.2 * np.clip(np.sin(2 * np.pi * 1.0 * t), 0, None)  # a low, slow step: 0.2 torso lengths
+    walk = _feet(1.5 - lift, 1.5 - np.roll(lift, 10))
+    anti, ratio = foot_alternation(walk)  # type: ignore[misc]
+    assert MIN_ALTERNATING_MOTION < anti < 0.11 and ratio >= MIN_ALTERNATION and feet_alternate(walk)
+    noise = np.random.default_rng(0).normal(0, 0.03, (2, 40))  # keypoint noise on standing feet
+    standing = _feet(1.5 + noise[0], 1.5 + noise[1])
+    assert foot_alternation(standing)[0] < MIN_ALTERNATING_MOTION and not feet_alternate(standing)  # type: ignore[index]
+
+
 def test_stillness_for_idle() -> None:
     window = _window(np.zeros(40))
     assert motion_extent(window) == 0.0 and still(window)
@@ -121,10 +137,10 @@ def test_stillness_for_idle() -> None:
     assert motion_extent(window) is None and still(window)
 
 
-def test_idle_needs_the_rest_posture_kept_and_an_upright_trunk() -> None:
+def test_idle_needs_the_rest_posture_kept() -> None:
     """Idle as the idle class is in training: an arm swinging about the side is idle; the same arm
-    raised and held (a reach, an embrace) ends in another posture, and a trunk leaning 20° the
-    whole window is not standing idle; each within what the stillness check allows."""
+    raised and held (a reach, an embrace) ends in another posture, though it moves no farther than
+    the stillness check allows."""
     t = np.arange(40) / 20.0
     rest = _window(np.full(40, 5.0))
     rest[:2, :, joint("RWrist")] = [[0.4], [0.9]]  # the hand beside the hip
@@ -133,16 +149,15 @@ def test_idle_needs_the_rest_posture_kept_and_an_upright_trunk() -> None:
     raised = rest.copy()
     raised[:2, 20:, joint("RWrist")] = [[1.0], [-0.2]]  # from the side to chest height in front, held
     raised[:2, 10:20, joint("RWrist")] = np.linspace([0.4, 0.9], [1.0, -0.2], 10).T
-    leaning = _window(np.full(40, 20.0))
-    for w in (rest, swinging, raised, leaning):
+    for w in (rest, swinging, raised):
         assert still(w)  # none moves farther than the idle class does
-    assert posture_change(swinging) < 0.2 and standing_idle(swinging)  # back where it started
+    assert posture_change(rest) == pytest.approx(0.0, abs=1e-6) and standing_idle(rest)
+    swing = posture_change(swinging)
+    assert swing is not None and swing < 0.2 and standing_idle(swinging)  # back where it started
     assert posture_change(raised) == pytest.approx(np.hypot(0.6, 1.1), abs=0.01) and not standing_idle(raised)
-    assert trunk_lean(rest) == pytest.approx(5.0, abs=0.01) and standing_idle(rest)
-    assert trunk_lean(leaning) == pytest.approx(20.0, abs=0.01) and not standing_idle(leaning)
     unseen = raised.copy()
-    unseen[2, 15:, :] = 0  # seen in fewer than half of the frames: neither measured, not ruled out
-    assert posture_change(unseen) is None and trunk_lean(unseen) is not None and standing_idle(unseen)
+    unseen[2, 15:, :] = 0  # seen in fewer than half of the frames: not measured, not ruled out
+    assert posture_change(unseen) is None and standing_idle(unseen)
 
 
 def test_unsure_windows_become_unknown() -> None:
