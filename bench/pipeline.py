@@ -75,6 +75,7 @@ def loop_clip(source: Path, dest: Path, min_frames: int) -> int:
             for copy in range(copies):
                 for p in packets:
                     packet = av.Packet(bytes(p))
+                    assert p.pts is not None and p.dts is not None
                     packet.pts, packet.dts = int(p.pts) + copy * span, int(p.dts) + copy * span
                     packet.duration, packet.time_base, packet.is_keyframe = p.duration, p.time_base, p.is_keyframe
                     packet.stream = target
@@ -142,12 +143,13 @@ def _child(clip: Path, movement: str) -> dict[str, Any]:
     quiet_cpu_start()
     import numpy as np
 
+    from inference.movements import Movement
     from inference.pipeline import AnalysisConfig, analyze
     from inference.pipeline.run import StageTiming
     from inference.pipeline.warm import warm_models
 
     out: dict[str, Any] = {"imports": [time.perf_counter() - began, time.process_time() - began_cpu]}
-    config = AnalysisConfig(movement=movement)
+    config = AnalysisConfig(movement=Movement(movement))
     start, cpu = time.perf_counter(), time.process_time()
     out["warm"] = warm_models(config)
     out["models"] = [time.perf_counter() - start, time.process_time() - cpu]
