@@ -126,3 +126,15 @@ def _named(kp: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     xy, _ = named_points(kp, "body25")
     return xy, t
+
+
+def test_the_flags_are_stored_with_the_kinematics(tmp_path) -> None:  # noqa: ANN001
+    from inference.kinematics import Kinematics
+
+    kp, t = standing(40)
+    kin = compute_kinematics(sequence(upside_down(kp, [20]), t), 0, RIGHT)
+    kin.save(tmp_path / "k.npz")
+    back = Kinematics.load(tmp_path / "k.npz")
+    assert set(back.implausible) == set(kin.implausible)
+    assert all((back.implausible[n] == v).all() for n, v in kin.implausible.items())
+    assert kin.to_dict()["implausible_frames"]["trunk"] == 1
