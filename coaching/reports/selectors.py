@@ -36,6 +36,23 @@ class Report:
     # work on" would read as a clean bill.
     technique_checks: int = 0
 
+    @property
+    def checks_applied(self) -> int:
+        """The movement's rules that could be measured on this clip (the others are in skipped):
+        with none applied, "0 to work on" would read as a clean bill too."""
+        return max(0, self.technique_checks - len(self.skipped))
+
+
+def rule_name(rule_id: str) -> str:
+    """A rule's name for people, from its id (inference.feedback.rule_ids): "jump.landing_knee_flexion"
+    is "Landing knee flexion" (the report already names the movement), "symmetry.knee" is
+    "Left–right knee symmetry"."""
+    family, _, rest = rule_id.partition(".")
+    words = rest.replace("_", " ")
+    if not words:
+        return family.replace("_", " ").capitalize()
+    return f"Left–right {words} symmetry" if family == "symmetry" else words.capitalize()
+
 
 def kinematics_load(*, analysis: Analysis) -> Kinematics:
     return read_stored(analysis.kinematics, Kinematics.load)
@@ -71,7 +88,7 @@ def report_get(*, analysis: Analysis) -> Report:
         figures=figures,
         joints=[j for j in JOINTS if j in figures["angles"]],
         findings=findings,
-        skipped=feedback.get("skipped", []),
+        skipped=[{**s, "name": rule_name(str(s.get("rule", "")))} for s in feedback.get("skipped", [])],
         events=events.get("events", []),
         summary=summary_rows(events.get("summary", {}), feedback.get("ranges_of_motion", {}),
                              feedback.get("view")),
