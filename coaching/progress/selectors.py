@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from coaching.analysis.models import Analysis
+from coaching.analysis.models import Analysis, Status
 from coaching.athletes.models import Athlete, Team
 from coaching.progress.comparisons import comparable, reference_deviation, segments_for
 from coaching.progress.figures import (
@@ -56,6 +56,15 @@ def metric_rows_for_athlete(*, athlete: Athlete, action: str = "", date_from: da
     if date_to:
         rows = rows.filter(recorded_on__lte=date_to)
     return rows
+
+
+def videos_unmeasured_count(*, athlete: Athlete) -> int:
+    """The athlete's videos with a finished analysis that gave no metric (the athlete tracked in
+    too few frames, inference.compare.metrics.MIN_TRACKED_SHARE): the progress page says why it is
+    empty rather than asking for an upload."""
+    measured = MetricRow.objects.filter(athlete=athlete).values("analysis__video_id")
+    done = Analysis.objects.filter(video__athlete=athlete, status=Status.DONE).exclude(video_id__in=measured)
+    return done.values("video_id").distinct().count()
 
 
 def progress_get(*, athlete: Athlete, action: str = "", date_from: date | None = None,

@@ -25,7 +25,11 @@ from coaching.progress import comparisons, selectors, services
 from coaching.progress.forms import ProgressFilter, ReferenceForm
 from coaching.reports.exports import csv_safe_row
 from coaching.serving import content_disposition_header
-from inference.compare.metrics import METRICS
+from inference.compare.metrics import METRICS, MIN_TRACKED_SHARE
+
+# The share of a clip's (or an action's) frames the athlete must be tracked in for its metrics,
+# as the pages say it.
+MIN_TRACKED_PCT = round(100 * MIN_TRACKED_SHARE)
 
 
 @login_required
@@ -38,7 +42,8 @@ def athlete_progress(request: HttpRequest, athlete_id: int) -> HttpResponse:
                                       date_from=filters.get("date_from"), date_to=filters.get("date_to"))
     return render(request, "progress/athlete_progress.html", {
         "athlete": athlete, "progress": progress, "form": form, "metrics": METRICS,
-        "can": can(request, athlete.team, athlete),
+        "can": can(request, athlete.team, athlete), "min_tracked_pct": MIN_TRACKED_PCT,
+        "unmeasured": 0 if progress.series else selectors.videos_unmeasured_count(athlete=athlete),
         "report_url_template": reverse("analysis_report", args=[0])})
 
 
@@ -56,7 +61,7 @@ def team_dashboard(request: HttpRequest, team_id: int) -> HttpResponse:
     return render(request, "progress/team_dashboard.html", {
         "team": team, "rows": rows, "metrics": metrics, "all_metrics": METRICS, "sort": sort,
         "action": action, "actions": selectors.team_actions(team=team),
-        "query": request.GET.urlencode()})
+        "query": request.GET.urlencode(), "min_tracked_pct": MIN_TRACKED_PCT})
 
 
 def _dashboard_csv(team_name: str, metrics: list[str], rows: list[selectors.DashboardRow]) -> HttpResponse:
