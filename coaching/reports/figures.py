@@ -214,6 +214,13 @@ def report_figures(kin: Kinematics, events: list[dict[str, Any]]) -> dict[str, A
 SIDE_VIEW_JOINTS = ("knee", "hip", "ankle")
 
 
+# What a range of motion on the report is (inference.feedback.measures.range_of_motion: the 5th to
+# 95th percentile span), said beside the numbers: a chart's peaks span more.
+RANGE_OF_MOTION_NOTE = ("Ranges of motion span the 5th to the 95th percentile of each angle over the "
+                        "tracked frames, so a single wrong frame does not count; the charts show every "
+                        "frame, peaks included.")
+
+
 def summary_rows(events_summary: dict[str, Any], ranges: dict[str, float | None],
                  view: str | None = None) -> list[tuple[str, str]]:
     """The summary table: (label, value) rows, only for what was measured. ``view`` is the

@@ -11,7 +11,13 @@ from django.db.models import QuerySet
 from coaching.analysis.models import Analysis, Status
 from coaching.analysis.selectors import analysis_list_visible
 from coaching.athletes.selectors import User
-from coaching.reports.figures import JOINTS, report_figures, silhouette_figure, summary_rows
+from coaching.reports.figures import (
+    JOINTS,
+    RANGE_OF_MOTION_NOTE,
+    report_figures,
+    silhouette_figure,
+    summary_rows,
+)
 from coaching.reports.models import Render, RenderKind
 from coaching.storage import read_stored
 from inference.feedback.engine import Finding, sorted_findings
@@ -35,6 +41,11 @@ class Report:
     # How many technique rules judge the movement: none for some (general, dance), where "0 to
     # work on" would read as a clean bill.
     technique_checks: int = 0
+
+    @property
+    def rom_note(self) -> str:
+        """What the ranges of motion among the summary mean, when there are any."""
+        return RANGE_OF_MOTION_NOTE if any(label.startswith("Range of motion") for label, _ in self.summary) else ""
 
     @property
     def checks_applied(self) -> int:
