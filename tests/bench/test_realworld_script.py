@@ -39,6 +39,7 @@ def test_clips_without_truth_are_listed_as_skipped(tmp_path, monkeypatch, capsys
     (tmp_path / "media").mkdir()
     (tmp_path / "media" / "nobody_looked.mp4").write_bytes(b"")
     monkeypatch.setenv("POSECOACH_TEST_MEDIA", str(tmp_path / "media"))
+    monkeypatch.setenv("POSECOACH_EVAL_DIR", str(tmp_path / "no_eval_clips"))  # not the real cache
     out = tmp_path / "scores.json"
     assert realworld.main(["--truth", str(tmp_path), "--json", str(out)]) == 0
     assert "nobody_looked.mp4: skipped (no truth file" in capsys.readouterr().out
