@@ -18,7 +18,9 @@
 
   // The pipeline's stage names (inference/pipeline/stages.py), in a coach's words.
   const STAGES = {
-    starting: "Starting", probe: "Reading the video", decode: "Reading the frames",
+    // "analysis" is the job's own stage before the pipeline reports (coaching/analysis/stages.py),
+    // "saving" its last one (coaching/analysis/runner.py).
+    starting: "Starting", analysis: "Starting", saving: "Saving the results", probe: "Reading the video", decode: "Reading the frames",
     pose: "Finding people", tracking: "Following each person", athlete: "Choosing the athlete",
     proxy: "Preparing the video for the browser", segmentation: "Cutting out the athlete",
     kinematics: "Measuring joint angles", events: "Finding repetitions, jumps and steps",
