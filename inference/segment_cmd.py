@@ -11,7 +11,6 @@ cut-out) to look at.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,15 +27,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _poses(args: argparse.Namespace) -> tuple[object, int | None]:
     """(PoseSequence, athlete index) from DIR, or from a fresh pose stage written to DIR."""
-    from inference.pipeline import AnalysisConfig, analyze
-    from inference.posedata import PoseSequence
+    from inference.pipeline import AnalysisConfig, AnalysisResult, analyze
 
-    poses_path, result_path = args.out / "poses.npz", args.out / "result.json"
-    if poses_path.exists() and result_path.exists():
-        poses = PoseSequence.load(poses_path)
-        track = json.loads(result_path.read_text()).get("athlete_track_id")
-        index = None if track is None else int(list(poses.track_ids).index(track))
-        return poses, index
+    if (args.out / "poses.npz").exists() and (args.out / "result.json").exists():
+        # the athlete is the run's own choice (result.json's athlete section; a top-level
+        # "athlete_track_id" was read before and is not there, so the athlete was lost and the
+        # privacy video blurred everyone)
+        done = AnalysisResult.read(args.out)
+        return done.poses, done.athlete_index
     result = analyze(args.clip, AnalysisConfig(until="athlete"))
     result.write(args.out)
     return result.poses, result.athlete_index

@@ -41,6 +41,19 @@ REACH = 0.15  # of the keypoints' box height: farthest a person's pixel lies fro
 # person-frames of the development clips.
 GATE_MARGIN = 0.2
 MIN_KEYPOINT_CONFIDENCE = 0.3
+# Of the athlete's keypoint box (its larger side): the width of the band along each limb between
+# confident keypoints that is taken as the athlete's own whatever the network says
+# (:func:`body_core`) — about a forearm's breadth near the wrist, the thinnest limb (~5 cm on a
+# 1.7 m adult). Measured with bench/segmentation_athlete.py (docs/segmentation.md, "The athlete's
+# core"): 0.02, 0.03 and 0.04 were tried; at 0.04 the band spilt beyond the teacher's mask of the
+# athlete on the portrait lab clips (lab walk precision of the athlete's mask 0.90 → 0.83).
+CORE_WIDTH = 0.03
+# Working pixels: the thinnest band drawn. A one-pixel line upsampled (bilinear) to the source
+# frame falls below one half a source pixel or so from its centre, and a keypoint rounded to the
+# working grid lies up to half a working pixel off it, so a far athlete's limb (one or two
+# working pixels across) was blurred at its own keypoints (the basketball clip, 426x240 → 192x96).
+MIN_CORE_PX = 2
+HEAD_PARTS = ("nose", "eye", "ear", "mouth")  # keypoint names (any skeleton) that outline the head
 CONTOUR_SCALE = 10000  # contour coordinates are integers: fraction of the frame × this
 
 
@@ -118,6 +131,42 @@ def person_gate(people: np.ndarray, scale: tuple[float, float], size: tuple[int,
             x0, y0 = max(0, int(np.floor(box[0]))), max(0, int(np.floor(box[1])))
             gate[y0:int(np.ceil(box[3])), x0:int(np.ceil(box[2]))] = True
     return gate
+
+
+def body_core(person: np.ndarray, names: Sequence[str], limbs: Sequence[tuple[int, int]],
+              scale: tuple[float, float], size: tuple[int, int], width: float = CORE_WIDTH) -> np.ndarray:
+    """(h, w) bool: the pixels a person's confident keypoints say are theirs — each limb between two
+    confident keypoints drawn ``width`` (of the keypoints' box, its larger side) wide, the torso
+    (shoulders and hips) filled, and the hull of the head's keypoints (HEAD_PARTS) filled and joined
+    to the shoulders' centre. All False when fewer than two keypoints are confident.
+
+    person (K, 3) source pixels; names (K,) the skeleton's keypoint names; scale source → working;
+    size (w, h)."""
+    w, h = size
+    core = np.zeros((h, w), np.uint8)
+    xy = np.nan_to_num(person[:, :2]) * np.array(scale)
+    ok = np.isfinite(person[:, :2]).all(1) & (np.nan_to_num(person[:, 2]) > MIN_KEYPOINT_CONFIDENCE)
+    if ok.sum() < 2:
+        return core.astype(bool)
+    side = max(float(np.ptp(xy[ok, 1])), float(np.ptp(xy[ok, 0])), 1.0)
+    thickness = max(MIN_CORE_PX, int(round(width * side)))
+    points = np.round(xy).astype(np.int32)
+    for a, b in limbs:
+        if ok[a] and ok[b]:
+            cv2.line(core, (int(points[a, 0]), int(points[a, 1])), (int(points[b, 0]), int(points[b, 1])), 1, thickness)
+    lower = [n.lower() for n in names]
+    torso = [lower.index(n) for n in ("left_shoulder", "right_shoulder", "right_hip", "left_hip") if n in lower]
+    if len(torso) == 4 and ok[torso].all():
+        cv2.fillPoly(core, [points[torso]], 1)
+    head = [k for k, n in enumerate(lower) if ok[k] and any(part in n for part in HEAD_PARTS)]
+    if len(head) >= 3:
+        cv2.fillConvexPoly(core, cv2.convexHull(points[head]), 1)
+    shoulders = [k for k in torso[:2] if ok[k]] if len(torso) == 4 else []
+    if head and len(shoulders) == 2:
+        neck = points[shoulders].mean(0).round().astype(int)
+        top = points[head].mean(0).round().astype(int)
+        cv2.line(core, (int(top[0]), int(top[1])), (int(neck[0]), int(neck[1])), 1, thickness)
+    return core.astype(bool)
 
 
 def skeleton_distance(people_xy: np.ndarray, ok: np.ndarray, limbs: Sequence[tuple[int, int]],

@@ -2,8 +2,10 @@
 previews (privacy blur, athlete cut-out outline) for looking at results.
 
 The privacy render composites each frame as alpha · frame + (1 − alpha) · blurred frame, alpha the
-athlete's mask upsampled to the frame (bilinear) and feathered by a Gaussian of one working
-pixel, so the edge is soft but nothing of the background stays sharp. The blur is strong enough
+athlete's mask upsampled to the frame (bilinear) and feathered outwards by a Gaussian of one
+working pixel (:func:`athlete_alpha`), so the edge is soft and the athlete's own pixels, even a
+thin limb, stay sharp; the athlete's mask always holds the band along their confident limbs
+(:func:`inference.segmentation.masks.body_core`). The blur is strong enough
 to make faces and text unreadable (Gaussian, sigma = 1/60 of the long side, computed on a
 quarter-size frame for speed). Encoded with :class:`inference.proxy.H264Writer` (presentation
 times kept), faststart MP4.
@@ -36,10 +38,13 @@ def blurred(image: np.ndarray) -> np.ndarray:
 
 
 def athlete_alpha(masks: MaskSequence, i: int, size: tuple[int, int]) -> np.ndarray:
-    """(H, W, 1) float32 alpha of the athlete in frame i at size (W, H), feathered."""
+    """(H, W, 1) float32 alpha of the athlete in frame i at size (W, H), feathered outwards only:
+    the maximum of the upsampled mask and its Gaussian blur, so inside the mask alpha is never
+    lowered (a feather centred on the edge took a limb one or two working pixels wide — a far
+    athlete's arm or leg — below one half, and the privacy video blurred it)."""
     alpha = upsample(masks.athlete_mask(i), size)
     sigma = size[0] / masks.size[0]
-    return cv2.GaussianBlur(alpha, (0, 0), sigma)[..., None]
+    return np.maximum(alpha, cv2.GaussianBlur(alpha, (0, 0), sigma))[..., None]
 
 
 def privacy_frame(image: np.ndarray, masks: MaskSequence, i: int) -> np.ndarray:

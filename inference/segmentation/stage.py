@@ -26,6 +26,7 @@ from inference.segmentation.masks import (
     MaskSequence,
     TemporalSmoother,
     assign_people,
+    body_core,
     clean,
     person_boxes,
     person_gate,
@@ -115,7 +116,8 @@ def between(a: tuple[np.ndarray, float], b: tuple[np.ndarray, float], t: float) 
 
 def segment_video(source: str | Path, poses: PoseSequence, athlete_index: int | None, *,
                   level: int | None = None, progress: Callable[[float], None] | None = None,
-                  model: object | None = None, key_rate: float | None = KEY_RATE) -> MaskSequence:
+                  model: object | None = None, key_rate: float | None = KEY_RATE,
+                  athlete_core: bool = True) -> MaskSequence:
     """Masks of every frame of ``source``: every person, and the athlete (pose slot
     ``athlete_index`` of ``poses``, None: no athlete) through the tracks. The foreground is kept
     only near the people ``poses`` has at the mask's time (:func:`~inference.segmentation.masks.person_gate`);
@@ -125,6 +127,10 @@ def segment_video(source: str | Path, poses: PoseSequence, athlete_index: int | 
 
     key_rate: network runs per second of video at most, the frames between interpolated (module
     docstring; None: every frame).
+    athlete_core: the athlete's mask (and the foreground) always hold the band along the
+    athlete's confident limbs, torso and head (:func:`~inference.segmentation.masks.body_core`),
+    whatever the network says there, so the privacy video never blurs the athlete's body where
+    the pose stage sees it (False: the network's pixels alone, for comparison).
     level: UNet++ pruning level (default: the model's, 2); model: a
     :class:`~inference.segmentation.model.SegmentationModel` (default: the committed weights,
     loaded once per process). progress(fraction) every batch.
@@ -140,6 +146,7 @@ def segment_video(source: str | Path, poses: PoseSequence, athlete_index: int | 
     w, h = seg.working_size(width, height)  # type: ignore[attr-defined]
     scale = (w / width, h / height)
     limbs = get_skeleton(poses.skeleton).limbs
+    names = get_skeleton(poses.skeleton).keypoints
     expected = max(info.frame_count, 1)
     side = 2 * seg.working_side  # type: ignore[attr-defined]
     frames = iter_decoded(source)  # converted to BGR only for the key frames
@@ -163,8 +170,16 @@ def segment_video(source: str | Path, poses: PoseSequence, athlete_index: int | 
         mask = clean(prob) & person_gate(people, scale, (w, h))
         frame_boxes = person_boxes(people, scale, (w, h))
         owners = assign_people(mask, people, frame_boxes, limbs, scale)
+        if athlete_index is None:
+            mine = np.zeros_like(mask)
+        else:
+            mine = owners == athlete_index
+            if athlete_core and athlete_index < len(people):
+                core = body_core(people[athlete_index], names, limbs, scale, (w, h))
+                mine |= core
+                mask = mask | core
         foreground.append(mask)
-        athlete.append(owners == athlete_index if athlete_index is not None else np.zeros_like(mask))
+        athlete.append(mine)
         times.append(t)
         boxes.append(frame_boxes)
         if progress is not None and len(times) % BATCH == 0:

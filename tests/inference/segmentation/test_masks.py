@@ -147,3 +147,46 @@ def test_upsample_gives_smooth_edges():
     mask[1:3, 1:3] = True
     big = upsample(mask, (40, 40))
     assert big.shape == (40, 40) and big[20, 20] == 1.0 and 0 < big[10, 20] < 1
+
+
+def _stick_figure() -> np.ndarray:
+    """A standing BlazePose-33 person in source pixels (x, y, confidence): head at the top, arms
+    hanging, legs apart; 200 px tall."""
+    names = get_skeleton("blazepose33").keypoints
+    at = {"nose": (100, 20), "left_eye_inner": (104, 16), "left_eye": (106, 16), "left_eye_outer": (108, 16),
+          "right_eye_inner": (96, 16), "right_eye": (94, 16), "right_eye_outer": (92, 16),
+          "left_ear": (112, 20), "right_ear": (88, 20), "mouth_left": (104, 26), "mouth_right": (96, 26),
+          "left_shoulder": (120, 45), "right_shoulder": (80, 45), "left_elbow": (125, 85), "right_elbow": (75, 85),
+          "left_wrist": (127, 120), "right_wrist": (73, 120), "left_hip": (112, 120), "right_hip": (88, 120),
+          "left_knee": (115, 165), "right_knee": (85, 165), "left_ankle": (117, 210), "right_ankle": (83, 210)}
+    person = np.zeros((len(names), 3), np.float32)
+    for k, name in enumerate(names):
+        if name in at:
+            person[k] = (*at[name], 0.9)
+    return person
+
+
+def test_body_core_holds_the_confident_skeleton_and_little_else():
+    from inference.segmentation.masks import CORE_WIDTH, body_core
+
+    person = _stick_figure()
+    skeleton = get_skeleton("blazepose33")
+    core = body_core(person, skeleton.keypoints, skeleton.limbs, (1.0, 1.0), (200, 240))
+    sure = person[:, 2] > 0.5
+    xy = person[sure, :2].astype(int)
+    assert core[xy[:, 1], xy[:, 0]].all()  # every confident keypoint
+    assert core[80, 100] and core[100, 126] and core[190, 116]  # torso centre, forearm, shin
+    assert not core[100, 100 + 60] and not core[230, 100]  # beside the arm, below the feet
+    limb_px = CORE_WIDTH * 194  # the keypoints' box: 194 px tall
+    assert core.sum() < 0.2 * 200 * 240 and abs(int(core[190].sum()) - 2 * limb_px) <= 4  # two shins
+    person[:, 2] = 0.1  # nobody sure: nothing
+    assert not body_core(person, skeleton.keypoints, skeleton.limbs, (1.0, 1.0), (200, 240)).any()
+
+
+def test_body_core_is_at_least_two_working_pixels_wide():
+    from inference.segmentation.masks import body_core
+
+    skeleton = get_skeleton("blazepose33")
+    small = _stick_figure() * np.array([0.1, 0.1, 1.0], np.float32)  # 20 px tall: a far athlete
+    core = body_core(small, skeleton.keypoints, skeleton.limbs, (1.0, 1.0), (20, 24))
+    assert core[19].sum() >= 4  # two shins, each at least two pixels across

@@ -73,3 +73,19 @@ def test_cutout_preview_dims_the_background_and_outlines_the_athlete():
     assert out[5, 5].max() < 100
     edge = out[y0 : y1, x0 - 3 : x0 + 3]
     assert (edge[..., 2] > edge[..., 0] + 100).any()  # orange outline on the left edge
+
+
+def test_a_thin_limb_of_the_athlete_stays_sharp():
+    """A limb one working pixel wide (a far athlete's forearm): the feather only softens outwards,
+    so the limb's own pixels keep the upsampled mask's alpha, ~0.9 (a feather centred on the edge
+    left ~0.4 there)."""
+    from inference.segmentation.privacy import athlete_alpha
+
+    athlete = np.zeros((1, 32, 64), bool)
+    athlete[0, 8:24, 30] = True
+    masks = MaskSequence(athlete.copy(), athlete, np.zeros(1), np.zeros((1, 0, 4), np.float32),
+                         np.zeros(0, np.int64), 0, (W, H), 2)
+    alpha = athlete_alpha(masks, 0, (W, H))[..., 0]
+    column = 30 * 4 + 2  # the limb's centre in the frame (4 frame pixels per working pixel)
+    assert alpha[40:90, column].min() >= 0.8
+    assert alpha[64, column + 12] < 0.05  # three working pixels beside it: blurred
