@@ -65,6 +65,12 @@
       document.getElementById("people-found").textContent = data.people + " (the athlete in " +
         data.frames_with_athlete + " of " + data.frames + " frames; " + data.backend + ")";
     }
+    // What the page was rendered with while the run went on: its line under Runs, and the
+    // cancel button, which has nothing left to cancel once the run ended.
+    const run = data.id && document.querySelector('.runs [data-run="' + data.id + '"] .run-status');
+    if (run && data.status_label) run.textContent = data.status_label;
+    const cancel = document.getElementById("cancel-analysis");
+    if (cancel && ENDED.includes(data.status)) cancel.closest("form").hidden = true;
     if (reportLink && data.status === "done" && data.id) {
       reportLink.href = reportUrl(data.id);
       reportLink.hidden = false;
