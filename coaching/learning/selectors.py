@@ -16,6 +16,7 @@ from coaching.analysis.selectors import analysis_list_visible
 from coaching.athletes.models import Team
 from coaching.athletes.selectors import User, team_list_for_coach
 from coaching.learning.models import ActionLabel, SegmentationWeights, TeamActionModel
+from coaching.reports.selectors import rule_name
 from coaching.storage import local_path
 from inference.actions.classes import ActionClass
 from inference.feedback.engine import Finding, sorted_findings
@@ -123,6 +124,7 @@ def report_moves(*, analysis: Analysis) -> dict[str, object]:
         # Technique rules judged inside the recognised moves (inference/feedback/actions.py).
         "feedback": [{"movement": movement, "spans": data.get("spans", []),
                       "findings": sorted_findings(Finding.from_dict(f) for f in data.get("findings", [])),
-                      "passed": len(data.get("passed", []))}
+                      "passed": len(data.get("passed", [])),
+                      "skipped": [{**x, "name": rule_name(str(x.get("rule", "")))} for x in data.get("skipped", [])]}
                      for movement, data in (actions.get("feedback") or {}).items()],
     }
