@@ -171,13 +171,15 @@ def main() -> int:
     parser.add_argument("--analysis", type=Path, help="folder of STEM/ subfolders with poses.npz and result.json")
     parser.add_argument("--folds", type=Path, help="folder of frame_STEM.npz leave-one-clip-out weights")
     parser.add_argument("--only", nargs="*", help="clip stems (default: every clip)")
+    parser.add_argument("--clips", type=Path, nargs="*", default=[],
+                        help="more clips than ../shared/media's (e.g. ~/.cache/posecoach/eval/sports2d_demo.mp4)")
     parser.add_argument("--core", nargs="+", choices=("off", "on"), default=["off", "on"],
                         help="the stage's athlete core (segment_video's athlete_core) off and/or on")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     command = "python bench/segmentation_athlete.py " + " ".join(sys.argv[1:])
     print(command)
-    clips = [c for c in sorted(MEDIA.glob("*.mp4")) if not args.only or c.stem in args.only]
+    clips = [c for c in sorted(MEDIA.glob("*.mp4")) + list(args.clips) if not args.only or c.stem in args.only]
     shipped_seen = {"indoor_two_people_1080p", "lab_two_people_portrait_60fps", "lab_walk_portrait_60fps"}
     rows = []
     for clip in clips:
