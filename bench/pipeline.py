@@ -3,6 +3,8 @@
     python bench/pipeline.py [--media ../shared/media] [--clips NAME ...] [--long-source NAME]
                              [--long-frames 1000] [--json OUT]
     python bench/pipeline.py --rows pose-all pose-all-no-tiles [--repeat 2] [--clips NAME ...]
+    python bench/pipeline.py --anchor [--anchor-python .venv-anchor/bin/python] [--repeat 2]
+                             [--clips NAME ...] [--long-source NAME ...] [--long-frames 1000]
 
 Every clip runs in a fresh Python process of its own (``--child``), which
 1. imports the pipeline ("imports"),
@@ -32,9 +34,17 @@ for one person / everyone / everyone with the detector on the whole frame only; 
 before the clock starts); CPU ms per frame there includes the process's imports.
 
 The machine is named in the header with its load average (os.getloadavg) at the start and end:
-on a shared machine other work inflates wall times (fps), less so CPU times. MediaPipe's own
-graph is run as an anchor only when ``mediapipe`` imports in this interpreter; it is not a
-dependency of the project, and without it the anchor row says so.
+on a shared machine other work inflates wall times (fps), less so CPU times.
+
+``--anchor`` measures the issue's anchor instead: on each clip (by default only the long one,
+looped from each --long-source), our whole analysis (the ``--child`` process above) and MediaPipe's
+own graph doing pose + segmentation mask for one person (bench/anchor_mediapipe.py, run by the
+anchor venv's Python: ``make bench-anchor`` builds it), one after the other, ``--repeat`` times
+(alternating: ours, MediaPipe, ours, MediaPipe), each in a fresh process. The ratio is ours /
+MediaPipe's (the target is ≤ 0.5): of the whole process (wall from spawn to exit, CPU from the
+child's rusage, os.wait4: interpreter, imports, models, the clip, exit) and with start-up excluded
+(our analyze() against MediaPipe's loop over the frames, decode included on both sides). Each run
+is a row with its own ratio; the last rows give each clip's range over the runs.
 """
 
 from __future__ import annotations
@@ -179,19 +189,27 @@ def _child(clip: Path, movement: str) -> dict[str, Any]:
 
 def _run_child(clip: Path, movement: str) -> dict[str, Any]:
     """The child's numbers and its own peak RSS (ru_maxrss of exactly this process, os.wait4)."""
-    cmd = [sys.executable, __file__, "--child", str(clip), "--movement", movement]
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    return _run_process([sys.executable, __file__, "--child", str(clip), "--movement", movement], clip)
+
+
+def _run_process(cmd: list[str], clip: Path) -> dict[str, Any]:
+    """Run ``cmd`` (a child printing its numbers as a last JSON line); add its peak RSS, its CPU
+    seconds (rusage of exactly this process, os.wait4) and its wall seconds from spawn to exit."""
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "GLOG_minloglevel": "2"}
+    began = time.perf_counter()
     with tempfile.TemporaryFile("w+") as stdout:
         child = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.DEVNULL, text=True, env=env)
         _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - began
         child.returncode = os.waitstatus_to_exitcode(status)
         stdout.seek(0)
         text = stdout.read()
     if child.returncode != 0:
-        raise RuntimeError(f"{clip.name}: the child process failed ({child.returncode}); run with --child to see why")
+        raise RuntimeError(f"{clip.name}: {' '.join(cmd[:2])} failed ({child.returncode}); run it alone to see why")
     out: dict[str, Any] = json.loads(text.strip().splitlines()[-1])
     out["peak_rss_mb"] = usage.ru_maxrss / 1024
     out["process_cpu_s"] = usage.ru_utime + usage.ru_stime
+    out["process_wall_s"] = wall
     return out
 
 
@@ -221,13 +239,122 @@ def _commit() -> str:
     return head + (" with uncommitted changes in inference/ or bench/" if dirty else "")
 
 
+ANCHOR_SCRIPT = ROOT / "bench" / "anchor_mediapipe.py"
+ANCHOR_PYTHON = ROOT / ".venv-anchor" / "bin" / "python"  # made by `make bench-anchor`
+ANCHOR_TARGET = 0.5  # issue 24: our whole process at most half MediaPipe's on the same clip
+
+
 def _mediapipe_anchor() -> str:
-    try:
-        import mediapipe  # noqa: F401
-    except ImportError:
-        return ("MediaPipe anchor: not measured — `mediapipe` is not importable in this interpreter (it is not a "
-                "dependency: its wheel pins numpy<2 and protobuf<5; run it from its own venv).")  # fmt: skip
-    return "MediaPipe anchor: mediapipe is importable, but this bench has no anchor run yet."
+    return ("MediaPipe anchor: not measured in this run — `make bench-anchor` (bench/pipeline.py --anchor) runs "
+            "MediaPipe's graph from its own venv on the same clips and prints the ratio.")  # fmt: skip
+
+
+def _run_anchor(python: Path, clip: Path) -> dict[str, Any]:
+    """MediaPipe's graph on ``clip`` in a fresh process of the anchor venv's Python."""
+    return _run_process([str(python), str(ANCHOR_SCRIPT), str(clip)], clip)
+
+
+def _seconds(wall: float, cpu: float) -> str:
+    return f"{wall:.1f} ({cpu:.1f})"
+
+
+def _span(values: list[float]) -> str:
+    low, high = min(values), max(values)
+    return f"{low:.2f}" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}"
+
+
+def anchor_ratios(ours: dict[str, Any], anchor: dict[str, Any]) -> dict[str, float]:
+    """Ours / MediaPipe's: whole process (wall, CPU) and start-up excluded (our analyze() against
+    MediaPipe's loop over the frames; wall, CPU)."""
+    return {"process_wall": ours["process_wall_s"] / anchor["process_wall_s"],
+            "process_cpu": ours["process_cpu_s"] / anchor["process_cpu_s"],
+            "analysis_wall": ours["analysis"][0] / anchor["analysis"][0],
+            "analysis_cpu": ours["analysis"][1] / anchor["analysis"][1]}  # fmt: skip
+
+
+def anchor_table(runs: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> list[str]:
+    """The anchor's rows from recorded runs: (clip, our child's numbers, the anchor's numbers),
+    in the order they ran. One row per run, then each clip's range of the ratios over its runs
+    and whether the whole-process ratio met the target in every run."""
+    lines = [
+        "| clip | run | load (1 min) | frames ours / MP | people/frame (ours) | ours: process s (CPU s) "
+        "| MediaPipe: process s (CPU s) | **ratio process wall / CPU** | ours start-up s (CPU s) "
+        "| MP start-up s (CPU s) | ours analyze() s (CPU s), fps | MP loop s (CPU s), fps "
+        "| ratio start-up excluded wall / CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    by_clip: dict[str, list[dict[str, float]]] = {}
+    counts: dict[str, int] = {}
+    for clip, ours, anchor in runs:
+        ratio = anchor_ratios(ours, anchor)
+        by_clip.setdefault(clip, []).append(ratio)
+        counts[clip] = counts.get(clip, 0) + 1
+        frames = f"{ours['frames']} / {anchor['frames']}" + ("" if ours["frames"] == anchor["frames"] else " (differ)")
+        startup = [ours["imports"][i] + ours["models"][i] for i in (0, 1)]
+        mp_startup = [anchor["imports"][i] + anchor["models"][i] for i in (0, 1)]
+        load = ours.get("load")
+        lines.append(
+            f"| {clip} | {counts[clip]} | {'-' if load is None else f'{load:.1f}'} | {frames} | {ours['people']:.2f} "
+            f"| {_seconds(ours['process_wall_s'], ours['process_cpu_s'])} "
+            f"| {_seconds(anchor['process_wall_s'], anchor['process_cpu_s'])} "
+            f"| **{ratio['process_wall']:.2f} / {ratio['process_cpu']:.2f}** | {_seconds(*startup)} | {_seconds(*mp_startup)} "
+            f"| {_seconds(*ours['analysis'])}, {ours['frames'] / ours['analysis'][0]:.1f} "
+            f"| {_seconds(*anchor['analysis'])}, {anchor['frames'] / anchor['analysis'][0]:.1f} "
+            f"| {ratio['analysis_wall']:.2f} / {ratio['analysis_cpu']:.2f} |"
+        )
+    lines += ["", f"| clip | runs | ratio process wall | ratio process CPU | ratio start-up excluded wall | CPU "
+                  f"| target ≤ {ANCHOR_TARGET} (process wall, every run) |",
+              "|---|---:|---:|---:|---:|---:|---|"]  # fmt: skip
+    for clip, ratios in by_clip.items():
+        spans = [_span([r[key] for r in ratios]) for key in ("process_wall", "process_cpu", "analysis_wall", "analysis_cpu")]
+        met = all(r["process_wall"] <= ANCHOR_TARGET for r in ratios)
+        lines.append(f"| {clip} | {len(ratios)} | " + " | ".join(spans) + f" | {'met' if met else 'not met'} |")
+    return lines
+
+
+def _anchor_main(args: argparse.Namespace, clips: list[Path]) -> int:
+    python = args.anchor_python
+    if not python.is_file():
+        print(f"{python} is missing: `make bench-anchor` builds the anchor venv (MediaPipe, pinned)", file=sys.stderr)
+        return 1
+    runs: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+
+    def measure(name: str, clip: Path) -> None:
+        for _ in range(max(args.repeat, 1)):
+            load = os.getloadavg()[0]
+            ours = _run_child(clip, args.movement)
+            ours["load"] = load
+            anchor = _run_anchor(python, clip)
+            anchor["load"] = os.getloadavg()[0]
+            runs.append((name, ours, anchor))
+            print(f"  {name}: ours {ours['process_wall_s']:.1f} s, MediaPipe {anchor['process_wall_s']:.1f} s",
+                  file=sys.stderr, flush=True)  # fmt: skip
+
+    for clip in clips:
+        measure(clip.name, clip)
+    if args.long_frames > 0:
+        with tempfile.TemporaryDirectory(prefix="bench-long-") as folder:
+            for source in args.long_source:
+                if not (args.media / source).is_file():
+                    continue
+                long_clip = Path(folder) / f"{Path(source).stem}_looped.mp4"
+                frames = loop_clip(args.media / source, long_clip, args.long_frames)
+                measure(f"{source} looped to {frames} frames", long_clip)
+    print(f"load average at end: {_load()}")
+    mp = runs[0][2] if runs else {}
+    print(f"MediaPipe {mp.get('mediapipe', '?')} (legacy solutions.pose.Pose, model_complexity=1, "
+          f"enable_segmentation=True; OpenCV {mp.get('opencv', '?')} decoding) from {python}; ratio = ours / "
+          f"MediaPipe's, run alternately in fresh processes.\n")  # fmt: skip
+    print("\n".join(anchor_table(runs)))
+    print()
+    ours_runs = [(f"{name}, run {i + 1}", ours) for i, (name, ours, _) in enumerate(runs)]
+    print("\n".join(_summary_table(ours_runs)))
+    print()
+    print("\n".join(_stage_table(ours_runs)))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": _machine(), "commit": _commit(),
+                                         "anchor_runs": [list(run) for run in runs]}, indent=1))  # fmt: skip
+    return 0
 
 
 def _summary_table(results: list[tuple[str, dict[str, Any]]]) -> list[str]:
@@ -274,13 +401,16 @@ def _stage_table(results: list[tuple[str, dict[str, Any]]]) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--media", type=Path, default=ROOT.parent / "shared" / "media")
-    parser.add_argument("--clips", nargs="*", default=list(CLIPS), help="clip names in --media (default: all four)")
-    parser.add_argument("--long-source", default=LONG_SOURCE, help="the clip looped into the long one")
+    parser.add_argument("--clips", nargs="*", help="clip names in --media (default: all four; none with --anchor)")
+    parser.add_argument("--long-source", nargs="+", default=[LONG_SOURCE], help="the clips looped into long ones")
     parser.add_argument("--long-frames", type=int, default=1000, help="frames of the long clip (0: none)")
     parser.add_argument("--movement", default="general", help="the movement chosen at upload")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     parser.add_argument("--rows", nargs="+", choices=list(PART_ROWS), help="measure these parts instead")
-    parser.add_argument("--repeat", type=int, default=1, help="--rows: runs per row, the fastest shown")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="--rows: runs per row, the fastest shown; --anchor: runs of each side per clip")  # fmt: skip
+    parser.add_argument("--anchor", action="store_true", help="our whole analysis against MediaPipe's graph")
+    parser.add_argument("--anchor-python", type=Path, default=ANCHOR_PYTHON, help="the anchor venv's python")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--part", choices=list(PART_ROWS), help=argparse.SUPPRESS)
     parser.add_argument("--clip", type=Path, help=argparse.SUPPRESS)
@@ -291,22 +421,27 @@ def main() -> int:
     if args.part:
         print(json.dumps(_part(args.part, args.clip)))
         return 0
-    clips = [args.media / name for name in args.clips if (args.media / name).is_file()]
+    names = args.clips if args.clips is not None else ([] if args.anchor else list(CLIPS))
+    clips = [args.media / name for name in names if (args.media / name).is_file()]
     if not clips and not args.long_frames:
         print(f"no clips in {args.media}", file=sys.stderr)
         return 1
-    print(f"# {'Parts' if args.rows else 'Whole analysis'} per clip — {_machine()}, commit {_commit()}")
+    title = "Parts" if args.rows else "Our whole analysis against MediaPipe's graph" if args.anchor else "Whole analysis"
+    print(f"# {title} per clip — {_machine()}, commit {_commit()}")
     print(f"load average at start: {_load()}")
+    if args.anchor:
+        return _anchor_main(args, clips)
     if args.rows:
         _part_rows(args.rows, clips, args.repeat)
         print(f"load average at end: {_load()}")
         return 0
     results: list[tuple[str, dict[str, Any]]] = [(clip.name, _run_child(clip, args.movement)) for clip in clips]
-    if args.long_frames > 0 and (args.media / args.long_source).is_file():
-        with tempfile.TemporaryDirectory(prefix="bench-long-") as folder:
-            long_clip = Path(folder) / f"{Path(args.long_source).stem}_looped.mp4"
-            frames = loop_clip(args.media / args.long_source, long_clip, args.long_frames)
-            results.append((f"{args.long_source} looped to {frames} frames", _run_child(long_clip, args.movement)))
+    for source in args.long_source if args.long_frames > 0 else []:
+        if (args.media / source).is_file():
+            with tempfile.TemporaryDirectory(prefix="bench-long-") as folder:
+                long_clip = Path(folder) / f"{Path(source).stem}_looped.mp4"
+                frames = loop_clip(args.media / source, long_clip, args.long_frames)
+                results.append((f"{source} looped to {frames} frames", _run_child(long_clip, args.movement)))
     print(f"load average at end: {_load()}")
     print("A load average above the CPU count means other processes shared the cores: wall times (s, fps) "
           "are then inflated; CPU ms per frame much less so.\n")
