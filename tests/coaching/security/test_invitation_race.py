@@ -23,9 +23,18 @@ def test_parallel_signups_on_one_link_leave_one_account(live_server, world) -> N
     invitation = invitation_create(team=world.team, role=Role.ASSISTANT_COACH, created_by=world.coach)
     url = live_server.url + reverse("invitation_accept", args=[invitation.token])
 
-    def sign_up(n: int) -> int:
+    def open_form() -> tuple[requests.Session, str]:
         session = requests.Session()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', session.get(url).text).group(1)
+        page = session.get(url)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        assert page.status_code == 200 and token, (page.status_code, page.text[:300])
+        return session, token.group(1)
+
+    # The forms are opened one after another; the race is in the sign-ups, sent all at once.
+    forms = [open_form() for _ in range(8)]
+
+    def sign_up(n: int) -> int:
+        session, token = forms[n]
         return session.post(url, data={"username": f"racer{n}", "password1": PASSWORD,
                                        "password2": PASSWORD, "csrfmiddlewaretoken": token},
                             headers={"Referer": url}, allow_redirects=False).status_code
