@@ -106,7 +106,8 @@ def keeps_yuv(frame: av.VideoFrame, size: tuple[int, int]) -> bool:
 
 
 def scaled_bt709_yuv(frame: av.VideoFrame, size: tuple[int, int]) -> av.VideoFrame:
-    """A frame :func:`keeps_yuv` accepts, scaled to ``size`` in yuv420p and tagged BT.709."""
+    """A frame :func:`keeps_yuv` accepts, scaled to ``size`` in yuv420p and tagged BT.709. At
+    ``size`` already it is the same frame object (PyAV's reformat returns it), retagged in place."""
     yuv = frame.reformat(width=size[0], height=size[1], format="yuv420p")
     yuv.colorspace = yuv.color_primaries = yuv.color_trc = BT709
     yuv.color_range = int(ColorRange.MPEG)
@@ -305,13 +306,20 @@ def frames_with_proxy(source: str | Path, proxy_path: str | Path, poster_path: s
             try:
                 for packet in src.demux(proxy.streams):
                     for frame in packet.decode():
-                        began = time.perf_counter()
-                        proxy.add(frame)
-                        seconds += time.perf_counter() - began
+                        # The pose frame and its time first: the encoder may retime (1/90000 s) and
+                        # retag this very frame (scaled_bt709_yuv gets it back from PyAV's reformat
+                        # when nothing is to change), which gave a variable-frame-rate clip the
+                        # proxy's rounded times.
+                        pose_frame = None
                         if isinstance(frame, av.VideoFrame):
                             check_frame_size(frame.width, frame.height)
                             t = frame_time(frame, start)
-                            yield frame_to_bgr(frame, max_side), t
+                            pose_frame = frame_to_bgr(frame, max_side)
+                        began = time.perf_counter()
+                        proxy.add(frame)
+                        seconds += time.perf_counter() - began
+                        if pose_frame is not None:
+                            yield pose_frame, t
                 began = time.perf_counter()
                 info.update(proxy.finish(), seconds=seconds + time.perf_counter() - began)
             except av.FFmpegError as exc:

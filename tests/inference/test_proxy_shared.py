@@ -49,3 +49,49 @@ def test_the_pipeline_makes_the_proxy_in_the_pose_pass_only_when_it_is_asked_for
     assert (tmp_path / "with" / "proxy.mp4").is_file() and (tmp_path / "with" / "poster.jpg").is_file()
     analyze(clip, AnalysisConfig(until="athlete"), workdir=tmp_path / "without")
     assert not (tmp_path / "without" / "proxy.mp4").exists()
+
+
+def _clip_the_proxy_keeps(path: Path) -> tuple[Path, list[float]]:
+    """8-bit 4:2:0 BT.709 frames at a size the proxy keeps, so it encodes the decoded Y'CbCr as it
+    is (proxy.keeps_yuv); times on 1/48000 s (as phones store them) that 1/90000 s cannot hold
+    exactly, 1/30 and 1/90 s apart as in a variable-frame-rate clip."""
+    from fractions import Fraction
+
+    steps = np.where(np.arange(12) % 3 == 0, 1 / 30, 1 / 90)
+    times = np.concatenate([[0.0], np.cumsum(steps[:-1])])
+    base = Fraction(1, 48000)
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=60)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        stream.time_base = stream.codec_context.time_base = base
+        cc = stream.codec_context
+        cc.color_primaries = cc.color_trc = cc.colorspace = 1  # BT.709
+        for i, t in enumerate(times):
+            image = np.full((48, 64, 3), 40, np.uint8)
+            image[10:20, 4 * i : 4 * i + 6] = (230, 120, 20)
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            frame.pts, frame.time_base = int(round(t / base)), base
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    with av.open(str(path)) as c:
+        decoded = [float(f.pts * f.time_base) for f in c.decode(video=0)]
+    return path, decoded
+
+
+def test_frames_the_proxy_keeps_as_they_are_keep_their_own_times_and_colours(tmp_path: Path) -> None:
+    """The encoder retimes (1/90000 s) and retags the frame it is given, and PyAV's reformat hands
+    back the same frame when nothing is to change: the pose frames' times and pictures must be
+    read before the encoder has it (a phone's variable-frame-rate clip got the proxy's times)."""
+    from inference.proxy import keeps_yuv
+
+    source, times = _clip_the_proxy_keeps(tmp_path / "vfr.mp4")
+    with av.open(str(source)) as c:
+        assert keeps_yuv(next(c.decode(video=0)), (64, 48))  # the case under test
+    info: dict = {}
+    shared = list(frames_with_proxy(source, tmp_path / "a.mp4", tmp_path / "a.jpg", info))
+    alone = list(iter_frames(source))
+    assert [t for _, t in alone] == times
+    assert [t for _, t in shared] == times
+    assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(shared, alone, strict=True))
