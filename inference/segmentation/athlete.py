@@ -8,15 +8,16 @@ from dataclasses import replace
 import numpy as np
 
 from inference.posedata import PoseSequence
-from inference.segmentation.masks import MaskSequence, assign_people, person_boxes, person_gate
+from inference.segmentation.masks import MaskSequence, people_pixels
 
 
 def with_athlete(masks: MaskSequence, poses: PoseSequence, athlete_index: int | None) -> MaskSequence:
     """The same masks with person slot ``athlete_index`` of ``poses`` as the athlete (None: no
-    athlete). The foreground is gated by the people of ``poses`` as
-    :func:`inference.segmentation.stage.segment_video` gates it (a no-op on masks it made; masks
-    stored before the gate existed are gated here), then each foreground pixel goes to the nearest
-    skeleton among the boxes holding it, as ``segment_video`` does. The boxes are those of the
+    athlete). The foreground is gated by the people of ``poses`` and each pixel given to the nearest
+    skeleton among the boxes holding it, everyone's core foreground and the new athlete's theirs,
+    as :func:`inference.segmentation.stage.segment_video` does it
+    (:func:`~inference.segmentation.masks.people_pixels`: a no-op on the foreground of masks it
+    made; masks stored before the gate existed are gated here). The boxes are those of the
     people of ``poses`` (as ``segment_video`` measures them), so poses whose person slots changed
     since the masks were made (a coach joined, split or dropped tracks) own the pixels, not the
     slots the masks were made with."""
@@ -29,7 +30,7 @@ def with_athlete(masks: MaskSequence, poses: PoseSequence, athlete_index: int | 
     w, h = masks.size
     width, height = masks.source_size
     scale = (w / width, h / height)
-    limbs = get_skeleton(poses.skeleton).limbs
+    limbs, names = get_skeleton(poses.skeleton).limbs, get_skeleton(poses.skeleton).keypoints
     foreground = np.zeros_like(masks.foreground)
     athlete = np.zeros_like(masks.foreground)
     boxes = np.full((masks.num_frames, poses.num_people, 4), np.nan, np.float32)
@@ -37,10 +38,7 @@ def with_athlete(masks: MaskSequence, poses: PoseSequence, athlete_index: int | 
         if not poses.num_frames:
             continue
         j = int(np.argmin(np.abs(poses.timestamps - t)))
-        foreground[i] = masks.foreground[i] & person_gate(poses.keypoints[j], scale, (w, h))
-        boxes[i] = person_boxes(poses.keypoints[j], scale, (w, h))
-        if athlete_index is not None:
-            owners = assign_people(foreground[i], poses.keypoints[j], boxes[i], limbs, scale)
-            athlete[i] = owners == athlete_index
+        foreground[i], athlete[i], boxes[i] = people_pixels(masks.foreground[i], poses.keypoints[j], names, limbs,
+                                                            scale, athlete_index)
     return replace(masks, foreground=foreground, athlete=athlete, athlete_index=athlete_index, boxes=boxes,
                    track_ids=poses.track_ids.astype(np.int64))

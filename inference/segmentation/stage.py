@@ -22,15 +22,7 @@ from typing import Any
 import numpy as np
 
 from inference.posedata import PoseSequence
-from inference.segmentation.masks import (
-    MaskSequence,
-    TemporalSmoother,
-    assign_people,
-    body_core,
-    clean,
-    person_boxes,
-    person_gate,
-)
+from inference.segmentation.masks import MaskSequence, TemporalSmoother, clean, people_pixels
 from inference.segmentation.person import torso_indices
 
 BATCH = 8
@@ -120,17 +112,19 @@ def segment_video(source: str | Path, poses: PoseSequence, athlete_index: int | 
                   athlete_core: bool = True) -> MaskSequence:
     """Masks of every frame of ``source``: every person, and the athlete (pose slot
     ``athlete_index`` of ``poses``, None: no athlete) through the tracks. The foreground is kept
-    only near the people ``poses`` has at the mask's time (:func:`~inference.segmentation.masks.person_gate`);
-    a frame without people is empty. A person-centred model
+    only near the people ``poses`` has at the mask's time (:func:`~inference.segmentation.masks.person_gate`)
+    and, of that, only the pixels some person is given (:func:`~inference.segmentation.masks.assign_people`:
+    inside their box and within REACH of their skeleton); a frame without people is empty. A person-centred model
     (:class:`~inference.segmentation.model.PersonSegmentationModel`) segments each person's crop
     around their keypoints at the frame's time and composes the crops back.
 
     key_rate: network runs per second of video at most, the frames between interpolated (module
     docstring; None: every frame).
-    athlete_core: the athlete's mask (and the foreground) always hold the band along the
-    athlete's confident limbs, torso and head (:func:`~inference.segmentation.masks.body_core`),
-    whatever the network says there, so the privacy video never blurs the athlete's body where
-    the pose stage sees it (False: the network's pixels alone, for comparison).
+    athlete_core: the athlete's mask always holds the band along the athlete's confident limbs,
+    torso and head (:func:`~inference.segmentation.masks.body_core`), whatever the network says
+    there, so the privacy video never blurs the athlete's body where the pose stage sees it; every
+    found person's band is foreground (so the foreground does not depend on who the athlete is).
+    False: the network's pixels alone, for comparison.
     level: UNet++ pruning level (default: the model's, 2); model: a
     :class:`~inference.segmentation.model.SegmentationModel` (default: the committed weights,
     loaded once per process). progress(fraction) every batch.
@@ -167,17 +161,7 @@ def segment_video(source: str | Path, poses: PoseSequence, athlete_index: int | 
     foreground, athlete, times, boxes = [], [], [], []
     for prob, t in _smoothed(predict, frames, key_rate):
         people = people_at(t)
-        mask = clean(prob) & person_gate(people, scale, (w, h))
-        frame_boxes = person_boxes(people, scale, (w, h))
-        owners = assign_people(mask, people, frame_boxes, limbs, scale)
-        if athlete_index is None:
-            mine = np.zeros_like(mask)
-        else:
-            mine = owners == athlete_index
-            if athlete_core and athlete_index < len(people):
-                core = body_core(people[athlete_index], names, limbs, scale, (w, h))
-                mine |= core
-                mask = mask | core
+        mask, mine, frame_boxes = people_pixels(clean(prob), people, names, limbs, scale, athlete_index, athlete_core)
         foreground.append(mask)
         athlete.append(mine)
         times.append(t)

@@ -1,6 +1,7 @@
 """The frame mask is gated by the people the pose stage found: foreground far from every skeleton
-is dropped, a person's own pixels within GATE_MARGIN of their keypoint box are kept, a frame
-without people is empty — in ``segment_video`` and in ``with_athlete`` alike."""
+is dropped, a person's own pixels within GATE_MARGIN of their keypoint box and REACH of their
+skeleton are kept, a frame without people is empty — in ``segment_video`` and in ``with_athlete``
+alike."""
 
 import numpy as np
 
@@ -67,7 +68,11 @@ def test_segment_video_gates_each_frame_by_its_people(tmp_path):
     masks = segment_video(clip, poses, 0, model=FlatModel())
     assert masks.num_frames == 6
     for i in range(3):
-        assert masks.foreground[i, 8:42, 23:37].all() and not masks.foreground[i, :, 60:].any()
+        for y in range(10, 41):  # the skeleton: a diagonal from (25, 10) to (35, 40), working pixels
+            x = round(25 + (y - 10) / 3)
+            assert masks.foreground[i, y, x - 1:x + 2].all()  # within REACH (0.15 x 30 = 4.5 px): kept
+        assert not masks.foreground[i, 41, 23]  # in the gate's box, but 12 px from the skeleton: dropped
+        assert not masks.foreground[i, :, 60:].any()
         assert masks.athlete[i].sum() > 0 and (masks.athlete[i] <= masks.foreground[i]).all()
     assert not masks.foreground[3:].any() and not masks.athlete[3:].any()  # nobody: empty
 
@@ -88,3 +93,18 @@ def test_with_athlete_gates_stored_masks_like_segment_video():
     second = with_athlete(first, poses, 1)
     np.testing.assert_array_equal(second.foreground, first.foreground)  # idempotent
     assert not second.athlete[0].any() and second.athlete[1, :, 60:].any()
+
+
+def test_with_athlete_gives_the_new_athlete_their_core():
+    """An athlete chosen afterwards gets the band along their skeleton as segment_video gives it,
+    even where the stored masks have none of their pixels (the privacy video must not blur them)."""
+    keypoints = np.full((1, 2, 33, 3), np.nan, np.float32)
+    keypoints[0, 0] = _person(60.0)
+    keypoints[0, 1] = _person(150.0)
+    poses = PoseSequence(keypoints, "blazepose33", np.zeros(1), 10.0, SOURCE, np.array([1, 2]))
+    empty = np.zeros((1, *WORK[::-1]), bool)
+    stored = MaskSequence(empty, empty.copy(), np.zeros(1), np.full((1, 2, 4), np.nan, np.float32),
+                          np.array([1, 2]), 0, SOURCE, 2)
+    chosen = with_athlete(stored, poses, 1)
+    assert chosen.athlete[0, 25, 70:80].any() and not chosen.athlete[0, :, :50].any()
+    assert (chosen.athlete <= chosen.foreground).all()
