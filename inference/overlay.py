@@ -11,7 +11,9 @@ Layout (every number rounded; a page for a 1-minute 60 fps clip of two people at
       "fps": 15.0,                         # of the frames below, after decimation
       "tracks": [0, 3],                    # track id of each person slot
       "athlete": 0,                        # track id or null
-      "t": [0.0, 0.067, ...],              # seconds (presentation time) of each frame
+      "t": [0.0, 0.067, ...],              # seconds (presentation time) of each frame below
+      "frame_times": [0.0, 0.017, ...],    # seconds of EVERY analysed frame of the source, before
+                                           # decimation (the review player steps through these)
       "frames": [                          # per frame, per person slot:
         [[x0, y0, c0, x1, y1, c1, ...], null],   # null: that person is not in the frame
         ...
@@ -19,6 +21,9 @@ Layout (every number rounded; a page for a 1-minute 60 fps clip of two people at
     }
 
 x, y are integer pixels, c is the confidence in hundredths (0–100); absent keypoints are 0, 0, 0.
+"t" thins out with the poses (a 60 fps clip draws 30 skeletons a second); "frame_times" never does,
+so a frame-by-frame player steps through the source's own frames, with their real (possibly
+uneven) times. Overlays written before "frame_times" existed lack it.
 """
 
 from __future__ import annotations
@@ -79,5 +84,6 @@ def compact_keypoints_json(
         "tracks": [int(poses.track_ids[p]) for p in slots] if len(poses.track_ids) else [],
         "athlete": athlete_track_id,
         "t": [round(float(poses.timestamps[i]), 3) for i in kept],
+        "frame_times": [round(float(t), 3) for t in poses.timestamps],
         "frames": frames,
     }

@@ -1,10 +1,12 @@
 // Review player: frame-by-frame stepping, an A–B loop, jumps to the previous/next comment or
 // drawing, speed keys, keyboard shortcuts. The proxy keeps the source's presentation times and
 // has a keyframe every 0.5 s, so a seek to a frame's time shows that frame.
-// Frame times: the analysed frames' own times (the overlay's "t", which overlay.js announces with
-// a "posecoach:frame-times" event once it has loaded them), so a clip whose timestamps are uneven
-// (a phone's variable frame rate, dropped frames, a gap) steps and counts its real frames; until
-// then, or without an analysis, frame n is taken to start at n / fps.
+// Frame times: every analysed frame's own time (the overlay's "frame_times", which overlay.js
+// announces with a "posecoach:frame-times" event once it has loaded them), so a clip whose
+// timestamps are uneven (a phone's variable frame rate, dropped frames, a gap) steps and counts
+// its real frames. A list shorter than the frames the analysis decoded (the overlay's skeleton
+// times, thinned to 30 a second on a 60 fps clip) is not taken: until a full list comes, or
+// without an analysis, frame n is taken to start at n / fps.
 window.PoseReviewPlayer = (function () {
   "use strict";
   const root = document.getElementById("review");
@@ -50,7 +52,8 @@ window.PoseReviewPlayer = (function () {
   }
   function frameTime(n) { return (times ? times[n] : n / fps) + EPS; }
   function setFrameTimes(list) {
-    const ok = Array.isArray(list) && list.length > 0 && list.every((x, i) => isFinite(x) && (i === 0 || x > list[i - 1]));
+    const ok = Array.isArray(list) && list.length > 0 && (frames <= 0 || list.length === frames)
+      && list.every((x, i) => isFinite(x) && (i === 0 || x > list[i - 1]));
     times = ok ? list.slice() : null;
   }
   document.addEventListener("posecoach:frame-times", (event) => setFrameTimes(event.detail && event.detail.times));

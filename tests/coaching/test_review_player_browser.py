@@ -68,9 +68,11 @@ def _decoded_times(path: Path) -> list[float]:
         return [float(f.time) for f in container.decode(video=0) if f.time is not None]
 
 
-def _analysed(world, tmp_path: Path, clip: Path, times: list[float], size: tuple[int, int]):  # noqa: ANN001, ANN202
-    """A video with a finished analysis: the product's proxy of ``clip`` and an overlay listing
-    the frames' times (rounded to the millisecond as inference/overlay.py stores them), nobody in it."""
+def _analysed(world, tmp_path: Path, clip: Path, times: list[float], size: tuple[int, int],  # noqa: ANN001, ANN202
+              overlay: dict | None = None):  # fmt: skip
+    """A video with a finished analysis: the product's proxy of ``clip`` and an overlay (by default
+    one from before "frame_times": its "t" lists every frame's time, rounded to the millisecond
+    as inference/overlay.py stores them), nobody in it."""
     from django.core.files import File
 
     from coaching.analysis.models import Analysis, Status
@@ -88,7 +90,7 @@ def _analysed(world, tmp_path: Path, clip: Path, times: list[float], size: tuple
     analysis = Analysis.objects.create(video=video, status=Status.DONE, progress=100,
                                        summary={"pose": {"frames": frames, "people": [],
                                                          "frames_with_athlete": 0}})  # fmt: skip
-    overlay = {"skeleton": "test", "keypoints": ["top", "bottom"], "limbs": [[0, 1]], "size": list(size),
+    overlay = overlay or {"skeleton": "test", "keypoints": ["top", "bottom"], "limbs": [[0, 1]], "size": list(size),
                "fps": round(frames / duration, 3), "tracks": [], "athlete": None,
                "t": [round(t, 3) for t in times], "frames": [[] for _ in times]}  # fmt: skip
     (tmp_path / "overlay.json").write_text(json.dumps(overlay))
@@ -186,4 +188,43 @@ def test_the_real_indoor_clip_steps_over_its_timestamp_gap(browser, live_server,
         readout, t = _step(page, ",")
         assert readout.startswith(f"Frame {n + 1} of 72 "), (n, readout)
         assert abs(t - truth[n]) < 0.002, (n, t)
+    assert not page.errors
+
+
+def test_a_60fps_clip_steps_through_every_source_frame(browser, live_server, world, tmp_path: Path) -> None:
+    """lab_walk_portrait_60fps.mp4 (../shared/media/README.md: 100 frames, 60 fps). The overlay is
+    the product's own (inference.overlay with the pipeline's OVERLAY_MAX_FPS): its skeletons are
+    thinned to 30 a second, the player still steps 1/60 s and counts 100 frames (it said
+    'Frame 25 of 50' and stepped 1/30 s when it took the skeletons' times)."""
+    from inference.overlay import compact_keypoints_json
+    from inference.pipeline.sections import OVERLAY_MAX_FPS
+    from inference.posedata import PoseSequence
+
+    clip = shared_clip("lab_walk_portrait_60fps.mp4")
+    source = np.array(_decoded_times(clip))
+    source -= source[0]
+    assert len(source) == 100 and np.allclose(np.diff(source), 1 / 60, atol=1e-3)
+    poses = PoseSequence(keypoints=np.zeros((100, 0, 33, 3), np.float32), skeleton="blazepose33",
+                         timestamps=source, fps=60.0, size=(1080, 1920))  # fmt: skip
+    overlay = compact_keypoints_json(poses, max_fps=OVERLAY_MAX_FPS)
+    assert len(overlay["t"]) == 50  # the skeletons: every other frame
+    video, analysis = _analysed(world, tmp_path, clip, list(source), (1080, 1920), overlay)
+    page = _open(browser, live_server, video, analysis, "video")
+    assert "Frame 1 of 100" in page.inner_text("#time-readout")
+    assert _seek(page, source[24] + 0.001).startswith("Frame 25 of 100 ")
+    picture = "() => { const v = document.getElementById('player'); const c = document.createElement('canvas');" \
+              " c.width = 90; c.height = 160; const g = c.getContext('2d'); g.drawImage(v, 0, 0, 90, 160);" \
+              " return Array.from(g.getImageData(0, 0, 90, 160).data).join(','); }"  # fmt: skip
+    before = page.evaluate(picture)
+    for n in range(25, 35):
+        readout, t = _step(page, ".")
+        assert readout.startswith(f"Frame {n + 1} of 100 "), (n, readout)
+        assert abs(t - source[n]) < 0.002, (n, t)
+        now = page.evaluate(picture)
+        assert now != before, n  # a new picture each step
+        before = now
+    for n in range(33, 28, -1):
+        readout, t = _step(page, ",")
+        assert readout.startswith(f"Frame {n + 1} of 100 "), (n, readout)
+        assert abs(t - source[n]) < 0.002, (n, t)
     assert not page.errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 
@@ -56,3 +57,12 @@ def test_only_athlete() -> None:
     data = compact_keypoints_json(_poses(), athlete_track_id=7, only_athlete=True)
     assert data["tracks"] == [7]
     assert all(len(frame) == 1 for frame in data["frames"])
+
+
+def test_frame_times_list_every_source_frame_not_only_the_drawn_ones() -> None:
+    """The poses thin out to max_fps; the frame times the review player steps through do not,
+    uneven intervals included."""
+    poses = replace(_poses(frames=12), timestamps=np.r_[np.arange(6) / 60, 0.3 + np.arange(6) / 60])  # a gap
+    data = compact_keypoints_json(poses, max_fps=30)
+    assert len(data["t"]) == 6
+    assert data["frame_times"] == [round(float(t), 3) for t in poses.timestamps]
