@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from inference.compare.segments import action_at, action_segments
-from inference.feedback.measures import ANGLE_DIFF_NOISE_DEG, ROM_DIFF_NOISE_DEG
+from inference.feedback.measures import ANGLE_DIFF_NOISE_DEG, ROM_DIFF_NOISE_DEG, range_of_motion
 
 if TYPE_CHECKING:
     from inference.kinematics.core import Kinematics
@@ -44,6 +44,12 @@ NOISE: dict[str, float] = {"rom": ROM_DIFF_NOISE_DEG, "angle": ANGLE_DIFF_NOISE_
                            "height": 9.81 * 0.5 * FRAME_NOISE_S / 4, "count": 1.0, "cadence": 5.0}  # fmt: skip
 
 
+# Range of motion has one definition, the report's (range_of_motion); progress keeps one value per
+# joint, the mean of the two sides' ranges, and says so in its label.
+ROM_MEANING = ("5th–95th percentile span of each side's angle over the tracked frames, as the report's "
+               "ranges (inference.feedback.measures.range_of_motion), the two sides averaged")
+
+
 @dataclass(frozen=True)
 class MetricDef:
     label: str
@@ -62,11 +68,16 @@ METRICS: dict[str, MetricDef] = {
     "jump_height_m": MetricDef("Jump height (best)", "m", +1, "from the flight time, h = g t² / 8", NOISE["height"]),
     "flight_time_s": MetricDef("Flight time (best)", "s", +1, "take-off to landing of the best jump", NOISE["time"]),
     "cadence_spm": MetricDef("Cadence", "steps/min", 0, "steps per minute", NOISE["cadence"]),
-    "knee_rom": MetricDef("Knee range of motion", "deg", +1, "2nd–98th percentile span, sides averaged", NOISE["rom"]),
-    "hip_rom": MetricDef("Hip range of motion", "deg", +1, "2nd–98th percentile span, sides averaged", NOISE["rom"]),
-    "ankle_rom": MetricDef("Ankle range of motion", "deg", +1, "2nd–98th percentile span, sides averaged", NOISE["rom"]),
-    "trunk_lean_max": MetricDef("Greatest forward trunk lean", "deg", -1,
-                                "98th percentile of the trunk's lean from vertical", NOISE["angle"]),
+    "knee_rom": MetricDef("Knee range of motion (mean of both sides)", "deg", +1, ROM_MEANING, NOISE["rom"]),
+    "hip_rom": MetricDef("Hip range of motion (mean of both sides)", "deg", +1, ROM_MEANING, NOISE["rom"]),
+    "ankle_rom": MetricDef("Ankle range of motion (mean of both sides)", "deg", +1, ROM_MEANING, NOISE["rom"]),
+    # No direction of better: no rule makes less lean better. The run's rules (inference.feedback
+    # .rules) want a slight forward lean and flag both more than 15° and a backward lean; the other
+    # movements define none. So a change is shown as a change, never as improved or a best.
+    "trunk_lean_max": MetricDef("Greatest forward trunk lean", "deg", 0,
+                                "98th percentile of the trunk's lean from vertical (+ forward, − backward); "
+                                "shown without a verdict: whether more or less lean is better depends "
+                                "on the movement", NOISE["angle"]),
     # Dance timing (inference/dance; docs/dance.md), the athlete's own accents and offsets.
     "beat_offset_ms": MetricDef("Timing to the beat (median)", "ms", 0,
                                 "median offset of the accents on the beat, positive late", NOISE["time"] * 1000),
@@ -100,8 +111,10 @@ def _angle(kin: Kinematics, name: str, mask: np.ndarray) -> np.ndarray:
 
 
 def _rom(kin: Kinematics, joint: str, mask: np.ndarray) -> float | None:
-    spans = [float(np.subtract(*np.percentile(v, [98, 2]))) for side in ("left", "right")
-             if (v := _angle(kin, f"{side}_{joint}", mask)).size >= 10]
+    """The mean of the left and right range_of_motion of ``joint`` over ``mask`` (ROM_MEANING), from
+    the sides with at least 10 tracked frames there."""
+    spans = [range_of_motion(kin, name, mask) for side in ("left", "right")
+             if (name := f"{side}_{joint}") in kin.angle_names and _angle(kin, name, mask).size >= 10]
     return float(np.mean(spans)) if spans else None
 
 

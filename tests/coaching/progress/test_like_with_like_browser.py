@@ -66,7 +66,7 @@ def test_dashboard_and_progress_draw_no_trend_across_actions(browser, live_serve
     assert "declined" not in trends and "Knee range of motion" not in trends
     charts = [page.locator(".trend-chart .chart").nth(i).get_attribute("aria-label") or ""
               for i in range(page.locator(".trend-chart .chart").count())]
-    assert sorted(charts) == ["Knee range of motion · jump, uploaded as squat over time",
-                              "Knee range of motion · walk, uploaded as squat over time"], charts
+    assert sorted(charts) == ["Knee range of motion (mean of both sides) · jump, uploaded as squat over time",
+                              "Knee range of motion (mean of both sides) · walk, uploaded as squat over time"], charts
     page.screenshot(path=str(SHOTS / "progress-two-actions.png"), full_page=True)
     assert not page.errors, page.errors

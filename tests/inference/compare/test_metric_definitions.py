@@ -1,0 +1,38 @@
+"""What the progress metrics mean: range of motion is the report's (range_of_motion, each side),
+and trunk lean has no direction of better."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from inference.compare.metrics import METRICS, analysis_metrics
+from inference.feedback.measures import range_of_motion
+from inference.kinematics.core import Kinematics, compute_kinematics
+from inference.kinematics.synthetic import on_ground, sequence, side_view_body25
+
+
+def test_progress_range_of_motion_is_the_reports_both_sides_averaged() -> None:
+    t = np.arange(150) / 30.0
+    # Skewed on purpose (the 2nd-98th and the 5th-95th percentile spans differ); the two knees move
+    # differently, so "sides averaged" and "one side" differ too.
+    left = 60 * np.clip(np.sin(2 * np.pi * t / 2.5), 0, None) ** 3 + 5
+    right = 0.6 * left + 5
+    kin = compute_kinematics(sequence(on_ground(side_view_body25(len(t), knee=(left, right), hip=(left / 2, right / 2))), t), 0)
+    spike = kin.angles.copy()
+    spike[40, kin.angle_names.index("left_knee")] = 170.0  # one wrong frame
+    kin = Kinematics(**{**vars(kin), "angles": spike})
+    value = next(m.value for m in analysis_metrics(kin, {}, "general") if m.metric == "knee_rom")
+    report = [range_of_motion(kin, f"{side}_knee") for side in ("left", "right")]
+    assert abs(report[0] - report[1]) > 5
+    assert value == np.mean(report)
+    wider = np.mean([np.subtract(*np.percentile(kin.angle(f"{side}_knee"), [98, 2])) for side in ("left", "right")])
+    assert abs(wider - value) > 0.5  # progress's former 2nd-98th definition gave another number
+    assert "mean of both sides" in METRICS["knee_rom"].label
+    assert "5th–95th" in METRICS["knee_rom"].meaning and "range_of_motion" in METRICS["knee_rom"].meaning
+
+
+def test_trunk_lean_has_no_better_direction() -> None:
+    """No rule says less lean is better (the run wants 5-15° forward and flags leaning back): a
+    backward lean must not read as an improvement."""
+    assert METRICS["trunk_lean_max"].better == 0
+    assert "without a verdict" in METRICS["trunk_lean_max"].meaning
