@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from inference.compare.differences import ALIGN_ANGLES, COMPARE_ANGLES, differences, named, phases
+from inference.compare.differences import (
+    ALIGN_ANGLES,
+    COMPARE_ANGLES,
+    differences,
+    movement_phases,
+    named,
+    phases,
+)
 from inference.compare.dtw import Alignment, dtw
 from inference.compare.metrics import MIN_TRACKED_SHARE
 from inference.compare.pose_norm import overlay_frames
@@ -144,7 +151,7 @@ def compare(kin_a: Kinematics, seg_a: Segment, kin_b: Kinematics, seg_b: Segment
         "alignment_fits": fits,
         "time_map": decimate_map(time_map(alignment.path, a.times, b.times)).as_dict(),
         "phases": [{"name": p.name, "start": round(float(a.times[min(p.start, len(a.times) - 1)]), 3),
-                    "end": round(float(a.times[p.end - 1]), 3)} for p in phase_list],
+                    "end": round(float(a.times[p.end - 1]), 3)} for p in movement_phases(phase_list)],
         "differences": rows,
         "named": named(rows),
         "angles": overlaid_angles(a, b, alignment.path),

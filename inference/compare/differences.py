@@ -2,11 +2,14 @@
 
 Phases are cut on A (the performance B is compared with):
 
-- "rep" (and any segment whose knee flexion swings by more than :data:`MIN_SWING_DEG`):
-  descent, bottom, ascent around the deepest knee flexion; the bottom is where the flexion is
-  within :data:`BOTTOM_SHARE` of its range from the deepest;
+- "rep" (and a segment of a movement that counts repetitions, :func:`counts_reps`, whose knee
+  flexion swings by more than :data:`MIN_SWING_DEG`): descent, bottom, ascent around the deepest
+  knee flexion; the bottom is where the flexion is within :data:`BOTTOM_SHARE` of its range from
+  the deepest;
 - "jump": preparation before take-off, flight, landing (from the event's flight times);
-- otherwise: start, middle, end thirds.
+- otherwise: start, middle, end thirds. These are thirds of the segment's time, not phases of
+  the movement (a general clip, a walk, a dance define none): the differences are grouped by them,
+  but :func:`movement_phases` leaves them out of what is drawn as phases.
 
 Each difference is the mean of angle_B[j] - angle_A[i] over the DTW pairs (i, j) whose i lies
 in the phase, in degrees; the sign is named with the angle's convention (inference.kinematics
@@ -24,6 +27,8 @@ import numpy as np
 
 from inference.compare.segments import Segment
 from inference.kinematics.angles import PLAUSIBLE
+from inference.kinematics.events import MOVEMENT_EVENTS
+from inference.movements import Movement
 
 # Angles aligned by DTW (the timing of the movement) and those compared (also the arms).
 ALIGN_ANGLES = ("left_knee", "right_knee", "left_hip", "right_hip", "left_ankle", "right_ankle", "trunk")
@@ -40,6 +45,8 @@ PHASES: dict[str, tuple[tuple[str, str], ...]] = {
     "jump": (("preparation", "before take-off"), ("flight", "in the air"), ("landing", "on landing")),
     "even": (("start", "at the start"), ("middle", "in the middle"), ("end", "at the end")),
 }  # fmt: skip
+# The phases a movement defines (drawn over the compare chart); PHASES["even"] are only time thirds.
+MOVEMENT_PHASE_KINDS = ("rep", "jump")
 MIN_SWING_DEG = 25.0
 BOTTOM_SHARE = 0.15
 MIN_NAMED_DEG = 5.0  # smaller differences are within what 2D pose estimation can tell apart
@@ -60,6 +67,23 @@ def _thirds(n: int, names: tuple[tuple[str, str], ...], cuts: tuple[int, int]) -
             for k, (name, phrase) in enumerate(names) if bounds[k + 1] > bounds[k]]
 
 
+def counts_reps(action: str) -> bool:
+    """Whether ``action`` is a movement whose events are repetitions (inference.kinematics.events
+    MOVEMENT_EVENTS), the movements that have a descent, a bottom and an ascent."""
+    try:
+        movement = Movement(action)
+    except ValueError:  # an action model's label that is not a movement (kick, punch, …)
+        return False
+    return "reps" in MOVEMENT_EVENTS[movement]
+
+
+def movement_phases(phase_list: list[Phase]) -> list[Phase]:
+    """The phases of ``phase_list`` that its movement defines (a rep's or a jump's), without the
+    time thirds of a segment whose movement defines none."""
+    names = {name for kind in MOVEMENT_PHASE_KINDS for name, _ in PHASES[kind]}
+    return [p for p in phase_list if p.name in names]
+
+
 def phases(segment: Segment, times: np.ndarray, knee_flexion: np.ndarray) -> list[Phase]:
     """Phases of A's segment: times (N,) seconds, knee_flexion (N,) degrees (NaN allowed)."""
     n = len(times)
@@ -69,7 +93,7 @@ def phases(segment: Segment, times: np.ndarray, knee_flexion: np.ndarray) -> lis
     flex = np.asarray(knee_flexion, np.float64)
     seen = np.isfinite(flex)
     swing = float(np.ptp(flex[seen])) if seen.sum() > 2 else 0.0
-    if segment.kind == "rep" or swing >= MIN_SWING_DEG:
+    if segment.kind == "rep" or (counts_reps(segment.action) and swing >= MIN_SWING_DEG):
         if swing > 0:
             deepest = int(np.nanargmax(flex))
             low = np.nanmax(flex) - BOTTOM_SHARE * swing

@@ -64,3 +64,26 @@ def test_second_video_follows_the_warp_path(browser, live_server, world, two_squ
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "compare-laptop.png"), full_page=True)
     assert not errors, errors
+
+
+@pytest.mark.parametrize("movement", ["squat", "general"])
+def test_phases_are_shaded_only_for_a_movement_that_defines_them(browser, live_server, world, two_squats,
+                                                                  movement: str) -> None:  # fmt: skip
+    """The same two deep knee bends uploaded as squats show descent, bottom and ascent over the
+    chart; uploaded as general movement (which defines no phases) they show none (they showed the
+    squat's three)."""
+    a, b = two_squats
+    for analysis in (a, b):
+        analysis.video.movement = movement
+        analysis.video.save()
+    whole_a, whole_b = len(segments_for(a)) - 1, len(segments_for(b)) - 1
+    page = signed_in_page(browser, live_server)
+    page.goto(f"{live_server.url}/analyses/{a.pk}/compare/?with={b.pk}&a={whole_a}&b={whole_b}")
+    wait_js(page, "window.posecoachCompare && window.posecoachCompare.ready")
+    wait_js(page, "document.getElementById('cmp-chart').layout !== undefined")
+    shaded = page.evaluate("""() => {
+        const layout = document.getElementById('cmp-chart').layout;
+        return [(layout.shapes || []).filter((s) => s.type === 'rect').length,
+                (layout.annotations || []).map((n) => n.text)]; }""")
+    assert shaded == ([3, ["descent", "bottom", "ascent"]] if movement == "squat" else [0, []]), shaded
+    assert not page.errors

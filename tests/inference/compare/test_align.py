@@ -137,3 +137,18 @@ def test_long_segments_are_subsampled_before_alignment() -> None:
     assert np.all(np.diff(c.times) == pytest.approx(4 / 60.0))
     result = compare(kin, whole(kin, "whole"), kin, whole(kin, "whole"), with_skeletons=False)
     assert result["mean_cost_deg"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_phases_are_drawn_only_for_a_movement_that_defines_them() -> None:
+    """The same deep knee bend as a whole clip: a squat's has descent, bottom and ascent; a general
+    clip's (nor a walk's, nor an action model's label that is no movement) has no phases to draw,
+    its differences grouped by the segment's thirds of time."""
+    a, b = squat(100), squat(80, power=1.4)
+    as_squat = compare(a, whole(a, "whole"), b, whole(b, "whole"), with_skeletons=False)
+    assert [p["name"] for p in as_squat["phases"]] == ["descent", "bottom", "ascent"]
+    for action in ("general", "walk", "kick"):
+        seg_a = Segment("whole", action, "whole clip", float(a.timestamps[0]), float(a.timestamps[-1]))
+        seg_b = Segment("whole", action, "whole clip", float(b.timestamps[0]), float(b.timestamps[-1]))
+        result = compare(a, seg_a, b, seg_b, with_skeletons=False)
+        assert result["phases"] == [], action
+        assert {d["phase"] for d in result["differences"]} == {"start", "middle", "end"}
