@@ -22,6 +22,10 @@ the last second of basketball_pan_240p.mp4). Measured on the raw landmark result
 development clips, skeletons on true people have 0.31 at the lowest, 0.39 at the 1st percentile.
 This is done after tracking, not in the estimator: dropping such frames there loses the person,
 and the re-detections split them into more tracklets (tried: the basketball athlete fell apart).
+A tracklet left with fewer than the stitching's ``MIN_LINK_FRAMES`` (3) seen frames goes whole:
+on basketball_pan_240p.mp4 the athlete's track kept one- and two-frame fits on the blurred
+bleachers at 9.66-9.91 s, after she left the picture, which the report drew as her skeleton
+(phantom skeleton-frames 8 → 5, her coverage unchanged).
 
 Nothing here looks at the skeleton's orientation: a person upside down (a flip, a handstand) is
 a person.
@@ -36,6 +40,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from inference.tracking.online import Tracklet
+from inference.tracking.stitch import MIN_LINK_FRAMES
 
 MIN_VISIBILITY = 0.5
 MIN_FRAME_VISIBILITY = 0.3
@@ -70,12 +75,14 @@ def is_person(identity: Sequence[Tracklet]) -> bool:
 
 
 def seen_frames(identity: Sequence[Tracklet]) -> list[Tracklet]:
-    """The identity without its frames under MIN_FRAME_VISIBILITY (tracklets left empty go)."""
+    """The identity without its frames under MIN_FRAME_VISIBILITY; a tracklet left with fewer than
+    the stitching's MIN_LINK_FRAMES seen frames goes whole (what is left of it is a one- or
+    two-frame fit, which the stitching treats as noise too)."""
     kept = []
     for tr in identity:
         seen = np.nan_to_num(tr.poses[:, _BODY, 2]).mean(1) >= MIN_FRAME_VISIBILITY
         if tr.poses.shape[1] != 33 or seen.all():
             kept.append(tr)
-        elif seen.any():
+        elif seen.sum() >= MIN_LINK_FRAMES:
             kept.append(Tracklet(tr.track_id, tr.frames[seen], tr.times[seen], tr.poses[seen], tr.colours[seen]))
     return kept
