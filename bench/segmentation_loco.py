@@ -88,6 +88,8 @@ def main() -> int:
     parser.add_argument("--keep-teacher-misses", action="store_true",
                         help="train on the frames teacher_misses flags too (default: left out of training)")
     parser.add_argument("--save", type=Path, help="folder to keep each fold's weights in")
+    parser.add_argument("--load", type=Path,
+                        help="score the frame students --save kept in this folder instead of training them")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     clips = sorted(MEDIA.glob("*.mp4"))
@@ -110,6 +112,8 @@ def main() -> int:
                                  crop=(CROP, CROP), jit_compile=False, level=args.train_level)
             if kind == "shipped":
                 model: Any = SegmentationModel(DEFAULT_WEIGHTS)
+            elif kind == "frame" and args.load:
+                model = SegmentationModel(Path(args.load) / f"frame_{clip.stem}.npz")
             elif kind == "frame":
                 weights = train_model(train, config, log=lambda m: None)
                 model = SegmentationModel(arrays=weights, filters=config.filters, working_side=config.working_side)
@@ -122,7 +126,7 @@ def main() -> int:
                 path = Path(args.save) / f"person_{clip.stem}.npz"  # type: ignore[arg-type]
                 save_weights(path, weights, config, crop=CROP)
                 model = PersonSegmentationModel(path)
-            elif kind == "frame" and args.save:
+            elif kind == "frame" and args.save and not args.load:
                 save_weights(Path(args.save) / f"frame_{clip.stem}.npz", weights, config)
             pred, teacher = predict_source(model, test, rows_test, level=args.level)
             row = {"clip": clip.stem, "model": kind, "seconds": round(seconds, 1),
@@ -132,19 +136,22 @@ def main() -> int:
             if kind in ("frame", "shipped"):
                 raw, _ = predict_source(model, test, rows_test, level=args.level, gated=False)
                 row["ungated"] = score(raw, teacher)
+                box_only, _ = predict_source(model, test, rows_test, level=args.level, people_only=False)
+                row["gate_alone"] = score(box_only, teacher)
             rows.append(row)
             print(f"{clip.stem:32s} {kind:8s} IoU {row['iou']:.3f} precision {row['precision']:.3f} "
                   f"({row['frames']} frames, {row['seconds']:.0f} s)", flush=True)
     print("\n| left-out clip | student | IoU vs teacher | precision | frames the teacher did not miss: IoU / precision (n) "
-          "| ungated IoU / precision | training |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+          "| ungated IoU / precision | gate alone (no reach, no cores): IoU / precision | training |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for row in rows:
         ungated = f"{row['ungated']['iou']:.3f} / {row['ungated']['precision']:.3f}" if "ungated" in row else "—"
+        alone = f"{row['gate_alone']['iou']:.3f} / {row['gate_alone']['precision']:.3f}" if "gate_alone" in row else "—"
         right = row["teacher_right"]
         training = "committed weights" + (" (trained on this clip: seen)" if row["seen"] else " (never saw this clip)") \
             if row["model"] == "shipped" else f"{row['steps']} steps, {row['seconds']:.0f} s"
         print(f"| {row['clip']} ({row['frames']} frames) | {row['model']} | {row['iou']:.3f} | {row['precision']:.3f} | "
-              f"{right['iou']:.3f} / {right['precision']:.3f} ({right['frames']}) | {ungated} | {training} |")
+              f"{right['iou']:.3f} / {right['precision']:.3f} ({right['frames']}) | {ungated} | {alone} | {training} |")
     for kind in args.model:
         mine = [r for r in rows if r["model"] == kind and not r["seen"]]
         if mine:

@@ -147,12 +147,15 @@ def train_person_model(sources: list[Source], config: TrainConfig, *, crop: int 
 
 
 def predict_source(model: Any, source: Source, rows: np.ndarray, *, level: int, working_side: int = 192,
-                   gated: bool = True) -> tuple[np.ndarray, np.ndarray]:
+                   gated: bool = True, people_only: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """A student's masks and the teacher's on frames ``rows`` of ``source``, at the working size:
     (pred (N, h, w) bool, teacher (N, h, w) bool). The frame student sees the frame resized to the
-    working size and is gated by the teacher's people (:func:`person_gate`, as the pipeline gates
-    by the pose stage's) when ``gated``; the person student sees each person's crop of the stored
-    frame (twice the working size, as the pipeline decodes) and is composed back."""
+    working size and, when ``gated``, is gated by the teacher's people (:func:`person_gate`, as the
+    pipeline gates by the pose stage's) and, with ``people_only``, kept where one of them is given
+    the pixel plus everyone's core (:func:`~inference.segmentation.masks.people_pixels`, as the
+    stage does; the teacher's own landmarks stand in for the pose stage's keypoints); the person
+    student sees each person's crop of the stored frame (twice the working size, as the pipeline
+    decodes) and is composed back."""
     height, width = source.images.shape[1:3]
     size = working_size(width, height, working_side)
     teacher = np.stack([cv2.resize(source.masks[i], size, interpolation=cv2.INTER_LINEAR) >= 128 for i in rows])
@@ -166,6 +169,13 @@ def predict_source(model: Any, source: Source, rows: np.ndarray, *, level: int, 
     if gated:
         scale = (size[0] / width, size[1] / height)
         pred &= np.stack([person_gate(np.nan_to_num(p, nan=0.0), scale, size) for p in people])
+        if people_only:
+            from inference.segmentation.masks import people_pixels
+            from inference.skeleton import get_skeleton
+
+            skeleton = get_skeleton("blazepose33")
+            pred = np.stack([people_pixels(m, np.nan_to_num(p, nan=0.0), skeleton.keypoints, skeleton.limbs, scale,
+                                           None)[0] for m, p in zip(pred, people, strict=True)])
     return pred, teacher
 
 
