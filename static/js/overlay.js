@@ -92,8 +92,9 @@
     // Every analysed frame's time ("frame_times"; "t" only lists the frames drawn, at most 30 a
     // second): the review player steps and counts the source's frames by them. An overlay from
     // before "frame_times" offers "t", which the player takes only if it has every frame.
-    const times = data.frame_times || data.t;
-    document.dispatchEvent(new CustomEvent("posecoach:frame-times", { detail: { times } }));
+    const complete = Array.isArray(data.frame_times);
+    const times = complete ? data.frame_times : data.t;
+    document.dispatchEvent(new CustomEvent("posecoach:frame-times", { detail: { times, complete } }));
     canvas.hidden = false;
     // Toggles and "Choose the athlete" only once there are skeletons to toggle and choose from.
     if (controls) controls.hidden = false;

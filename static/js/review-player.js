@@ -4,9 +4,10 @@
 // Frame times: every analysed frame's own time (the overlay's "frame_times", which overlay.js
 // announces with a "posecoach:frame-times" event once it has loaded them), so a clip whose
 // timestamps are uneven (a phone's variable frame rate, dropped frames, a gap) steps and counts
-// its real frames. A list shorter than the frames the analysis decoded (the overlay's skeleton
-// times, thinned to 30 a second on a 60 fps clip) is not taken: until a full list comes, or
-// without an analysis, frame n is taken to start at n / fps.
+// its real frames. A list not said to be complete (an overlay stored before "frame_times", whose
+// skeleton times "t" are thinned to 30 a second on a 60 fps clip) is taken only if it has as many
+// times as the analysis decoded frames: until a full list comes, or without an analysis, frame n
+// is taken to start at n / fps.
 window.PoseReviewPlayer = (function () {
   "use strict";
   const root = document.getElementById("review");
@@ -51,12 +52,15 @@ window.PoseReviewPlayer = (function () {
     return lo;
   }
   function frameTime(n) { return (times ? times[n] : n / fps) + EPS; }
-  function setFrameTimes(list) {
-    const ok = Array.isArray(list) && list.length > 0 && (frames <= 0 || list.length === frames)
+  function setFrameTimes(list, complete) {
+    const ok = Array.isArray(list) && list.length > 0 && (complete || list.length === frames)
       && list.every((x, i) => isFinite(x) && (i === 0 || x > list[i - 1]));
     times = ok ? list.slice() : null;
   }
-  document.addEventListener("posecoach:frame-times", (event) => setFrameTimes(event.detail && event.detail.times));
+  document.addEventListener("posecoach:frame-times", (event) => {
+    const detail = event.detail || {};
+    setFrameTimes(detail.times, detail.complete === true);
+  });
 
   function seek(t) {
     player.pause();

@@ -191,11 +191,14 @@ def test_the_real_indoor_clip_steps_over_its_timestamp_gap(browser, live_server,
     assert not page.errors
 
 
-def test_a_60fps_clip_steps_through_every_source_frame(browser, live_server, world, tmp_path: Path) -> None:
+@pytest.mark.parametrize("stored", ["now", "before frame_times"])
+def test_a_60fps_clip_steps_through_every_source_frame(browser, live_server, world, tmp_path: Path,
+                                                       stored: str) -> None:  # fmt: skip
     """lab_walk_portrait_60fps.mp4 (../shared/media/README.md: 100 frames, 60 fps). The overlay is
     the product's own (inference.overlay with the pipeline's OVERLAY_MAX_FPS): its skeletons are
     thinned to 30 a second, the player still steps 1/60 s and counts 100 frames (it said
-    'Frame 25 of 50' and stepped 1/30 s when it took the skeletons' times)."""
+    'Frame 25 of 50' and stepped 1/30 s when it took the skeletons' times). An overlay stored
+    before "frame_times" existed has only the thinned times: the player steps by n / fps then."""
     from inference.overlay import compact_keypoints_json
     from inference.pipeline.sections import OVERLAY_MAX_FPS
     from inference.posedata import PoseSequence
@@ -208,6 +211,8 @@ def test_a_60fps_clip_steps_through_every_source_frame(browser, live_server, wor
                          timestamps=source, fps=60.0, size=(1080, 1920))  # fmt: skip
     overlay = compact_keypoints_json(poses, max_fps=OVERLAY_MAX_FPS)
     assert len(overlay["t"]) == 50  # the skeletons: every other frame
+    if stored != "now":
+        del overlay["frame_times"]
     video, analysis = _analysed(world, tmp_path, clip, list(source), (1080, 1920), overlay)
     page = _open(browser, live_server, video, analysis, "video")
     assert "Frame 1 of 100" in page.inner_text("#time-readout")
