@@ -339,7 +339,7 @@ def _anchor_main(args: argparse.Namespace, clips: list[Path]) -> int:
                     continue
                 long_clip = Path(folder) / f"{Path(source).stem}_looped.mp4"
                 frames = loop_clip(args.media / source, long_clip, args.long_frames)
-                measure(f"{source} looped to {frames} frames", long_clip)
+                measure(f"{Path(source).name} looped to {frames} frames", long_clip)
     print(f"load average at end: {_load()}")
     mp = runs[0][2] if runs else {}
     print(f"MediaPipe {mp.get('mediapipe', '?')} (legacy solutions.pose.Pose, model_complexity=1, "
@@ -347,7 +347,8 @@ def _anchor_main(args: argparse.Namespace, clips: list[Path]) -> int:
           f"MediaPipe's, run alternately in fresh processes.\n")  # fmt: skip
     print("\n".join(anchor_table(runs)))
     print()
-    ours_runs = [(f"{name}, run {i + 1}", ours) for i, (name, ours, _) in enumerate(runs)]
+    ours_runs = [(f"{name}, run {[n for n, _, _ in runs[: i + 1]].count(name)}", ours)
+                 for i, (name, ours, _) in enumerate(runs)]  # fmt: skip
     print("\n".join(_summary_table(ours_runs)))
     print()
     print("\n".join(_stage_table(ours_runs)))

@@ -97,6 +97,7 @@ def test_anchor_runs_alternate_and_print_ratio_and_stage_tables(tmp_path, monkey
     assert "load average at start" in text and "load average at end" in text
     assert f"| {clip_name} | 2 | 2.53 | 2.52 | 0.91 | 1.47 | not met |" in text
     assert "| segmentation | 5.9 (7.5) | 5.9 (7.5) |" in text  # our full stage table, one column per run
+    assert f"| {clip_name}, run 1 | {clip_name}, run 2 |" in text
     assert len(json.loads(out_json.read_text())["anchor_runs"]) == 2
 
 
