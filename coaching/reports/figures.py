@@ -134,15 +134,28 @@ def velocity_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -
             "layout": _layout(f"{joint.capitalize()} angular velocity", "°/s", events, untracked_spans(kin))}
 
 
-def com_figure(kin: Kinematics) -> dict[str, Any]:
+def in_spans(t: np.ndarray, spans: list[tuple[float, float]] | list[list[float]]) -> np.ndarray:
+    """(T,) whether each time lies inside one of ``spans`` [(start, end)] (ends included)."""
+    inside = np.zeros(t.shape, bool)
+    for start, end in spans:
+        inside |= (t >= start) & (t <= end)
+    return inside
+
+
+def com_figure(kin: Kinematics, camera_moved: list[tuple[float, float]] | None = None) -> dict[str, Any]:
     """The centre of mass path: x across the picture, y its height above the floor under the
-    athlete (the kinematics' ground frame); metres when the athlete's height is known, else pixels."""
+    athlete (the kinematics' ground frame); metres when the athlete's height is known, else pixels.
+    Where the camera moved (``camera_moved``, spans in seconds from the kinematics section's
+    camera summary) the path is left out: there x follows the picture, not the ground."""
     keep = decimate(kin.timestamps)
     metres = kin.com_metres()
     unit = "m" if metres is not None else "px"
     path = metres if metres is not None else kin.com_above_floor()
     seen = (np.nan_to_num(kin.point_confidence) > 0).any(axis=1)
     path = np.where(seen[:, None], path, np.nan)  # no path where the athlete was not tracked
+    moved = in_spans(np.asarray(kin.timestamps, np.float64), camera_moved or [])
+    path = np.where(moved[:, None], np.nan, path)
+    title = "Centre of mass path" + (" (left out where the camera moved)" if moved.any() else "")
     times = _list(kin.timestamps[keep], 2)
     trace = {
         "type": "scatter", "mode": "lines+markers", "name": "centre of mass",
@@ -152,11 +165,16 @@ def com_figure(kin: Kinematics) -> dict[str, Any]:
         "line": {"color": "#9ca3af", "width": 1}, "customdata": times,
         "hovertemplate": "t=%{customdata:.2f} s<extra></extra>",
     }
-    layout = {"title": {"text": "Centre of mass path", "font": {"size": 15}}, "height": 300,
+    layout = {"title": {"text": title, "font": {"size": 15}}, "height": 300,
               "margin": {"l": 55, "r": 10, "t": 40, "b": 45},
               "xaxis": {"title": {"text": f"x ({unit})"}},
               "yaxis": {"title": {"text": f"height above the floor ({unit})"}, "scaleanchor": "x"}}
     return {"data": [trace], "layout": layout}
+
+
+# What the report says where the camera moved (inference.kinematics.camera; docs/kinematics.md).
+CAMERA_MOVED_NOTE = ("The camera moved during this video (panning): positions, travel and speeds are "
+                     "relative to the picture, not the ground.")
 
 
 SILHOUETTE_SERIES = {  # summary key: (label, axis title, y axis)
@@ -196,14 +214,16 @@ def silhouette_figure(silhouette: dict[str, Any],
     }}
 
 
-def report_figures(kin: Kinematics, events: list[dict[str, Any]]) -> dict[str, Any]:
+def report_figures(kin: Kinematics, events: list[dict[str, Any]],
+                   camera_moved: list[tuple[float, float]] | None = None) -> dict[str, Any]:
     """Every figure of the report: {"angles": {joint: fig}, "velocity": {joint: fig}, "com": fig,
-    "untracked": [(start, end), ...] where the athlete was not tracked}."""
+    "untracked": [(start, end), ...] where the athlete was not tracked}. ``camera_moved``: spans
+    where the camera moved (the centre of mass path leaves them out; angles do not depend on it)."""
     joints = [j for j, names in JOINTS.items() if all(n in kin.angle_names for n in names)]
     return {
         "angles": {j: angle_figure(kin, j, events) for j in joints},
         "velocity": {j: velocity_figure(kin, j, events) for j in joints},
-        "com": com_figure(kin),
+        "com": com_figure(kin, camera_moved),
         "untracked": untracked_spans(kin),
     }
 

@@ -12,6 +12,7 @@ from coaching.analysis.models import Analysis, Status
 from coaching.analysis.selectors import analysis_list_visible
 from coaching.athletes.selectors import User
 from coaching.reports.figures import (
+    CAMERA_MOVED_NOTE,
     JOINTS,
     RANGE_OF_MOTION_NOTE,
     report_figures,
@@ -41,6 +42,13 @@ class Report:
     # How many technique rules judge the movement: none for some (general, dance), where "0 to
     # work on" would read as a clean bill.
     technique_checks: int = 0
+    # Where the camera moved ([start, end] seconds; inference.kinematics.camera): positions and
+    # travel there follow the picture, not the ground.
+    camera_moved: list[tuple[float, float]] = field(default_factory=list)
+
+    @property
+    def camera_note(self) -> str:
+        return CAMERA_MOVED_NOTE if self.camera_moved else ""
 
     @property
     def rom_note(self) -> str:
@@ -69,13 +77,20 @@ def kinematics_load(*, analysis: Analysis) -> Kinematics:
     return read_stored(analysis.kinematics, Kinematics.load)
 
 
+def camera_moved(summary: dict[str, Any]) -> list[tuple[float, float]]:
+    """The spans where the camera moved, from the run summary's kinematics section (none for runs
+    stored before the camera was measured)."""
+    camera = (summary.get("kinematics") or {}).get("camera") or {}
+    return [(float(start), float(end)) for start, end in camera.get("moved") or []]
+
+
 def _figures(analysis: Analysis, events: list[dict[str, Any]]) -> dict[str, Any]:
     """Figures of a finished run never change until its files do (a new athlete pick stores a
     new kinematics file), so they are cached under the file's name."""
-    key = f"report-figures:{analysis.pk}:{analysis.kinematics.name}"
+    key = f"report-figures:v2:{analysis.pk}:{analysis.kinematics.name}"
     figures = cache.get(key)
     if figures is None:
-        figures = report_figures(kinematics_load(analysis=analysis), events)
+        figures = report_figures(kinematics_load(analysis=analysis), events, camera_moved(analysis.summary))
         cache.set(key, figures, timeout=24 * 3600)
     return figures
 
@@ -107,6 +122,7 @@ def report_get(*, analysis: Analysis) -> Report:
         scale_reason=(events.get("scale") or {}).get("reason") or "",
         # The movement the feedback judged (its own record; the events' for older runs).
         technique_checks=len(rules_for(Movement.parse(feedback.get("movement") or events.get("movement")))),
+        camera_moved=camera_moved(analysis.summary),
     )
 
 

@@ -47,7 +47,9 @@ def check_version(name: str, data: dict[str, Any], version: int) -> None:
 class VideoSection:
     """probe: the source's probe (size, fps, duration, rotation...); proxy: the browser proxy's
     {"width", "height", "frames", "audio"} or None when no proxy was made; files: the proxy and
-    poster's local paths while the run's folder exists."""
+    poster's local paths while the run's folder exists; camera: the background's shift per frame
+    in source pixels (:meth:`inference.kinematics.camera.CameraMotion.to_json`; None when the pose
+    stage did not measure it, results stored before it did)."""
 
     NAME: ClassVar[str] = "video"
     VERSION: ClassVar[int] = 1
@@ -55,9 +57,11 @@ class VideoSection:
     probe: dict[str, Any]
     proxy: dict[str, Any] | None = None
     folder: Path | None = field(default=None, compare=False)
+    camera: dict[str, Any] | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        return {"version": self.VERSION, "probe": self.probe, "proxy": self.proxy}
+        out = {"version": self.VERSION, "probe": self.probe, "proxy": self.proxy}
+        return out if self.camera is None else {**out, "camera": self.camera}
 
     def write(self, out: Path) -> None:
         if self.folder is None or self.folder.resolve() == out.resolve():
@@ -69,7 +73,7 @@ class VideoSection:
     @classmethod
     def read(cls, folder: Path, data: dict[str, Any]) -> VideoSection:
         check_version(cls.NAME, data, cls.VERSION)
-        return cls(probe=data["probe"], proxy=data.get("proxy"), folder=folder)
+        return cls(probe=data["probe"], proxy=data.get("proxy"), folder=folder, camera=data.get("camera"))
 
 
 @dataclass(frozen=True)
@@ -130,16 +134,19 @@ class AthleteSection:
 @dataclass(frozen=True)
 class KinematicsSection:
     """kinematics: an :class:`inference.kinematics.core.Kinematics` (None with ``reason`` when
-    nothing could be measured)."""
+    nothing could be measured); camera: where the camera moved for this athlete
+    (:func:`inference.kinematics.camera.camera_summary`; None when not measured)."""
 
     NAME: ClassVar[str] = "kinematics"
     VERSION: ClassVar[int] = 1
     kinematics: Any
     reason: str | None = None
+    camera: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         measured = 0 if self.kinematics is None else int(np.isfinite(self.kinematics.angles).any(axis=1).sum())
-        return {"version": self.VERSION, "frames_with_angles": measured, "reason": self.reason}
+        out = {"version": self.VERSION, "frames_with_angles": measured, "reason": self.reason}
+        return out if self.camera is None else {**out, "camera": self.camera}
 
     def write(self, out: Path) -> None:
         from inference.kinematics.angles import ANGLE_NAMES
@@ -156,7 +163,7 @@ class KinematicsSection:
 
         check_version(cls.NAME, data, cls.VERSION)
         path = folder / "kinematics.npz"
-        return cls(Kinematics.load(path) if path.exists() else None, data.get("reason"))
+        return cls(Kinematics.load(path) if path.exists() else None, data.get("reason"), data.get("camera"))
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,7 @@ def probe_stage(run: Run) -> None:
 
 def pose_stage(run: Run) -> None:
     """Pose estimation of every frame, and each frame's people linked to the tracks so far."""
+    from inference.kinematics.camera import CameraMotion
     from inference.pipeline.warm import give_back_pose_backend, take_pose_backend
     from inference.pose.registry import backend_spec
     from inference.tracking import Tracker
@@ -93,6 +94,7 @@ def pose_stage(run: Run) -> None:
     clock = time_scale(run)  # real seconds per second of the file
     run.tracker, run.timestamps = Tracker(), []
     timings = {"decode": 0.0, "pose": 0.0, "tracking": 0.0}
+    camera: CameraMotion | None = None  # the background's motion, from the same frames (no second decode)
     expected = max(int(info.get("frame_count") or 0), 1)
     scale: tuple[float, float] | None = None
     if makes_proxy(run.config):  # the proxy from the same decoded frames: one decode of the source, not two
@@ -108,12 +110,15 @@ def pose_stage(run: Run) -> None:
         if scale is None:
             height, width = batch[0][0].shape[:2]
             scale = (info["width"] / width, info["height"] / height)
+            camera = CameraMotion(scale=(scale[0] + scale[1]) / 2)
         start = time.perf_counter()
         found = backend.estimate([frame for frame, _ in batch])
         timings["pose"] += time.perf_counter() - start
         start = time.perf_counter()
         for people, (frame, t) in zip(found, batch, strict=True):
             people = np.array(people, np.float32, copy=True)
+            if camera is not None:
+                camera.update(frame, people, t * clock)
             colours = torso_colours(frame, people)  # the shirts, for stitching tracks offline
             people[..., 0] *= scale[0]
             people[..., 1] *= scale[1]
@@ -123,6 +128,10 @@ def pose_stage(run: Run) -> None:
         if len(run.timestamps) % PROGRESS_EVERY < len(batch):
             run.report(min(len(run.timestamps) / expected, 0.99))
     give_back_pose_backend(run.config.backend, run.config.backend_options, backend)
+    if camera is not None:
+        timings["tracking"] -= camera.seconds
+        timings["camera"] = camera.seconds
+        run.add("video", replace(run.result.video, camera=camera.to_json()))
     if run.proxy:
         timings["proxy_encode"] = float(run.proxy.pop("seconds"))  # inside the decode thread's time
     run.timings.update(timings)
@@ -239,7 +248,8 @@ def proxy_stage(run: Run) -> None:
                                    progress=run.report, duration=run.result.video.probe.get("duration"),
                                    time_scale=time_scale(run))  # fmt: skip
     run.proxy = None
-    run.add("video", VideoSection(probe=run.result.video.probe, proxy=dict(info), folder=run.workdir))
+    run.add("video", VideoSection(probe=run.result.video.probe, proxy=dict(info), folder=run.workdir,
+                                  camera=run.result.video.camera))
 
 
 _segmentation_models: dict[Path | None, Any] = {}
@@ -277,6 +287,7 @@ def masks_follow_athlete(run: Run) -> None:
 
 
 def kinematics_stage(run: Run) -> None:
+    from inference.kinematics.camera import camera_summary
     from inference.kinematics.core import KinematicsConfig, compute_kinematics
 
     index = run.result.athlete_index
@@ -284,7 +295,9 @@ def kinematics_stage(run: Run) -> None:
         run.add("kinematics", KinematicsSection(None, "no athlete was found in the video"))
         return
     config = KinematicsConfig(height_cm=run.config.height_cm) if run.config.height_cm else KinematicsConfig()
-    run.add("kinematics", KinematicsSection(compute_kinematics(run.result.poses, index, config)))
+    kin = compute_kinematics(run.result.poses, index, config)
+    camera = run.result.video.camera if run.result.video is not None else None
+    run.add("kinematics", KinematicsSection(kin, camera=None if camera is None else camera_summary(camera, kin)))
 
 
 def events_stage(run: Run) -> None:

@@ -1,0 +1,203 @@
+"""Camera motion: how fast the picture's background moves, so that positions in the ground frame
+(the centre of mass path, its travel) are not presented as ground truth where the camera panned.
+
+The pose stage feeds every decoded frame to :class:`CameraMotion` (no second decode): the frame is
+shrunk to :data:`WORK_SIDE` px, turned grey, corners outside every detected person's box are
+tracked from the previous frame with pyramidal Lucas–Kanade, and the median of their
+displacements is the background's shift (people and what they carry are masked out; a ball or a
+passer-by outside the boxes is outvoted by the median). The shift is kept per frame in source
+pixels; :func:`camera_moved_spans` turns it into statures per second of the athlete (so a pan
+reads the same whatever the resolution or the athlete's distance) and into the spans where it
+exceeds :data:`CAMERA_MOVED_STATURES_PER_S`. See docs/kinematics.md, "Camera motion".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+
+WORK_SIDE = 192  # px, the longer side of the grey frame the shift is measured on
+MAX_CORNERS = 80  # corners tracked per frame (outside the people)
+CORNER_QUALITY = 0.01  # cv2.goodFeaturesToTrack qualityLevel: relative to the strongest corner
+CORNER_SPACING = 6  # px at WORK_SIDE between corners
+LK_WINDOW = 9  # px at WORK_SIDE, Lucas–Kanade's window (3 pyramid levels follow shifts of ~30 px a frame)
+MIN_CORNERS = 8  # fewer tracked corners than this: no measure for the frame (NaN)
+BOX_MARGIN = 0.15  # a person's keypoint box grown by this share of its height on every side
+# Smoothing of the per-frame speed before the threshold: a pan lasts seconds, a single frame's
+# outlier (a flash, a blur) does not make one.
+SMOOTH_S = 0.5
+# A span shorter than this is not reported (the smoothing window: shorter spans are one outlier).
+MIN_SPAN_S = 0.5
+# "The camera moved": the background's smoothed speed over the athlete's stature in pixels.
+# Measured (docs/kinematics.md, "Camera motion") on the four tripod clips (lab walk, lab two people,
+# indoor, the held-out Sports2D demo — static by looking at their frames): the smoothed speed peaks
+# at 0.008 statures/s, a single frame at 0.032. The threshold is 12× the smoothed peak and 3× the
+# single-frame one; it is also the error that matters to a coach: 0.1 statures/s is 17.5 cm/s for a
+# 1.75 m athlete, a tenth of a walk's speed. The handheld basketball clip's median frame: 0.35.
+CAMERA_MOVED_STATURES_PER_S = 0.1
+
+
+def _grey_small(frame: np.ndarray) -> tuple[np.ndarray, float]:
+    """The frame as a grey image with its longer side WORK_SIDE px (never enlarged), and the
+    factor from its pixels to the frame's."""
+    height, width = frame.shape[:2]
+    factor = max(1.0, max(height, width) / WORK_SIDE)
+    size = (max(1, round(width / factor)), max(1, round(height / factor)))
+    small = frame
+    if factor >= 2.0:  # nearest pixels at twice the size, then 2 × 2 averages: 0.3 ms at 1080p, not 1.5 ms of INTER_AREA
+        small = cv2.resize(frame, (2 * size[0], 2 * size[1]), interpolation=cv2.INTER_NEAREST)
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small
+    if grey.shape[1] != size[0]:
+        grey = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(grey), width / grey.shape[1]
+
+
+def people_mask(shape: tuple[int, int], people: np.ndarray, factor: float) -> np.ndarray:
+    """uint8 mask of ``shape`` (rows, cols), 255 outside every person's keypoint box (grown by
+    BOX_MARGIN of its height), 0 inside. ``people`` (P, K, ≥2) in the frame's pixels, NaN where
+    absent; ``factor``: frame pixels per mask pixel."""
+    mask = np.full(shape, 255, np.uint8)
+    for person in np.asarray(people, np.float64).reshape(-1, *np.shape(people)[-2:]):
+        xy = person[:, :2][np.isfinite(person[:, :2]).all(axis=1)] / factor
+        if len(xy) == 0:
+            continue
+        (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
+        pad = BOX_MARGIN * max(y1 - y0, x1 - x0, 1.0)
+        r0, r1 = int(max(0, np.floor(y0 - pad))), int(min(shape[0], np.ceil(y1 + pad) + 1))
+        c0, c1 = int(max(0, np.floor(x0 - pad))), int(min(shape[1], np.ceil(x1 + pad) + 1))
+        mask[r0:r1, c0:c1] = 0
+    return mask
+
+
+def background_shift(previous: np.ndarray, current: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, float]:
+    """(dx, dy) the median displacement, in the images' pixels, of the corners of ``previous``
+    (grey, where ``mask`` is non-zero) tracked into ``current``; NaN when too few corners."""
+    corners = cv2.goodFeaturesToTrack(previous, MAX_CORNERS, CORNER_QUALITY, CORNER_SPACING, mask=mask)
+    if corners is None or len(corners) < MIN_CORNERS:
+        return float("nan"), float("nan")
+    moved, status, _err = cv2.calcOpticalFlowPyrLK(previous, current, corners, None,  # type: ignore[call-overload]
+                                                   winSize=(LK_WINDOW, LK_WINDOW), maxLevel=2)
+    ok = status.ravel() == 1
+    if ok.sum() < MIN_CORNERS:
+        return float("nan"), float("nan")
+    shift = np.median((moved - corners).reshape(-1, 2)[ok], axis=0)
+    return float(shift[0]), float(shift[1])
+
+
+@dataclass
+class CameraMotion:
+    """Accumulates the background's shift frame by frame: ``update(frame, people, t)`` with the
+    frame (BGR or grey), the people's keypoints in that frame's pixels and its time; ``scale``
+    converts frame pixels to source pixels. ``seconds`` is the CPU time spent."""
+
+    scale: float = 1.0
+    t: list[float] = field(default_factory=list)
+    dx: list[float] = field(default_factory=list)
+    dy: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    _previous: np.ndarray | None = None
+    _mask: np.ndarray | None = None
+
+    def update(self, frame: np.ndarray, people: np.ndarray, t: float) -> None:
+        import time
+
+        start = time.perf_counter()
+        grey, factor = _grey_small(frame)
+        dx = dy = float("nan")
+        if self._previous is not None and self._previous.shape == grey.shape:
+            dx, dy = background_shift(self._previous, grey, self._mask)
+        self._previous = grey
+        self._mask = people_mask(grey.shape, people, factor) if np.size(people) else None
+        self.t.append(float(t))
+        self.dx.append(dx * factor * self.scale)
+        self.dy.append(dy * factor * self.scale)
+        self.seconds += time.perf_counter() - start
+
+    def to_json(self) -> dict[str, Any]:
+        """{"dx": [...], "dy": [...]}: the shift from the previous frame in source pixels, one per
+        frame (0.1 px; null where unmeasured, the first frame included)."""
+        def rounded(values: list[float]) -> list[float | None]:
+            return [round(v, 1) if np.isfinite(v) else None for v in values]
+
+        return {"dx": rounded(self.dx), "dy": rounded(self.dy)}
+
+
+def shift_speed(camera: dict[str, Any], t: np.ndarray) -> np.ndarray:
+    """(T,) the background's speed in source pixels per second from a :meth:`CameraMotion.to_json`
+    whose frames are ``t``'s (NaN where unmeasured)."""
+    dx = np.array([np.nan if v is None else v for v in camera.get("dx", [])], np.float64)
+    dy = np.array([np.nan if v is None else v for v in camera.get("dy", [])], np.float64)
+    speed = np.full(t.shape, np.nan)
+    if dx.size != t.size or t.size < 2:
+        return speed
+    dt = np.diff(t)
+    speed[1:] = np.hypot(dx[1:], dy[1:]) / np.where(dt > 0, dt, np.nan)
+    return speed
+
+
+def _running_median(values: np.ndarray, t: np.ndarray, window_s: float) -> np.ndarray:
+    out = np.full(values.shape, np.nan)
+    half = window_s / 2
+    lo = np.searchsorted(t, t - half, side="left")
+    hi = np.searchsorted(t, t + half, side="right")
+    for i in range(values.size):
+        part = values[lo[i]:hi[i]]
+        part = part[np.isfinite(part)]
+        if part.size:
+            out[i] = np.median(part)
+    return out
+
+
+def camera_speed(camera: dict[str, Any], t: np.ndarray, stature_px: np.ndarray | float) -> np.ndarray:
+    """(T,) the background's speed in the athlete's statures per second, smoothed by a SMOOTH_S
+    running median; NaN where unmeasured. ``stature_px``: the athlete's stature in source pixels
+    (per frame, or one value); where it is unknown the clip's median stature stands in."""
+    stature = np.broadcast_to(np.asarray(stature_px, np.float64), t.shape).copy()
+    known = np.isfinite(stature) & (stature > 0)
+    if not known.any():
+        return np.full(t.shape, np.nan)
+    stature[~known] = np.median(stature[known])
+    return _running_median(shift_speed(camera, t) / stature, t, SMOOTH_S)
+
+
+def camera_moved_spans(camera: dict[str, Any], t: np.ndarray, stature_px: np.ndarray | float,
+                       threshold: float = CAMERA_MOVED_STATURES_PER_S) -> list[tuple[float, float]]:
+    """[(start, end)] seconds where the smoothed background speed exceeds ``threshold`` statures
+    per second for at least MIN_SPAN_S; spans closer than MIN_SPAN_S are joined."""
+    speed = camera_speed(camera, t, stature_px)
+    moving = np.nan_to_num(speed, nan=0.0) > threshold
+    spans: list[tuple[float, float]] = []
+    i = 0
+    while i < moving.size:
+        if not moving[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < moving.size and moving[j + 1]:
+            j += 1
+        start, end = float(t[max(i - 1, 0)]), float(t[j])
+        if spans and start - spans[-1][1] < MIN_SPAN_S:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+        i = j + 1
+    return [(round(a, 3), round(b, 3)) for a, b in spans if b - a >= MIN_SPAN_S]
+
+
+def camera_summary(camera: dict[str, Any], kin: Any) -> dict[str, Any]:
+    """What the kinematics section keeps of the camera's motion for the athlete of ``kin`` (a
+    :class:`~inference.kinematics.core.Kinematics`): {"moved": [[start, end], ...] seconds,
+    "threshold" and "peak" / "median" smoothed background speed in statures per second}."""
+    from inference.kinematics.scale import stature_series
+
+    t = np.asarray(kin.timestamps, np.float64)
+    stature = stature_series(kin.points, t)
+    speed = camera_speed(camera, t, stature)
+    finite = speed[np.isfinite(speed)]
+    return {"moved": [list(span) for span in camera_moved_spans(camera, t, stature)],
+            "threshold": CAMERA_MOVED_STATURES_PER_S,
+            "peak": round(float(finite.max()), 3) if finite.size else None,
+            "median": round(float(np.median(finite)), 3) if finite.size else None}
