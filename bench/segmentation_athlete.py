@@ -137,7 +137,7 @@ def score_clip(clip: Path, masks: Any, poses: Any, athlete: int, teacher: dict[s
             continue
         truth = teacher["masks"][k, p] >= 128
         everyone = (teacher["masks"][k] >= 128).any(0)
-        pred = masks.athlete[i]
+        pred = masks.athlete_mask(i)
         union = int((pred | truth).sum())
         ious.append(1.0 if union == 0 else float((pred & truth).sum()) / union)
         predicted += int(pred.sum())

@@ -3,12 +3,10 @@ the foreground, the tracks' boxes and the poses, without decoding the video agai
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from inference.posedata import PoseSequence
-from inference.segmentation.masks import MaskSequence, people_pixels
+from inference.segmentation.masks import MaskSequence, PackedMasks, people_pixels
 
 
 def with_athlete(masks: MaskSequence, poses: PoseSequence, athlete_index: int | None) -> MaskSequence:
@@ -24,21 +22,24 @@ def with_athlete(masks: MaskSequence, poses: PoseSequence, athlete_index: int | 
     from inference.skeleton import get_skeleton
 
     if masks.num_frames == 0:
-        return replace(masks, athlete=np.zeros_like(masks.foreground), athlete_index=None,
+        return masks.replace(athlete=PackedMasks(masks.size[1], masks.size[0]), athlete_index=None,
                        boxes=np.zeros((0, poses.num_people, 4), np.float32),
                        track_ids=poses.track_ids.astype(np.int64))
     w, h = masks.size
     width, height = masks.source_size
     scale = (w / width, h / height)
     limbs, names = get_skeleton(poses.skeleton).limbs, get_skeleton(poses.skeleton).keypoints
-    foreground = np.zeros_like(masks.foreground)
-    athlete = np.zeros_like(masks.foreground)
+    foreground, athlete = PackedMasks(h, w), PackedMasks(h, w)  # frame by frame, compressed
     boxes = np.full((masks.num_frames, poses.num_people, 4), np.nan, np.float32)
     for i, t in enumerate(masks.times):
         if not poses.num_frames:
+            foreground.append_empty()
+            athlete.append_empty()
             continue
         j = int(np.argmin(np.abs(poses.timestamps - t)))
-        foreground[i], athlete[i], boxes[i] = people_pixels(masks.foreground[i], poses.keypoints[j], names, limbs,
-                                                            scale, athlete_index)
-    return replace(masks, foreground=foreground, athlete=athlete, athlete_index=athlete_index, boxes=boxes,
+        mask, mine, boxes[i] = people_pixels(masks.foreground_mask(i), poses.keypoints[j], names, limbs, scale,
+                                             athlete_index)
+        foreground.append(mask)
+        athlete.append(mine)
+    return masks.replace(foreground=foreground, athlete=athlete, athlete_index=athlete_index, boxes=boxes,
                    track_ids=poses.track_ids.astype(np.int64))

@@ -27,9 +27,11 @@ athlete's mask, whatever the network says (:func:`people_pixels`).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+import zipfile
+import zlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import IO, Any
 
 import cv2
 import numpy as np
@@ -252,38 +254,151 @@ def people_pixels(mask: np.ndarray, people: np.ndarray, names: Sequence[str], li
     return foreground, athlete, boxes
 
 
-@dataclass(frozen=True)
+class PackedMasks:
+    """(T, h, w) bool masks held compactly, one frame at a time: each frame's rows packed 1 bit per
+    pixel (``np.packbits`` along the row, as masks.npz stores them) and the packed bytes compressed
+    with zlib (level 1). A frame of a real clip is 2,304 bytes packed at 192x96 and about 130–530
+    bytes compressed (the four development clips, docs/speed.md "Memory"), against 18,432 as a bool
+    array, so a 10-minute 60 fps video's masks take tens of MB, not GB. ``masks[i]`` unpacks frame
+    i (a new (h, w) bool array, ~10 µs); nothing holds the whole sequence unpacked unless
+    :meth:`unpacked` is called. Frames are appended as they are made (:meth:`append`)."""
+
+    def __init__(self, height: int, width: int) -> None:
+        self.height, self.width = int(height), int(width)
+        self._frames: list[bytes] = []
+        self._empty: bytes | None = None  # an all-False frame, compressed once and shared
+
+    @property
+    def row_bytes(self) -> int:
+        """Bytes of one packed row: ceil(w / 8)."""
+        return -(-self.width // 8)
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return len(self._frames), self.height, self.width
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the compressed frames (what the sequence holds, Python's object headers aside)."""
+        return sum(len(frame) for frame in self._frames)
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        """``[i]``: frame i, (h, w) bool; ``[i, rows, cols]``: a part of it; any other key (a
+        slice of frames…) indexes :meth:`unpacked`, which unpacks every frame first."""
+        if isinstance(key, tuple) and key and isinstance(key[0], (int, np.integer)):
+            return self[key[0]][key[1:]]
+        if isinstance(key, (int, np.integer)):
+            return np.unpackbits(self.bits(int(key)), axis=-1, count=self.width).view(bool)
+        return self.unpacked()[key]
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        out = self.unpacked()
+        return out if dtype is None else out.astype(dtype)
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return (self[i] for i in range(len(self)))
+
+    def bits(self, i: int) -> np.ndarray:
+        """(h, ceil(w / 8)) uint8: frame i's rows packed (np.packbits along the row)."""
+        packed = np.frombuffer(zlib.decompress(self._frames[i]), np.uint8)
+        return packed.reshape(self.height, self.row_bytes)
+
+    def append(self, mask: np.ndarray) -> None:
+        """Add one (h, w) bool frame."""
+        if mask.shape != (self.height, self.width):
+            raise ValueError(f"a mask of shape {mask.shape}; this sequence holds {(self.height, self.width)}")
+        self.append_bits(np.packbits(mask.astype(bool, copy=False), axis=-1))
+
+    def append_bits(self, bits: np.ndarray) -> None:
+        """Add one frame given packed: (h, ceil(w / 8)) uint8, as :meth:`bits` returns."""
+        bits = np.ascontiguousarray(bits, np.uint8)
+        if bits.shape != (self.height, self.row_bytes):
+            raise ValueError(f"packed bits of shape {bits.shape}; this sequence holds {(self.height, self.row_bytes)}")
+        if not bits.any():
+            if self._empty is None:
+                self._empty = zlib.compress(bits.tobytes(), 1)
+            self._frames.append(self._empty)
+        else:
+            self._frames.append(zlib.compress(bits.tobytes(), 1))
+
+    def append_empty(self, count: int = 1) -> None:
+        """Add ``count`` all-False frames."""
+        for _ in range(count):
+            self.append_bits(np.zeros((self.height, self.row_bytes), np.uint8))
+
+    def unpacked(self) -> np.ndarray:
+        """(T, h, w) bool, every frame: T·h·w bytes (for tests and short clips; per frame: ``[i]``)."""
+        out = np.zeros(self.shape, bool)
+        for i in range(len(self)):
+            out[i] = self[i]
+        return out
+
+    @classmethod
+    def of(cls, masks: np.ndarray | PackedMasks) -> PackedMasks:
+        """``masks`` as a PackedMasks: (T, h, w) bool (any array of that shape: nonzero is True)
+        packed frame by frame; a PackedMasks as it is."""
+        if isinstance(masks, PackedMasks):
+            return masks
+        masks = np.asarray(masks)
+        if masks.ndim != 3:
+            raise ValueError(f"masks of shape {masks.shape}; (T, h, w) expected")
+        out = cls(masks.shape[1], masks.shape[2])
+        for mask in masks:
+            out.append(mask)
+        return out
+
+
 class MaskSequence:
     """Masks of a video at the working resolution.
 
-    foreground: (T, h, w) bool, every person; athlete: (T, h, w) bool, the athlete's pixels (all
-    False without an athlete); times: (T,) float64 seconds (presentation times of the source);
-    boxes: (T, P, 4) float32 each tracked person's box in working pixels (NaN absent);
-    track_ids: (P,) int64; athlete_index: the athlete's slot in P or None; source_size: (W, H);
-    level: the UNet++ pruning level that made them.
+    foreground: (T, h, w) every person; athlete: (T, h, w) the athlete's pixels (all False without
+    an athlete) — each given as a bool array or a :class:`PackedMasks` and held as a PackedMasks
+    (compressed bits: a 10-minute 60 fps video's masks fit in tens of MB). ``foreground_mask(i)``
+    and ``athlete_mask(i)`` give one frame as a (h, w) bool array; ``foreground[i]`` does too, and
+    ``foreground.unpacked()`` the whole (T, h, w) bool array (T·h·w bytes: tests and short clips).
+    times: (T,) float64 seconds (presentation times of the source); boxes: (T, P, 4) float32 each
+    tracked person's box in working pixels (NaN absent); track_ids: (P,) int64; athlete_index: the
+    athlete's slot in P or None; source_size: (W, H); level: the UNet++ pruning level that made them.
+    Not changed after it is made: :meth:`replace` gives a changed copy.
     """
 
-    foreground: np.ndarray
-    athlete: np.ndarray
-    times: np.ndarray
-    boxes: np.ndarray
-    track_ids: np.ndarray
-    athlete_index: int | None
-    source_size: tuple[int, int]
-    level: int
+    def __init__(self, foreground: np.ndarray | PackedMasks, athlete: np.ndarray | PackedMasks, times: np.ndarray,
+                 boxes: np.ndarray, track_ids: np.ndarray, athlete_index: int | None, source_size: tuple[int, int],
+                 level: int) -> None:  # fmt: skip
+        self.foreground, self.athlete = PackedMasks.of(foreground), PackedMasks.of(athlete)
+        if self.foreground.shape != self.athlete.shape:
+            raise ValueError(f"foreground {self.foreground.shape} and athlete {self.athlete.shape} masks differ in shape")
+        self.times, self.boxes, self.track_ids = times, boxes, track_ids
+        self.athlete_index, self.source_size, self.level = athlete_index, source_size, level
+
+    def replace(self, **changes: Any) -> MaskSequence:
+        """A copy with the fields named in ``changes`` (the constructor's arguments) replaced."""
+        fields = {name: getattr(self, name) for name in ("foreground", "athlete", "times", "boxes", "track_ids",
+                                                         "athlete_index", "source_size", "level")}  # fmt: skip
+        unknown = set(changes) - set(fields)
+        if unknown:
+            raise TypeError(f"MaskSequence has no field {sorted(unknown)}")
+        return MaskSequence(**{**fields, **changes})
 
     @property
     def num_frames(self) -> int:
-        return int(self.foreground.shape[0])
+        return len(self.foreground)
 
     @property
     def size(self) -> tuple[int, int]:
         """(w, h) working resolution."""
-        return int(self.foreground.shape[2]), int(self.foreground.shape[1])
+        return self.foreground.width, self.foreground.height
 
     def frame_at(self, t: float) -> int:
         """Index of the mask nearest in time to t seconds."""
         return int(np.argmin(np.abs(self.times - t))) if len(self.times) else -1
+
+    def foreground_mask(self, i: int) -> np.ndarray:
+        """(h, w) bool: every person's pixels in frame i."""
+        return self.foreground[i]
 
     def athlete_mask(self, i: int) -> np.ndarray:
         """(h, w) bool: the athlete's pixels in frame i."""
@@ -292,39 +407,56 @@ class MaskSequence:
     def person_mask(self, i: int, p: int) -> np.ndarray:
         """(h, w) bool: foreground inside person slot p's box in frame i (boxes may overlap)."""
         box = self.boxes[i, p]
-        out = np.zeros(self.foreground.shape[1:], bool)
+        out = np.zeros((self.foreground.height, self.foreground.width), bool)
         if np.isfinite(box).all():
             x0, y0, x1, y1 = (int(np.floor(box[0])), int(np.floor(box[1])), int(np.ceil(box[2])), int(np.ceil(box[3])))
-            out[y0:y1, x0:x1] = self.foreground[i, y0:y1, x0:x1]
+            out[y0:y1, x0:x1] = self.foreground[i][y0:y1, x0:x1]
         return out
 
-    def save(self, path: str | Path) -> None:
-        """masks.npz: the masks as packed bits (1 bit per working pixel), compressed."""
-        np.savez_compressed(
-            path,
-            foreground=np.packbits(self.foreground, axis=-1),
-            athlete=np.packbits(self.athlete, axis=-1),
-            shape=np.array(self.foreground.shape, np.int64),
-            times=self.times.astype(np.float64),
-            boxes=self.boxes.astype(np.float32),
-            track_ids=self.track_ids.astype(np.int64),
-            athlete_index=np.array(-1 if self.athlete_index is None else self.athlete_index, np.int64),
-            source_size=np.array(self.source_size, np.int64),
-            level=np.array(self.level, np.int64),
-        )
+    def save(self, path: str | Path | IO[bytes]) -> None:
+        """masks.npz: the masks as packed bits (1 bit per working pixel, np.packbits along the
+        row), compressed — as ``np.savez_compressed`` would write the (T, h, ceil(w / 8)) arrays,
+        but written frame by frame, so saving holds no whole-video array."""
+        if isinstance(path, (str, Path)) and not str(path).endswith(".npz"):  # as np.savez_compressed names it
+            path = f"{path}.npz"
+        shape = self.foreground.shape
+        arrays: dict[str, np.ndarray] = {
+            "shape": np.array(shape, np.int64),
+            "times": self.times.astype(np.float64),
+            "boxes": self.boxes.astype(np.float32),
+            "track_ids": self.track_ids.astype(np.int64),
+            "athlete_index": np.array(-1 if self.athlete_index is None else self.athlete_index, np.int64),
+            "source_size": np.array(self.source_size, np.int64),
+            "level": np.array(self.level, np.int64),
+        }
+        packed_shape = (shape[0], shape[1], self.foreground.row_bytes)
+        with zipfile.ZipFile(path, mode="w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            for name, masks in (("foreground", self.foreground), ("athlete", self.athlete)):
+                with archive.open(f"{name}.npy", "w", force_zip64=True) as out:
+                    header = {"descr": np.lib.format.dtype_to_descr(np.dtype(np.uint8)), "fortran_order": False,
+                              "shape": packed_shape}  # fmt: skip
+                    np.lib.format.write_array_header_1_0(out, header)
+                    for i in range(len(masks)):
+                        out.write(masks.bits(i).tobytes())
+            for name, value in arrays.items():
+                with archive.open(f"{name}.npy", "w", force_zip64=True) as out:
+                    np.lib.format.write_array(out, value, allow_pickle=False)
 
     @classmethod
-    def load(cls, path: str | Path) -> MaskSequence:
-        with np.load(path, allow_pickle=False) as data:
-            shape = tuple(int(v) for v in data["shape"])
+    def load(cls, path: str | Path | IO[bytes]) -> MaskSequence:
+        """The masks :meth:`save` wrote (or ``np.savez_compressed`` did before), read frame by
+        frame: no whole-video array is made."""
+        with zipfile.ZipFile(path) as archive:
 
-            def bits(name: str) -> np.ndarray:
-                return np.unpackbits(data[name], axis=-1, count=shape[2]).astype(bool).reshape(shape)
+            def array(name: str) -> np.ndarray:
+                with archive.open(f"{name}.npy") as member:
+                    return np.lib.format.read_array(member, allow_pickle=False)
 
-            athlete = int(data["athlete_index"])
-            size = data["source_size"]
-            return cls(bits("foreground"), bits("athlete"), data["times"], data["boxes"], data["track_ids"],
-                       None if athlete < 0 else athlete, (int(size[0]), int(size[1])), int(data["level"]))
+            T, h, w = (int(v) for v in array("shape"))
+            athlete, size = int(array("athlete_index")), array("source_size")
+            foreground, mine = (_read_packed(archive, name, T, h, w) for name in ("foreground", "athlete"))
+            return cls(foreground, mine, array("times"), array("boxes"), array("track_ids"),
+                       None if athlete < 0 else athlete, (int(size[0]), int(size[1])), int(array("level")))
 
     def silhouette(self, metres_per_pixel: float | None = None) -> dict[str, np.ndarray]:
         """The athlete's silhouette per frame, (T,) arrays: ``times``; ``area`` (fraction of the
@@ -332,7 +464,7 @@ class MaskSequence:
         percentile of the pixels' columns / rows, so a stray pixel does not count); ``area_px``,
         ``width_px``, ``height_px`` in source pixels; with ``metres_per_pixel`` also ``area_m2``,
         ``width_m``, ``height_m``. NaN where the athlete has no pixels."""
-        h, w = self.foreground.shape[1:]
+        w, h = self.size
         W, H = self.source_size
         out = {k: np.full(self.num_frames, np.nan) for k in ("area", "width", "height")}
         for i in range(self.num_frames):
@@ -365,6 +497,24 @@ class MaskSequence:
 
     def contours_text(self, max_fps: float = 15) -> str:
         return json.dumps(self.contours_json(max_fps), separators=(",", ":"))
+
+
+def _read_packed(archive: zipfile.ZipFile, name: str, frames: int, height: int, width: int) -> PackedMasks:
+    """masks.npz's ``name`` (a (T, h, ceil(w / 8)) uint8 .npy member) read one frame at a time."""
+    out = PackedMasks(height, width)
+    with archive.open(f"{name}.npy") as member:
+        version = np.lib.format.read_magic(member)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = read_header(member)
+        if tuple(shape) != (frames, height, out.row_bytes) or fortran or dtype != np.uint8:
+            raise ValueError(f"masks.npz: {name} is {dtype} {shape}; uint8 {(frames, height, out.row_bytes)} expected")
+        frame_bytes = height * out.row_bytes
+        for _ in range(frames):
+            data = member.read(frame_bytes)
+            if len(data) != frame_bytes:
+                raise ValueError(f"masks.npz: {name} ends early")
+            out.append_bits(np.frombuffer(data, np.uint8).reshape(height, out.row_bytes))
+    return out
 
 
 def upsample(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:

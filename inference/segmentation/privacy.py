@@ -103,7 +103,7 @@ def cutout_frame(image: np.ndarray, masks: MaskSequence, i: int) -> np.ndarray:
     h, w = image.shape[:2]
     out = (image.astype(np.float32) * 0.45).astype(np.uint8)
     athlete = upsample(masks.athlete_mask(i), (w, h)) >= 0.5
-    others = (upsample(masks.foreground[i], (w, h)) >= 0.5) & ~athlete
+    others = (upsample(masks.foreground_mask(i), (w, h)) >= 0.5) & ~athlete
     out[athlete] = image[athlete]
     out[others] = (0.5 * image[others] + 0.5 * np.array([255, 255, 0])).astype(np.uint8)
     draw_rings(out, outline(masks.athlete_mask(i)))

@@ -3,7 +3,9 @@
 Frames are decoded again from the source (:func:`inference.video.iter_decoded`; the key frames
 alone converted to BGR, small: twice the working size), so the masks' times are the source's
 presentation times, the same as the poses'. Memory stays flat: one batch of key frames, the
-frames after the last of them and three probability maps are held at a time.
+frames after the last of them and three probability maps are held at a time, and each frame's
+masks are kept as compressed bits (:class:`~inference.segmentation.masks.PackedMasks`, a few
+hundred bytes a frame) as they are made.
 
 The network runs on *key frames* only, at most KEY_RATE per second of the video (the first frame,
 then each frame at least 1 / KEY_RATE s after the previous key frame, and the last frame): every
@@ -22,7 +24,13 @@ from typing import Any
 import numpy as np
 
 from inference.posedata import PoseSequence
-from inference.segmentation.masks import MaskSequence, TemporalSmoother, clean, people_pixels
+from inference.segmentation.masks import (
+    MaskSequence,
+    PackedMasks,
+    TemporalSmoother,
+    clean,
+    people_pixels,
+)
 from inference.segmentation.person import torso_indices
 
 BATCH = 8
@@ -158,7 +166,9 @@ def segment_video(source: str | Path, poses: PoseSequence, athlete_index: int | 
         return seg.predict_people(images, people, limbs, torso, (w, h), level)  # type: ignore[attr-defined,no-any-return]
 
     torso = torso_indices(get_skeleton(poses.skeleton).keypoints)
-    foreground, athlete, times, boxes = [], [], [], []
+    foreground, athlete = PackedMasks(h, w), PackedMasks(h, w)  # compressed bits, appended frame by frame
+    times: list[float] = []
+    boxes: list[np.ndarray] = []
     for prob, t in _smoothed(predict, frames, key_rate):
         people = people_at(t)
         mask, mine, frame_boxes = people_pixels(clean(prob), people, names, limbs, scale, athlete_index, athlete_core)
@@ -170,10 +180,9 @@ def segment_video(source: str | Path, poses: PoseSequence, athlete_index: int | 
             progress(min(len(times) / expected, 0.99))
     if progress is not None:
         progress(1.0)
-    empty = np.zeros((0, h, w), bool)
     return MaskSequence(
-        foreground=np.stack(foreground) if foreground else empty,
-        athlete=np.stack(athlete) if athlete else empty,
+        foreground=foreground,
+        athlete=athlete,
         times=np.array(times, np.float64),
         boxes=np.stack(boxes).astype(np.float32) if boxes else np.zeros((0, poses.num_people, 4), np.float32),
         track_ids=poses.track_ids.astype(np.int64),

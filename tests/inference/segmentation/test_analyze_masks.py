@@ -18,7 +18,7 @@ def test_analyze_writes_masks_for_every_frame(tmp_path):
     assert masks.num_frames == poses.num_frames == 20
     np.testing.assert_allclose(masks.times, poses.timestamps)
     assert masks.source_size == poses.size and masks.size[0] < masks.size[1]  # upright portrait
-    assert masks.athlete.reshape(20, -1).any(1).mean() > 0.8
+    assert masks.athlete.unpacked().reshape(20, -1).any(1).mean() > 0.8
     assert (out / "cutout.json").exists()
     table = np.loadtxt(out / "silhouette.csv", delimiter=",", skiprows=1)
     assert table.shape == (20, 7)

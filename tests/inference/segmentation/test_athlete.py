@@ -40,17 +40,17 @@ def test_the_other_person_becomes_the_athlete():
     masks, poses = _stored()
     first, other = with_athlete(masks, poses, 0), with_athlete(masks, poses, 1)
     assert other.athlete_index == 1 and np.array_equal(other.foreground, masks.foreground)
-    assert not (other.athlete & first.athlete).any()  # no pixel belongs to both
-    assert np.array_equal(other.athlete | first.athlete, masks.foreground)  # and none is lost
-    fg = masks.foreground
-    assert np.array_equal(other.athlete[:, :, 50:], fg[:, :, 50:]) and not other.athlete[:, :, :50].any()
-    assert np.array_equal(first.athlete[:, :, :50], fg[:, :, :50]) and not first.athlete[:, :, 50:].any()
+    fg, mine, theirs = masks.foreground.unpacked(), other.athlete.unpacked(), first.athlete.unpacked()
+    assert not (mine & theirs).any()  # no pixel belongs to both
+    assert np.array_equal(mine | theirs, fg)  # and none is lost
+    assert np.array_equal(mine[:, :, 50:], fg[:, :, 50:]) and not mine[:, :, :50].any()
+    assert np.array_equal(theirs[:, :, :50], fg[:, :, :50]) and not theirs[:, :, 50:].any()
 
 
 def test_no_athlete_clears_the_athlete_pixels():
     masks, poses = _stored()
     none = with_athlete(masks, poses, None)
-    assert none.athlete_index is None and not none.athlete.any()
+    assert none.athlete_index is None and not none.athlete.unpacked().any()
     assert np.isnan(none.silhouette()["area"]).all()
 
 
@@ -62,6 +62,6 @@ def test_poses_whose_slots_changed_own_the_pixels():
 
     right = with_athlete(masks, drop_track(poses, 4), 0)  # slot 0 is now track 8, the right one
     assert list(right.track_ids) == [8] and right.boxes.shape[1] == 1
-    fg = masks.foreground
-    assert np.array_equal(right.athlete[:, :, 50:], fg[:, :, 50:]) and not right.athlete[:, :, :50].any()
+    fg, mine = masks.foreground.unpacked(), right.athlete.unpacked()
+    assert np.array_equal(mine[:, :, 50:], fg[:, :, 50:]) and not mine[:, :, :50].any()
     assert np.array_equal(with_athlete(masks, poses, 0).boxes, masks.boxes)  # unchanged slots: same boxes

@@ -89,7 +89,7 @@ def test_with_athlete_gates_stored_masks_like_segment_video():
     first = with_athlete(stored, poses, 0)
     assert not first.foreground[0, :, 60:].any()  # frame 0: nobody by the wall, gone
     assert first.foreground[1, 10:40, 85:95].any()  # frame 1: the second person's pixels stay
-    assert (first.athlete <= first.foreground).all() and not first.athlete[:, :, 60:].any()
+    assert (first.athlete.unpacked() <= first.foreground.unpacked()).all() and not first.athlete[:, :, 60:].any()
     second = with_athlete(first, poses, 1)
     np.testing.assert_array_equal(second.foreground, first.foreground)  # idempotent
     assert not second.athlete[0].any() and second.athlete[1, :, 60:].any()
@@ -107,4 +107,4 @@ def test_with_athlete_gives_the_new_athlete_their_core():
                           np.array([1, 2]), 0, SOURCE, 2)
     chosen = with_athlete(stored, poses, 1)
     assert chosen.athlete[0, 25, 70:80].any() and not chosen.athlete[0, :, :50].any()
-    assert (chosen.athlete <= chosen.foreground).all()
+    assert (chosen.athlete.unpacked() <= chosen.foreground.unpacked()).all()

@@ -8,6 +8,7 @@ import pytest
 from inference.segmentation.masks import (
     CONTOUR_SCALE,
     MaskSequence,
+    PackedMasks,
     TemporalSmoother,
     assign_people,
     clean,
@@ -112,6 +113,45 @@ def test_save_load_round_trip_is_compact(tmp_path):
     assert back.athlete_index == 0 and back.source_size == (640, 320) and back.level == 3
     np.testing.assert_allclose(back.times, masks.times)
     assert (tmp_path / "masks.npz").stat().st_size < 50 * 32 * 64 / 8  # under a bit per pixel
+
+
+def test_packed_masks_round_trip_exactly_and_are_small():
+    rng = np.random.default_rng(3)
+    masks = rng.random((20, 30, 45)) < 0.3  # a width that is not a multiple of 8
+    masks[5] = False
+    masks[7, 10:20, 5:40] = True
+    packed = PackedMasks.of(masks)
+    assert packed.shape == (20, 30, 45) and len(packed) == 20
+    for i in range(20):
+        assert packed[i].dtype == bool and np.array_equal(packed[i], masks[i])
+        assert np.array_equal(packed.bits(i), np.packbits(masks[i], axis=-1))
+    assert np.array_equal(packed.unpacked(), masks) and np.array_equal(np.asarray(packed), masks)
+    assert np.array_equal(packed[7, 10:20, 5:40], masks[7, 10:20, 5:40]) and np.array_equal(packed[2:9], masks[2:9])
+    body = np.zeros((200, 96, 192), bool)  # a person-like blob moving: the real masks' case
+    for i in range(200):
+        body[i, 20:90, 40 + i % 50:70 + i % 50] = True
+    assert PackedMasks.of(body).nbytes < body.nbytes / 50  # 1 bit per pixel, then compressed
+    with pytest.raises(ValueError):
+        packed.append(np.zeros((30, 44), bool))
+
+
+def test_save_writes_the_packed_arrays_and_reads_old_files(tmp_path):
+    """masks.npz keeps its format: (T, h, ceil(w / 8)) packed bits as np.savez_compressed wrote
+    them before the masks were held packed; a file written that way still loads."""
+    masks = _sequence((10, 4, 30, 28), frames=12)
+    fg, ath = masks.foreground.unpacked(), masks.athlete.unpacked()
+    masks.save(tmp_path / "masks.npz")
+    with np.load(tmp_path / "masks.npz") as data:
+        assert np.array_equal(data["foreground"], np.packbits(fg, axis=-1))
+        assert np.array_equal(data["athlete"], np.packbits(ath, axis=-1))
+        assert list(data["shape"]) == [12, 32, 64] and int(data["athlete_index"]) == 0
+    np.savez_compressed(tmp_path / "old.npz", foreground=np.packbits(fg, axis=-1), athlete=np.packbits(ath, axis=-1),
+                        shape=np.array(fg.shape, np.int64), times=masks.times, boxes=masks.boxes,
+                        track_ids=masks.track_ids, athlete_index=np.array(0), source_size=np.array([640, 320]),
+                        level=np.array(3))  # fmt: skip
+    old = MaskSequence.load(tmp_path / "old.npz")
+    assert np.array_equal(old.foreground.unpacked(), fg) and np.array_equal(old.athlete.unpacked(), ath)
+    np.testing.assert_array_equal(old.boxes, masks.boxes)
 
 
 def test_person_mask_is_the_foreground_in_their_box():

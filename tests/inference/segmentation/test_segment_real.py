@@ -29,9 +29,9 @@ def test_masks_cover_every_frame_at_the_poses_times(segmented):
     assert masks.num_frames == poses.num_frames == 100
     np.testing.assert_allclose(masks.times, poses.timestamps)
     assert masks.size == (96, 192) and masks.source_size == (1080, 1920)
-    athlete_frames = masks.athlete.reshape(100, -1).any(1)
+    athlete_frames = masks.athlete.unpacked().reshape(100, -1).any(1)
     assert athlete_frames.mean() > 0.9
-    assert (masks.athlete <= masks.foreground).all()
+    assert (masks.athlete.unpacked() <= masks.foreground.unpacked()).all()
     shape = masks.silhouette()
     area = shape["area"][athlete_frames]
     assert 0.02 < np.median(area) < 0.3  # a full-body walker in a portrait frame
