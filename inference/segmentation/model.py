@@ -42,6 +42,8 @@ class SegmentationModel:
     A Keras model per level is built on first use; all share the same arrays.
     """
 
+    input_channels = 3  # RGB
+
     def __init__(self, weights: str | Path | None = None, *, arrays: dict[str, np.ndarray] | None = None,
                  filters: tuple[int, ...] | None = None, working_side: int | None = None,
                  level: int = DEFAULT_LEVEL) -> None:
@@ -81,7 +83,8 @@ class SegmentationModel:
 
                 self._load()
                 assert self._arrays is not None and self._filters is not None
-                model = build_unetpp(UNetPPConfig(filters=self._filters, level=level, deep_supervision=False))
+                model = build_unetpp(UNetPPConfig(filters=self._filters, level=level, deep_supervision=False,
+                                                  channels=self.input_channels))
                 set_weights_by_name(model, self._arrays)
                 self._models[level] = model
             return self._models[level]
@@ -113,28 +116,11 @@ class PersonSegmentationModel(SegmentationModel):
     Weights: an npz as :class:`SegmentationModel`'s plus ``__channels__`` (4) and ``__crop__``."""
 
     person_centred = True
+    input_channels = 4  # RGB and the person's skeleton
 
     def __init__(self, weights: str | Path, *, level: int = DEFAULT_LEVEL) -> None:
         super().__init__(weights, level=level)
         self.crop = read_crop(weights)
-
-    def network(self, level: int | None = None) -> Any:
-        level = level or self.level
-        with self._lock:
-            if level not in self._models:
-                from inference.segmentation.unetpp import (
-                    UNetPPConfig,
-                    build_unetpp,
-                    set_weights_by_name,
-                )
-
-                self._load()
-                assert self._arrays is not None and self._filters is not None
-                model = build_unetpp(UNetPPConfig(filters=self._filters, level=level, deep_supervision=False,
-                                                  channels=4))
-                set_weights_by_name(model, self._arrays)
-                self._models[level] = model
-            return self._models[level]
 
     def predict_crops(self, inputs: np.ndarray, level: int | None = None) -> np.ndarray:
         """(N, crop, crop, 4) float32 network inputs → (N, crop, crop) probability."""
