@@ -370,3 +370,17 @@ def ballistic(t: np.ndarray, take_off: float, v0: float, floor_after: float = 0.
     after = tt >= flight
     height = np.where(inside, v0 * tt - G / 2 * tt**2, 0.0) + np.where(after, floor_after, 0.0)
     return height * PX_PER_M, take_off + flight
+
+
+def mux_rgb_frames(out, stream, images, times, time_base: Fraction) -> None:  # noqa: ANN001 - PyAV container, stream
+    """Encode (H, W, 3) uint8 RGB ``images`` at presentation ``times`` (seconds, on ``time_base``)
+    into ``stream`` of the open container ``out``, then flush the encoder."""
+    import av
+
+    for image, t in zip(images, times, strict=True):
+        frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+        frame.pts, frame.time_base = int(round(t / time_base)), time_base
+        for packet in stream.encode(frame):
+            out.mux(packet)
+    for packet in stream.encode(None):
+        out.mux(packet)

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from inference.proxy import make_proxy
-from tests.support import shared_clip, signed_in_page, wait_js
+from tests.support import mux_rgb_frames, shared_clip, signed_in_page, wait_js
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -49,15 +49,12 @@ def _uneven_clip(path: Path) -> Path:
         stream.width, stream.height, stream.pix_fmt = SIZE[0], SIZE[1], "yuv420p"
         stream.time_base = base
         stream.codec_context.time_base = base
-        for i, t in enumerate(_times()):
+        images = []
+        for i in range(len(_times())):
             image = np.full((SIZE[1], SIZE[0], 3), 30, np.uint8)
             image[20:36, _square_x(i) : _square_x(i) + 8] = 230
-            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
-            frame.pts, frame.time_base = int(round(t / base)), base
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
+            images.append(image)
+        mux_rgb_frames(out, stream, images, _times(), base)
     return path
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from inference.proxy import frames_with_proxy, make_proxy
 from inference.video import iter_frames
 from tests.inference.test_proxy import _clip
-from tests.support import write_clip
+from tests.support import mux_rgb_frames, write_clip
 
 
 def _decoded(path: Path) -> tuple[list[np.ndarray], list[float], np.ndarray]:
@@ -66,15 +66,12 @@ def _clip_the_proxy_keeps(path: Path) -> tuple[Path, list[float]]:
         stream.time_base = stream.codec_context.time_base = base
         cc = stream.codec_context
         cc.color_primaries = cc.color_trc = cc.colorspace = 1  # BT.709
-        for i, t in enumerate(times):
+        images = []
+        for i in range(len(times)):
             image = np.full((48, 64, 3), 40, np.uint8)
             image[10:20, 4 * i : 4 * i + 6] = (230, 120, 20)
-            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
-            frame.pts, frame.time_base = int(round(t / base)), base
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
+            images.append(image)
+        mux_rgb_frames(out, stream, images, times, base)
     with av.open(str(path)) as c:
         decoded = [float(f.pts * f.time_base) for f in c.decode(video=0)]
     return path, decoded
