@@ -83,4 +83,4 @@ eval: models eval-data
 	$(PY) bench/realworld.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(ANCHOR_VENV) var .pytest_cache .mypy_cache .ruff_cache
