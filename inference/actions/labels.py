@@ -31,6 +31,7 @@ windows into walk from two steps was removed (two swings of the same foot passed
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,15 +105,19 @@ class _PoseResult(Protocol):
 
 
 _posture_model: Any = None
+_posture_lock = threading.Lock()
 
 
-def _posture() -> Any:
+def load_posture_model() -> Any:
+    """The committed per-frame posture classifier (None without its files), read once per process
+    (its network is built on first use; inference.pipeline.warm builds it as a worker starts)."""
     global _posture_model
-    if _posture_model is None and (POSTURE_DIR / "posture.json").is_file():
-        from inference.actions.posture import PostureModel
+    with _posture_lock:
+        if _posture_model is None and (POSTURE_DIR / "posture.json").is_file():
+            from inference.actions.posture import PostureModel
 
-        _posture_model = PostureModel.read(POSTURE_DIR)
-    return _posture_model
+            _posture_model = PostureModel.read(POSTURE_DIR)
+        return _posture_model
 
 
 def fuse_posture(probs: np.ndarray, classes: tuple[str, ...], posture: np.ndarray,
@@ -264,7 +269,7 @@ def label_actions(poses: PoseSequence, athlete_index: int | None, *, model: Acti
     window_probs = confident(window_probs, config.min_confidence)
     probs = seg.frame_probabilities(window_probs, starts, model.frames, len(track), usable)
     classes = model.classes
-    posture_model = _posture()
+    posture_model = load_posture_model()
     if posture_model is not None:
         seen = presence(track).sum(1) >= 6
         posture = np.full((len(track), len(posture_model.classes)), np.nan)
