@@ -169,6 +169,7 @@ class CommentSerializer(serializers.Serializer):
     author = AuthorSerializer()
     mine = serializers.BooleanField()
     created_at = serializers.DateTimeField()
+    created_at_text = serializers.CharField(help_text="created_at as the pages write a moment (30 Nov 2026, 15:04)")
 
 
 class CommentCreateSerializer(serializers.Serializer):

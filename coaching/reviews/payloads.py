@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
+from coaching.formats import moment_text
 from coaching.reviews.models import Annotation, Comment
 from coaching.videos.models import Video
 
@@ -44,4 +45,5 @@ def comment_payload(comment: Comment, *, viewer: User) -> dict[str, Any]:
         "author": _who(comment.author, comment.video),
         "mine": comment.author_id == viewer.pk,
         "created_at": comment.created_at.isoformat(),
+        "created_at_text": moment_text(comment.created_at),
     }

@@ -124,6 +124,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Dates "30 Nov 2026" and moments "30 Nov 2026, 15:04" on every page: coaching/formats.
+FORMAT_MODULE_PATH = ["coaching.formats"]
 
 STATIC_URL = "static/"
 # plotly.min.js comes from the plotly package (served as static/plotly/plotly.min.js; no CDN).

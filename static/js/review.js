@@ -259,7 +259,7 @@
     $("comment-list").replaceChildren(...state.comments.map((c) => {
       const head = el("div", { class: "comment-head" }, el("strong", {}, c.author.name),
         roleBadge(c.author),
-        el("span", { class: "muted" }, new Date(c.created_at).toLocaleString()));
+        el("span", { class: "muted" }, c.created_at_text));
       if (c.t_start !== null) head.append(timeButton(c.t_start, c.t_end));
       const li = el("li", { "data-comment": String(c.id) }, head, el("p", {}, c.body));
       const drawing = byId.get(c.annotation_id);
