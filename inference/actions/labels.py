@@ -31,6 +31,7 @@ windows into walk from two steps was removed (two swings of the same foot passed
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ from inference.actions.joints import to_action_joints
 from inference.actions.model import WEIGHTS_DIR, ActionModel, load_action_model
 from inference.movements import Movement
 from inference.posedata import PoseSequence
+
+log = logging.getLogger(__name__)
 
 # label → (movement whose events count its repetitions, event kind)
 REP_EVENTS: dict[str, tuple[Movement, str]] = {  # keyed by ActionClass; looked up by segment labels
@@ -117,6 +120,7 @@ def load_posture_model() -> Any:
             from inference.actions.posture import PostureModel
 
             _posture_model = PostureModel.read(POSTURE_DIR)
+            log.info("model loaded: posture %s", POSTURE_DIR)
         return _posture_model
 
 

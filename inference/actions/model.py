@@ -8,6 +8,7 @@ The network is built and its weights loaded lazily, once per process per folder
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import Any
 import numpy as np
 
 from inference.actions.stgcn import STGCNConfig
+
+log = logging.getLogger(__name__)
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 DEFAULT_MODEL_DIR = WEIGHTS_DIR / "base"
@@ -120,4 +123,5 @@ def load_action_model(path: Path | None = None) -> ActionModel:
     with _cache_lock:
         if folder not in _cache:
             _cache[folder] = read_action_model(folder)
+            log.info("model loaded: actions %s", folder)
         return _cache[folder]

@@ -9,6 +9,7 @@ Each stage reads the sections earlier stages left in ``run.result`` and adds its
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +34,8 @@ from inference.pipeline.sections import (
     VideoSection,
 )
 from inference.pipeline.streaming import PREFETCH, prefetch
+
+log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 10  # frames between progress reports of the streaming stages
 
@@ -263,6 +266,7 @@ def segmentation_model(weights: Path | None) -> Any:
     with _segmentation_lock:
         if weights not in _segmentation_models:
             _segmentation_models[weights] = default_model() if weights is None else load_model(weights)
+            log.info("model loaded: segmentation %s", weights or "default")
         return _segmentation_models[weights]
 
 

@@ -10,6 +10,8 @@ stage takes its backend from :func:`take_pose_backend` and hands it back with
 
 from __future__ import annotations
 
+import importlib
+import logging
 import threading
 import time
 from typing import Any
@@ -21,6 +23,18 @@ from inference.pose.registry import BackendOptions, backend_spec
 
 # A 16:9 frame at the analysis size (AnalysisConfig.max_side 960), the shape most uploads have.
 WARM_FRAME = (540, 960, 3)
+
+log = logging.getLogger(__name__)
+
+# What the stages import when they first run (inference/pipeline/stages.py imports inside each
+# stage); imported by the warm-up, so the first video does not pay for it.
+STAGE_MODULES = (
+    "inference.video", "inference.proxy", "inference.kinematics.camera", "inference.kinematics.core",
+    "inference.kinematics.events", "inference.tracking", "inference.tracking.appearance",
+    "inference.tracking.plausible", "inference.tracking.stitch", "inference.overlay", "inference.skeleton",
+    "inference.segmentation.stage", "inference.segmentation.athlete", "inference.feedback",
+    "inference.feedback.actions",
+)
 
 _idle: dict[tuple[str, BackendOptions], list[Any]] = {}
 _idle_lock = threading.Lock()
@@ -35,6 +49,7 @@ def take_pose_backend(name: str, options: BackendOptions) -> Any:
         backend = idle.pop() if idle else None
     if backend is None:
         backend = backend_spec(name).create(options)
+        log.info("model loaded: pose backend %s (%s)", name, options)
     backend.reset()
     return backend
 
@@ -52,6 +67,7 @@ def warm_models(config: AnalysisConfig | None = None) -> dict[str, float]:
     the seconds each took."""
     from inference.actions import load_action_model
     from inference.actions.joints import NUM_JOINTS
+    from inference.actions.labels import checked_window_probabilities, load_posture_model
     from inference.pipeline.stages import model_digests, segmentation_model
 
     config = config or AnalysisConfig()
@@ -70,8 +86,20 @@ def warm_models(config: AnalysisConfig | None = None) -> dict[str, float]:
 
     start = time.perf_counter()
     actions = load_action_model(config.action_model)
-    actions.predict_with_embeddings(np.zeros((1, actions.config.in_channels, actions.frames, NUM_JOINTS), np.float32))
+    # The window model with its embedding head and the replay embeddings (checked_window_probabilities),
+    # then the per-frame posture classifier: each built and run once, as the actions stage runs them.
+    checked_window_probabilities(actions, np.zeros((1, actions.config.in_channels, actions.frames, NUM_JOINTS),
+                                                   np.float32))  # fmt: skip
+    posture = load_posture_model()
+    if posture is not None:
+        for frames in (2, 3):  # two batch shapes: Keras leaves the batch axis open, no video traces it again
+            posture.predict(np.zeros((frames, NUM_JOINTS, 3), np.float32))
     seconds["actions"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    for module in STAGE_MODULES:
+        importlib.import_module(module)
+    seconds["imports"] = time.perf_counter() - start
     return seconds
 
 

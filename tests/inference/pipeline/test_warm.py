@@ -66,3 +66,88 @@ def test_a_person_centred_segmentation_model_is_warmed_on_its_crops(tmp_path) ->
     traced = model.network().predict_function.experimental_get_tracing_count()
     model.predict_crops(np.zeros((5, 32, 32, 4), np.float32))
     assert model.network().predict_function.experimental_get_tracing_count() == traced
+
+
+def _loaded(records: list) -> list[str]:  # type: ignore[type-arg]
+    return [r.getMessage() for r in records if r.getMessage().startswith("model loaded:")]
+
+
+def test_after_warming_a_video_loads_builds_traces_and_imports_nothing(caplog) -> None:  # type: ignore[no-untyped-def]
+    """What a worker's pool process warmed when it started is what each video uses: the same
+    model objects, networks and traced graphs, the pose backend given back, no module imported."""
+    import logging
+    import sys
+
+    from inference.actions import load_action_model
+    from inference.actions.labels import load_posture_model
+    from inference.pipeline.stages import segmentation_model
+    from inference.pipeline.warm import warm_models
+
+    config = AnalysisConfig()
+    warm_models(config)
+    segmentation, actions, posture = segmentation_model(None), load_action_model(), load_posture_model()
+    networks = (segmentation.network(), actions.network, actions._two_headed, posture.network)
+    traced = [n.predict_function.experimental_get_tracing_count() for n in (networks[0], networks[3])]
+    backend = take_pose_backend(config.backend, config.backend_options)
+    give_back_pose_backend(config.backend, config.backend_options, backend)
+    modules = {name for name in sys.modules if name.startswith("inference")}
+
+    caplog.clear()  # the warm-up's own loads
+    with caplog.at_level(logging.INFO):
+        result = analyze(shared_clip("lab_walk_portrait_60fps.mp4"), config)
+    assert result.actions is not None and result.masks is not None  # every stage ran
+    assert _loaded(caplog.records) == []
+    assert (segmentation_model(None), load_action_model(), load_posture_model()) == (segmentation, actions, posture)
+    assert (segmentation.network(), actions.network, actions._two_headed, posture.network) == networks
+    assert [n.predict_function.experimental_get_tracing_count() for n in (networks[0], networks[3])] == traced
+    assert {name for name in sys.modules if name.startswith("inference")} == modules
+    assert take_pose_backend(config.backend, config.backend_options) is backend  # the video gave it back
+    give_back_pose_backend(config.backend, config.backend_options, backend)
+
+
+def test_threads_asking_for_a_model_at_once_load_it_once(monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    """A threaded worker pool: videos starting together wait for one load instead of each loading
+    the model (each read is slowed so the threads overlap inside it)."""
+    import logging
+    import threading
+    import time
+
+    from inference.actions import labels
+    from inference.actions import model as action_model
+    from inference.actions.posture import PostureModel
+    from inference.pipeline import stages
+    from inference.segmentation import model as segmentation
+
+    def slowed(read):  # type: ignore[no-untyped-def]
+        def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+            time.sleep(0.05)
+            return read(*args, **kwargs)
+
+        return slow
+
+    # Empty caches for this test (restored after it), so each loader starts unloaded.
+    monkeypatch.setattr(labels, "_posture_model", None)
+    monkeypatch.setattr(action_model, "_cache", {})
+    monkeypatch.setattr(stages, "_segmentation_models", {})
+    monkeypatch.setattr(PostureModel, "read", classmethod(slowed(PostureModel.read.__func__)))
+    monkeypatch.setattr(action_model, "read_action_model", slowed(action_model.read_action_model))
+    monkeypatch.setattr(segmentation, "load_model", slowed(segmentation.load_model))
+    weights = segmentation.DEFAULT_WEIGHTS  # a weights file: load_model, not the default_model singleton
+    loaders = {"posture": labels.load_posture_model, "actions": action_model.load_action_model,
+               "segmentation": lambda: stages.segmentation_model(weights)}  # fmt: skip
+    for name, load in loaders.items():
+        barrier, got = threading.Barrier(4), []
+
+        def ask(load=load, barrier=barrier, got=got) -> None:  # type: ignore[no-untyped-def]
+            barrier.wait()
+            got.append(load())
+
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            threads = [threading.Thread(target=ask) for _ in range(4)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        assert len(got) == 4 and all(model is got[0] for model in got), name
+        assert len(_loaded(caplog.records)) == 1, (name, _loaded(caplog.records))
