@@ -5,6 +5,7 @@
     python bench/pipeline.py --rows pose-all pose-all-no-tiles [--repeat 2] [--clips NAME ...]
     python bench/pipeline.py --anchor [--anchor-python .venv-anchor/bin/python] [--repeat 2]
                              [--clips NAME ...] [--long-source NAME ...] [--long-frames 1000]
+    python bench/pipeline.py --warm [--clips NAME ...] [--cut-frames 10] [--repeat 2]
 
 Every clip runs in a fresh Python process of its own (``--child``), which
 1. imports the pipeline ("imports"),
@@ -45,6 +46,17 @@ MediaPipe's (the target is ≤ 0.5): of the whole process (wall from spawn to ex
 child's rusage, os.wait4: interpreter, imports, models, the clip, exit) and with start-up excluded
 (our analyze() against MediaPipe's loop over the frames, decode included on both sides). Each run
 is a row with its own ratio; the last rows give each clip's range over the runs.
+
+``--warm`` measures what a video costs a warm worker before and after its frames ("start-up
+per video, warm worker"): per clip, one fresh process loads every model as a worker's pool
+process does when it starts (warm_models), then analyses, one after the other as a worker takes
+videos, the clip (the first video after the warm-up), then ``--repeat`` times a cut of its first
+``--cut-frames`` frames (stream copy: bench.pipeline.cut_clip) and the clip again. With T(n) the analyze() time of n
+frames, the fastest of the repeats for each length: per frame = (T(N) − T(k)) / (N − k), and
+start-up per video = T(k) − k × per frame: the intercept, what a video pays whatever its length
+(probe, threads and encoder opened, first detection, each model's per-call overhead). The
+same fit per stage says where it goes. Wall and CPU seconds each; the first video's own time
+shows whether anything was still loaded on first use.
 """
 
 from __future__ import annotations
@@ -185,6 +197,138 @@ def _child(clip: Path, movement: str) -> dict[str, Any]:
     out["people"] = float(seen.sum(axis=1).mean()) if poses.num_frames else 0.0
     out["size"] = list(poses.size)
     return out
+
+
+def cut_clip(source: Path, dest: Path, frames: int) -> None:
+    """Write the start of ``source`` to ``dest`` (stream copy): the shortest run of packets in
+    decode order that holds the first ``frames`` frames in display order (with B-frames, a few
+    more may come with them)."""
+    import av
+
+    with av.open(str(source)) as src:
+        stream = src.streams.video[0]
+        packets = [p for p in src.demux(stream) if p.dts is not None and p.pts is not None]
+        first = set(sorted(int(p.pts) for p in packets)[:frames])
+        last = max(i for i, p in enumerate(packets) if int(p.pts) in first)
+        kept = packets[: last + 1]
+        with av.open(str(dest), "w") as out:
+            target = out.add_stream_from_template(stream)
+            for p in kept:
+                packet = av.Packet(bytes(p))
+                packet.pts, packet.dts, packet.duration = p.pts, p.dts, p.duration
+                packet.time_base, packet.is_keyframe, packet.stream = p.time_base, p.is_keyframe, target
+                out.mux(packet)
+
+
+def _warm_child(clip: Path, movement: str, cut_frames: int, repeat: int) -> dict[str, Any]:
+    """One warm worker's process: models loaded once, then the clip, and ``repeat`` times its cut
+    and the clip again (see the module docstring)."""
+    began, began_cpu = time.perf_counter(), time.process_time()
+    sys.path.insert(0, str(ROOT))
+    from inference.quiet import quiet_cpu_start
+
+    quiet_cpu_start()
+    from inference.movements import Movement
+    from inference.pipeline import AnalysisConfig, analyze
+    from inference.pipeline.run import StageTiming
+    from inference.pipeline.warm import warm_models
+
+    out: dict[str, Any] = {"imports": [time.perf_counter() - began, time.process_time() - began_cpu]}
+    config = AnalysisConfig(movement=Movement(movement))
+    start, cpu = time.perf_counter(), time.process_time()
+    out["warm"] = warm_models(config)
+    out["models"] = [time.perf_counter() - start, time.process_time() - cpu]
+
+    def run(path: Path) -> dict[str, Any]:
+        stages: dict[str, list[float]] = {}
+
+        def timer(timing: StageTiming) -> None:
+            stages[timing.name] = [timing.wall_s, timing.cpu_s]
+
+        load = os.getloadavg()[0]
+        start, cpu = time.perf_counter(), time.process_time()
+        result = analyze(path, config, timer=timer)
+        total = [time.perf_counter() - start, time.process_time() - cpu]
+        return {"frames": int(result.poses.num_frames), "analysis": total, "stages": stages, "load": load}
+
+    with tempfile.TemporaryDirectory(prefix="bench-cut-") as folder:
+        cut = Path(folder) / f"{clip.stem}_cut.mp4"
+        cut_clip(clip, cut, cut_frames)
+        out["first"] = run(clip)
+        out["cut"], out["full"] = [], []
+        for _ in range(max(repeat, 1)):
+            out["cut"].append(run(cut))
+            out["full"].append(run(clip))
+    return out
+
+
+def start_up_fit(short: list[dict[str, Any]], full: list[dict[str, Any]]) -> dict[str, Any]:
+    """From analyses of k and N frames (the fastest of each for wall and for CPU, separately):
+    seconds per frame and the intercept, the start-up per video, of the whole analysis and of
+    each stage (index 0 wall, 1 CPU)."""
+    k, n = short[0]["frames"], full[0]["frames"]
+    if n <= k:
+        raise ValueError(f"the cut ({k} frames) is not shorter than the clip ({n})")
+
+    def fit(get: Any) -> list[dict[str, float]]:
+        out = []
+        for i in (0, 1):
+            t_k, t_n = min(get(r)[i] for r in short), min(get(r)[i] for r in full)
+            per_frame = (t_n - t_k) / (n - k)
+            out.append({"per_frame": per_frame, "start_up": t_k - k * per_frame, "short": t_k, "full": t_n})
+        return out
+
+    stages = [name for name in full[0]["stages"]]
+    zero = [0.0, 0.0]
+    return {"k": k, "n": n, "analysis": fit(lambda r: r["analysis"]),
+            "stages": {name: fit(lambda r, name=name: r["stages"].get(name, zero)) for name in stages}}
+
+
+def warm_table(results: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """Per clip: models once per process, the first video after them, the second video, the cut,
+    per frame and the start-up per video (wall s (CPU s)); then the start-up per stage (CPU s)."""
+    lines = [
+        "| clip | frames N / cut k | load (1 min) | models once per process s (CPU s) | first video after warm-up "
+        "s (CPU s) | second video s (CPU s) | cut s (CPU s) | per frame ms (CPU ms) "
+        "| **start-up per video, warm worker s (CPU s)** |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    fits = []
+    for name, r in results:
+        f = start_up_fit(r["cut"], r["full"])
+        fits.append((name, f))
+        a = f["analysis"]
+        loads = [x["load"] for x in [r["first"], *r["cut"], *r["full"]]]
+        lines.append(
+            f"| {name} | {f['n']} / {f['k']} | {_span(loads)} | {_seconds(*r['models'])} | {_seconds(*r['first']['analysis'])} "
+            f"| {_seconds(a[0]['full'], a[1]['full'])} | {_seconds(a[0]['short'], a[1]['short'])} "
+            f"| {1000 * a[0]['per_frame']:.1f} ({1000 * a[1]['per_frame']:.1f}) "
+            f"| **{a[0]['start_up']:.2f} ({a[1]['start_up']:.2f})** |"
+        )
+    lines += ["", "| stage: start-up per video, CPU s (wall s) | " + " | ".join(name for name, _ in fits) + " |",
+              "|---|" + "---:|" * len(fits)]  # fmt: skip
+    for stage in fits[0][1]["stages"] if fits else []:
+        cells = [f"{f['stages'][stage][1]['start_up']:.3f} ({f['stages'][stage][0]['start_up']:.2f})"
+                 if stage in f["stages"] else "-" for _, f in fits]  # fmt: skip
+        lines.append(f"| {stage} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _warm_main(args: argparse.Namespace, clips: list[Path]) -> int:
+    results = []
+    for clip in clips:
+        cmd = [sys.executable, __file__, "--warm-child", str(clip), "--movement", args.movement,
+               "--cut-frames", str(args.cut_frames), "--repeat", str(args.repeat)]  # fmt: skip
+        results.append((clip.name, _run_process(cmd, clip)))
+        print(f"  {clip.name}: done", file=sys.stderr, flush=True)
+    print(f"load average at end: {_load()}")
+    print(f"Each clip in one fresh process: models loaded once (warm_models), then the clip, then {args.repeat}× "
+          f"(a cut of its first {args.cut_frames} frames, the clip); the fastest of the repeats for each length. "
+          "Start-up per video = T(k) − k × (T(N) − T(k)) / (N − k).\n")  # fmt: skip
+    print("\n".join(warm_table(results)))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": _machine(), "commit": _commit(), "warm": dict(results)}, indent=1))
+    return 0
 
 
 def _run_child(clip: Path, movement: str) -> dict[str, Any]:
@@ -409,9 +553,13 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     parser.add_argument("--rows", nargs="+", choices=list(PART_ROWS), help="measure these parts instead")
     parser.add_argument("--repeat", type=int, default=1,
-                        help="--rows: runs per row, the fastest shown; --anchor: runs of each side per clip")  # fmt: skip
+                        help="--rows: runs per row, the fastest shown; --anchor: runs of each side per clip; "
+                             "--warm: analyses of each length per clip")  # fmt: skip
     parser.add_argument("--anchor", action="store_true", help="our whole analysis against MediaPipe's graph")
     parser.add_argument("--anchor-python", type=Path, default=ANCHOR_PYTHON, help="the anchor venv's python")
+    parser.add_argument("--warm", action="store_true", help="start-up per video on a warm worker (see above)")
+    parser.add_argument("--cut-frames", type=int, default=10, help="--warm: frames of each clip's short cut")
+    parser.add_argument("--warm-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--part", choices=list(PART_ROWS), help=argparse.SUPPRESS)
     parser.add_argument("--clip", type=Path, help=argparse.SUPPRESS)
@@ -422,16 +570,22 @@ def main() -> int:
     if args.part:
         print(json.dumps(_part(args.part, args.clip)))
         return 0
+    if args.warm_child:
+        print(json.dumps(_warm_child(args.warm_child, args.movement, args.cut_frames, args.repeat)))
+        return 0
     names = args.clips if args.clips is not None else ([] if args.anchor else list(CLIPS))
     clips = [args.media / name for name in names if (args.media / name).is_file()]
     if not clips and not args.long_frames:
         print(f"no clips in {args.media}", file=sys.stderr)
         return 1
-    title = "Parts" if args.rows else "Our whole analysis against MediaPipe's graph" if args.anchor else "Whole analysis"
+    title = ("Parts" if args.rows else "Our whole analysis against MediaPipe's graph" if args.anchor
+             else "Start-up per video on a warm worker" if args.warm else "Whole analysis")  # fmt: skip
     print(f"# {title} per clip — {_machine()}, commit {_commit()}")
     print(f"load average at start: {_load()}")
     if args.anchor:
         return _anchor_main(args, clips)
+    if args.warm:
+        return _warm_main(args, clips)
     if args.rows:
         _part_rows(args.rows, clips, args.repeat)
         print(f"load average at end: {_load()}")
