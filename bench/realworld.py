@@ -135,6 +135,8 @@ def people_rows(out: ClipOutputs, truth: Truth) -> list[Row]:
         ("tracks on nobody", s.tracks_of_nobody, str(s.tracks_of_nobody), "0"),
         ("frames with a duplicate skeleton", s.duplicate_frames, f"{s.duplicate_frames} of {s.frames}", "0"),
         ("phantom skeletons", s.phantoms, f"{s.phantoms} of {s.skeleton_frames_judged} judged skeleton-frames", "0"),
+        (f"phantoms lasting > {ppl.PHANTOM_MAX_SECONDS:g} s", s.lasting_phantoms,
+         f"{s.lasting_phantoms} (longest {s.phantom_runs[0]:.2f} s)" if s.phantom_runs else "0", "0"),
         ("athlete frames covered", covered, f"{s.athlete_covered} / {s.athlete_visible} ({_pct(covered)}; visible in {s.athlete_visible_any})", "100 %"),
         ("identity switches (athlete frames on another person)", s.identity_switches, str(s.identity_switches), "0"),
         athlete_choice_row(out, truth),

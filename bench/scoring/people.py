@@ -15,6 +15,11 @@ Definitions (each a pure function below):
   COCO-18 set with COCO's per-keypoint sigmas, the scale s² the mean of the two boxes' areas).
 - Phantom: a skeleton in a judged frame that matches no true person. A skeleton-frame is judged
   when it matches someone (any frame) or lies in a judged frame.
+- A phantom *lasts* over a run of consecutive analysed frames in which one slot's skeleton is a
+  phantom; its duration runs from the first frame's time to one frame interval (the clip's median)
+  after the last. Issue 17's target counts runs longer than :data:`PHANTOM_MAX_SECONDS`: a phantom
+  of a frame or two is a flicker a coach may not even see, one that lasts is a skeleton on
+  nothing.
 - A track belongs to the true person its skeletons match in more than half of its judged
   skeleton-frames (else to nobody); tracks per true person counts, for each person with at least
   one track, how many tracks belong to them.
@@ -39,6 +44,7 @@ BOX_PAD = 0.1
 MATCH_MIN = 0.5
 DUPLICATE_IOU = 0.6
 DUPLICATE_OKS = 0.7
+PHANTOM_MAX_SECONDS = 0.2  # issue 17: "0 phantom skeletons lasting more than 0.2 s"
 
 # COCO keypoint sigmas (cocodataset.org/#keypoints-eval; pycocotools cocoeval.py), by COCO-18 name.
 # The neck is not a COCO keypoint and is left out of OKS.
@@ -136,6 +142,12 @@ class PeopleScores:
     athlete_covered: int
     identity_switches: int
     athlete_visible_any: int = 0  # frames the athlete is visible, box known or not
+    phantom_runs: tuple[float, ...] = ()  # seconds each phantom lasted, longest first
+
+    @property
+    def lasting_phantoms(self) -> int:
+        """Phantoms lasting more than PHANTOM_MAX_SECONDS."""
+        return sum(d > PHANTOM_MAX_SECONDS for d in self.phantom_runs)
 
     @property
     def mean_tracks_per_person(self) -> float | None:
@@ -184,6 +196,7 @@ def score_people(keypoints: np.ndarray, times: np.ndarray, athlete_index: int | 
     athlete = truth.person(truth.athlete)
     owners: list[Counter[str | None]] = [Counter() for _ in range(slots)]
     people_seen: set[str] = set()
+    phantom_frames: list[list[int]] = [[] for _ in range(slots)]
     for f in range(frames):
         present = _frame_boxes(keypoints[f])
         duplicates += _has_duplicate(keypoints[f], present, sigmas)
@@ -195,6 +208,8 @@ def score_people(keypoints: np.ndarray, times: np.ndarray, athlete_index: int | 
                 judged += 1
                 phantoms += person is None
                 owners[p][person] += 1
+                if person is None:
+                    phantom_frames[p].append(f)
         visible_any += athlete is not None and athlete.visible_at(float(times[f]))
         if truth.athlete in true_boxes:
             visible += 1
@@ -206,4 +221,21 @@ def score_people(keypoints: np.ndarray, times: np.ndarray, athlete_index: int | 
         frames=frames, duplicate_frames=duplicates, skeleton_frames_judged=judged, phantoms=phantoms,
         tracks_per_person=dict(per_person), people_without_track=tuple(sorted(people_seen - set(per_person))),
         tracks_of_nobody=nobody, athlete_visible=visible, athlete_covered=covered, identity_switches=switches, athlete_visible_any=visible_any,
+        phantom_runs=_run_seconds(phantom_frames, times),
     )  # fmt: skip
+
+
+def _run_seconds(frames_per_slot: list[list[int]], times: np.ndarray) -> tuple[float, ...]:
+    """Durations (s, longest first) of the runs of consecutive frames in each slot's list: from
+    the first frame's time to one median frame interval after the last."""
+    step = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
+    runs: list[float] = []
+    for frames in frames_per_slot:
+        start = None
+        for i, f in enumerate(frames):
+            if start is None:
+                start = f
+            if i + 1 == len(frames) or frames[i + 1] != f + 1:
+                runs.append(round(float(times[f] - times[start]) + step, 6))  # no 0.2000000001
+                start = None
+    return tuple(sorted(runs, reverse=True))

@@ -100,3 +100,20 @@ def test_a_matched_skeleton_counts_in_a_frame_that_is_not_judged(truth):
     base = people.score_people(clean_scene(truth)[0], times, 0, truth, SIGMAS)
     s = people.score_people(kp, times, 0, truth, SIGMAS)
     assert s.skeleton_frames_judged == base.skeleton_frames_judged + 1 and s.phantoms == 0
+
+
+def test_phantom_duration_separates_a_flicker_from_a_lasting_phantom(truth):
+    kp, times = clean_scene(truth, slots=3)
+    kp[20:22, 2] = skeleton_in([180, 20, 240, 180])  # 2 frames at 10 fps: 0.2 s, not more
+    kp[25:29, 2] = skeleton_in([180, 20, 240, 180])  # 4 frames: 0.4 s
+    s = people.score_people(kp, times, 0, truth, SIGMAS)
+    assert s.phantoms == 6 and s.phantom_runs == pytest.approx((0.4, 0.2))
+    assert s.lasting_phantoms == 1
+
+
+def test_a_phantom_in_two_slots_at_once_is_two_runs(truth):
+    kp, times = clean_scene(truth, slots=4)
+    kp[20:23, 2] = skeleton_in([180, 20, 240, 180])
+    kp[20:23, 3] = skeleton_in([185, 30, 235, 170])
+    s = people.score_people(kp, times, 0, truth, SIGMAS)
+    assert s.phantom_runs == pytest.approx((0.3, 0.3)) and s.lasting_phantoms == 2
