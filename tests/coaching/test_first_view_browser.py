@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from inference.proxy import make_proxy
+from tests.coaching.browser_support import shown_square_x
 from tests.support import signed_in_page, wait_js, write_clip
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -64,13 +65,8 @@ def analysed(world, tmp_path: Path):
     return video, analysis
 
 
-# The frame on screen (where its square is) and the skeleton drawn over it (where the orange
-# stick is), both in source pixels.
-SHOWN = """() => { const v = document.getElementById('player');
-    const c = document.createElement('canvas'); c.width = v.videoWidth; c.height = v.videoHeight;
-    const g = c.getContext('2d'); g.drawImage(v, 0, 0);
-    const row = g.getImageData(0, 28, c.width, 1).data;
-    for (let x = 0; x < c.width; x++) if (row[4 * x] > 128) return x + 8; return -1; }"""
+# The skeleton drawn over the frame (where the orange stick is), in source pixels; the frame on
+# screen is tests.coaching.browser_support.shown_square_x.
 DRAWN = """() => { const v = document.getElementById('player'), c = document.getElementById('overlay');
     const dpr = window.devicePixelRatio || 1, w = v.clientWidth, h = v.clientHeight;
     const scale = Math.min(w / v.videoWidth, h / v.videoHeight), x0 = (w - v.videoWidth * scale) / 2;
@@ -96,16 +92,16 @@ def test_first_view_draws_the_skeleton_of_the_frame_shown(browser, live_server, 
     assert page.eval_on_selector("#player", "v => v.currentTime") == 0
     assert page.eval_on_selector("#player", "v => v.hasAttribute('poster')") is False
     assert "Frame 1 of 48 · 0.000 s" in page.inner_text("#time-readout")
-    shown, drawn = page.evaluate(SHOWN), page.evaluate(DRAWN)
-    assert shown == _square_x(0) + 8
-    assert abs(drawn - shown) <= 3, f"skeleton at x={drawn}, person at x={shown}"
+    shown, drawn = shown_square_x(page), page.evaluate(DRAWN)
+    assert shown == _square_x(0)
+    assert abs(drawn - (shown + 8)) <= 3, f"skeleton at x={drawn}, person (the square's middle) at x={shown + 8}"
     # Later frames too: the skeleton follows the frame on screen.
     page.eval_on_selector("#player", "v => { v.currentTime = 20 / 24 + 0.001; }")
     wait_js(page, "() => { const v = document.getElementById('player'); return !v.seeking && v.readyState >= 2; }")
     page.wait_for_timeout(300)
-    shown, drawn = page.evaluate(SHOWN), page.evaluate(DRAWN)
-    assert shown == _square_x(20) + 8
-    assert abs(drawn - shown) <= 3
+    shown, drawn = shown_square_x(page), page.evaluate(DRAWN)
+    assert shown == _square_x(20)
+    assert abs(drawn - (shown + 8)) <= 3
     assert "Frame 21 of 48" in page.inner_text("#time-readout")
     assert not page.errors
 

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from inference.proxy import make_proxy
+from tests.coaching.browser_support import shown_square_x
 from tests.support import mux_rgb_frames, shared_clip, signed_in_page, wait_js
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -98,12 +99,6 @@ def _analysed(world, tmp_path: Path, clip: Path, times: list[float], size: tuple
     return video, analysis
 
 
-# Where the frame on screen has its bright square (source pixels), -1 if none.
-SHOWN = """() => { const v = document.getElementById('player');
-    const c = document.createElement('canvas'); c.width = v.videoWidth; c.height = v.videoHeight;
-    const g = c.getContext('2d'); g.drawImage(v, 0, 0);
-    const row = g.getImageData(0, 28, c.width, 1).data;
-    for (let x = 0; x < c.width; x++) if (row[4 * x] > 128) return x; return -1; }"""
 SETTLED = "() => { const v = document.getElementById('player'); return !v.seeking && v.readyState >= 2; }"
 
 
@@ -149,16 +144,16 @@ def test_stepping_shows_and_counts_every_frame_across_a_gap(browser, live_server
         readout, t = _step(page, ".")
         assert readout.startswith(f"Frame {n + 1} of {FRAMES} "), (n, readout)
         assert abs(t - times[n]) < 0.002, (n, t)
-        assert page.evaluate(SHOWN) == _square_x(n), n
+        assert shown_square_x(page) == _square_x(n), n
         if n == GAP_AFTER + 1:
             page.screenshot(path=str(SCREENSHOTS / f"review_player_after_gap_{where}.png"))
     for n in range(last - 2, GAP_AFTER - 2, -1):  # and back over the gap
         readout, t = _step(page, ",")
         assert readout.startswith(f"Frame {n + 1} of {FRAMES} "), (n, readout)
-        assert page.evaluate(SHOWN) == _square_x(n), n
+        assert shown_square_x(page) == _square_x(n), n
     # Inside the gap the last frame before it is on screen, and the readout says so.
     assert _seek(page, times[GAP_AFTER] + 0.2).startswith(f"Frame {GAP_AFTER + 1} of {FRAMES} ")
-    assert page.evaluate(SHOWN) == _square_x(GAP_AFTER)
+    assert shown_square_x(page) == _square_x(GAP_AFTER)
     assert not page.errors
 
 
