@@ -92,6 +92,13 @@ def _span(poses: PoseSequence, track: int) -> str:
     return f"{poses.timestamps[frames[0]]:.2f}–{poses.timestamps[frames[-1]]:.2f} s"
 
 
+def person_number(track_id: int | None) -> int | None:
+    """The number a coach sees for a track: the tracker counts from 0, people are counted from 1
+    (the page's PoseCoach.personNumber is the same rule). Ids in requests and payloads stay the
+    tracker's own."""
+    return None if track_id is None else int(track_id) + 1
+
+
 def _first_frame(poses: PoseSequence, track: int) -> int:
     frames = track_frames(poses, track)
     return int(frames[0]) if len(frames) else poses.num_frames
@@ -102,8 +109,8 @@ def _known(poses: PoseSequence, track: int | None) -> int:
     if track is None:
         raise ValidationError("Choose a person (a track) first.")
     if track not in ids:
-        known = ", ".join(str(t) for t in ids) or "none"
-        raise ValidationError(f"There is no person {track} in this analysis (people: {known}).")
+        known = ", ".join(str(person_number(t)) for t in ids) or "none"
+        raise ValidationError(f"There is no person {person_number(track)} in this analysis (people: {known}).")
     return track
 
 
@@ -124,7 +131,7 @@ def check_edit(poses: PoseSequence, operation: str, track_id: int | None, other_
         if len(both) > JOIN_MAX_SHARED_FRAMES:
             when = f"{poses.timestamps[both[0]]:.2f}–{poses.timestamps[both[-1]]:.2f} s"
             raise ValidationError(
-                f"Person {track} and person {other} are both in {len(both)} frames ({when}): two people at "
+                f"Person {person_number(track)} and person {person_number(other)} are both in {len(both)} frames ({when}): two people at "
                 "once cannot be one person. Split the wrong part off one of them first, then join.")
         first, second = sorted((track, other), key=lambda t: (_first_frame(poses, t), t))
         return first, second, None
@@ -135,7 +142,7 @@ def check_edit(poses: PoseSequence, operation: str, track_id: int | None, other_
         frames = track_frames(poses, track)
         times = poses.timestamps[frames]
         if not (times < at).any() or not (times >= at).any():
-            raise ValidationError(f"Person {track} is seen {_span(poses, track)}; {at:.2f} s is not inside that. "
+            raise ValidationError(f"Person {person_number(track)} is seen {_span(poses, track)}; {at:.2f} s is not inside that. "
                                   "Play the video to a moment within it, then split.")
         return track, None, at
     raise ValidationError(f"Unknown edit {operation!r}.")
@@ -194,12 +201,13 @@ def track_edit_request(*, analysis: Analysis, operation: str, track_id: int | No
 def edit_description(edit: TrackEdit) -> str:
     """What the edit does, in the coach's words (the history list)."""
     if edit.operation == TrackEditOperation.JOIN:
-        return f"Joined person {edit.other_track_id} into person {edit.track_id}"
+        return f"Joined person {person_number(edit.other_track_id)} into person {person_number(edit.track_id)}"
     if edit.operation == TrackEditOperation.SPLIT:
-        later = f" (the later part is person {edit.result_track_id})" if edit.result_track_id is not None else ""
-        return f"Split person {edit.track_id} at {edit.at_s:.2f} s{later}"
+        later = (f" (the later part is person {person_number(edit.result_track_id)})"
+                 if edit.result_track_id is not None else "")
+        return f"Split person {person_number(edit.track_id)} at {edit.at_s:.2f} s{later}"
     if edit.operation == TrackEditOperation.DROP:
-        return f"Person {edit.track_id} is not a person"
+        return f"Person {person_number(edit.track_id)} is not a person"
     reverted = edit.reverts
     return f"Undid: {edit_description(reverted).lower()}" if reverted is not None else "Undid an edit"
 

@@ -54,12 +54,12 @@
         if (!ok(k)) continue;
         ctx.beginPath(); ctx.arc(px(k), py(k), isAthlete ? 3.5 : 2.5, 0, 2 * Math.PI); ctx.fill();
       }
-      if (labels) label(String(track), colour, flat, r, ok);
+      if (labels) label(String(window.PoseCoach.personNumber(track)), colour, flat, r, ok);
       ctx.globalAlpha = 1;
     });
   }
 
-  // The track's number above the skeleton's highest confident keypoint, on a dark tag.
+  // The person's number (counted from 1) above the skeleton's highest confident keypoint, on a dark tag.
   function label(text, colour, flat, r, ok) {
     let top = null;
     for (let k = 0; k < data.keypoints.length; k++) {

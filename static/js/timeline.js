@@ -39,6 +39,12 @@ window.PoseCoach.contentRect = function (player, size) {
 // keeps their colour when other tracks are joined, split or dropped.
 window.PoseCoach.ATHLETE_COLOUR = "#ff8c00";
 window.PoseCoach.TRACK_COLOURS = ["#22d3ee", "#a3e635", "#f472b6", "#facc15", "#818cf8", "#34d399", "#f87171", "#c084fc"];
+// The number a coach sees for a person: the tracker's ids start at 0, people are counted from 1
+// (the server's messages use the same rule: coaching.analysis.tracks.person_number).
+window.PoseCoach.personNumber = function (trackId) {
+  "use strict";
+  return Number(trackId) + 1;
+};
 window.PoseCoach.trackColour = function (trackId, isAthlete) {
   "use strict";
   if (isAthlete) return window.PoseCoach.ATHLETE_COLOUR;

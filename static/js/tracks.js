@@ -64,7 +64,7 @@
     const box = document.createElement("input");
     box.type = "checkbox";
     box.checked = selected.has(track.id);
-    box.setAttribute("aria-label", "Select person " + track.id);
+    box.setAttribute("aria-label", "Select person " + window.PoseCoach.personNumber(track.id));
     box.addEventListener("change", () => {
       if (box.checked) selected.add(track.id); else selected.delete(track.id);
       controls();
@@ -75,7 +75,7 @@
     const swatch = document.createElement("span");
     swatch.className = "swatch";
     swatch.style.background = window.PoseCoach.trackColour(track.id, track.athlete);
-    who.append(swatch, " Person " + track.id);
+    who.append(swatch, " Person " + window.PoseCoach.personNumber(track.id));
     if (track.athlete) {
       const badge = document.createElement("span");
       badge.className = "badge athlete";
@@ -126,11 +126,11 @@
     body.replaceChildren(...state.tracks.map(row));
     if (state.frames) {
       const who = state.athlete === null || state.athlete === undefined ? "No athlete was chosen" :
-        "The athlete (person " + state.athlete + ") is tracked in " + state.frames_with_athlete + " of " + state.frames +
+        "The athlete (person " + window.PoseCoach.personNumber(state.athlete) + ") is tracked in " + state.frames_with_athlete + " of " + state.frames +
         " frames (" + percent(state.frames_with_athlete / state.frames) + ")";
       coverage.textContent = who + ". " + state.tracks.length + (state.tracks.length === 1 ? " person" : " people") + " found.";
       closeCall.hidden = state.close_call === null || state.close_call === undefined;
-      closeCall.textContent = closeCall.hidden ? "" : "Check the athlete: person " + state.close_call +
+      closeCall.textContent = closeCall.hidden ? "" : "Check the athlete: person " + window.PoseCoach.personNumber(state.close_call) +
         " scores almost as high (the analysis picks whoever is biggest, nearest the middle and longest in view). " +
         "If the orange skeleton is not the athlete you filmed, use Choose the athlete.";
       const fact = document.getElementById("people-found");

@@ -63,8 +63,9 @@ def _post(client, analysis, **fields):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(("fields", "message"), [
     ({"operation": "join", "track": 3, "other": 9}, "both in 10 frames"),
     ({"operation": "join", "track": 3, "other": 3}, "two different people"),
-    ({"operation": "join", "track": 3, "other": 12}, "no person 12"),
-    ({"operation": "drop", "track": 12}, "no person 12 in this analysis (people: 3, 7, 9)"),
+    # the coach's numbers count from 1: track ids 12 and 3, 7, 9 are people 13 and 4, 8, 10
+    ({"operation": "join", "track": 3, "other": 12}, "no person 13"),
+    ({"operation": "drop", "track": 12}, "no person 13 in this analysis (people: 4, 8, 10)"),
     ({"operation": "split", "track": 3, "at": 1.5}, "seen 0.00–0.90 s; 1.50 s is not inside"),
     ({"operation": "split", "track": 3, "at": 0.0}, "0.00 s is not inside"),
     ({"operation": "split", "track": 3}, "when to split"),
@@ -112,7 +113,7 @@ def test_a_join_is_queued_after_commit_and_one_edit_runs_at_a_time(
     busy = _post(client, tracked.analysis, operation="drop", track=9)
     assert busy.status_code == 409 and "still running" in busy.json()["error"]
     state = client.get(reverse("analysis_tracks", args=[tracked.analysis.pk])).json()
-    assert state["running"]["id"] == edit.pk and state["running"]["text"] == "Joined person 7 into person 3"
+    assert state["running"]["id"] == edit.pk and state["running"]["text"] == "Joined person 8 into person 4"
     assert [(t["id"], t["start"], t["end"], t["frames"]) for t in state["tracks"]] == [
         (3, 0.0, 0.9, 10), (9, 0.0, 1.9, 20), (7, 1.0, 1.9, 10)]
 

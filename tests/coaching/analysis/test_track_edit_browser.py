@@ -7,6 +7,7 @@ the athlete is no longer tracked."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +51,9 @@ def test_coach_repairs_tracks_on_the_video_page(browser, live_server, world, cel
     swatch = page.eval_on_selector(f"#tracks-body tr[data-track='{athlete}'] .swatch", "s => s.style.backgroundColor")
     assert swatch == "rgb(255, 140, 0)"
     assert "athlete" in page.inner_text(f"#tracks-body tr[data-track='{athlete}']")
+    # the coach counts people from 1: track id 0 is "Person 1"
+    for track in tracks:
+        assert re.search(rf"\bPerson {track + 1}\b", page.inner_text(f"#tracks-body tr[data-track='{track}']"))
     coverage = page.inner_text("#tracks-coverage")
     assert f"tracked in {analysis.summary['pose']['frames_with_athlete']} of 300 frames" in coverage
     assert page.is_hidden("#tracks-close-call")  # white scores far above blue: no close call
@@ -72,7 +76,8 @@ def test_coach_repairs_tracks_on_the_video_page(browser, live_server, world, cel
     page.wait_for_selector("#track-job:not([hidden])")  # the job's progress line
     _wait_edit_done(page, len(tracks) + 1)
     later = next(t for t in _rows(page) if t not in tracks)
-    assert f"Split person {athlete} at {SPLIT_AT:.2f} s (the later part is person {later})" in page.text_content("#track-history")
+    assert (f"Split person {athlete + 1} at {SPLIT_AT:.2f} s (the later part is person {later + 1})"
+            in page.text_content("#track-history"))  # people counted from 1, track ids from 0
     page.screenshot(path=str(shots / "tracks-after-split.png"), full_page=True)
 
     _tick(page, later)
@@ -103,7 +108,7 @@ def test_a_close_call_asks_the_coach_to_check_the_athlete(browser, live_server, 
     page.goto(f"{live_server.url}/videos/{world.video_al.pk}/")
     page.wait_for_selector("#tracks-close-call:not([hidden])")
     text = page.inner_text("#tracks-close-call")
-    assert f"person {other} scores almost as high" in text and "Choose the athlete" in text
+    assert f"person {other + 1} scores almost as high" in text and "Choose the athlete" in text
     assert not page.errors
     shots = Path(os.environ.get("POSECOACH_SCREENSHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)

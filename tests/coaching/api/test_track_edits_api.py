@@ -52,7 +52,7 @@ def test_a_coach_joins_two_tracks_and_polls_the_edit(client, tracked, django_cap
     edit = TrackEdit.objects.get()
     assert (edit.operation, edit.track_id, edit.other_track_id) == ("join", 3, 7)  # first seen is kept
     assert body["id"] == edit.pk and body["status"] == "pending" and body["track_id"] == 3
-    assert body["text"] == "Joined person 7 into person 3"
+    assert body["text"] == "Joined person 8 into person 4"  # ids 7 and 3, counted from 1 for the coach
     detail = reverse("api_track_edit_detail", args=[tracked.analysis.pk, edit.pk])
     assert response["Location"] == body["url"] == detail
     assert [call["args"] for call in tracked.sent] == [[edit.pk]]  # queued once, after commit
@@ -69,7 +69,7 @@ def test_split_and_drop_and_their_refusals(client, tracked) -> None:
     refused = client.post(url, {"operation": "split", "track_id": 3, "at_s": 1.5}, content_type="application/json")
     assert refused.status_code == 400 and "not inside" in refused.json()["detail"]
     missing = client.post(url, {"operation": "drop", "track_id": 42}, content_type="application/json")
-    assert missing.status_code == 400 and "no person 42" in missing.json()["detail"]
+    assert missing.status_code == 400 and "no person 43" in missing.json()["detail"]
     for bad in ({"operation": "merge", "track_id": 3}, {"operation": "drop", "track_id": -1},
                 {"operation": "split", "track_id": 3, "at_s": "NaN"}, {"operation": "drop", "track_id": "x"}):
         assert client.post(url, bad, content_type="application/json").status_code == 400, bad
@@ -89,7 +89,7 @@ def test_undo_takes_back_the_latest_edit(client, tracked) -> None:
                                        status=JobStatus.DONE, progress=100, finished_at=timezone.now())
     undo = client.post(url, {"operation": "undo"}, content_type="application/json")
     assert undo.status_code == 202, undo.content
-    assert undo.json()["reverts"] == dropped.pk and undo.json()["text"] == "Undid: person 9 is not a person"
+    assert undo.json()["reverts"] == dropped.pk and undo.json()["text"] == "Undid: person 10 is not a person"
 
 
 def test_scoping_and_roles(client, tracked) -> None:
