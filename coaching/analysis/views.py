@@ -8,6 +8,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_POST
 
+from coaching.analysis.downloads import download_name
 from coaching.analysis.forms import TrackEditForm
 from coaching.analysis.models import ANALYSIS_FILES
 from coaching.analysis.selectors import analysis_list_visible
@@ -25,7 +26,9 @@ def analysis_file(request: HttpRequest, analysis_id: int, kind: str) -> HttpResp
     analysis = get_object_or_404(analysis_list_visible(user=request.user), pk=analysis_id)
     if kind not in ANALYSIS_FILES:
         raise Http404("No such file.")
-    return serve_field_file(request, getattr(analysis, kind))
+    # The angles are the one file a coach downloads from here; the others feed the page's player.
+    name = download_name(analysis, "angles", ".csv") if kind == "angles_csv" else None
+    return serve_field_file(request, getattr(analysis, kind), download_name=name)
 
 
 @login_required

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from coaching.analysis.downloads import download_name
 from coaching.analysis.models import ANALYSIS_FILES, Analysis, Status
 from coaching.analysis.selectors import analysis_list_visible
 from coaching.analysis.services import analysis_cancel
@@ -144,7 +145,7 @@ class AnalysisAngles(APIView):
         """Joint and segment angles per frame (degrees), as a CSV file."""
         analysis = _finished(request, analysis_id)
         return serve_field_file(request._request, analysis.angles_csv,
-                                download_name=f"analysis-{analysis.pk}-angles.csv")
+                                download_name=download_name(analysis, "angles", ".csv"))
 
 
 class AnalysisFile(APIView):

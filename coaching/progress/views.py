@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coaching.analysis.selectors import analysis_list_visible
@@ -66,7 +68,9 @@ def team_dashboard(request: HttpRequest, team_id: int) -> HttpResponse:
 
 def _dashboard_csv(team_name: str, metrics: list[str], rows: list[selectors.DashboardRow]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header("team-dashboard.csv")
+    # The team and the day it was taken, like every other download (coaching.analysis.downloads).
+    name = "-".join(p for p in (slugify(team_name) or slugify(team_name, allow_unicode=True), "dashboard", timezone.localdate().isoformat()) if p)
+    response["Content-Disposition"] = content_disposition_header(name + ".csv")
     writer = csv.writer(response)
     header = ["athlete"]
     for m in metrics:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from coaching.analysis.downloads import download_name
 from coaching.analysis.models import Analysis, Status
 from coaching.reports.selectors import kinematics_load
 from coaching.storage import read_stored
@@ -16,8 +17,10 @@ from inference.posedata import PoseSequence
 EXPORTS = {  # format: (file suffix, content type)
     "trc": (".trc", "text/plain; charset=utf-8"),
     "mot": (".mot", "text/plain; charset=utf-8"),
-    "openpose": ("_openpose_json.zip", "application/zip"),
+    "openpose": (".zip", "application/zip"),
 }
+# What each export holds, in its file name (after the athlete, video and day).
+EXPORT_WHAT = {"trc": "markers", "mot": "angles", "openpose": "openpose-json"}
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...) in an
@@ -50,11 +53,12 @@ class ExportFile:
 
 
 def analysis_export_build(*, analysis: Analysis, fmt: str) -> ExportFile:
-    """The ``fmt`` export of a finished analysis, named ``analysis-<id><suffix>``."""
+    """The ``fmt`` export of a finished analysis, named after its athlete, video and day
+    (coaching.analysis.downloads: ``maria-squats-2026-11-30-opensim.mot``)."""
     if fmt not in EXPORTS or analysis.status != Status.DONE:
         raise ExportUnavailable("No such export.")
     suffix, content_type = EXPORTS[fmt]
-    stem = f"analysis-{analysis.pk}"
+    stem = download_name(analysis, EXPORT_WHAT[fmt], "")
     body: bytes | str
     if fmt == "openpose":
         if not analysis.poses:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from coaching.analysis.downloads import download_name
 from coaching.analysis.models import Status
 from coaching.analysis.selectors import analysis_list_visible
 from coaching.athletes.access import can, current_user
@@ -34,6 +35,7 @@ def report(request: HttpRequest, analysis_id: int) -> HttpResponse:
         data = replace(data, figures=with_beats(data.figures, dance.music["times"]))
     return render(request, "reports/report.html", {
         "report": data, "analysis": analysis, "video": analysis.video, "dance": dance,
+        "angles_name": download_name(analysis, "angles", ".csv"),
         "last_render": render_latest(analysis=analysis, kind=RenderKind.ANNOTATED),
         "last_privacy": render_latest(analysis=analysis, kind=RenderKind.PRIVACY),
         "moves": report_moves(analysis=analysis),
@@ -96,4 +98,4 @@ def render_status(request: HttpRequest, render_id: int) -> JsonResponse:
 def render_file(request: HttpRequest, render_id: int) -> HttpResponseBase:
     render = _visible_render(request, render_id)
     return serve_field_file(request, render.file,
-                            download_name=f"analysis-{render.analysis_id}-{render.kind}.mp4")
+                            download_name=download_name(render.analysis, render.kind, ".mp4"))

@@ -76,4 +76,5 @@ def test_report_leads_with_key_numbers_and_folds_its_sections(world, monkeypatch
 
 def test_angle_csv_downloads_under_the_video_title(world, monkeypatch: pytest.MonkeyPatch) -> None:
     html = _report(world, monkeypatch, {})
-    assert 'download="ann-squat-angles.csv"' in html
+    day = world.video.created_at.date().isoformat()  # no recorded date: the upload's day
+    assert f'download="ann-squat-{day}-angles.csv"' in html

@@ -86,7 +86,8 @@ def test_angle_csv_downloads_with_a_real_name(browser, live_server, world) -> No
     page.click("#downloads-fold > summary")
     with page.expect_download() as info:
         page.click("#angles-csv")
-    assert info.value.suggested_filename == "ann-squat-angles.csv"
+    day = world.video.created_at.date().isoformat()  # the athlete, the title, the (upload) day
+    assert info.value.suggested_filename == f"ann-squat-{day}-angles.csv"
 
 
 def test_comment_author_is_not_coach_coach(browser, live_server, world) -> None:

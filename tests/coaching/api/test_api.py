@@ -8,9 +8,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from coaching.analysis.downloads import download_name
 from coaching.analysis.models import Analysis, Status
 from coaching.progress.models import MetricRow
 from coaching.reviews.models import Comment
+from coaching.serving import content_disposition_header
 from coaching.videos.models import Video
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +77,7 @@ def test_analysis_status_and_results(client, world) -> None:
     assert segments == [{"label": "squat", "start": 0.0, "end": 0.5, "confidence": 0.9}]
     csv = client.get(detail["results"]["angles_csv"])
     assert b"".join(csv.streaming_content).startswith(b"time_s,left_knee")
-    assert "angles.csv" in csv["Content-Disposition"]
+    assert csv["Content-Disposition"] == content_disposition_header(download_name(world.analysis, "angles", ".csv"))
     assert client.get(detail["results"]["summary"]).json()["summary"]["pose"]["frames"] == 12
     running = Analysis.objects.create(video=world.video, status=Status.RUNNING, stage="pose", progress=40)
     status = client.get(reverse("api_analysis_detail", args=[running.pk])).json()

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from django.core.files import File
 from django.urls import reverse
+from django.utils import timezone
 
 from coaching.analysis.models import Analysis, Status
 from coaching.reports.exports import ExportUnavailable, analysis_export_build
@@ -36,11 +37,12 @@ def stored(world, tmp_path: Path) -> Analysis:
     return analysis
 
 
-@pytest.mark.parametrize(("fmt", "suffix", "marker"), [
-    ("trc", ".trc", "PathFileType"), ("mot", ".mot", "endheader"), ("openpose", "_openpose_json.zip", None)])
-def test_each_export_is_built_from_the_stored_results(stored, fmt: str, suffix: str, marker: str | None) -> None:
+@pytest.mark.parametrize(("fmt", "name", "marker"), [
+    ("trc", "markers.trc", "PathFileType"), ("mot", "angles.mot", "endheader"), ("openpose", "openpose-json.zip", None)])
+def test_each_export_is_built_from_the_stored_results(stored, fmt: str, name: str, marker: str | None) -> None:
     exported = analysis_export_build(analysis=stored, fmt=fmt)
-    assert exported.filename == f"analysis-{stored.pk}{suffix}"
+    # named after the athlete (Ann), the video ("Ann squat") and its day (coaching.analysis.downloads)
+    assert exported.filename == f"ann-squat-{timezone.localdate(stored.video.created_at).isoformat()}-{name}"
     if marker is None:
         assert len(zipfile.ZipFile(io.BytesIO(exported.body)).namelist()) == 60  # type: ignore[arg-type]
     else:
@@ -63,7 +65,8 @@ def test_the_view_serves_the_service_file_and_404s_with_the_reason(client, world
     client.force_login(world.coach)
     response = client.get(reverse("analysis_export", args=[stored.pk, "mot"]))
     assert response.status_code == 200
-    assert response["Content-Disposition"] == f'attachment; filename="analysis-{stored.pk}.mot"'
+    day = timezone.localdate(stored.video.created_at).isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="ann-squat-{day}-angles.mot"'
     assert client.get(reverse("analysis_export", args=[stored.pk, "exe"])).status_code == 404
     client.force_login(world.other_coach)  # another team's analysis is not there
     assert client.get(reverse("analysis_export", args=[stored.pk, "mot"])).status_code == 404

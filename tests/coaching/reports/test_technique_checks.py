@@ -26,7 +26,7 @@ def test_a_movement_without_rules_has_no_to_work_on_tile(client, world) -> None:
     html = client.get(reverse("analysis_report", args=[world.analysis.pk])).content.decode()
     tiles = _tile(html)
     assert "To work on" not in tiles
-    assert "<dt>Technique checks</dt><dd>None</dd>" in tiles
+    assert "<dt>Technique checks</dt><dd>None for this movement</dd>" in tiles
     assert "No technique rule judges a general / other movement" in html
 
 
@@ -48,6 +48,6 @@ def test_report_tile_in_chromium(browser, live_server, world, tmp_path) -> None:
     page.goto(f"{live_server.url}/analyses/{world.analysis.pk}/report/")
     wait_js(page, "document.querySelector('.kpis') !== null")
     tile = page.locator("#kpi-checks")
-    assert tile.is_visible() and " ".join(tile.inner_text().split()) == "Technique checks None"
+    assert tile.is_visible() and " ".join(tile.inner_text().split()) == "Technique checks None for this movement"
     page.locator(".key-numbers").screenshot(path=str(shots / "report-no-checks.png"))
     assert not page.errors

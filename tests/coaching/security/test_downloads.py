@@ -10,7 +10,9 @@ import re
 import pytest
 from django.test.client import BOUNDARY, MULTIPART_CONTENT
 from django.urls import reverse
+from django.utils import timezone
 
+from coaching.analysis.downloads import download_name
 from coaching.athletes.services import athlete_create
 from coaching.reports.exports import csv_safe_row
 from coaching.serving import content_disposition_header
@@ -62,9 +64,10 @@ def test_every_download_uses_the_header_builder(client, world) -> None:
     client.force_login(world.coach)
     response = client.get(reverse("render_file", args=[world.render.pk]))
     assert response["Content-Disposition"] == content_disposition_header(
-        f"analysis-{world.analysis.pk}-annotated.mp4")
+        download_name(world.analysis, "annotated", ".mp4"))
     csv_response = client.get(reverse("team_dashboard", args=[world.team.pk]), {"format": "csv"})
-    assert csv_response["Content-Disposition"] == 'attachment; filename="team-dashboard.csv"'
+    today = timezone.localdate().isoformat()
+    assert csv_response["Content-Disposition"] == f'attachment; filename="team-a-dashboard-{today}.csv"'
 
 
 def test_header_forces_the_served_suffix() -> None:
