@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from coaching.formats import day_text
 from inference.compare.metrics import METRICS
 
 UNIT_TEXT = {"deg": "°", "m": " m", "s": " s", "count": "", "steps/min": " steps/min"}
@@ -56,10 +57,15 @@ def fmt(value: float, unit: str) -> str:
     return f"{value:.{decimals}f}{UNIT_TEXT.get(unit, ' ' + unit)}"
 
 
+# The axis's ticks in the pages' date format (coaching/formats DATE_FORMAT "j M Y", 30 Nov 2026),
+# written in Plotly's d3 time format.
+AXIS_DAY = "%-d %b %Y"
+
+
 def _date_axis(days: list[date]) -> dict[str, Any]:
     """Dates to the day (a session has no time of day); at least a fortnight wide, so one or two
     sessions do not spread over hours of empty axis."""
-    axis: dict[str, Any] = {"type": "date", "tickformat": "%d %b %y", "nticks": 6}
+    axis: dict[str, Any] = {"type": "date", "tickformat": AXIS_DAY, "nticks": 6}
     if days and (max(days) - min(days)).days < 14:
         middle = min(days) + (max(days) - min(days)) / 2
         axis["range"] = [(middle - timedelta(days=7)).isoformat(), (middle + timedelta(days=7)).isoformat()]
@@ -134,7 +140,7 @@ def trend_sentence(series: Series, sessions: int | None = None) -> dict[str, Any
     word = {"steady": "stayed within the measurement noise", "changed": "rose" if change > 0 else "fell",
             "improved": "improved", "declined": "declined"}[verdict]
     sign = "+" if change >= 0 else "−"
-    span = f"{pts[0].recorded_on:%d %b %Y} and {pts[-1].recorded_on:%d %b %Y}"
+    span = f"{day_text(pts[0].recorded_on)} and {day_text(pts[-1].recorded_on)}"
     edge = "" if k == 1 else f" (means of the first and last {k} sessions)"
     text = (f"{series.label} ({series.title}) {word}: {fmt(first, series.unit)} → "
             f"{fmt(last, series.unit)} ({sign}{fmt(abs(change), series.unit).strip()}; noise "

@@ -17,6 +17,7 @@ TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
 # A format written into a template instead of the two named ones, or a date printed as ISO text.
 INLINE_FORMAT = re.compile(r'\|date:"(?!DATE_FORMAT"|DATETIME_FORMAT")[^"]*"|\|time:|\.isoformat\s*}}')
 ISO_DATE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
+PADDED_DAY = re.compile(r"\b0\d [A-Z][a-z]{2} 20\d\d\b")  # "02 Nov 2026": the day is written 2 Nov 2026
 MOMENT = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} 20\d\d, \d\d:\d\d\b")
 
 
@@ -70,6 +71,7 @@ def test_pages_write_dates_and_moments_one_way(world) -> None:
     for name, (url, days) in pages.items():
         text = _text(client, url)
         assert ISO_DATE.findall(text) == [], (name, [text[m.start() - 80:m.end() + 20] for m in ISO_DATE.finditer(text)])
+        assert PADDED_DAY.findall(text) == [], name
         for day in days:
             assert day in text, (name, day)
     # The review panel's comment times come written by the server, in the same format.

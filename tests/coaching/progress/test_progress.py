@@ -185,7 +185,7 @@ def test_trend_axis_is_in_days_and_a_fortnight_wide_for_few_sessions() -> None:
 
     one = Series("squat", "squat_depth", "deg", [Point(date(2026, 11, 27), 95.0, 1, 0.0)])
     axis = trend_figure(one)["layout"]["xaxis"]
-    assert axis["tickformat"] == "%d %b %y" and axis["range"] == ["2026-11-20", "2026-12-04"]
+    assert axis["tickformat"] == "%-d %b %Y" and axis["range"] == ["2026-11-20", "2026-12-04"]
     many = Series("squat", "squat_depth", "deg", [Point(date(2026, 9, 1), 90.0, 1, 0.0),
                                                   Point(date(2026, 11, 27), 95.0, 2, 0.0)])
     assert "range" not in trend_figure(many)["layout"]["xaxis"]
