@@ -2,7 +2,10 @@
 and a lossless ``.npz``.
 
 - CSV: ``time`` then one column per angle in degrees, one row per frame, empty cells where an
-  angle is not measurable (what DIR/angles.csv holds; spreadsheets and pandas read it as is).
+  angle is not measurable or not trusted: outside its anatomical interval (already NaN) or with a
+  confidence below :data:`CSV_MIN_CONFIDENCE` (interpolated points, a segment pointing at the
+  camera, a weak detection) — what DIR/angles.csv holds; spreadsheets and pandas read empty cells
+  as missing. The numbers behind them stay in the npz with their confidence.
 - dict: every array as lists with NaN → None, rounded, for JSON and for chart builders.
 - npz: the arrays as they are (float32, uncompressed: writing 10 minutes compressed took longer
   than computing them), for the report's figures (load with :func:`load_npz`).
@@ -20,6 +23,12 @@ import numpy as np
 if TYPE_CHECKING:
     from inference.kinematics.core import Kinematics
 
+# Angle samples below this confidence are written as empty cells in the CSV: the report's charts
+# draw them as gaps (coaching/reports/figures.py), the feedback rules and comparisons do not judge
+# them (inference/feedback/measures.py, inference/compare/), all at 0.5. A number in an export is
+# read as a fact, so the CSV states no more than the report does.
+CSV_MIN_CONFIDENCE = 0.5
+
 
 def _list(a: np.ndarray, decimals: int) -> list[Any]:
     """Array → nested lists, NaN → None."""
@@ -30,12 +39,14 @@ def _list(a: np.ndarray, decimals: int) -> list[Any]:
 
 
 def to_csv(kin: Kinematics, path: str | Path | None = None, decimals: int = 2) -> str:
-    """Angles per frame as CSV text (written to ``path`` too when given)."""
-    table = np.column_stack([kin.timestamps, kin.angles])
+    """Angles per frame as CSV text (written to ``path`` too when given); empty cells where an
+    angle is NaN or its confidence is below :data:`CSV_MIN_CONFIDENCE`."""
+    trusted = np.where(kin.angle_confidence >= CSV_MIN_CONFIDENCE, kin.angles, np.nan)
+    table = np.column_stack([kin.timestamps, trusted])
     buffer = io.StringIO()
     fmt = ["%.4f"] + [f"%.{decimals}f"] * len(kin.angle_names)
     np.savetxt(buffer, table, fmt=fmt, delimiter=",", header=",".join(("time", *kin.angle_names)), comments="")
-    text = buffer.getvalue().replace(",nan", ",")  # empty cells where an angle is not measurable
+    text = buffer.getvalue().replace(",nan", ",")  # empty cells where an angle is missing or untrusted
     if path is not None:
         Path(path).write_text(text)
     return text

@@ -199,6 +199,26 @@ def test_kinematics_storage_round_trips(tmp_path) -> None:
     assert back.angle_names == kin.angle_names and back.scale == kin.scale and back.config == kin.config
 
 
+def test_angles_csv_leaves_untrusted_samples_empty() -> None:
+    import dataclasses
+
+    from inference.kinematics.storage import CSV_MIN_CONFIDENCE
+
+    t = np.arange(60) / FS
+    kin = compute_kinematics(sequence(body25_to(walking_body25(60), "blazepose33"), t, "blazepose33"), 0)
+    knee = kin.angle_names.index("right_knee")
+    confidence = kin.angle_confidence.copy()
+    confidence[10, knee] = 0.0  # an interpolated point
+    confidence[11, knee] = CSV_MIN_CONFIDENCE - 0.01  # below what the report plots
+    confidence[12, knee] = CSV_MIN_CONFIDENCE
+    assert np.isfinite(kin.angles[10:13, knee]).all() and (kin.angle_confidence[:, knee] >= CSV_MIN_CONFIDENCE).all()
+    rows = [line.split(",") for line in dataclasses.replace(kin, angle_confidence=confidence).to_csv().strip().split("\n")]
+    column = rows[0].index("right_knee")
+    assert [rows[1 + i][column] for i in (10, 11)] == ["", ""]
+    assert float(rows[13][column]) == pytest.approx(kin.angles[12, knee], abs=0.01)
+    assert all(row[column] != "" for i, row in enumerate(rows[1:]) if i not in (10, 11))
+
+
 def test_outputs_without_an_athlete_or_a_height_say_why(tmp_path) -> None:
     from inference.pipeline import AnalysisConfig, analyze_poses, reanalyze
 
