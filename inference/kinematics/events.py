@@ -7,12 +7,15 @@ range in seconds and a confidence.
   period; each repetition runs from where the signal leaves its base to where it returns
   (``peak_widths`` at 95 % of the prominence).
 - Jumps, drops and box jumps: from the foot contacts of :mod:`.ground` — both feet leave the
-  ground and both land (:func:`find_jumps`); flight time from those two instants. A ``jump``
+  ground and both land (:func:`find_jumps`); take-off when the second foot's sole rises
+  :data:`LIFT_HEIGHT` above where it stood, landing when the first one's comes back within it
+  (:func:`swings`); flight time from those two instants. A ``jump``
   (take-off and landing at one level) gets its height from the flight time, ``h = g t² / 8``
   (Bosco et al., 1983, Eur J Appl Physiol 50:273; valid when take-off and landing postures
   match); a ``drop`` (landing lower) or ``box_jump`` (landing higher) does not.
 - Steps (``step``): a foot's touch-down after a swing during which the other foot stood on the
-  ground (:func:`find_steps`), from lift-off (``start``) to touch-down (``end``); steps of
+  ground and that put it down :data:`MIN_STEP_DISPLACEMENT` or more from where it left
+  (:func:`find_steps`), from lift-off (``start``) to the foot coming to rest (``end``); steps of
   alternating feet make the cadence (:func:`alternating_steps`, :func:`cadence`).
 
 An event's ``confidence`` is the lowest detector confidence of the feet's points around its
@@ -25,6 +28,7 @@ Shapes: T frames. Times are seconds from the video's timestamps (never frame / f
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +36,7 @@ import numpy as np
 from scipy import signal
 
 from inference.kinematics.filters import runs
-from inference.kinematics.ground import SIDES, FootContacts, G, foot_contacts
+from inference.kinematics.ground import GROUND_SMOOTH_S, SIDES, FootContacts, G, foot_contacts
 from inference.kinematics.scale import stature_series
 from inference.movements import Movement
 
@@ -43,6 +47,21 @@ FLIGHT_KINDS = ("jump", "drop", "box_jump")
 # Frames searched into the contacts on either side of a swing when refining its instants: the
 # contact low-pass (12 Hz) spreads a stop over about ±1 frame at 30 fps, ±2 at 60 fps.
 REFINE_FRAMES = 3
+# A foot has left the ground once its sole is this many statures (≈ 4.4 cm at 1.75 m) above where
+# it stood, and touches down where it comes back within it: above the 95th percentile of a planted
+# foot's sole-row scatter about its 0.25 s running median on every dev clip's truth athlete
+# (basketball_pan_240p 0.023 at 30 fps and ~95 px tall, lab_two_people_portrait_60fps 0.021,
+# lab_walk_portrait_60fps 0.012, indoor_two_people_1080p 0.009; tests/inference/kinematics/
+# test_events_real.py), so noise on a planted foot stays under it. On noise-free points it reads a
+# take-off LIFT_HEIGHT × stature / v late and a landing as early (docs/kinematics.md, "Swings").
+LIFT_HEIGHT = 0.025
+# Statures the foot's points must have moved between the contacts before and after a swing for its
+# touch-down to be a step (≈ 9 cm at 1.75 m): twice LIFT_HEIGHT, and above the drift of a planted
+# foot over a whole contact of 0.3 s or more on the dev clips with a static camera (≤ 0.044), so a
+# foot point that jumps away and back while the foot stays (an arm swinging past it, the other foot
+# crossing it) makes no step. Walking steps move the foot 0.25-0.45 statures (step length ≈ 0.4 ×
+# stature at natural speed; lab_walk_portrait_60fps' step out: 0.32).
+MIN_STEP_DISPLACEMENT = 0.05
 # An athlete this tall in the picture (pixels) or taller is seen at full detail: MediaPipe's pose
 # landmark model looks at the person through a 256 × 256 crop (pose_landmark_full input); a smaller
 # person is upsampled into it, and their foot points jitter by a larger share of their size.
@@ -139,29 +158,50 @@ def find_reps(x: np.ndarray, t: np.ndarray, min_prominence: float = 20.0, config
     ]  # fmt: skip
 
 
+def _crossing(x: np.ndarray, t: np.ndarray, lo: int, hi: int, level: float, upward: bool, earliest: bool) -> float | None:
+    """Time where ``x`` crosses ``level`` upward (or downward) between two frames of [lo, hi), the
+    earliest such crossing or the latest, interpolated between the frames; None when it does not."""
+    lo, hi = max(lo, 0), min(hi, x.size)
+    starts = range(lo, hi - 1) if earliest else range(hi - 2, lo - 1, -1)
+    for j in starts:
+        a, b = x[j], x[j + 1]
+        if np.isfinite(a) and np.isfinite(b) and (a < level <= b if upward else a >= level > b):
+            return float(t[j] + (level - a) / (b - a) * (t[j + 1] - t[j]))
+    return None
+
+
 def _speed_crossing(speed: np.ndarray, t: np.ndarray, lo: int, hi: int, level: float, rising: bool) -> float | None:
     """Time where ``speed`` crosses ``level`` inside frames [lo, hi): the first upward crossing
     (``rising``) or the last downward one, interpolated between frames; None when it does not."""
     lo, hi = max(lo, 1), min(hi, speed.size - 1)
-    for i in range(lo, hi) if rising else range(hi - 1, lo - 1, -1):
-        a, b = (speed[i - 1], speed[i]) if rising else (speed[i], speed[i + 1])
-        if not (np.isfinite(a) and np.isfinite(b)) or not (a < level <= b if rising else a >= level > b):
-            continue
-        j = i - 1 if rising else i
-        return float(t[j] + (level - speed[j]) / (speed[j + 1] - speed[j]) * (t[j + 1] - t[j]))
-    return None
+    if rising:
+        return _crossing(speed, t, lo - 1, hi, level, upward=True, earliest=True)
+    return _crossing(speed, t, lo, hi + 1, level, upward=False, earliest=False)
 
 
 @dataclass(frozen=True)
 class Swing:
-    """One foot off the ground between two contacts: frames [first, stop) of ``side``; lift_off /
-    touch_down seconds, refined (:func:`swings`)."""
+    """One foot off the ground between two contacts: frames [first, stop) of ``side``.
+    lift_off / touch_down: seconds where the foot starts moving and comes to rest, on its speed;
+    leaves / lands: seconds where its sole rises above and comes back within :data:`LIFT_HEIGHT`
+    of where it stood (NaN where the sole never rises that far); displacement: statures between
+    where the foot stood before and after (NaN unknown). See :func:`swings`."""
 
     side: str
     first: int
     stop: int
     lift_off: float
     touch_down: float
+    leaves: float = float("nan")
+    lands: float = float("nan")
+    displacement: float = float("nan")
+
+    @property
+    def off_ground(self) -> tuple[float, float]:
+        """(leaves, lands), each falling back on the speed's instant where the height has none."""
+        leaves = self.leaves if np.isfinite(self.leaves) else self.lift_off
+        lands = self.lands if np.isfinite(self.lands) else self.touch_down
+        return leaves, max(lands, leaves)
 
 
 def _edge_peak(speed: np.ndarray, start: int, step: int, stop: int) -> int:
@@ -173,16 +213,66 @@ def _edge_peak(speed: np.ndarray, start: int, step: int, stop: int) -> int:
     return i
 
 
+def _floor_row(contacts: FootContacts, side: str, edge: int, direction: int) -> float:
+    """Where the foot stood: the lower quartile of the heights (75th percentile of the image rows, y
+    down) of ``side``'s sole over its contact frames within GROUND_SMOOTH_S of frame ``edge`` (a
+    contact frame), looking back (``direction`` -1) or ahead (+1). A quartile, not the median, so
+    the frames of a short contact in which the foot was still settling (or its points still
+    flying) do not lift the floor; on a planted foot it lies 0.67 σ of the keypoint scatter (≈ 0.001
+    statures on the dev clips) below the median."""
+    t, on = contacts.timestamps, contacts.contact[side]
+    near = (np.abs(t - t[edge]) <= GROUND_SMOOTH_S) & on & (np.sign(np.arange(t.size) - edge) != -direction)
+    rows = contacts.sole[side][near]
+    rows = rows[np.isfinite(rows)]
+    return float(np.percentile(rows, 75)) if rows.size else float(contacts.sole[side][edge])
+
+
+def _height_instant(height: np.ndarray, t: np.ndarray, first: int, stop: int, rising: bool) -> float | None:
+    """Where ``height`` (statures above where the foot stood) crosses :data:`LIFT_HEIGHT`: the last
+    upward crossing before the swing's highest frame (``rising``), or the first downward one after
+    it; searched up to :data:`REFINE_FRAMES` into the contacts. None when the foot never rises
+    above it (a foot sliding along the floor, or seen end-on)."""
+    inside = height[first:stop]
+    if not np.isfinite(inside).any() or np.nanmax(inside) < LIFT_HEIGHT:
+        return None
+    apex = first + int(np.nanargmax(inside))
+    if rising:
+        return _crossing(height, t, first - REFINE_FRAMES, apex + 1, LIFT_HEIGHT, upward=True, earliest=False)
+    return _crossing(height, t, apex, stop + REFINE_FRAMES, LIFT_HEIGHT, upward=False, earliest=True)
+
+
+def _displacement(contacts: FootContacts, side: str, first: int, stop: int) -> float:
+    """Statures between the foot's points in the contact frames just before and after a swing
+    (median of up to 3 frames each side, then the median over the foot's points); NaN unknown."""
+    xy = contacts.feet.get(side)
+    if xy is None or xy.shape[1] == 0:
+        return float("nan")
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices: unknown, NaN
+        before = np.nanmedian(xy[max(0, first - 3) : first], axis=0)
+        after = np.nanmedian(xy[stop : stop + 3], axis=0)
+        moved = np.nanmedian(np.linalg.norm(after - before, axis=-1))
+    return float(moved / contacts.stature_px[stop])
+
+
 def swings(contacts: FootContacts) -> list[Swing]:
     """Every time a foot leaves the ground and comes back, with the foot seen all along, sorted by
-    touch-down. The instants are refined on the foot's speed: from the first (last) frame off the
-    ground, up the ramp of rising speed to its top, then back to where the speed crosses half that
-    top — a start or stop blurred by any symmetric spread (the detector's smoothing, motion blur,
-    the contact low-pass) crosses half its height at the true instant; searched up to
-    :data:`REFINE_FRAMES` into the contact."""
+    touch-down. Two pairs of instants, interpolated between frames:
+
+    - on the foot's speed (``lift_off``, ``touch_down``: when it starts moving and comes to rest):
+      from the first (last) frame off the ground, up the ramp of rising speed to its top, then
+      back to where the speed crosses half that top — a start or stop blurred by any symmetric
+      spread (the detector's smoothing, motion blur, the contact low-pass) crosses half its height
+      at the true instant; searched up to :data:`REFINE_FRAMES` into the contact.
+    - on the sole's height (``leaves``, ``lands``: when it is off the ground): the last upward
+      crossing of :data:`LIFT_HEIGHT` above where the foot stood before the swing (the lower
+      quartile of its sole's heights over GROUND_SMOOTH_S of contact) before the swing's highest
+      frame, and the first downward crossing after it of that height above where it stands after.
+      NaN where the sole never rises that far (a foot sliding along the floor, or seen end-on)."""
     t, out = contacts.timestamps, []
     for side in SIDES:
         on, known, speed = contacts.contact[side], contacts.known[side], contacts.speed[side]
+        sole, stature = contacts.sole[side], contacts.stature_px
         for first, stop in runs(~on):
             if first == 0 or stop == on.size or not known[first:stop].all():
                 continue  # the clip's ends, or frames where the foot is not seen: no swing to time
@@ -192,7 +282,10 @@ def swings(contacts: FootContacts) -> list[Swing]:
             touch = _speed_crossing(speed, t, top, stop + REFINE_FRAMES, 0.5 * speed[top], rising=False)
             lift = float(t[first]) if lift is None else lift
             touch = float(t[stop]) if touch is None else touch
-            out.append(Swing(side, first, stop, lift, max(touch, lift)))
+            leaves = _height_instant((_floor_row(contacts, side, first - 1, -1) - sole) / stature, t, first, stop, True)
+            lands = _height_instant((_floor_row(contacts, side, stop, +1) - sole) / stature, t, first, stop, False)
+            out.append(Swing(side, first, stop, lift, max(touch, lift), np.nan if leaves is None else leaves,
+                             np.nan if lands is None else lands, _displacement(contacts, side, first, stop)))  # fmt: skip
     return sorted(out, key=lambda s: s.touch_down)
 
 
@@ -214,9 +307,11 @@ def _level(contacts: FootContacts, lo: float, hi: float) -> float:
 
 
 def find_jumps(contacts: FootContacts, stature_m: float | None = None, config: EventConfig = EventConfig()) -> list[Event]:
-    """Flights: both feet leave the ground within :attr:`EventConfig.both_feet_s` of each other and
-    both come back down within it, the feet seen all along. Take-off is the later lift-off and
-    landing the earlier touch-down (:func:`swings`); flights outside [min_flight_s, max_flight_s]
+    """Flights: both feet start moving within :attr:`EventConfig.both_feet_s` of each other and
+    both come to rest within it (the speed's instants of :func:`swings`), the feet seen all along.
+    Take-off is when the second foot's sole leaves the ground and landing when the first one's comes
+    back to it (``Swing.off_ground``: the sole's height, the speed's instants where the height has
+    none); flights outside [min_flight_s, max_flight_s]
     are not jumps. Where the landing is more than :attr:`EventConfig.level_change` statures above
     or below the take-off, the event is a ``box_jump`` or a ``drop`` and has no height (h = g t²/8
     needs take-off and landing at one level); otherwise a ``jump`` with ``height_m``."""
@@ -227,7 +322,8 @@ def find_jumps(contacts: FootContacts, stature_m: float | None = None, config: E
                      and abs(s.touch_down - right.touch_down) <= config.both_feet_s), None)  # fmt: skip
         if left is None:
             continue
-        take_off, landing = max(right.lift_off, left.lift_off), min(right.touch_down, left.touch_down)
+        (right_leaves, right_lands), (left_leaves, left_lands) = right.off_ground, left.off_ground
+        take_off, landing = max(right_leaves, left_leaves), min(right_lands, left_lands)
         flight = landing - take_off
         if not config.min_flight_s <= flight <= config.max_flight_s:
             continue
@@ -249,7 +345,9 @@ def find_jumps(contacts: FootContacts, stature_m: float | None = None, config: E
 def find_steps(contacts: FootContacts, config: EventConfig = EventConfig()) -> list[Event]:
     """Steps: a foot's touch-down after a swing during which the other foot was on the ground, not
     only at the swing's first and last :attr:`EventConfig.both_feet_s` (that is a two-footed jump's
-    staggered take-off and landing). ``start`` is the lift-off, ``end`` the touch-down; sorted by
+    staggered take-off and landing), and that put the foot down at least
+    :data:`MIN_STEP_DISPLACEMENT` statures from where it left (a foot point jumping away and back
+    while the foot stands is no step). ``start`` is the lift-off, ``end`` the touch-down; sorted by
     touch-down."""
     t, steps = contacts.timestamps, []
     for swing in swings(contacts):
@@ -257,9 +355,12 @@ def find_steps(contacts: FootContacts, config: EventConfig = EventConfig()) -> l
         inside = (t > swing.lift_off + config.both_feet_s) & (t < swing.touch_down - config.both_feet_s)
         if not (contacts.contact[other] & inside).any():
             continue
+        if not swing.displacement >= MIN_STEP_DISPLACEMENT:  # put back where it was (or unknown)
+            continue
         confidence = _foot_confidence(contacts, swing.side, swing.lift_off, swing.touch_down)
         steps.append(Event("step", swing.lift_off, swing.touch_down, swing.side,
-                           {"swing_time_s": swing.touch_down - swing.lift_off}, confidence))  # fmt: skip
+                           {"swing_time_s": swing.touch_down - swing.lift_off,
+                            "displacement_statures": swing.displacement}, confidence))  # fmt: skip
     return sorted(steps, key=lambda e: e.end)
 
 

@@ -40,7 +40,7 @@ Shapes: T frames, N named points.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.ndimage import median_filter
@@ -97,6 +97,8 @@ class FootContacts:
     ground: (T,) image row of the floor under the athlete (module docstring), NaN when the feet
         were never seen. from_contacts: False when no contact was found (running-median fallback).
     confidence: {side: (T,) mean detector confidence of the foot's points, 0 where interpolated}.
+    feet: {side: (T, F, 2) the foot's F points (ankle, heel, toe: those the keypoint set has), low-
+        passed at CONTACT_CUTOFF_HZ, pixels} (NaN unknown).
     """
 
     timestamps: np.ndarray
@@ -108,13 +110,14 @@ class FootContacts:
     ground: np.ndarray
     from_contacts: bool
     confidence: dict[str, np.ndarray]
+    feet: dict[str, np.ndarray] = field(default_factory=dict)
 
     def height(self, side: str) -> np.ndarray:
         """(T,) the foot's sole above the ground line, statures (y up)."""
         return (self.ground - self.sole[side]) / self.stature_px
 
 
-def _foot_points(points: np.ndarray, side: str) -> list[tuple[str, np.ndarray]]:
+def foot_points(points: np.ndarray, side: str) -> list[tuple[str, np.ndarray]]:
     """[(point name, (T, 2))] of the foot's points that the keypoint set has (not all NaN)."""
     out = []
     for name in SOLE_OFFSET:
@@ -149,12 +152,13 @@ def _drop_short_true(flags: np.ndarray, t: np.ndarray, shortest_s: float) -> np.
 
 
 def _foot(points: np.ndarray, conf: np.ndarray, t: np.ndarray, stature_px: np.ndarray, side: str
-          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(speed statures/s, sole row px, mean confidence) of one foot, (T,) each."""
-    feet = _foot_points(points, side)
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(speed statures/s, sole row px, mean confidence) of one foot, (T,) each, and its low-passed
+    points (T, F, 2)."""
+    feet = foot_points(points, side)
     frames = t.size
     if not feet:
-        return np.full(frames, np.nan), np.full(frames, np.nan), np.zeros(frames)
+        return np.full(frames, np.nan), np.full(frames, np.nan), np.zeros(frames), np.full((frames, 0, 2), np.nan)
     xy = butterworth(np.stack([p for _, p in feet], axis=1), t, CONTACT_CUTOFF_HZ)  # (T, F, 2)
     with np.errstate(all="ignore"):
         speed = np.linalg.norm(derivative(xy, t), axis=-1) / stature_px[:, None]  # (T, F)
@@ -170,7 +174,7 @@ def _foot(points: np.ndarray, conf: np.ndarray, t: np.ndarray, stature_px: np.nd
         has = np.isfinite(soles).any(axis=1)
         sole[has] = np.nanmax(soles[has], axis=1)
     confidence = conf[:, [point_index(SIDES[side] + name) for name, _ in feet]].mean(axis=1)
-    return slowest, sole, confidence
+    return slowest, sole, confidence, xy
 
 
 def _ground_line(contact: dict[str, np.ndarray], sole: dict[str, np.ndarray], t: np.ndarray
@@ -202,10 +206,10 @@ def foot_contacts(points: np.ndarray, point_confidence: np.ndarray, t: np.ndarra
     (T,), the athlete's stature in pixels ((T,) or one value) and, when known, in metres."""
     t = np.asarray(t, np.float64)
     stature_px = np.broadcast_to(np.asarray(stature_px, np.float64), t.shape).copy()
-    speed, sole, confidence, known, still = {}, {}, {}, {}, {}
+    speed, sole, confidence, known, still, feet = {}, {}, {}, {}, {}, {}
     tracked = (point_confidence > 0).any(axis=1)  # gap filling does not make an absent athlete seen
     for side in SIDES:
-        speed[side], sole[side], confidence[side] = _foot(points, point_confidence, t, stature_px, side)
+        speed[side], sole[side], confidence[side], feet[side] = _foot(points, point_confidence, t, stature_px, side)
         known[side] = tracked & np.isfinite(speed[side]) & np.isfinite(sole[side])
         still[side] = known[side] & (np.nan_to_num(speed[side], nan=np.inf) < STILL_SPEED)
     stills = np.stack([np.where(still[s], sole[s], np.nan) for s in SIDES], axis=1)
@@ -220,7 +224,7 @@ def foot_contacts(points: np.ndarray, point_confidence: np.ndarray, t: np.ndarra
         flags = _drop_short_true(flags, t, min_contact_s(stature_m))
         contact[side] = _fill_short_false(flags, known[side], t, MIN_SWING_S)
     ground, from_contacts = _ground_line(contact, sole, t)
-    return FootContacts(t, stature_px, contact, known, speed, sole, ground, from_contacts, confidence)
+    return FootContacts(t, stature_px, contact, known, speed, sole, ground, from_contacts, confidence, feet)
 
 
 def ground_line(points: np.ndarray, point_confidence: np.ndarray, t: np.ndarray, stature_px: np.ndarray,
