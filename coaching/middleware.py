@@ -103,6 +103,32 @@ class RequestBodyLimitMiddleware:
         return self.get_response(request)
 
 
+NUL_IN_REQUEST = "The request contains a NUL character (%00), which no field takes: remove it and try again."
+
+
+class NulCharacterMiddleware:
+    """A NUL character in the path, the query string or a plain form's fields is a 400 with a
+    message. PostgreSQL refuses NUL in text, so a view that looked up or filtered by such a value
+    (the team page's search, the dashboard's action, a reference's action, an API token's name)
+    ended in a 500. Django's forms refuse NUL already (ProhibitNullCharactersValidator); this
+    covers the values views read straight from the request. Multipart bodies (uploads) are left
+    to their forms, so no upload is parsed here."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        fields = [request.GET]
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            fields.append(request.POST)
+        if "\x00" in request.path or any("\x00" in key or any("\x00" in v for v in values)
+                                         for query in fields for key, values in query.lists()):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": NUL_IN_REQUEST}, status=400)
+            return _body_error(request, NUL_IN_REQUEST, 400)
+        return self.get_response(request)
+
+
 def body_limit() -> int:
     """The largest request body: the upload limit plus the multipart envelope around the file."""
     return int(settings.UPLOAD_MAX_BYTES) + MULTIPART_ENVELOPE

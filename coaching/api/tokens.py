@@ -36,6 +36,8 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
         raise ValidationError("Give the token a name, such as the app or script that uses it.")
     if len(name) > 80:
         raise ValidationError("The name is longer than 80 characters.")
+    if "\x00" in name:  # PostgreSQL refuses it in text
+        raise ValidationError("The name contains a NUL character; type it again.")
     if api_token_list(user=user).count() >= MAX_TOKENS_PER_USER:
         raise ValidationError(f"You have {MAX_TOKENS_PER_USER} tokens; revoke one first.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(SECRET_BYTES)

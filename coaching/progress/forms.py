@@ -13,3 +13,9 @@ class ProgressFilter(forms.Form):
 
 class ReferenceForm(forms.Form):
     segment = forms.IntegerField(min_value=0)
+
+
+class ReferenceClearForm(forms.Form):
+    """Which action's reference to remove (a form, so NUL and overlong values are refused)."""
+
+    action = forms.CharField(max_length=40)

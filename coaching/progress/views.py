@@ -24,7 +24,7 @@ from coaching.athletes.access import (
 )
 from coaching.athletes.permissions import Action
 from coaching.progress import comparisons, selectors, services
-from coaching.progress.forms import ProgressFilter, ReferenceForm
+from coaching.progress.forms import ProgressFilter, ReferenceClearForm, ReferenceForm
 from coaching.reports.exports import csv_safe_row
 from coaching.serving import content_disposition_header
 from inference.compare.metrics import METRICS, MIN_TRACKED_SHARE
@@ -130,9 +130,11 @@ def team_references(request: HttpRequest, team_id: int) -> HttpResponse:
     team = coached_team_or_404(request, team_id)
     require(request, team, Action.VIEW_TEAM)
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        if services.reference_clear(team=team, action=action):
-            messages.success(request, f"The reference for {action} was removed.")
+        form = ReferenceClearForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose a reference to remove from the list.")
+        elif services.reference_clear(team=team, action=form.cleaned_data["action"]):
+            messages.success(request, f"The reference for {form.cleaned_data['action']} was removed.")
         return redirect("team_references", team_id=team.pk)
     return render(request, "progress/team_references.html", {
         "team": team, "references": selectors.references_for_team(team=team)})

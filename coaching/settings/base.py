@@ -45,6 +45,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the body (CsrfViewMiddleware reads request.POST): oversized → 413.
     "coaching.middleware.RequestBodyLimitMiddleware",
+    # A NUL in the path, query or a plain form (PostgreSQL refuses it in text): a 400, not a 500.
+    "coaching.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
