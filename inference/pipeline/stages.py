@@ -181,6 +181,7 @@ def tracking_stage(run: Run) -> None:
     from inference.posedata import PoseSequence
     from inference.skeleton import get_skeleton
     from inference.tracking import summarize
+    from inference.tracking.geometry import unseen_outside_frame
     from inference.tracking.plausible import is_person, seen_frames
     from inference.tracking.stitch import assemble, reidentify, stitch
 
@@ -192,6 +193,7 @@ def tracking_stage(run: Run) -> None:
     keypoints, track_ids = assemble(identities, run.tracker.num_frames, skeleton.num_keypoints,
                                     run.config.min_track_frames, run.config.min_track_seconds)  # fmt: skip
     size = (int(info["width"]), int(info["height"]))
+    keypoints = unseen_outside_frame(keypoints, size)
     poses = PoseSequence(keypoints=keypoints, skeleton=run.skeleton,
                          timestamps=np.array(run.timestamps, np.float64), fps=float(info["fps"]) / time_scale(run),
                          size=size, track_ids=track_ids)  # fmt: skip

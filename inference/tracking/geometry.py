@@ -34,6 +34,21 @@ SAME_BODY_DISTANCE = 0.06
 SAME_BODY_IOU = 0.5
 
 
+def unseen_outside_frame(keypoints: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """keypoints (..., K, 3) pixels with confidence 0 where x, y lie outside the (width, height)
+    frame (a copy). The landmark model places a joint beyond the picture's edge, often with a high
+    visibility (BlazePose landmarks outside the frame on Sports2D's demo: visibility 0.79 at the
+    median), but that place is a guess: a person leaving through the edge kept a whole skeleton,
+    an athlete whose feet are cut off got ankle angles from guessed feet. Tracking still uses the
+    guesses (they carry a person along the edge); what is shown and measured does not."""
+    out = np.array(keypoints, np.float32, copy=True)
+    x, y = out[..., 0], out[..., 1]
+    with np.errstate(invalid="ignore"):
+        outside = (x < 0) | (x >= size[0]) | (y < 0) | (y >= size[1])
+    out[..., 2][outside] = 0.0
+    return out
+
+
 def visible(pose: np.ndarray, min_confidence: float = MIN_CONFIDENCE) -> np.ndarray:
     """(K,) bool: keypoints with finite x, y and confidence above min_confidence."""
     return np.isfinite(pose[:, :2]).all(1) & (np.nan_to_num(pose[:, 2]) > min_confidence)

@@ -50,6 +50,19 @@ def test_no_joint_angle_sample_is_reported_outside_its_interval(name: str) -> No
     assert reported > 0  # the athlete's joints were measured at all
 
 
+@pytest.mark.parametrize("name", _clips())
+def test_no_keypoint_outside_the_frame_is_reported_as_seen(name: str) -> None:
+    # The landmark model places joints beyond the picture's edge (basketball_pan_240p.mp4's pan,
+    # Sports2D's woman leaving through the left edge); those are guesses, not observations, so
+    # the analysis gives them confidence 0 (inference.tracking.geometry.unseen_outside_frame).
+    poses = _analysed(name).poses
+    width, height = poses.size
+    x, y, c = poses.keypoints[..., 0], poses.keypoints[..., 1], poses.keypoints[..., 2]
+    seen = c > 0
+    assert seen.any()
+    assert ((x[seen] >= 0) & (x[seen] < width) & (y[seen] >= 0) & (y[seen] < height)).all()
+
+
 def test_an_upside_down_fit_on_real_frames_is_flagged() -> None:
     # basketball_pan_240p.mp4, frame 273 (9.10 s): the player in blue walks upright (frames 269-276
     # looked at, 3x crops), and BlazePose fits her upside down in that one frame (shoulders on her

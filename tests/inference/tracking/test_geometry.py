@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from inference.skeleton import get_skeleton
-from inference.tracking.geometry import box_iou, on_body_distance, same_body
+from inference.tracking.geometry import box_iou, on_body_distance, same_body, unseen_outside_frame
 
 LIMBS = get_skeleton("blazepose33").limbs
 NAMES = get_skeleton("blazepose33").keypoints
@@ -65,3 +66,12 @@ def test_absent_skeletons_are_never_one_body() -> None:
     empty = np.full_like(a, np.nan)
     assert not same_body(a, empty, LIMBS)
     assert on_body_distance(empty, a, LIMBS) == float("inf")
+
+
+def test_keypoints_outside_the_frame_are_unseen_and_the_input_is_kept() -> None:
+    frames = np.array([[[[10.0, 20.0, 0.9], [-1.0, 20.0, 0.8], [639.9, 479.9, 0.7],
+                         [640.0, 100.0, 0.95], [50.0, 480.0, 0.6], [np.nan, np.nan, 0.0]]]], np.float32)  # fmt: skip
+    out = unseen_outside_frame(frames, (640, 480))
+    assert out[0, 0, :, 2].tolist() == pytest.approx([0.9, 0.0, 0.7, 0.0, 0.0, 0.0])
+    assert np.array_equal(out[..., :2], frames[..., :2], equal_nan=True)  # positions stay (tracking used them)
+    assert frames[0, 0, 1, 2] == pytest.approx(0.8)  # a copy
