@@ -48,18 +48,25 @@ class WindowReport:
     gated: str | None  # what the confidence gate lets through (None: unknown)
 
 
-def windows_of(poses: PoseSequence, athlete: int, model: ActionModel | None = None,
-               config: seg.SegmentConfig | None = None) -> list[WindowReport]:
-    """One :class:`WindowReport` per window of the athlete's track, as label_actions cuts them."""
-    model = model or load_action_model()
-    config = config or seg.SegmentConfig()
+def _windows(poses: PoseSequence, athlete: int, model: ActionModel, config: seg.SegmentConfig,
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The athlete's track cut as label_actions cuts it: (track, times) on the model's grid, the
+    window starts, each window's seen share and whether it is classified, the normalised batch."""
     track = to_action_joints(poses.keypoints[:, athlete], poses.skeleton)
     track, times = resample_track(track, np.asarray(poses.timestamps, np.float64), model.fps)
     starts = seg.window_starts(len(track), model.frames, int(round(config.stride_s * model.fps)))
     windows = seg.cut_windows(track, starts, model.frames)
     seen = (presence(windows).sum(-1) >= 4).mean(-1)
     usable = seen >= config.min_presence * min(1.0, len(track) / model.frames)
-    batch = np.stack([normalize(w) for w in windows])
+    return track, times, starts, seen, usable, np.stack([normalize(w) for w in windows])
+
+
+def windows_of(poses: PoseSequence, athlete: int, model: ActionModel | None = None,
+               config: seg.SegmentConfig | None = None) -> list[WindowReport]:
+    """One :class:`WindowReport` per window of the athlete's track, as label_actions cuts them."""
+    model = model or load_action_model()
+    config = config or seg.SegmentConfig()
+    track, times, starts, seen, usable, batch = _windows(poses, athlete, model, config)
     probs, emb = model.predict_with_embeddings(batch)
     replay = labels._replay_embeddings(model)
     dist = plausibility.nearest_distance(emb, replay) if replay is not None else np.full(len(batch), np.nan)
@@ -109,12 +116,7 @@ def stages(poses: PoseSequence, athlete: int, model: ActionModel | None = None,
     probabilities. ``skip``: steps (of :data:`STEPS` 3-6) left out, to see what each one costs."""
     model = model or load_action_model()
     config = config or seg.SegmentConfig()
-    track = to_action_joints(poses.keypoints[:, athlete], poses.skeleton)
-    track, times = resample_track(track, np.asarray(poses.timestamps, np.float64), model.fps)
-    starts = seg.window_starts(len(track), model.frames, int(round(config.stride_s * model.fps)))
-    windows = seg.cut_windows(track, starts, model.frames)
-    usable = (presence(windows).sum(-1) >= 4).mean(-1) >= config.min_presence * min(1.0, len(track) / model.frames)
-    batch = np.stack([normalize(w) for w in windows])
+    track, times, starts, _, usable, batch = _windows(poses, athlete, model, config)
     classes = model.classes
     raw, emb = model.predict_with_embeddings(batch)
     mask = plausibility.plausible(batch, classes) if STEPS[3] not in skip else np.ones(raw.shape, bool)
