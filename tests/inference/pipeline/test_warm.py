@@ -151,3 +151,40 @@ def test_threads_asking_for_a_model_at_once_load_it_once(monkeypatch, caplog) ->
                 thread.join()
         assert len(got) == 4 and all(model is got[0] for model in got), name
         assert len(_loaded(caplog.records)) == 1, (name, _loaded(caplog.records))
+
+
+@pytest.mark.slow
+def test_two_videos_analysed_at_once_in_one_warm_process_give_what_they_give_one_at_a_time(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A threaded worker pool: two analyses at once share the process's models (each has its own
+    pose backend) and write the same files, byte for byte, as one after the other (every file but
+    the proxy and poster, which stay in analyze()'s temporary folder: x264 shares nothing)."""
+    import threading
+
+    from inference.pipeline.warm import warm_models
+
+    config = AnalysisConfig()
+    warm_models(config)
+    clips = [shared_clip("lab_walk_portrait_60fps.mp4"), shared_clip("indoor_two_people_1080p.mp4")]
+    for clip in clips:
+        analyze(clip, config).write(tmp_path / "alone" / clip.stem)
+    errors: list[BaseException] = []
+
+    def work(clip) -> None:  # type: ignore[no-untyped-def]
+        try:
+            analyze(clip, config).write(tmp_path / "together" / clip.stem)
+        except BaseException as exc:  # noqa: BLE001 (reported below, in the test's thread)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(clip,)) for clip in clips]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    for clip in clips:
+        alone = sorted(p.name for p in (tmp_path / "alone" / clip.stem).iterdir())
+        assert alone == sorted(p.name for p in (tmp_path / "together" / clip.stem).iterdir())
+        for name in alone:
+            if name != "result.json":  # its timings differ
+                assert (tmp_path / "alone" / clip.stem / name).read_bytes() == \
+                    (tmp_path / "together" / clip.stem / name).read_bytes(), (clip.name, name)  # fmt: skip
