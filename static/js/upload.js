@@ -17,12 +17,31 @@
     return n.toFixed(i ? 1 : 0) + " " + units[i];
   }
 
-  // Each file has its own movement and pose engine, starting from the form's choice: a batch
-  // can hold a squat set and a sprint.
+  // Each file has its own title, recorded date, movement and pose engine, the last three
+  // starting from the form's choice: a batch can hold last month's squat set and today's sprint,
+  // and no two videos of a batch share a title unless the coach says so. The title starts empty
+  // with the file's name as placeholder (the server's default).
   const PER_FILE = ["movement", "backend"];
-  function fileChoices() {
+  function fileChoices(fileName) {
     const box = document.createElement("div");
     box.className = "file-choices";
+    const title = document.createElement("label");
+    title.className = "file-title";
+    title.textContent = "Title ";
+    const titleInput = document.createElement("input");
+    titleInput.dataset.field = "title";
+    titleInput.maxLength = 200;
+    titleInput.placeholder = fileName.replace(/\.[^.]*$/, "");
+    title.appendChild(titleInput);
+    box.appendChild(title);
+    const day = document.createElement("label");
+    day.textContent = "Recorded ";
+    const dayInput = document.createElement("input");
+    dayInput.type = "date";
+    dayInput.dataset.field = "recorded_on";
+    dayInput.value = form.elements.recorded_on.value;
+    day.appendChild(dayInput);
+    box.appendChild(day);
     for (const name of PER_FILE) {
       const source = form.querySelector("select[name=" + name + "]");
       if (!source) continue;
@@ -72,7 +91,7 @@
       } else {
         item = listItem(file.name, file.size);
         item.dataset.key = key;
-        item.insertBefore(fileChoices(), item.querySelector("progress"));
+        item.insertBefore(fileChoices(file.name), item.querySelector("progress"));
       }
       pending.push({ file, item });
     }
@@ -99,10 +118,10 @@
     const pct = item.querySelector(".pct");
     const result = item.querySelector(".result");
     const meta = {};
-    for (const name of ["title", "recorded_on", "notes", "capture_fps"]) meta[name] = form.elements[name].value;
-    item.querySelectorAll("select[data-field]").forEach((select) => {
-      meta[select.dataset.field] = select.value;
-      select.disabled = true;
+    for (const name of ["notes", "capture_fps"]) meta[name] = form.elements[name].value;
+    item.querySelectorAll("[data-field]").forEach((field) => {
+      meta[field.dataset.field] = field.value;
+      field.disabled = true;
     });
     pct.textContent = "0%";
     const outcome = await window.Tus.upload(endpoint, entry.file, meta, {

@@ -35,8 +35,8 @@ def test_coach_uploads_and_watches(browser, live_server, world, celery_worker_pr
     page.click("text=Upload videos")
     page.wait_for_selector("#upload-form[data-ready=true]")
     page.set_input_files("#file-input", str(clip))
-    page.fill("input[name=title]", "Two people drill")
     page.wait_for_selector(".upload .name:has-text('indoor_two_people_1080p.mp4')")
+    page.fill(".upload input[data-field=title]", "Two people drill")  # each file has its own title
     # throttle the upload so the progress bar is seen moving
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
