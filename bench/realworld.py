@@ -92,8 +92,12 @@ def code_version() -> str:
 
 
 def movement_for(truth: Truth) -> str:
+    """The movement a coach would choose at upload (the truth's ``movement``), else the truth's
+    dominant action when it is a movement, else general."""
     from inference.movements import Movement
 
+    if truth.movement is not None:
+        return Movement(truth.movement).value
     dominant = truth.dominant_action()
     return dominant if dominant in {m.value for m in Movement} else Movement.GENERAL.value
 

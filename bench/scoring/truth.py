@@ -67,6 +67,7 @@ class Truth:
     steps: tuple[tuple[float, str], ...] | None
     reps: tuple[tuple[float, float], ...] | None
     faults_expected: bool | None
+    movement: str | None = None  # what a coach would choose at upload for this clip
 
     def person(self, person_id: str | None) -> Person | None:
         return next((p for p in self.people if p.id == person_id), None)
@@ -120,7 +121,7 @@ def parse_truth(data: dict[str, Any]) -> Truth:
         jumps=None if jumps is None else tuple((float(j["takeoff"]), float(j["landing"])) for j in jumps),
         steps=None if steps is None else tuple((float(s["t"]), str(s.get("foot", ""))) for s in steps),
         reps=None if reps is None else tuple((float(r["start"]), float(r["end"])) for r in reps),
-        faults_expected=data.get("faults_expected"),
+        faults_expected=data.get("faults_expected"), movement=data.get("movement"),
     )  # fmt: skip
 
 

@@ -23,6 +23,21 @@ def test_movement_is_the_dominant_action_when_it_is_a_movement():
     assert realworld.movement_for(kick) == "general"
 
 
+def test_the_truths_movement_is_what_a_coach_chooses_and_wins_over_the_dominant_action():
+    truth = replace(load_truth(FIXTURE), actions=((0.0, 3.0, "other"), (3.0, 4.0, "jump")), movement="jump")
+    assert realworld.movement_for(truth) == "jump"
+    with pytest.raises(ValueError):
+        realworld.movement_for(replace(truth, movement="lunge"))  # not a product movement
+
+
+def test_every_truth_file_says_the_movement_a_coach_would_choose():
+    from inference.movements import Movement
+
+    for path in sorted((Path(__file__).parents[2] / "bench" / "truth").glob("*.json")):
+        movement = load_truth(path).movement
+        assert movement in {m.value for m in Movement}, path.name
+
+
 @pytest.mark.parametrize("skeleton", ["blazepose33", "coco18", "body25"])
 def test_oks_sigmas_follow_keypoint_names(skeleton):
     sk = get_skeleton(skeleton)
