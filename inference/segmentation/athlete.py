@@ -6,12 +6,13 @@ from __future__ import annotations
 import numpy as np
 
 from inference.posedata import PoseSequence
-from inference.segmentation.masks import MaskSequence, PackedMasks, people_pixels
+from inference.segmentation.masks import MaskSequence, PackedMasks, TrackedPeople, people_pixels
 
 
 def with_athlete(masks: MaskSequence, poses: PoseSequence, athlete_index: int | None) -> MaskSequence:
     """The same masks with person slot ``athlete_index`` of ``poses`` as the athlete (None: no
-    athlete). The foreground is gated by the people of ``poses`` and each pixel given to the nearest
+    athlete). The foreground is gated by the people of ``poses`` (short gaps bridged, lost people
+    held: :class:`~inference.segmentation.masks.TrackedPeople`) and each pixel given to the nearest
     skeleton among the boxes holding it, everyone's core foreground and the new athlete's theirs,
     as :func:`inference.segmentation.stage.segment_video` does it
     (:func:`~inference.segmentation.masks.people_pixels`: a no-op on the foreground of masks it
@@ -31,14 +32,15 @@ def with_athlete(masks: MaskSequence, poses: PoseSequence, athlete_index: int | 
     limbs, names = get_skeleton(poses.skeleton).limbs, get_skeleton(poses.skeleton).keypoints
     foreground, athlete = PackedMasks(h, w), PackedMasks(h, w)  # frame by frame, compressed
     boxes = np.full((masks.num_frames, poses.num_people, 4), np.nan, np.float32)
+    tracked = TrackedPeople(poses.keypoints, poses.timestamps, (width, height), limbs, athlete_index)
     for i, t in enumerate(masks.times):
         if not poses.num_frames:
             foreground.append_empty()
             athlete.append_empty()
             continue
-        j = int(np.argmin(np.abs(poses.timestamps - t)))
-        mask, mine, boxes[i] = people_pixels(masks.foreground_mask(i), poses.keypoints[j], names, limbs, scale,
-                                             athlete_index)
+        people, held = tracked.at(int(np.argmin(np.abs(poses.timestamps - t))))
+        mask, mine, boxes[i] = people_pixels(masks.foreground_mask(i), people, names, limbs, scale, athlete_index,
+                                             held=held)
         foreground.append(mask)
         athlete.append(mine)
     return masks.replace(foreground=foreground, athlete=athlete, athlete_index=athlete_index, boxes=boxes,

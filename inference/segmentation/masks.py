@@ -64,6 +64,33 @@ CORE_WIDTH = 0.03
 # working pixels across) was blurred at its own keypoints (the basketball clip, 426x240 → 192x96).
 MIN_CORE_PX = 2
 HEAD_PARTS = ("nose", "eye", "ear", "mouth")  # keypoint names (any skeleton) that outline the head
+# Seconds between the two frames that have the athlete (the gap's last frame before and first
+# frame after) across which the frames without them get their keypoints interpolated linearly
+# (:class:`TrackedPeople`), so a tracked athlete the pose model misses for a few frames is not
+# blurred for those frames (a flicker a coach sees). Measured (docs/segmentation.md, "Short gaps
+# and lost people", bench/segmentation_gaps.py): over spans of 0.25 s linear interpolation puts a
+# person's keypoints (median over frames of each frame's 90th percentile keypoint) within
+# 0.017-0.084 of their box's larger side of where the pose stage found them on the four
+# development clips, well inside REACH (0.15); at 0.5 s the basketball clip is at 0.114.
+BRIDGE_S = 0.25
+# Seconds a person the pose stage lost while away from the frame's border (they cannot have
+# walked out of the picture) is held at their last skeleton, so that the athlete's mask does not
+# take the pixels nearer to it than to the athlete's skeleton (the athlete's core stays theirs):
+# the tracking stage's own bound on how long a person may be unseen and still be there
+# (inference.tracking.stitch.StitchConfig.max_gap: "a player hidden behind another for a
+# second"). In the embrace at the end of indoor_two_people_1080p.mp4 the pose stage finds one of
+# the two men, and his face, within REACH of the athlete's skeleton, went to the athlete.
+HOLD_S = 2.0
+HOLD_EDGE = 0.05  # of the frame's width / height: a last skeleton this close to the border may have left
+# A track whose skeletons lie this close to the athlete's limbs (on-body distance over the
+# athlete's box scale, :func:`inference.tracking.geometry.on_body_distance`, median over the
+# frames that have both) is the athlete's own body fitted a second time, not someone else, and is
+# never held: inference/tracking/geometry.py measured two fits of one person at 0.054 (median) and
+# 0.118 (95th percentile), two different people at ≥ 0.071 (5th percentile 0.15). A phantom the
+# tracker kept on the held-out sports2d_demo clip (a small fit on the athlete's torso, medians
+# 0.06-0.1 per frame) was held for 2 s and took the athlete's legs out of his mask.
+REMNANT_DISTANCE = 0.118
+REMNANT_SAMPLES = 100  # frames, spread evenly over those with both, the median is taken over (~0.4 ms each)
 CONTOUR_SCALE = 10000  # contour coordinates are integers: fraction of the frame × this
 
 
@@ -229,8 +256,8 @@ def assign_people(mask: np.ndarray, people: np.ndarray, boxes: np.ndarray, limbs
 
 
 def people_pixels(mask: np.ndarray, people: np.ndarray, names: Sequence[str], limbs: Sequence[tuple[int, int]],
-                  scale: tuple[float, float], athlete_index: int | None,
-                  cores: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                  scale: tuple[float, float], athlete_index: int | None, cores: bool = True,
+                  held: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One frame's (foreground, athlete, boxes) from the network's thresholded mask (h, w) bool and
     the people found at its time (P, K, 3 source pixels): the foreground is the mask gated by the
     people (:func:`person_gate`) where some person is given the pixel (:func:`assign_people`:
@@ -238,13 +265,23 @@ def people_pixels(mask: np.ndarray, people: np.ndarray, names: Sequence[str], li
     :func:`body_core`; the athlete's pixels are those given to slot ``athlete_index`` and the
     athlete's core. boxes (P, 4) as :func:`person_boxes`. The foreground does not depend on who
     the athlete is, so re-choosing the athlete (:func:`with_athlete
-    <inference.segmentation.athlete.with_athlete>`, which uses this too) leaves it as it was."""
+    <inference.segmentation.athlete.with_athlete>`, which uses this too) leaves it as it was.
+
+    held (H, K, 3) source pixels: people the pose stage lost who are still there
+    (:meth:`TrackedPeople.at`); the athlete's pixels nearer to one of their skeletons than to the
+    athlete's (inside their box, within REACH) are not the athlete's. They stay foreground, and
+    the athlete's core stays the athlete's."""
     h, w = mask.shape
     mask = mask & person_gate(people, scale, (w, h))
     boxes = person_boxes(people, scale, (w, h))
     owners = assign_people(mask, people, boxes, limbs, scale)
     foreground = owners >= 0
     athlete = owners == athlete_index if athlete_index is not None else np.zeros_like(foreground)
+    if held is not None and len(held) and athlete.any():
+        everyone = np.concatenate([people, held.astype(people.dtype)])
+        claimed = assign_people(athlete, everyone, np.concatenate([boxes, person_boxes(held, scale, (w, h))]),
+                                limbs, scale)
+        athlete = claimed == athlete_index
     if cores:
         for p, person in enumerate(people):
             core = body_core(person, names, limbs, scale, (w, h))
@@ -252,6 +289,97 @@ def people_pixels(mask: np.ndarray, people: np.ndarray, names: Sequence[str], li
             if p == athlete_index:
                 athlete |= core
     return foreground, athlete, boxes
+
+
+class TrackedPeople:
+    """The people masks are made from, frame by frame: the pose stage's keypoints (T, P, K, 3,
+    source pixels) at ``timestamps`` (T,) over a (width, height) frame, with
+
+    - the athlete's short gaps bridged: absent (fewer than two keypoints above
+      MIN_KEYPOINT_CONFIDENCE) in frames between two frames that have them at most BRIDGE_S
+      apart, the athlete gets there the keypoints confident on both sides, linearly interpolated
+      in time (confidence the smaller of the two), so their mask, core and box carry through;
+    - everyone else held while lost: a person other than the athlete, absent for at most HOLD_S
+      since the last frame that had them, whose last skeleton lay farther than HOLD_EDGE from
+      the frame's border and is not the athlete's own body found twice (the track as a whole:
+      REMNANT_DISTANCE; that frame: :func:`inference.tracking.geometry.same_body` against the
+      athlete in the frame asked for), is held at that last skeleton (``at``'s second array),
+      which only keeps their pixels out of the athlete's mask (:func:`people_pixels`). A short
+      gap of theirs is held, not bridged:
+      the foreground and the other people's boxes stay what the pose stage found (a phantom
+      fit on the athlete's body, which the tracker sometimes keeps as a short broken track, would
+      otherwise be drawn through its gaps and take more of the athlete's pixels).
+
+    Holds (T, P) indices only; a frame's people are made when asked for (:meth:`at`). Making it
+    measures each other track against the athlete in at most REMNANT_SAMPLES of the frames that
+    have both (one on-body distance each, ~0.4 ms on the 2-core VM)."""
+
+    def __init__(self, keypoints: np.ndarray, timestamps: np.ndarray, size: tuple[int, int],
+                 limbs: Sequence[tuple[int, int]], athlete_index: int | None) -> None:
+        self.keypoints, self.timestamps = keypoints, np.asarray(timestamps, np.float64)
+        self.size, self.limbs, self.athlete_index = size, limbs, athlete_index
+        confident = np.isfinite(keypoints[..., :2]).all(-1) & (np.nan_to_num(keypoints[..., 2]) > MIN_KEYPOINT_CONFIDENCE)
+        present = confident.sum(-1) >= 2  # (T, P), as person_boxes finds a person
+        T = len(present)
+        index = np.arange(T)[:, None]
+        self.present = present
+        self.previous = np.maximum.accumulate(np.where(present, index, -1), axis=0)  # last frame ≤ j with them
+        after = np.where(present, index, T)[::-1]
+        self.following = np.minimum.accumulate(after, axis=0)[::-1]  # first frame ≥ j with them (T: none)
+        self.remnant = self._remnants()
+
+    def _remnants(self) -> np.ndarray:
+        """(P,) bool: tracks that are the athlete's own body fitted twice (REMNANT_DISTANCE)."""
+        from inference.tracking.geometry import on_body_distance
+
+        remnant = np.zeros(self.present.shape[1], bool)
+        if self.athlete_index is None:
+            return remnant
+        mine = self.keypoints[:, self.athlete_index]
+        for q in range(len(remnant)):
+            both = np.flatnonzero(self.present[:, q] & self.present[:, self.athlete_index])
+            if q == self.athlete_index or not len(both):
+                continue
+            if len(both) > REMNANT_SAMPLES:
+                both = both[np.linspace(0, len(both) - 1, REMNANT_SAMPLES).round().astype(int)]
+            distances = [on_body_distance(self.keypoints[j, q], mine[j], self.limbs, MIN_KEYPOINT_CONFIDENCE)
+                         for j in both]
+            remnant[q] = float(np.median(distances)) <= REMNANT_DISTANCE
+        return remnant
+
+    def at(self, j: int) -> tuple[np.ndarray, np.ndarray]:
+        """(people (P, K, 3), held (H, K, 3)) of frame j, source pixels."""
+        from inference.tracking.geometry import same_body
+
+        people = self.keypoints[j].copy()
+        held = []
+        ts, width, height = self.timestamps, self.size[0], self.size[1]
+        lost = []
+        for q in np.flatnonzero(~self.present[j]):
+            a, b = int(self.previous[j, q]), int(self.following[j, q])
+            if q != self.athlete_index or a < 0 or b >= len(ts) or ts[b] - ts[a] > BRIDGE_S + 1e-6:
+                lost.append((q, a))
+                continue
+            first, last = self.keypoints[a, q], self.keypoints[b, q]
+            both = (np.isfinite(first[:, :2]).all(1) & np.isfinite(last[:, :2]).all(1)
+                    & (np.nan_to_num(np.minimum(first[:, 2], last[:, 2])) > MIN_KEYPOINT_CONFIDENCE))
+            weight = (ts[j] - ts[a]) / max(ts[b] - ts[a], 1e-9)
+            people[q] = np.nan
+            people[q, both, :2] = (1 - weight) * first[both, :2] + weight * last[both, :2]
+            people[q, both, 2] = np.minimum(first[both, 2], last[both, 2])
+        for q, a in lost:
+            if (self.athlete_index is None or q == self.athlete_index or self.remnant[q] or a < 0
+                    or ts[j] - ts[a] > HOLD_S + 1e-6):
+                continue
+            last = self.keypoints[a, q]
+            ok = np.isfinite(last[:, :2]).all(1) & (np.nan_to_num(last[:, 2]) > MIN_KEYPOINT_CONFIDENCE)
+            (x0, y0), (x1, y1) = last[ok, :2].min(0), last[ok, :2].max(0)
+            inside = (x0 > HOLD_EDGE * width and x1 < (1 - HOLD_EDGE) * width
+                      and y0 > HOLD_EDGE * height and y1 < (1 - HOLD_EDGE) * height)  # fmt: skip
+            if inside and not same_body(last, people[self.athlete_index], self.limbs, MIN_KEYPOINT_CONFIDENCE):
+                held.append(last)
+        shape = (0, *self.keypoints.shape[2:])
+        return people, (np.stack(held) if held else np.zeros(shape, self.keypoints.dtype))
 
 
 class PackedMasks:

@@ -28,6 +28,7 @@ from inference.segmentation.masks import (
     MaskSequence,
     PackedMasks,
     TemporalSmoother,
+    TrackedPeople,
     clean,
     people_pixels,
 )
@@ -119,7 +120,9 @@ def segment_video(source: str | Path, poses: PoseSequence, athlete_index: int | 
                   model: object | None = None, key_rate: float | None = KEY_RATE,
                   athlete_core: bool = True) -> MaskSequence:
     """Masks of every frame of ``source``: every person, and the athlete (pose slot
-    ``athlete_index`` of ``poses``, None: no athlete) through the tracks. The foreground is kept
+    ``athlete_index`` of ``poses``, None: no athlete) through the tracks, short gaps in the athlete's
+    track bridged and other people lost where they cannot have left held
+    (:class:`~inference.segmentation.masks.TrackedPeople`). The foreground is kept
     only near the people ``poses`` has at the mask's time (:func:`~inference.segmentation.masks.person_gate`)
     and, of that, only the pixels some person is given (:func:`~inference.segmentation.masks.assign_people`:
     inside their box and within REACH of their skeleton); a frame without people is empty. A person-centred model
@@ -153,9 +156,14 @@ def segment_video(source: str | Path, poses: PoseSequence, athlete_index: int | 
     side = 2 * seg.working_side  # type: ignore[attr-defined]
     frames = iter_decoded(source)  # converted to BGR only for the key frames
 
+    tracked = TrackedPeople(poses.keypoints, poses.timestamps, (width, height), limbs, athlete_index)
+
     def people_at(t: float) -> np.ndarray:
+        return people_and_held(t)[0]
+
+    def people_and_held(t: float) -> tuple[np.ndarray, np.ndarray | None]:
         j = int(np.argmin(np.abs(poses.timestamps - t))) if poses.num_frames else -1
-        return poses.keypoints[j] if j >= 0 else np.zeros((0, 1, 3), np.float32)
+        return tracked.at(j) if j >= 0 else (np.zeros((0, 1, 3), np.float32), None)
 
     def predict(batch: list[tuple[Any, float]]) -> np.ndarray:
         images = [frame_to_bgr(f, side) for f, _ in batch]
@@ -170,8 +178,9 @@ def segment_video(source: str | Path, poses: PoseSequence, athlete_index: int | 
     times: list[float] = []
     boxes: list[np.ndarray] = []
     for prob, t in _smoothed(predict, frames, key_rate):
-        people = people_at(t)
-        mask, mine, frame_boxes = people_pixels(clean(prob), people, names, limbs, scale, athlete_index, athlete_core)
+        people, held = people_and_held(t)
+        mask, mine, frame_boxes = people_pixels(clean(prob), people, names, limbs, scale, athlete_index, athlete_core,
+                                                held)
         foreground.append(mask)
         athlete.append(mine)
         times.append(t)
