@@ -63,8 +63,10 @@ def give_back_pose_backend(name: str, options: BackendOptions, backend: Any) -> 
 
 def warm_models(config: AnalysisConfig | None = None) -> dict[str, float]:
     """Load the models ``config``'s stages use and run each once on a blank input: the pose
-    backend (kept for the first video), the segmentation network and the action model. Returns
-    the seconds each took."""
+    backend (kept for the first video), the segmentation network, the action model with its
+    replay embeddings and the posture classifier; then import what the stages import on first
+    use (:data:`STAGE_MODULES`). Returns the seconds each took. After it, a video loads, traces
+    and imports nothing (tests/inference/pipeline/test_warm.py)."""
     from inference.actions import load_action_model
     from inference.actions.joints import NUM_JOINTS
     from inference.actions.labels import checked_window_probabilities, load_posture_model
