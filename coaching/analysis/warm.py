@@ -5,7 +5,8 @@ their tracing, the TFLite interpreters: inference.pipeline.warm). A worker consu
 analyses run on (``ANALYSIS_JOB.queue``) warms every model in a background thread of each pool
 process as it starts (Celery kills a pool process whose start-up takes longer than a few
 seconds, so not in the signal itself); a video that arrives meanwhile waits on the same models'
-locks instead of loading them twice. ``ANALYSIS_WARM_MODELS=0`` turns it off (a worker that
+locks instead of loading them twice (but for the pose backend: one that finds the warm-up using
+it makes its own, and both are kept). Each loader logs "model loaded: ..." when it loads. ``ANALYSIS_WARM_MODELS=0`` turns it off (a worker that
 should start light). A failed warm-up is logged: the first video then pays for loading, as
 before.
 """
