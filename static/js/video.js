@@ -71,6 +71,12 @@
     if (run && data.status_label) run.textContent = data.status_label;
     const cancel = document.getElementById("cancel-analysis");
     if (cancel && ENDED.includes(data.status)) cancel.closest("form").hidden = true;
+    // Re-run and the capture rate wait for the run to end (a second run would queue behind it).
+    const rerunTools = document.getElementById("rerun-tools");
+    if (rerunTools && ENDED.includes(data.status)) {
+      rerunTools.hidden = false;
+      document.getElementById("rerun-wait").hidden = true;
+    }
     if (reportLink && data.status === "done" && data.id) {
       reportLink.href = reportUrl(data.id);
       reportLink.hidden = false;

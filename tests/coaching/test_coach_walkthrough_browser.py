@@ -85,6 +85,16 @@ def test_a_coach_walks_through_the_app(browser, live_server, celery_worker_proce
     videos = list(Video.objects.order_by("pk"))
     assert [(v.title, v.recorded_on.isoformat()) for v in videos] == [  # type: ignore[union-attr]
         (f"Lunges {name}", day) for name, day in SESSIONS]
+    # The second video waits while the worker analyses the first: its page says so and plays it.
+    page.goto(f"{live_server.url}/videos/{videos[1].pk}/")
+    page.wait_for_selector("#status-badge")
+    # no Re-run beside a run that has not ended (it would queue a second one): they come when it ends
+    assert page.is_hidden("#rerun-tools") and page.is_visible("#rerun-wait")
+    wait_js(page, "document.getElementById('player').readyState >= 2", timeout=60)  # the original plays
+    _shot(page, shots, "05b-video-while-waiting")
+    page.wait_for_selector("#report-link:not([hidden])", timeout=900_000)
+    assert page.is_visible("#rerun-tools") and page.is_hidden("#rerun-wait")
+    assert page.is_hidden("#cancel-analysis")
     analyses = [wait_for_analysis(v.pk, timeout=900) for v in videos]
     assert [a.status for a in analyses] == ["done", "done"], [a.error for a in analyses]  # type: ignore[attr-defined]
 
