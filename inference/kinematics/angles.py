@@ -73,7 +73,18 @@ class AngleDef:
 PLAUSIBLE: dict[str, tuple[float, float]] = {
     "ankle": (-70, 40), "knee": (-30, 160), "hip": (-50, 140),
     "shoulder": (-80, 200), "elbow": (-20, 170), "wrist": (-100, 100),
+    "shoulder_elevation": (-20, 200), "hip_elevation": (-20, 140),
 }  # fmt: skip
+
+# Where a hinge stops: flexion beyond it is not anatomical, whatever the 2D projection shows
+# (a folded arm seen end-on reads 170°). Elbow: AAOS active flexion 150° (Greene & Heckman 1994).
+# Knee: 157° ± 4° in a full squat with thigh-calf contact (Hemmerich et al. 2006, Clin Biomech
+# 21(2):161), above AAOS' active 135° because body weight presses the joint further. A sample
+# between the stop and the interval's edge (kept for the 2D error of a true end-of-range pose) has
+# at most OUTSIDE_RANGE_CONFIDENCE: the npz keeps it, rules, ranges, the CSV and the charts (all at
+# 0.5, storage.CSV_MIN_CONFIDENCE) do not use it.
+HINGE_STOP: dict[str, float] = {"elbow": 150.0, "knee": 157.0}
+OUTSIDE_RANGE_CONFIDENCE = 0.25
 
 
 # Hinges whose flexion is measured unsigned, as 180° minus the included angle between the two
@@ -81,7 +92,14 @@ PLAUSIBLE: dict[str, tuple[float, float]] = {
 # to about 10°), and in any view but a true side view the side of the proximal segment on which the
 # distal one appears in the image is set by the projection, not by the joint (Sports2D's signed
 # value read -44° "hyperextension" for a flexed elbow seen from the front on the lab clip).
-UNSIGNED = ("knee", "elbow")
+UNSIGNED = ("knee", "elbow", "shoulder_elevation", "hip_elevation")
+
+# Angles whose sign (and the ankle: whose value) lies in the sagittal plane: seen from the front or
+# the back the 2D value is the projection's, not the joint's (mirror-symmetric jumping jacks read
+# +150° on one shoulder and -80° on the other; an end-on foot "plantarflexes" 40° while standing).
+# Their confidence is multiplied by :func:`side_view`. The elevations (unsigned, any view) are
+# the numbers to read in a front or back view.
+SAGITTAL = ("ankle", "foot", "hip", "shoulder")
 
 
 def _sided(name: str, kind: str, points: tuple[str, ...], offset: float, scale: float, meaning: str) -> tuple[AngleDef, ...]:
@@ -103,6 +121,10 @@ ANGLES: tuple[AngleDef, ...] = (
             "flexion + (thigh forward of the trunk line); 0 thigh along the trunk"),
     *_sided("shoulder", "joint", ("{S}Elbow", "{S}Shoulder", "Hip", "Neck"), 0, -1,
             "flexion + (arm forward of the trunk line); 0 arm along the trunk"),
+    *_sided("shoulder_elevation", "joint", ("{S}Elbow", "{S}Shoulder", "Hip", "Neck"), 0, -1,
+            "arm's angle from the trunk line, unsigned, any view: 0 hanging, 90 horizontal, 180 overhead"),
+    *_sided("hip_elevation", "joint", ("{S}Knee", "{S}Hip", "Hip", "Neck"), 0, -1,
+            "thigh's angle from the trunk line, unsigned, any view: 0 along the trunk"),
     *_sided("elbow", "joint", ("{S}Wrist", "{S}Elbow", "{S}Shoulder"), 180, -1,
             "flexion, 180° - included angle; 0 straight"),
     *_sided("wrist", "joint", ("{S}Elbow", "{S}Wrist", "{S}Index"), -180, 1,
@@ -191,6 +213,61 @@ def foot_in_view(heel_to_toe: np.ndarray, knee_to_ankle: np.ndarray) -> np.ndarr
     return np.nan_to_num(np.clip((foot / expected - low) / (high - low), 0.0, 1.0), nan=1.0)
 
 
+# How frontal the athlete is to the camera, per frame: hip and shoulder widths in the image over
+# the trunk's length (hip centre to neck), each divided by its value in a front or back view. The
+# frontal values are BlazePose's, measured on the dev clips' front and back views (lab walk, the
+# man facing the camera standing, 0-0.4 s: hips 0.34-0.35, shoulders 0.51-0.60 of the trunk; lab
+# two people, the woman from behind: 0.31-0.40 and 0.55-0.75; Sports2D's jumping jacks facing the
+# camera, 0.3-2.7 s: 0.27-0.41 and 0.51-0.71; indoor, the dark man facing it 0-0.9 s: 0.33-0.37 and
+# 0.58-0.65): the medians, 0.35 and 0.62. (Winter's joint centres would give 0.65 and 0.90:
+# BlazePose's hip and shoulder points sit inside the joints.) The larger of the two ratios is
+# taken: an arm raised overhead turns the shoulder line (lab walk 0.8-1.0 s: shoulders 0.25-0.28
+# of the trunk, hips 0.29), the pelvis does not follow it.
+FRONTAL_HIP_OF_TRUNK = 0.35
+FRONTAL_SHOULDER_OF_TRUNK = 0.62
+# frontalness at most VIEW_LIMITS[0] is a side view, at least VIEW_LIMITS[1] a front or back view.
+# Side views measured: Sports2D 3.5-7.5 s (side-on walk, run, box drop): hips 0.01-0.15, shoulders
+# 0.00-0.26 of the trunk, frontalness <= 0.43; front and back views above: >= 0.77 at the median
+# frame (the lowest single frames 0.74).
+VIEW_LIMITS = (0.45, 0.75)
+
+
+def frontalness(xy: np.ndarray) -> np.ndarray:
+    """(T,) about |cos(yaw)| of the athlete to the camera from named points (T, N, 2): 0 side view,
+    about 1 front or back view (:data:`FRONTAL_HIP_OF_TRUNK`, :data:`FRONTAL_SHOULDER_OF_TRUNK`);
+    NaN where neither the hips nor the shoulders are seen."""
+    def width(joint: str) -> np.ndarray:
+        return np.abs(xy[:, point_index(f"R{joint}"), 0] - xy[:, point_index(f"L{joint}"), 0])
+
+    trunk = np.hypot(*(xy[:, point_index("Neck")] - xy[:, point_index("Hip")]).T)
+    with np.errstate(all="ignore"):
+        ratios = np.stack([width("Hip") / trunk / FRONTAL_HIP_OF_TRUNK,
+                           width("Shoulder") / trunk / FRONTAL_SHOULDER_OF_TRUNK])  # fmt: skip
+    ratios[~np.isfinite(ratios)] = np.nan
+    out = np.full(xy.shape[0], np.nan)
+    seen = np.isfinite(ratios).any(axis=0)
+    out[seen] = np.nanmax(ratios[:, seen], axis=0)
+    return out
+
+
+def side_view(frontal: np.ndarray) -> np.ndarray:
+    """(T,) in [0, 1]: 1 in a side view (frontalness <= VIEW_LIMITS[0]), falling linearly to 0 at
+    VIEW_LIMITS[1] (front or back view) and 0 where the view is unknown."""
+    low, high = VIEW_LIMITS
+    return np.nan_to_num(np.clip((high - frontal) / (high - low), 0.0, 1.0), nan=0.0)
+
+
+def view_labels(frontal: np.ndarray) -> np.ndarray:
+    """(T,) "side", "oblique", "front" (front or back) or "unknown" per frame from
+    :func:`frontalness` and :data:`VIEW_LIMITS`. In "front" frames the trunk angle is a sideways
+    lean, in "side" frames a forward or backward one; "oblique" is a mixture of both."""
+    out = np.full(frontal.shape, "unknown", dtype=object)
+    out[frontal <= VIEW_LIMITS[0]] = "side"
+    out[(frontal > VIEW_LIMITS[0]) & (frontal < VIEW_LIMITS[1])] = "oblique"
+    out[frontal >= VIEW_LIMITS[1]] = "front"
+    return out
+
+
 def compute_angles(
     xy: np.ndarray, confidence: np.ndarray, facing: np.ndarray, definitions: tuple[AngleDef, ...] = ANGLES
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -200,10 +277,13 @@ def compute_angles(
     confidence: (T, N) per point. facing: (T,) +1 / -1 (see module docstring).
     Returns angles (T, A) degrees, NaN where a point is missing or a joint angle falls outside its
     anatomical interval (``AngleDef.plausible``), and confidence (T, A): the lowest confidence of
-    the angle's points times :func:`foreshortening` of its segments (and for the ankle and foot
-    :func:`foot_in_view`), 0 where the angle is NaN.
+    the angle's points times :func:`foreshortening` of its segments (for the sagittal angles,
+    :data:`SAGITTAL`, times :func:`side_view`; for the ankle and foot times :func:`foot_in_view`
+    too), at most :data:`OUTSIDE_RANGE_CONFIDENCE` past a hinge's stop (:data:`HINGE_STOP`), 0
+    where the angle is NaN.
     """
     flipped = xy * np.stack([facing, np.ones_like(facing)], axis=-1)[:, None, :]
+    sideways = side_view(frontalness(xy))
     frames = xy.shape[0]
     angles = np.full((frames, len(definitions)), np.nan)
     conf = np.zeros((frames, len(definitions)))
@@ -211,9 +291,12 @@ def compute_angles(
         idx = [point_index(n) for n in d.points]
         pts = [flipped[:, i] for i in idx]
         raw = _raw_angle(pts)
-        value = (raw + d.offset) * d.scale if d.signed else 180.0 - np.abs(raw)
+        value = (raw + d.offset) * d.scale if d.signed else np.abs(wrap(raw + d.offset))
         conf[:, a] = confidence[:, idx].min(axis=1) * foreshortening(_vectors(pts))
-        if d.name.endswith(("_ankle", "_foot")):  # needs the foot seen from the side
+        joint = d.name.split("_", 1)[1] if "_" in d.name else d.name
+        if joint in SAGITTAL:
+            conf[:, a] *= sideways
+        if joint in ("ankle", "foot"):  # needs the foot seen from the side
             side = d.points[0][0]
             at = {n: flipped[:, point_index(f"{side}{n}")] for n in ("BigToe", "Heel", "Knee", "Ankle")}
             conf[:, a] *= foot_in_view(at["BigToe"] - at["Heel"], at["Ankle"] - at["Knee"])
@@ -224,6 +307,9 @@ def compute_angles(
             start = d.window[0] if d.window else -180.0
             value = start + (value - start) % 360.0
             angles[:, a] = np.where((value >= low) & (value <= high), value, np.nan)
+            if joint in HINGE_STOP:
+                beyond = angles[:, a] > HINGE_STOP[joint]
+                conf[beyond, a] = np.minimum(conf[beyond, a], OUTSIDE_RANGE_CONFIDENCE)
     conf[~np.isfinite(angles)] = 0.0
     return angles, conf
 

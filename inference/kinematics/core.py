@@ -29,9 +29,16 @@ from typing import Any
 import numpy as np
 
 from inference.kinematics import filters, storage
-from inference.kinematics.angles import ANGLE_NAMES, ANGLES, compute_angles, estimate_facing
+from inference.kinematics.angles import (
+    ANGLE_NAMES,
+    ANGLES,
+    compute_angles,
+    estimate_facing,
+    frontalness,
+    view_labels,
+)
 from inference.kinematics.com import centre_of_mass
-from inference.kinematics.ground import ground_line
+from inference.kinematics.ground import SurfaceChange, foot_contacts, ground_line, surface_changes
 from inference.kinematics.points import POINT_NAMES, named_points, point_index
 from inference.kinematics.rotation import implausible_rotations, points_to_drop
 from inference.kinematics.scale import Scale, pixel_scale, stature_series
@@ -126,9 +133,39 @@ class Kinematics:
         """(T, 2) one named point, pixels."""
         return self.points[:, point_index(name)]
 
+    def frontalness(self) -> np.ndarray:
+        """(T,) about |cos(yaw)| of the athlete to the camera: 0 side view, about 1 front or back
+        view, NaN unknown (:func:`.angles.frontalness`)."""
+        return frontalness(self.points)
+
+    def view(self) -> np.ndarray:
+        """(T,) "side", "oblique", "front" (front or back) or "unknown" per frame
+        (:func:`.angles.view_labels`). The trunk angle is a forward/backward lean in "side" frames
+        and a sideways lean in "front" frames; the signed hip, shoulder and the ankle are trusted
+        in side views only (their confidence falls through "oblique" to 0 in "front" frames)."""
+        return view_labels(self.frontalness())
+
+    # What the heights of com_above_floor / com_metres are measured from, said with them (the
+    # report's chart label): the contact level of the feet, carried across swings and flights. A
+    # box, a step or a drop changes it (surface_changes); one floor under a box cannot be measured
+    # from one 2D camera (a landing nearer the camera is lower in the picture too).
+    HEIGHT_REFERENCE = "the surface under the feet"
+
+    def surface_changes(self) -> list[SurfaceChange]:
+        """Where the feet left one surface and landed on another (a box, a drop; :func:`.ground.surface_changes`)."""
+        t = self.timestamps
+        if len(t) < 2:
+            return []
+        stature = stature_series(self.points, t)
+        if not (stature > 0).all():
+            return []
+        height_m = self.config.height_cm / 100 if self.config.height_cm else None
+        return surface_changes(foot_contacts(self.points_unsmoothed, self.point_confidence, t, stature, height_m))
+
     def com_above_floor(self) -> np.ndarray:
         """(T, 2) centre of mass in pixels in the ground frame: x right from the image's left edge,
-        y up from the floor under the athlete (:attr:`ground`); NaN where the ground is unknown."""
+        y up from :data:`HEIGHT_REFERENCE`, the surface under the feet (:attr:`ground`; on a box
+        the box top, see :meth:`surface_changes`); NaN where the ground is unknown."""
         return np.stack([self.com[:, 0], self.ground - self.com[:, 1]], axis=1)
 
     def com_metres(self) -> np.ndarray | None:

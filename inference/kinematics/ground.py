@@ -234,3 +234,50 @@ def ground_line(points: np.ndarray, point_confidence: np.ndarray, t: np.ndarray,
     if len(t) < 2 or not (np.asarray(stature_px) > 0).all():
         return np.full(len(t), np.nan)
     return foot_contacts(points, point_confidence, t, stature_px, stature_m).ground
+
+
+# A change of the contact level larger than this (statures, in image rows) between the last
+# contact before a time with no foot on the ground and the first after it is a change of surface
+# (off a box, onto a step), not the same floor: the same bound as MAX_CONTACT_HEIGHT, the largest
+# row difference of two feet on one level floor in the dev clips (0.1 statures, lab walk front view).
+SURFACE_STEP = MAX_CONTACT_HEIGHT
+
+
+@dataclass(frozen=True)
+class SurfaceChange:
+    """The feet left one surface at ``left_s`` and touched another at ``landed_s`` (seconds);
+    ``rows_down`` is how much lower in the picture the new contact level is, in statures of the
+    athlete (negative: higher, e.g. onto a box). In 2D this mixes the height of the step with any
+    change of distance to the camera (landing nearer the camera also lands lower in the picture),
+    so it says that the surface changed, not by how many centimetres."""
+
+    left_s: float
+    landed_s: float
+    rows_down: float
+
+
+def surface_changes(contacts: FootContacts) -> list[SurfaceChange]:
+    """Changes of surface between contact periods (any foot on the ground) separated by frames
+    without a contact (a flight, or an untracked stretch), :data:`SURFACE_STEP` or more apart in
+    contact level; the level of a period's end or start is the mean sole row of its feet in
+    contact over :data:`GROUND_SMOOTH_S`."""
+    t = contacts.timestamps
+    on = np.zeros(t.size, bool)
+    for side in SIDES:
+        on |= contacts.contact[side] & np.isfinite(contacts.sole[side])
+    periods = runs(on)
+    out = []
+
+    def level(frames: slice) -> float:
+        rows = [np.where(contacts.contact[s][frames], contacts.sole[s][frames], np.nan) for s in SIDES]
+        with np.errstate(all="ignore"):
+            return float(np.nanmean(np.concatenate(rows) / np.tile(contacts.stature_px[frames], len(SIDES))))
+
+    dt = float(np.median(np.diff(t))) if t.size > 1 else 1.0
+    span = max(1, int(round(GROUND_SMOOTH_S / dt)))
+    for (_, end), (start, stop) in zip(periods[:-1], periods[1:], strict=True):
+        before = level(slice(max(0, end - span), end))
+        after = level(slice(start, min(stop, start + span)))
+        if np.isfinite(before) and np.isfinite(after) and abs(after - before) >= SURFACE_STEP:
+            out.append(SurfaceChange(float(t[end - 1]), float(t[start]), round(after - before, 3)))
+    return out

@@ -53,7 +53,8 @@ def to_csv(kin: Kinematics, path: str | Path | None = None, decimals: int = 2) -
 
 
 def to_dict(kin: Kinematics, decimals: int = 2) -> dict[str, Any]:
-    """JSON-able form: per-angle series, velocity, centre of mass, facing, scale, skeleton."""
+    """JSON-able form: per-angle series, velocity, centre of mass, facing, the view per frame
+    (frontalness and "side" / "oblique" / "front" / "unknown"), scale, skeleton."""
     return {
         "skeleton": kin.skeleton,
         "timestamps": _list(kin.timestamps, 4),
@@ -62,7 +63,11 @@ def to_dict(kin: Kinematics, decimals: int = 2) -> dict[str, Any]:
         "angular_velocity": {n: _list(kin.angular_velocity[:, a], 1) for a, n in enumerate(kin.angle_names)},
         "com_px": {"x": _list(kin.com[:, 0], 1), "y": _list(kin.com[:, 1], 1)},
         "ground_px": _list(kin.ground, 1),
+        "height_reference": kin.HEIGHT_REFERENCE,
+        "surface_changes": [vars(c) for c in kin.surface_changes()],
         "facing": kin.facing.astype(int).tolist(),
+        "frontalness": _list(kin.frontalness(), 2),
+        "view": [str(v) for v in kin.view()],
         "swapped_frames": {g: int(v.sum()) for g, v in kin.swaps.items()},
         "implausible_frames": {g: int(v.sum()) for g, v in kin.implausible.items()},
         "scale": kin.scale.as_dict(),

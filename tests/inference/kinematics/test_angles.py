@@ -192,9 +192,10 @@ def test_every_joint_sample_reported_is_inside_its_interval_on_random_skeletons(
 
 
 def test_a_foot_pointing_at_the_camera_gives_the_ankle_no_confidence() -> None:
-    side = by_hand({"RHip": (500, 300), "RKnee": (500, 500), "RAnkle": (500, 700),
+    body = {"Neck": (500, 0), "MidHip": (500, 300), "LHip": (500, 300)}  # trunk seen from the side
+    side = by_hand({**body, "RHip": (500, 300), "RKnee": (500, 500), "RAnkle": (500, 700),
                     "RHeel": (480, 715), "RBigToe": (600, 715)})  # fmt: skip
-    front = by_hand({"RHip": (500, 300), "RKnee": (500, 500), "RAnkle": (500, 700),
+    front = by_hand({**body, "RHip": (500, 300), "RKnee": (500, 500), "RAnkle": (500, 700),
                      "RHeel": (500, 712), "RBigToe": (502, 730)})  # fmt: skip  (toe towards the camera)
     t = np.arange(2) / 60.0
     for kp, expected in ((side, 1.0), (front, 0.0)):
