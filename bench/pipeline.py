@@ -157,17 +157,16 @@ def _part_rows(rows: list[str], clips: list[Path], repeat: int) -> None:
                   f"{r['cpu_ms']:.1f} |")  # fmt: skip
 
 
-def _child(clip: Path, movement: str) -> dict[str, Any]:
+def _child_start(movement: str) -> tuple[dict[str, Any], Any]:
+    """A measuring process's start: the engine imported and every model loaded (warm_models), with
+    the seconds each took (``imports``, ``models``: wall, CPU); → (out, the AnalysisConfig)."""
     began, began_cpu = time.perf_counter(), time.process_time()
     sys.path.insert(0, str(ROOT))
     from inference.quiet import quiet_cpu_start
 
     quiet_cpu_start()
-    import numpy as np
-
     from inference.movements import Movement
-    from inference.pipeline import AnalysisConfig, analyze
-    from inference.pipeline.run import StageTiming
+    from inference.pipeline import AnalysisConfig
     from inference.pipeline.warm import warm_models
 
     out: dict[str, Any] = {"imports": [time.perf_counter() - began, time.process_time() - began_cpu]}
@@ -175,6 +174,16 @@ def _child(clip: Path, movement: str) -> dict[str, Any]:
     start, cpu = time.perf_counter(), time.process_time()
     out["warm"] = warm_models(config)
     out["models"] = [time.perf_counter() - start, time.process_time() - cpu]
+    return out, config
+
+
+def _child(clip: Path, movement: str) -> dict[str, Any]:
+    out, config = _child_start(movement)
+    import numpy as np
+
+    from inference.pipeline import analyze
+    from inference.pipeline.run import StageTiming
+
     stages: dict[str, list[float]] = {}
 
     def timer(timing: StageTiming) -> None:
@@ -223,21 +232,9 @@ def cut_clip(source: Path, dest: Path, frames: int) -> None:
 def _warm_child(clip: Path, movement: str, cut_frames: int, repeat: int) -> dict[str, Any]:
     """One warm worker's process: models loaded once, then the clip, and ``repeat`` times its cut
     and the clip again (see the module docstring)."""
-    began, began_cpu = time.perf_counter(), time.process_time()
-    sys.path.insert(0, str(ROOT))
-    from inference.quiet import quiet_cpu_start
-
-    quiet_cpu_start()
-    from inference.movements import Movement
-    from inference.pipeline import AnalysisConfig, analyze
+    out, config = _child_start(movement)
+    from inference.pipeline import analyze
     from inference.pipeline.run import StageTiming
-    from inference.pipeline.warm import warm_models
-
-    out: dict[str, Any] = {"imports": [time.perf_counter() - began, time.process_time() - began_cpu]}
-    config = AnalysisConfig(movement=Movement(movement))
-    start, cpu = time.perf_counter(), time.process_time()
-    out["warm"] = warm_models(config)
-    out["models"] = [time.perf_counter() - start, time.process_time() - cpu]
 
     def run(path: Path) -> dict[str, Any]:
         stages: dict[str, list[float]] = {}
