@@ -85,7 +85,9 @@ def trend_figure(series: Series) -> dict[str, Any]:
     }
     layout = {
         "title": {"text": f"{series.label} · {series.title}", "font": {"size": 15}},
-        "xaxis": _date_axis([p.recorded_on for p in pts]),
+        # Day labels a little below the axis: the lowest value's tick label ("-20") sits across the
+        # axis line and ran into the first day's label in the corner.
+        "xaxis": {**_date_axis([p.recorded_on for p in pts]), "ticklabelstandoff": 8},
         "yaxis": {"title": {"text": series.unit}},
         "margin": {"l": 55, "r": 10, "t": 40, "b": 45}, "height": 280, "showlegend": False,
     }

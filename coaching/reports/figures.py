@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from inference.kinematics.angles import ANGLES
 from inference.kinematics.core import Kinematics
 
 MAX_POINTS = 500  # per trace on screen; a 10-minute 60 fps clip is 36,000 frames
@@ -119,11 +120,26 @@ def _trace(kin: Kinematics, keep: np.ndarray, name: str, values: np.ndarray, wid
             "line": {"color": _colour(name), "width": width}, "connectgaps": False}
 
 
+def angle_reference(name: str) -> str:
+    """What the numbers of an angle are measured from, as its definition says it
+    (inference.kinematics.angles.ANGLES, the part after "; "): "90 upright, <90 leaning forward"
+    for the trunk, "0 straight" for a knee. "" for an angle without one."""
+    meaning = next((a.meaning for a in ANGLES if a.name == name), "")
+    return meaning.rsplit("; ", 1)[1] if "; " in meaning else ""
+
+
 def angle_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -> dict[str, Any]:
-    """Left and right angle of a joint over time (degrees), events shaded."""
+    """Left and right angle of a joint over time (degrees), events shaded; the axis says what 0
+    (or 90) means."""
     keep = decimate(kin.timestamps)
     data = [_trace(kin, keep, n, _masked(kin, n, kin.angle(n)), 2, 1) for n in JOINTS[joint]]
-    return {"data": data, "layout": _layout(f"{joint.capitalize()} angle", "degrees", events, untracked_spans(kin))}
+    layout = _layout(f"{joint.capitalize()} angle", "degrees", events, untracked_spans(kin))
+    reference = angle_reference(JOINTS[joint][0])
+    if reference:  # under the title, left of the legend
+        layout["title"] = {**layout["title"], "x": 0.02, "xanchor": "left",
+                           "subtitle": {"text": reference, "font": {"size": 12, "color": "#4b5563"}}}
+        layout["margin"] = {**layout["margin"], "t": 62}
+    return {"data": data, "layout": layout}
 
 
 def velocity_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -155,6 +171,8 @@ def com_figure(kin: Kinematics, camera_moved: list[tuple[float, float]] | None =
     path = np.where(seen[:, None], path, np.nan)  # no path where the athlete was not tracked
     moved = in_spans(np.asarray(kin.timestamps, np.float64), camera_moved or [])
     path = np.where(moved[:, None], np.nan, path)
+    if not np.isfinite(path).all(axis=1).any():  # axes with nothing on them read as a broken chart
+        return {"data": [], "layout": {}, "note": com_missing_note(bool(moved.any()))}
     title = "Centre of mass path" + (" (left out where the camera moved)" if moved.any() else "")
     times = _list(kin.timestamps[keep], 2)
     trace = {
@@ -170,6 +188,14 @@ def com_figure(kin: Kinematics, camera_moved: list[tuple[float, float]] | None =
               "xaxis": {"title": {"text": f"x ({unit})"}},
               "yaxis": {"title": {"text": f"height above the floor ({unit})"}, "scaleanchor": "x"}}
     return {"data": [trace], "layout": layout}
+
+
+def com_missing_note(camera_moved: bool) -> str:
+    """What the report says instead of a centre of mass chart with no point on it."""
+    if camera_moved:
+        return ("Centre of mass path: not drawn. The camera moved (panning) in every frame where the athlete "
+                "was tracked, so no stretch of the path can be measured against the ground.")
+    return "Centre of mass path: not drawn. It could not be measured in any frame of this clip."
 
 
 # What the report says where the camera moved (inference.kinematics.camera; docs/kinematics.md).

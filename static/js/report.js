@@ -79,8 +79,19 @@
   }
   const joint = document.getElementById("joint");
   draw(joint.value);
-  Plotly.newPlot("chart-com", figures.com.data, figures.com.layout, config);
-  const extra = ["chart-com"];
+  const extra = [];
+  if (figures.com.note) {  // nothing to plot: a sentence, not empty axes
+    const com = document.getElementById("chart-com");
+    const note = document.createElement("p");
+    note.className = "muted chart-note";
+    note.id = "com-note";
+    note.textContent = figures.com.note;
+    com.replaceChildren(note);
+    com.style.minHeight = "auto";
+  } else {
+    Plotly.newPlot("chart-com", figures.com.data, figures.com.layout, config);
+    extra.push("chart-com");
+  }
   if (figures.silhouette) {
     Plotly.newPlot("chart-silhouette", figures.silhouette.data, figures.silhouette.layout, config);
     timeCharts.push("chart-silhouette");
