@@ -66,6 +66,8 @@ urlpatterns = [
         analysis_views.analysis_athlete,
         name="analysis_athlete",
     ),
+    path("analyses/<int:analysis_id>/athlete/confirm/", analysis_views.analysis_athlete_confirm_view,
+         name="analysis_athlete_confirm"),
     path("analyses/<int:analysis_id>/cancel/", analysis_views.analysis_cancel_view,
          name="analysis_cancel"),
     path("videos/<int:video_id>/annotations/", review_views.annotation_list, name="annotation_list"),

@@ -5,6 +5,7 @@ queues a track-edit job (coaching.analysis.trackedit runs it)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -92,11 +93,22 @@ def _span(poses: PoseSequence, track: int) -> str:
     return f"{poses.timestamps[frames[0]]:.2f}–{poses.timestamps[frames[-1]]:.2f} s"
 
 
-def person_number(track_id: int | None) -> int | None:
-    """The number a coach sees for a track: the tracker counts from 0, people are counted from 1
-    (the page's PoseCoach.personNumber is the same rule). Ids in requests and payloads stay the
-    tracker's own."""
-    return None if track_id is None else int(track_id) + 1
+def person_numbers(rows: list[TrackRow], gone: Iterable[int | None] = ()) -> dict[int, int]:
+    """The numbers a coach sees for the people: 1..N in the order the video page lists them
+    (:func:`track_rows`: first appearance), so two people found are persons 1 and 2 whatever the
+    tracker's ids (Sports2D's were 0 and 3). ``gone``: ids an edit history names that are no
+    longer among them (dropped, joined away), numbered after them in id order. The page's
+    skeleton tags and list read these numbers from the track state; ids in requests and payloads
+    stay the tracker's own."""
+    numbers = {row.track_id: i for i, row in enumerate(rows, 1)}
+    for track in sorted({int(t) for t in gone if t is not None} - numbers.keys()):
+        numbers[track] = len(numbers) + 1
+    return numbers
+
+
+def person_number(track_id: int | None, numbers: dict[int, int]) -> int | None:
+    """The number of ``track_id`` in ``numbers`` (:func:`person_numbers`)."""
+    return None if track_id is None else numbers.get(int(track_id))
 
 
 def _first_frame(poses: PoseSequence, track: int) -> int:
@@ -104,13 +116,13 @@ def _first_frame(poses: PoseSequence, track: int) -> int:
     return int(frames[0]) if len(frames) else poses.num_frames
 
 
-def _known(poses: PoseSequence, track: int | None) -> int:
+def _known(poses: PoseSequence, track: int | None, numbers: dict[int, int]) -> int:
     ids = [int(t) for t in poses.track_ids]
     if track is None:
         raise ValidationError("Choose a person (a track) first.")
     if track not in ids:
-        known = ", ".join(str(person_number(t)) for t in ids) or "none"
-        raise ValidationError(f"There is no person {person_number(track)} in this analysis (people: {known}).")
+        known = ", ".join(str(n) for n in sorted(numbers.values())) or "none"
+        raise ValidationError(f"That person is not in this analysis (people: {known}).")
     return track
 
 
@@ -120,18 +132,20 @@ def check_edit(poses: PoseSequence, operation: str, track_id: int | None, other_
     A join keeps the track seen first (the stitching's rule: an identity is named after its
     first tracklet); a split happens at the time of the frame nearest ``at_s`` (the frame the
     page shows), and the later part needs a skeleton on each side."""
-    track = _known(poses, track_id)
+    numbers = person_numbers(track_rows(poses, None))
+    number = lambda t: person_number(t, numbers)  # noqa: E731
+    track = _known(poses, track_id, numbers)
     if operation == TrackEditOperation.DROP:
         return track, None, None
     if operation == TrackEditOperation.JOIN:
-        other = _known(poses, other_track_id)
+        other = _known(poses, other_track_id, numbers)
         if other == track:
             raise ValidationError("Choose two different people to join.")
         both = shared_frames(poses, track, other)
         if len(both) > JOIN_MAX_SHARED_FRAMES:
             when = f"{poses.timestamps[both[0]]:.2f}–{poses.timestamps[both[-1]]:.2f} s"
             raise ValidationError(
-                f"Person {person_number(track)} and person {person_number(other)} are both in {len(both)} frames ({when}): two people at "
+                f"Person {number(track)} and person {number(other)} are both in {len(both)} frames ({when}): two people at "
                 "once cannot be one person. Split the wrong part off one of them first, then join.")
         first, second = sorted((track, other), key=lambda t: (_first_frame(poses, t), t))
         return first, second, None
@@ -142,7 +156,7 @@ def check_edit(poses: PoseSequence, operation: str, track_id: int | None, other_
         frames = track_frames(poses, track)
         times = poses.timestamps[frames]
         if not (times < at).any() or not (times >= at).any():
-            raise ValidationError(f"Person {person_number(track)} is seen {_span(poses, track)}; {at:.2f} s is not inside that. "
+            raise ValidationError(f"Person {number(track)} is seen {_span(poses, track)}; {at:.2f} s is not inside that. "
                                   "Play the video to a moment within it, then split.")
         return track, None, at
     raise ValidationError(f"Unknown edit {operation!r}.")
@@ -198,25 +212,35 @@ def track_edit_request(*, analysis: Analysis, operation: str, track_id: int | No
     return edit
 
 
-def edit_description(edit: TrackEdit) -> str:
-    """What the edit does, in the coach's words (the history list)."""
+def edit_description(edit: TrackEdit, numbers: dict[int, int]) -> str:
+    """What the edit does, in the coach's words (the history list), people numbered as the page
+    numbers them now (``numbers``: :func:`analysis_person_numbers`)."""
+    number = lambda t: person_number(t, numbers)  # noqa: E731
     if edit.operation == TrackEditOperation.JOIN:
-        return f"Joined person {person_number(edit.other_track_id)} into person {person_number(edit.track_id)}"
+        return f"Joined person {number(edit.other_track_id)} into person {number(edit.track_id)}"
     if edit.operation == TrackEditOperation.SPLIT:
-        later = (f" (the later part is person {person_number(edit.result_track_id)})"
+        later = (f" (the later part is person {number(edit.result_track_id)})"
                  if edit.result_track_id is not None else "")
-        return f"Split person {person_number(edit.track_id)} at {edit.at_s:.2f} s{later}"
+        return f"Split person {number(edit.track_id)} at {edit.at_s:.2f} s{later}"
     if edit.operation == TrackEditOperation.DROP:
-        return f"Person {person_number(edit.track_id)} is not a person"
+        return f"Person {number(edit.track_id)} is not a person"
     reverted = edit.reverts
-    return f"Undid: {edit_description(reverted).lower()}" if reverted is not None else "Undid an edit"
+    return f"Undid: {edit_description(reverted, numbers).lower()}" if reverted is not None else "Undid an edit"
 
 
-def track_edit_payload(edit: TrackEdit, *, in_effect: set[int]) -> dict[str, object]:
+def analysis_person_numbers(*, analysis: Analysis, rows: list[TrackRow] | None = None) -> dict[int, int]:
+    """:func:`person_numbers` of the analysis's people as the page lists them now, and of every
+    person its edits name."""
+    named = TrackEdit.objects.filter(analysis=analysis).values_list("track_id", "other_track_id", "result_track_id")
+    rows = analysis_tracks(analysis=analysis) if rows is None else rows
+    return person_numbers(rows, (t for ids in named for t in ids))
+
+
+def track_edit_payload(edit: TrackEdit, *, in_effect: set[int], numbers: dict[int, int]) -> dict[str, object]:
     """One edit as the page's history and the API show it (``in_effect``: the ids of
-    edit_stack, to say whether an undo took it back)."""
+    edit_stack, to say whether an undo took it back; ``numbers``: the people's numbers)."""
     return {
-        "id": edit.pk, "operation": edit.operation, "text": edit_description(edit), "status": edit.status,
+        "id": edit.pk, "operation": edit.operation, "text": edit_description(edit, numbers), "status": edit.status,
         "status_label": edit.get_status_display(), "progress": edit.progress, "stage": edit.stage,
         "error": edit.error, "by": edit.requested_by.get_username() if edit.requested_by else "",
         "at": edit.created_at.isoformat(),
@@ -229,11 +253,13 @@ def track_edit_payload(edit: TrackEdit, *, in_effect: set[int]) -> dict[str, obj
     }
 
 
-def analysis_track_edits(*, analysis: Analysis, limit: int | None = 20) -> list[dict[str, object]]:
+def analysis_track_edits(*, analysis: Analysis, limit: int | None = 20,
+                         numbers: dict[int, int] | None = None) -> list[dict[str, object]]:
     """The analysis's edit history, newest first, as the page shows it (all of it: no limit)."""
     in_effect = {e.pk for e in edit_stack(analysis.pk)}
+    numbers = analysis_person_numbers(analysis=analysis) if numbers is None else numbers
     rows = analysis.track_edits.select_related("requested_by", "reverts")  # type: ignore[attr-defined]
-    return [track_edit_payload(e, in_effect=in_effect) for e in (rows if limit is None else rows[:limit])]
+    return [track_edit_payload(e, in_effect=in_effect, numbers=numbers) for e in (rows if limit is None else rows[:limit])]
 
 
 def track_edit_get(*, analysis: Analysis, edit_id: int) -> dict[str, object] | None:
@@ -243,7 +269,8 @@ def track_edit_get(*, analysis: Analysis, edit_id: int) -> dict[str, object] | N
         pk=edit_id).first()
     if edit is None:
         return None
-    return track_edit_payload(edit, in_effect={e.pk for e in edit_stack(analysis.pk)})
+    return track_edit_payload(edit, in_effect={e.pk for e in edit_stack(analysis.pk)},
+                              numbers=analysis_person_numbers(analysis=analysis))
 
 
 def athlete_close_call(pose: dict[str, Any]) -> int | None:
@@ -261,17 +288,19 @@ def analysis_track_state(*, analysis: Analysis) -> dict[str, object]:
     the video they are in, the edit history, and whether an edit is running."""
     pose = analysis.summary.get("pose", {})
     tracks = analysis_tracks(analysis=analysis)
-    edits = analysis_track_edits(analysis=analysis)
+    numbers = analysis_person_numbers(analysis=analysis, rows=tracks)
+    edits = analysis_track_edits(analysis=analysis, numbers=numbers)
     stack = edit_stack(analysis.pk)
     return {
         "analysis": analysis.pk, "status": analysis.status,
-        "tracks": [row.as_json() for row in tracks],
+        "tracks": [{**row.as_json(), "number": numbers[row.track_id]} for row in tracks],
+        "numbers": {str(track): number for track, number in numbers.items()},
         "athlete": pose.get("athlete_track_id"), "athlete_source": pose.get("athlete_source"),
         "close_call": athlete_close_call(pose),
         "frames": pose.get("frames"), "frames_with_athlete": pose.get("frames_with_athlete"),
         "edits": edits,
         "running": next((e for e in edits if e["status"] in ACTIVE), None),
-        "can_undo": bool(stack), "undo_text": f"Undo: {edit_description(stack[-1]).lower()}" if stack else "",
+        "can_undo": bool(stack), "undo_text": f"Undo: {edit_description(stack[-1], numbers).lower()}" if stack else "",
         "athlete_changing": AthleteChoice.objects.filter(analysis=analysis, status__in=ACTIVE).exists(),
         "duration": float(analysis.video.duration_s or 0.0),
     }

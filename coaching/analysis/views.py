@@ -6,8 +6,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from coaching.analysis.confirmation import analysis_athlete_confirm
 from coaching.analysis.downloads import download_name
 from coaching.analysis.forms import TrackEditForm
 from coaching.analysis.models import ANALYSIS_FILES
@@ -48,6 +51,29 @@ def analysis_athlete(request: HttpRequest, analysis_id: int) -> JsonResponse:
         return JsonResponse({"ok": False, "error": "Nobody was found there; click on a person."},
                             status=400)
     return JsonResponse({"ok": True, "athlete": track_id})
+
+
+@login_required
+@require_POST
+def analysis_athlete_confirm_view(request: HttpRequest, analysis_id: int) -> HttpResponse:
+    """The coach confirms that the person the analysis chose (a close call) is the athlete; back
+    to the page the form was on (``next``), else the video page."""
+    analysis = get_object_or_404(analysis_list_visible(user=request.user), pk=analysis_id)
+    require(request, analysis.video.team, Action.RERUN)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("video_detail", args=[analysis.video_id])
+    try:
+        done = analysis_athlete_confirm(analysis=analysis, confirmed_by=current_user(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    if done:
+        messages.success(request, f"Confirmed: the analysed person is {analysis.video.athlete.name}. This session "
+                                  "now counts in progress, personal bests and the team dashboard.")
+    else:
+        messages.info(request, "There was nothing to confirm: the athlete had already been chosen or confirmed.")
+    return redirect(back)
 
 
 @login_required

@@ -74,12 +74,15 @@ class TrackSerializer(serializers.Serializer):
     coverage = serializers.FloatField(help_text="Share of the video's frames.")
     athlete = serializers.BooleanField()
     spans = serializers.ListField(child=serializers.ListField(child=serializers.FloatField()))
+    number = serializers.IntegerField(help_text="The person's number on the pages: 1..N in this list's order.")
 
 
 class TrackStateSerializer(serializers.Serializer):
     analysis = serializers.IntegerField()
     status = serializers.ChoiceField(choices=JobStatus.choices)
     tracks = TrackSerializer(many=True)
+    numbers = serializers.DictField(child=serializers.IntegerField(),
+                                    help_text="Person number by track id, also of people the edits name.")
     athlete = serializers.IntegerField(allow_null=True)
     athlete_source = serializers.CharField(allow_null=True)
     close_call = serializers.IntegerField(

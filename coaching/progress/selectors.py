@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
+from coaching.analysis.confirmation import AthleteCheck, athlete_checks
 from coaching.analysis.models import Analysis, Status
 from coaching.athletes.models import Athlete, Team
 from coaching.progress.comparisons import comparable, reference_deviation, segments_for
@@ -40,6 +41,8 @@ class Progress:
     figures: dict[str, Any] = field(default_factory=dict)
     bests: list[dict[str, Any]] = field(default_factory=list)
     summary: list[dict[str, Any]] = field(default_factory=list)
+    # sessions left out until the coach checks their athlete (coaching.analysis.confirmation)
+    checks: list[AthleteCheck] = field(default_factory=list)
 
 
 def metric_rows_for_team(*, team: Team) -> QuerySet[MetricRow]:
@@ -61,10 +64,21 @@ def metric_rows_for_athlete(*, athlete: Athlete, action: str = "", date_from: da
 def videos_unmeasured_count(*, athlete: Athlete) -> int:
     """The athlete's videos with a finished analysis that gave no metric (the athlete tracked in
     too few frames, inference.compare.metrics.MIN_TRACKED_SHARE): the progress page says why it is
-    empty rather than asking for an upload."""
+    empty rather than asking for an upload. Videos whose athlete awaits a check are listed apart."""
     measured = MetricRow.objects.filter(athlete=athlete).values("analysis__video_id")
     done = Analysis.objects.filter(video__athlete=athlete, status=Status.DONE).exclude(video_id__in=measured)
-    return done.values("video_id").distinct().count()
+    pending = {c.analysis.video_id for c in athlete_checks(Analysis.objects.filter(video__athlete=athlete))}
+    return done.exclude(video_id__in=pending).values("video_id").distinct().count()
+
+
+def athlete_checks_for_athlete(*, athlete: Athlete) -> list[AthleteCheck]:
+    """The athlete's videos left out of progress until a coach checks who was analysed."""
+    return athlete_checks(Analysis.objects.filter(video__athlete=athlete))
+
+
+def athlete_checks_for_team(*, team: Team) -> list[AthleteCheck]:
+    """The team's videos left out of the dashboard until a coach checks who was analysed."""
+    return athlete_checks(Analysis.objects.filter(video__team=team))
 
 
 def progress_get(*, athlete: Athlete, action: str = "", date_from: date | None = None,
@@ -81,7 +95,8 @@ def progress_get(*, athlete: Athlete, action: str = "", date_from: date | None =
         s.points.append(Point(r[4], r[3], r[5], r[6], r[7]))
     order = {m: i for i, m in enumerate(METRICS)}
     ordered = sorted(series.values(), key=lambda s: (s.action, s.movement, order.get(s.metric, 99)))[:MAX_SERIES]
-    progress = Progress(athlete=athlete, actions=actions, series=ordered)
+    progress = Progress(athlete=athlete, actions=actions, series=ordered,
+                        checks=athlete_checks_for_athlete(athlete=athlete))
     for s in ordered:
         progress.figures[s.key] = trend_figure(s)
         best = personal_best(s)

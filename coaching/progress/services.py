@@ -27,12 +27,16 @@ def _is_latest_done(analysis: Analysis) -> bool:
 def metric_rows_write(*, analysis: Analysis) -> int:
     """Store the metrics of a DONE analysis; returns the number of rows. The video's earlier rows
     (a re-run's predecessors, or this run's own on a repeat) are replaced in one transaction; a
-    run that finished after a newer one of the same video writes nothing."""
+    run that finished after a newer one of the same video writes nothing. An athlete choice that
+    awaits the coach's check (coaching.analysis.confirmation) writes none either, so a person who
+    may be someone else makes no trend, best or dashboard value; confirming writes them."""
+    from coaching.analysis.confirmation import athlete_check
+
     if analysis.status != Status.DONE or not _is_latest_done(analysis):
         return 0
     video = analysis.video
     values = []
-    if analysis.kinematics:
+    if analysis.kinematics and athlete_check(analysis) is None:
         kin = kinematics_load(analysis=analysis)
         values = analysis_metrics(kin, analysis.summary, video.movement)
     recorded = video.recorded_on or video.created_at.date()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coaching.analysis.confirmation import athlete_check
 from coaching.analysis.selectors import analysis_list_visible
 from coaching.athletes.access import (
     can,
@@ -46,6 +47,7 @@ def athlete_progress(request: HttpRequest, athlete_id: int) -> HttpResponse:
         "athlete": athlete, "progress": progress, "form": form, "metrics": METRICS,
         "can": can(request, athlete.team, athlete), "min_tracked_pct": MIN_TRACKED_PCT,
         "unmeasured": 0 if progress.series else selectors.videos_unmeasured_count(athlete=athlete),
+        "checks": progress.checks,
         "report_url_template": reverse("analysis_report", args=[0])})
 
 
@@ -63,6 +65,7 @@ def team_dashboard(request: HttpRequest, team_id: int) -> HttpResponse:
     return render(request, "progress/team_dashboard.html", {
         "team": team, "rows": rows, "metrics": metrics, "all_metrics": METRICS, "sort": sort,
         "action": action, "actions": selectors.team_actions(team=team),
+        "checks": selectors.athlete_checks_for_team(team=team),
         "query": request.GET.urlencode(), "min_tracked_pct": MIN_TRACKED_PCT})
 
 
@@ -95,12 +98,16 @@ def compare(request: HttpRequest, analysis_id: int) -> HttpResponse:
     other = request.GET.get("with", "")
     context: dict[str, object] = {"a": a, "can": can(request, a.video.team, a.video.athlete),
                                   "reason": comparisons.comparable(a)}
+    checks = [("A", athlete_check(a))]
     if other.isdigit():
         b = get_object_or_404(visible, pk=int(other))
         context["comparison"] = comparisons.comparison_get(
             a=a, b=b, seg_a=request.GET.get("a"), seg_b=request.GET.get("b"))
+        checks.append(("B", athlete_check(b)))
     else:
         context["candidates"] = comparisons.compare_candidates(visible=visible, analysis=a)
+    # Either side may be someone other than its athlete: said above the comparison.
+    context["checks"] = [(side, check) for side, check in checks if check is not None]
     return render(request, "progress/compare.html", context)
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from coaching.analysis.confirmation import athlete_check
 from coaching.analysis.downloads import download_name
 from coaching.analysis.models import Status
 from coaching.analysis.selectors import analysis_list_visible
@@ -40,6 +41,7 @@ def report(request: HttpRequest, analysis_id: int) -> HttpResponse:
         "last_privacy": render_latest(analysis=analysis, kind=RenderKind.PRIVACY),
         "moves": report_moves(analysis=analysis),
         "progress": report_progress_get(analysis=analysis),
+        "check": athlete_check(analysis),
         "can": can(request, analysis.video.team, analysis.video.athlete),
     })
 

@@ -54,7 +54,8 @@
         if (!ok(k)) continue;
         ctx.beginPath(); ctx.arc(px(k), py(k), isAthlete ? 3.5 : 2.5, 0, 2 * Math.PI); ctx.fill();
       }
-      if (labels) label(String(window.PoseCoach.personNumber(track)), colour, flat, r, ok);
+      const number = labels ? window.PoseCoach.personNumber(track) : undefined;
+      if (number !== undefined) label(String(number), colour, flat, r, ok);
       ctx.globalAlpha = 1;
     });
   }

@@ -2,6 +2,16 @@
 // analysis' report at the moment the value was measured (#t=seconds, read by progress-report.js).
 (function () {
   "use strict";
+  // The date inputs show the browser's own format (mm/dd/yyyy in an American browser); beside
+  // each, the chosen day as every page writes it (coaching.formats.day_text: "2 Nov 2026").
+  const DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  document.querySelectorAll("input[type=date]").forEach((input) => {
+    const out = document.getElementById(input.getAttribute("aria-describedby"));
+    if (!out) return;
+    input.addEventListener("change", () => {
+      out.textContent = input.valueAsDate ? DAY.format(input.valueAsDate).replace("Sept", "Sep") : "any day";
+    });
+  });
   const source = document.getElementById("progress-figures");
   if (!source || !window.Plotly) return;
   const figures = JSON.parse(source.textContent);

@@ -39,11 +39,13 @@ window.PoseCoach.contentRect = function (player, size) {
 // keeps their colour when other tracks are joined, split or dropped.
 window.PoseCoach.ATHLETE_COLOUR = "#ff8c00";
 window.PoseCoach.TRACK_COLOURS = ["#22d3ee", "#a3e635", "#f472b6", "#facc15", "#818cf8", "#34d399", "#f87171", "#c084fc"];
-// The number a coach sees for a person: the tracker's ids start at 0, people are counted from 1
-// (the server's messages use the same rule: coaching.analysis.tracks.person_number).
+// The number a coach sees for a person: 1..N in the order the track list lists them, as the
+// server numbers them (coaching.analysis.tracks.person_numbers); the track list's state sets
+// PoseCoach.personNumbers ({track id: number}). undefined for a track it does not number.
+window.PoseCoach.personNumbers = {};
 window.PoseCoach.personNumber = function (trackId) {
   "use strict";
-  return Number(trackId) + 1;
+  return window.PoseCoach.personNumbers[String(trackId)];
 };
 window.PoseCoach.trackColour = function (trackId, isAthlete) {
   "use strict";

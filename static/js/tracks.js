@@ -10,6 +10,7 @@
   const body = document.getElementById("tracks-body");
   const coverage = document.getElementById("tracks-coverage");
   const closeCall = document.getElementById("tracks-close-call");
+  const confirmCall = document.getElementById("tracks-confirm");
   const join = document.getElementById("track-join");
   const split = document.getElementById("track-split");
   const drop = document.getElementById("track-drop");
@@ -64,7 +65,7 @@
     const box = document.createElement("input");
     box.type = "checkbox";
     box.checked = selected.has(track.id);
-    box.setAttribute("aria-label", "Select person " + window.PoseCoach.personNumber(track.id));
+    box.setAttribute("aria-label", "Select person " + track.number);
     box.addEventListener("change", () => {
       if (box.checked) selected.add(track.id); else selected.delete(track.id);
       controls();
@@ -75,7 +76,7 @@
     const swatch = document.createElement("span");
     swatch.className = "swatch";
     swatch.style.background = window.PoseCoach.trackColour(track.id, track.athlete);
-    who.append(swatch, " Person " + window.PoseCoach.personNumber(track.id));
+    who.append(swatch, " Person " + track.number);
     if (track.athlete) {
       const badge = document.createElement("span");
       badge.className = "badge athlete";
@@ -120,6 +121,7 @@
   }
 
   function render() {
+    window.PoseCoach.personNumbers = state.numbers || {};  // the skeletons' tags number people as this list does
     for (const id of [...selected]) {
       if (!state.tracks.some((t) => t.id === id)) selected.delete(id);
     }
@@ -132,7 +134,9 @@
       closeCall.hidden = state.close_call === null || state.close_call === undefined;
       closeCall.textContent = closeCall.hidden ? "" : "Check the athlete: person " + window.PoseCoach.personNumber(state.close_call) +
         " scores almost as high (the analysis picks whoever is biggest, nearest the middle and longest in view). " +
-        "If the orange skeleton is not the athlete you filmed, use Choose the athlete.";
+        "If the orange skeleton is not the athlete you filmed, use Choose the athlete; if it is, confirm it. " +
+        "Until then this video is left out of progress, personal bests and the team dashboard.";
+      if (confirmCall) confirmCall.hidden = closeCall.hidden;
       const fact = document.getElementById("people-found");
       if (fact) fact.textContent = state.tracks.length + " (the athlete in " + state.frames_with_athlete + " of " + state.frames + " frames)";
     }

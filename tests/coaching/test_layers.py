@@ -60,4 +60,4 @@ def test_progress_block_renders_from_its_context_without_queries(world, django_a
     template = Template("{% load progress_tags %}{% progress_block analysis progress %}")
     with django_assert_num_queries(0):
         html = template.render(Context({"analysis": analysis, "progress": progress, "can": {"view_team": True}}))
-    assert "Whole video · squat" in html and "Progress of Ann" in html and 'name="segment"' in html
+    assert "Whole video (squat)" in html and "Progress of Ann" in html and 'name="segment"' in html

@@ -4,6 +4,7 @@ no DTW here)."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.urls import get_script_prefix, reverse
 
 from coaching.analysis.models import Analysis
 from coaching.progress.selectors import ReportProgress
+from inference.compare.segments import Segment
 
 register = template.Library()
 
@@ -88,3 +90,31 @@ def _url_with_id(name: str, pk: int) -> str:
 def _url_template(name: str, prefix: str) -> str:
     del prefix  # part of the cache key: reverse() includes the script prefix
     return reverse(name, args=[999999999])
+
+
+@register.filter
+def segment_text(segment: Segment) -> str:
+    """A segment as the compare lists name it, its action said once and a jump by its flight:
+    "jump 2 (flight 0.98–1.26 s)", "rep 1 of squat (0.0–2.1 s)", "walk 1.0–2.5 s", "whole clip
+    (general)". A jump's segment reaches past its flight on both sides (JUMP_BEFORE_S, JUMP_AFTER_S),
+    so neighbouring jumps' segments overlap; their flights do not."""
+    named = segment.action in segment.label.split()
+    if segment.kind == "action":
+        return segment.label
+    if segment.kind == "whole":
+        return f"{segment.label} ({segment.action})"
+    of = "" if named or segment.action == segment.kind else f" of {segment.action}"
+    if segment.core is not None:
+        return f"{segment.label}{of} (flight {segment.core[0]:.2f}–{segment.core[1]:.2f} s)"
+    return f"{segment.label}{of} ({segment.start:.1f}–{segment.end:.1f} s)"
+
+
+# A reference to code in a definition written for engineers, "(inference.feedback.measures
+# .range_of_motion)": a dotted name of three or more parts in parentheses.
+CODE_REFERENCE = re.compile(r"\s*\([^()]*?\b[a-z_]+(?:\.[a-z_]+){2,}\b[^()]*\)")
+
+
+@register.filter
+def plain_words(text: str) -> str:
+    """A metric's meaning as a coach reads it: references to code left out."""
+    return CODE_REFERENCE.sub("", str(text))

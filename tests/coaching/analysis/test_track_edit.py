@@ -63,9 +63,9 @@ def _post(client, analysis, **fields):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(("fields", "message"), [
     ({"operation": "join", "track": 3, "other": 9}, "both in 10 frames"),
     ({"operation": "join", "track": 3, "other": 3}, "two different people"),
-    # the coach's numbers count from 1: track ids 12 and 3, 7, 9 are people 13 and 4, 8, 10
-    ({"operation": "join", "track": 3, "other": 12}, "no person 13"),
-    ({"operation": "drop", "track": 12}, "no person 13 in this analysis (people: 4, 8, 10)"),
+    # people are numbered 1..N in the list's order (tracks 3, 9, 7); track 12 is nobody's
+    ({"operation": "join", "track": 3, "other": 12}, "That person is not in this analysis"),
+    ({"operation": "drop", "track": 12}, "That person is not in this analysis (people: 1, 2, 3)"),
     ({"operation": "split", "track": 3, "at": 1.5}, "seen 0.00–0.90 s; 1.50 s is not inside"),
     ({"operation": "split", "track": 3, "at": 0.0}, "0.00 s is not inside"),
     ({"operation": "split", "track": 3}, "when to split"),
@@ -113,9 +113,11 @@ def test_a_join_is_queued_after_commit_and_one_edit_runs_at_a_time(
     busy = _post(client, tracked.analysis, operation="drop", track=9)
     assert busy.status_code == 409 and "still running" in busy.json()["error"]
     state = client.get(reverse("analysis_tracks", args=[tracked.analysis.pk])).json()
-    assert state["running"]["id"] == edit.pk and state["running"]["text"] == "Joined person 8 into person 4"
-    assert [(t["id"], t["start"], t["end"], t["frames"]) for t in state["tracks"]] == [
-        (3, 0.0, 0.9, 10), (9, 0.0, 1.9, 20), (7, 1.0, 1.9, 10)]
+    # people numbered 1..N as the list shows them (tracks 3, 9, 7), whatever the tracker's ids
+    assert state["running"]["id"] == edit.pk and state["running"]["text"] == "Joined person 3 into person 1"
+    assert [(t["id"], t["start"], t["end"], t["frames"], t["number"]) for t in state["tracks"]] == [
+        (3, 0.0, 0.9, 10, 1), (9, 0.0, 1.9, 20, 2), (7, 1.0, 1.9, 10, 3)]
+    assert state["numbers"] == {"3": 1, "9": 2, "7": 3}
 
 
 def _run(edit_id: int) -> TrackEdit:

@@ -52,7 +52,7 @@ def test_a_coach_joins_two_tracks_and_polls_the_edit(client, tracked, django_cap
     edit = TrackEdit.objects.get()
     assert (edit.operation, edit.track_id, edit.other_track_id) == ("join", 3, 7)  # first seen is kept
     assert body["id"] == edit.pk and body["status"] == "pending" and body["track_id"] == 3
-    assert body["text"] == "Joined person 8 into person 4"  # ids 7 and 3, counted from 1 for the coach
+    assert body["text"] == "Joined person 3 into person 1"  # ids 7 and 3: people numbered as listed (3, 9, 7)
     detail = reverse("api_track_edit_detail", args=[tracked.analysis.pk, edit.pk])
     assert response["Location"] == body["url"] == detail
     assert [call["args"] for call in tracked.sent] == [[edit.pk]]  # queued once, after commit
@@ -60,6 +60,7 @@ def test_a_coach_joins_two_tracks_and_polls_the_edit(client, tracked, django_cap
     assert [e["id"] for e in client.get(_edits_url(tracked.analysis.pk)).json()] == [edit.pk]
     state = client.get(reverse("api_analysis_tracks", args=[tracked.analysis.pk])).json()
     assert [t["id"] for t in state["tracks"]] == [3, 9, 7] and state["athlete"] == 3
+    assert [t["number"] for t in state["tracks"]] == [1, 2, 3]
     assert state["running"]["id"] == edit.pk
 
 
@@ -69,7 +70,7 @@ def test_split_and_drop_and_their_refusals(client, tracked) -> None:
     refused = client.post(url, {"operation": "split", "track_id": 3, "at_s": 1.5}, content_type="application/json")
     assert refused.status_code == 400 and "not inside" in refused.json()["detail"]
     missing = client.post(url, {"operation": "drop", "track_id": 42}, content_type="application/json")
-    assert missing.status_code == 400 and "no person 43" in missing.json()["detail"]
+    assert missing.status_code == 400 and "not in this analysis (people: 1, 2, 3)" in missing.json()["detail"]
     for bad in ({"operation": "merge", "track_id": 3}, {"operation": "drop", "track_id": -1},
                 {"operation": "split", "track_id": 3, "at_s": "NaN"}, {"operation": "drop", "track_id": "x"}):
         assert client.post(url, bad, content_type="application/json").status_code == 400, bad
@@ -89,7 +90,7 @@ def test_undo_takes_back_the_latest_edit(client, tracked) -> None:
                                        status=JobStatus.DONE, progress=100, finished_at=timezone.now())
     undo = client.post(url, {"operation": "undo"}, content_type="application/json")
     assert undo.status_code == 202, undo.content
-    assert undo.json()["reverts"] == dropped.pk and undo.json()["text"] == "Undid: person 10 is not a person"
+    assert undo.json()["reverts"] == dropped.pk and undo.json()["text"] == "Undid: person 2 is not a person"
 
 
 def test_scoping_and_roles(client, tracked) -> None:
