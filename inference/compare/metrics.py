@@ -112,9 +112,9 @@ def _angle(kin: Kinematics, name: str, mask: np.ndarray) -> np.ndarray:
 
 def _rom(kin: Kinematics, joint: str, mask: np.ndarray) -> float | None:
     """The mean of the left and right range_of_motion of ``joint`` over ``mask`` (ROM_MEANING), from
-    the sides with at least 10 tracked frames there."""
-    spans = [range_of_motion(kin, name, mask) for side in ("left", "right")
-             if (name := f"{side}_{joint}") in kin.angle_names and _angle(kin, name, mask).size >= 10]
+    the sides range_of_motion can measure there (its minimum of tracked frames, as on the report)."""
+    spans = [rom for side in ("left", "right") if (name := f"{side}_{joint}") in kin.angle_names
+             and np.isfinite(rom := range_of_motion(kin, name, mask))]  # fmt: skip
     return float(np.mean(spans)) if spans else None
 
 

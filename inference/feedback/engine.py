@@ -16,7 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from inference.feedback.measures import MEASURES, Context, Instance, ranges_of_motion, view_of
+from inference.feedback.measures import (
+    MEASURES,
+    Context,
+    Instance,
+    ranges_of_motion,
+    view_during,
+    view_of,
+)
 from inference.feedback.rule_ids import RuleId
 from inference.feedback.rules import Rule, rules_for
 from inference.feedback.severity import Severity
@@ -39,6 +46,19 @@ class Finding:
     source: str
     effect: float | None = None
     effect_unit: str = ""
+
+    @property
+    def value_text(self) -> str:
+        """The value as the message writes it, with its unit (:func:`measure_text`): "3°"."""
+        return measure_text(self.value, self.unit)
+
+    @property
+    def threshold_text(self) -> str:
+        return measure_text(self.threshold, self.unit)
+
+    @property
+    def effect_text(self) -> str:
+        return "" if self.effect is None else measure_text(self.effect, self.effect_unit)
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -94,8 +114,23 @@ def _is_fault(value: float, rule: Rule, limit: float) -> bool:
     return value < limit if rule.fault == "below" else value > limit
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".") if abs(x) < 10 else f"{x:.0f}"
+# How a finding's numbers are written, the one definition (messages, the detail line): whole
+# degrees, whole percentages and whole centimetres — the noise floors are 8-11° and 7 cm, so a
+# decimal would claim a precision the measures do not have — and a ratio to two decimals.
+DECIMALS = {"°": 0, "%": 0, "cm": 0, "ratio": 2}
+
+
+def number_text(x: float, unit: str) -> str:
+    """The number alone, rounded for ``unit`` (:data:`DECIMALS`): "3", "21", "0.62"."""
+    text = f"{x:.{DECIMALS.get(unit, 1)}f}"
+    return "0" if text.lstrip("-").strip("0.") == "" else text
+
+
+def measure_text(x: float, unit: str) -> str:
+    """The number with its unit: "3°" (the degree sign touches the number), "21 %", "7 cm",
+    "0.62" (a ratio has no unit)."""
+    number = number_text(x, unit)
+    return number + unit if unit == "°" else number if unit == "ratio" else f"{number} {unit}"
 
 
 def _effect(rule: Rule, instance: Instance, limit: float) -> float:
@@ -132,7 +167,7 @@ def judge(rule: Rule, instances: list[Instance]) -> Finding | None:
     return Finding(
         rule=rule.id, severity=severity, value=value, threshold=rule.threshold, unit=rule.unit, fault=rule.fault,
         time_ranges=tuple(dict.fromkeys((i.start, i.end) for i in failing)),
-        message=rule.message.format(value=_fmt(value), threshold=_fmt(rule.threshold)),
+        message=rule.message.format(value=number_text(value, rule.unit), threshold=number_text(rule.threshold, rule.unit)),
         suggestion=rule.suggestion, source=rule.source, effect=_effect(rule, worst, rule.threshold),
         effect_unit=rule.effect_unit,
     )  # fmt: skip
@@ -150,22 +185,45 @@ def evaluate_feedback(
     """
     chosen = Movement.parse(movement or events.movement)
     ctx = Context(kin, events, None if spans is None else tuple((float(a), float(b)) for a, b in spans))
-    view = view_of(kin)
     findings: list[Finding] = []
     passed: list[RuleId] = []
     skipped: dict[RuleId, str] = {}
+    view = view_of(kin, ctx.inside())
     for rule in rules_for(chosen) if rules is None else rules:
         measure, needs = MEASURES[rule.measure]
-        if needs is not None and view != needs:
-            skipped[rule.id] = f"needs a {needs} view; this clip looks {view}"
-            continue
         measured = measure(ctx, **rule.params)
         if isinstance(measured, str):
+            if needs is not None and view != needs:  # the view first: it says what to film
+                measured = _not_in_view(needs, [view], "where the movement applies")
             skipped[rule.id] = measured
             continue
+        if needs is not None:
+            measured, why = _in_view(kin, measured, needs)
+            if not measured:
+                skipped[rule.id] = why
+                continue
         finding = judge(rule, measured)
         if finding is None:
             passed.append(rule.id)
         else:
             findings.append(finding)
     return Feedback(chosen, view, tuple(sorted_findings(findings)), tuple(passed), skipped, ranges_of_motion(kin))
+
+
+def _in_view(kin: Kinematics, instances: list[Instance], needs: str) -> tuple[list[Instance], str]:
+    """The instances seen from the view ``needs`` where each is judged (its own time range: the
+    athlete may face the camera for one landing and turn side-on for the next), and why none
+    is, or "" when some are."""
+    views = [view_during(kin, i.start, i.end) for i in instances]
+    kept = [i for i, v in zip(instances, views, strict=True) if v == needs]
+    if kept:
+        return kept, ""
+    where = ", ".join(f"{i.start:.2f}–{i.end:.2f} s" for i in instances[:4]) + (", …" if len(instances) > 4 else "")
+    return [], _not_in_view(needs, views, f"where it judges ({where})")
+
+
+def _not_in_view(needs: str, views: list[str], where: str) -> str:
+    words = {"front": "from the front or back", "side": "from the side", "oblique": "at an angle",
+             "unknown": "too little to tell the view"}
+    seen = " or ".join(words[v] for v in dict.fromkeys(views))
+    return f"not applied: needs a {needs} view; the athlete was seen {seen} {where}"

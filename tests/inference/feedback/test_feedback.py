@@ -159,18 +159,24 @@ def jump(contact: tuple[float, float], displacement: tuple[float, float]) -> tup
     after = np.clip((t - take_off - flight) / 0.25, 0, None)
     bump = np.where(after > 0, np.sin(np.pi / 2 * np.clip(after, 0, 2)) ** 2 * (after <= 2), 0.0)
     knees = [np.where(tt > flight / 2, c, 0.0) + d * bump for c, d in zip(contact, displacement, strict=True)]
-    # Each leg from its own figure standing on the floor with the foot where it lands (the hips
-    # move, as in a real landing), so after touch-down both feet stay still on the floor whatever
-    # each knee does; the trunk and head come from the left leg's figure.
-    kp = np.ones((t.size, len(BODY25_NAMES), 3))
-    for side, bend in zip("RL", knees, strict=True):
-        pose = side_view_body25(t.size, hip=(bend, bend), knee=(bend, bend), ankle=(-20.0, -20.0))
-        ankle = pose[:, BODY25_NAMES.index(f"{side}Ankle"), 0]
-        pose[..., 0] -= (ankle - ankle[0])[:, None]
-        pose = on_ground(pose, lift_px=lift)
-        mine = [k for k, name in enumerate(BODY25_NAMES) if name.startswith(side) or (side == "L" and name[0] not in "RL")]
-        kp[:, mine] = pose[:, mine]
-    kin = compute_kinematics(sequence(kp, t), 0)
+    # One figure, one pelvis (a side view sees the two hips together; a figure per leg put the hips
+    # 110 px apart, which reads as a front view where the landing is judged): the left leg bends hip
+    # and knee alike, the right leg's hip flexion is chosen frame by frame (from a 0.25° grid) so
+    # its ankle is as low as the left one and its ankle turns with its shin, so after touch-down
+    # both feet are flat on the floor whatever each knee does. When the knees differ the feet slide
+    # apart and back by half the difference each (58 px at 95° against 75°): the centre stays put.
+    right, left = knees
+    grid = np.arange(-30.0, 120.0, 0.25)
+    ankle_y = side_view_body25(grid.size * t.size, hip=(np.tile(grid, t.size), 0.0),
+                               knee=(np.repeat(right, grid.size), 0.0))[:, BODY25_NAMES.index("RAnkle"), 1]
+    target = side_view_body25(t.size, hip=(0.0, left), knee=(0.0, left))[:, BODY25_NAMES.index("LAnkle"), 1]
+    miss = np.abs(ankle_y.reshape(t.size, grid.size) - target[:, None])
+    miss[grid[None, :] < right[:, None] / 2] = np.inf  # the branch with the thigh ahead of the shin, as the left's
+    right_hip = grid[np.argmin(miss, axis=1)]
+    kp = side_view_body25(t.size, hip=(right_hip, left), knee=(right, left), ankle=(-20.0 - (right_hip - right), -20.0))
+    ankle = kp[:, [BODY25_NAMES.index("RAnkle"), BODY25_NAMES.index("LAnkle")], 0].mean(axis=1)
+    kp[..., 0] -= (ankle - ankle[0])[:, None]  # the feet stay where they land, the hips move
+    kin = compute_kinematics(sequence(on_ground(kp, lift_px=lift), t), 0)
     return kin, detect_events(kin, "jump")
 
 
@@ -182,8 +188,21 @@ def test_a_soft_even_landing_passes_and_a_stiff_one_fires() -> None:
     assert stiff == {"jump.landing_knee_flexion": "major", "jump.landing_knee_displacement": "major"}
 
 
+def test_a_findings_numbers_are_written_one_way_in_the_message_and_the_detail() -> None:
+    """The review saw "3.48°" in a sentence and "3.5 °" on its detail line: whole degrees and
+    percentages (the noise floors are 8-11°), the degree sign touching the number."""
+    from inference.feedback.engine import measure_text
+
+    assert [measure_text(3.48, "°"), measure_text(21.4, "%"), measure_text(7.2, "cm"), measure_text(0.618, "ratio"),
+            measure_text(-0.3, "°"), measure_text(-10.0, "°")] == ["3°", "21 %", "7 cm", "0.62", "0°", "-10°"]  # fmt: skip
+    feedback = evaluate_feedback(*jump((4.6, 4.6), (15.0, 15.0)), "jump")
+    for finding in feedback.findings:
+        assert finding.value_text in finding.message and "." not in finding.value_text
+        assert finding.value_text == f"{finding.value:.0f}°" and finding.threshold_text in ("30°", "45°")
+
+
 def test_an_uneven_landing_fires_the_symmetry_rule() -> None:
-    assert fired(*jump((35.0, 35.0), (60.0, 25.0)), "jump") == {"jump.landing_symmetry": "major"}
+    assert fired(*jump((35.0, 35.0), (60.0, 40.0)), "jump") == {"jump.landing_symmetry": "major"}  # 75° / 95°
 
 
 @pytest.mark.parametrize(("rule", "inside", "beyond"), [
