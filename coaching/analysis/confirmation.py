@@ -67,11 +67,16 @@ def athlete_check(analysis: Analysis) -> AthleteCheck | None:
 
 def athlete_checks(analyses: QuerySet[Analysis]) -> list[AthleteCheck]:
     """The pending checks among the latest finished analysis of each video of ``analyses`` (an
-    earlier run's choice no longer counts), oldest recording first. Only analyses the rule chose
-    for are read in full."""
+    earlier run's choice no longer counts), oldest recording first. Only the pose section's
+    athlete and people are read to find them (a team's summaries are large); the analyses that
+    need a check are then loaded in full."""
     done = analyses.filter(status=Status.DONE).order_by("video_id", "-created_at", "-pk").distinct("video_id")
     latest = Analysis.objects.filter(pk__in=done.values("pk"), summary__pose__athlete_source="auto")
-    rows = latest.select_related("video", "video__athlete").order_by("video__recorded_on", "video__created_at", "pk")
+    pending = [pk for pk, athlete, people in latest.values_list(
+        "pk", "summary__pose__athlete_track_id", "summary__pose__people")
+        if athlete_close_call({"athlete_source": "auto", "athlete_track_id": athlete, "people": people or []}) is not None]
+    rows = Analysis.objects.filter(pk__in=pending).select_related("video", "video__athlete")
+    rows = rows.order_by("video__recorded_on", "video__created_at", "pk")
     return [check for analysis in rows if (check := athlete_check(analysis)) is not None]
 
 
