@@ -71,6 +71,11 @@ def test_the_report_styles_a_real_major_finding_as_major_and_lists_it_first(clie
     shown = FINDING_CLASS.findall(page.content.decode())
     overstride, lean = (next(f for f in feedback.findings if f.rule == r) for r in ("run.overstride", "run.trunk_lean"))
     assert shown == [("major", overstride.message, "Major"), ("warning", lean.message, "Warning")]
+    # The detail line writes the numbers as the message does (one format: whole degrees), not
+    # "26.3 °" beside a sentence saying "26°".
+    text = page.content.decode()
+    assert f"{lean.value_text} (threshold {lean.threshold_text})" in text and lean.value_text.endswith("°")
+    assert " °" not in text.split('class="findings"')[1].split("</ul>")[0]
 
 
 def test_a_movement_without_rules_is_not_called_faultless(client, world) -> None:
