@@ -275,14 +275,15 @@ def tracked_analysis(video, clip_name: str):  # noqa: ANN001, ANN201 - (Video, s
     return analysis
 
 
-def signed_in_page(browser, live_server, viewport=(1280, 900)):  # noqa: ANN001, ANN201
-    """A Chromium page signed in as the World's coach; ``page.errors`` collects script errors."""
+def signed_in_page(browser, live_server, viewport=(1280, 900), username="coach", password="pw-coach-123"):  # noqa: ANN001, ANN201
+    """A Chromium page signed in (as the World's coach unless told); ``page.errors`` collects
+    script errors."""
     page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", "coach")
-    page.fill("input[name=password]", "pw-coach-123")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_selector("button:has-text('Sign out')")
     page.errors = errors

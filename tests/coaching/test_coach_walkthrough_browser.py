@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import shared_clip, wait_for_analysis, wait_js
+from tests.support import shared_clip, signed_in_page, wait_for_analysis, wait_js
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -46,13 +46,8 @@ def test_a_coach_walks_through_the_app(browser, live_server, celery_worker_proce
         clips.append(tmp_path / f"lunge-{name}.mp4")
         shutil.copyfile(shared_clip(CLIP), clips[-1])
 
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(live_server.url + "/")
-    page.fill("input[name=username]", "maria.coach")
-    page.fill("input[name=password]", "pw-maria-123")
-    page.click("button[type=submit]")
+    page = signed_in_page(browser, live_server, username="maria.coach", password="pw-maria-123")
+    errors = page.errors
     _shot(page, shots, "01-home-empty")
     page.click("text=New team")
     page.fill("input[name=name]", "Riverside Lifting")

@@ -31,12 +31,17 @@ def _analysed(name: str):  # noqa: ANN202 - AnalysisResult, imported lazily
     return analyze(shared_clip(name), AnalysisConfig(until="athlete"))
 
 
+def _athlete_kinematics(name: str, skip_without_athlete: bool = False):  # noqa: ANN202 - Kinematics
+    result = _analysed(name)
+    if result.athlete_index is None and skip_without_athlete:
+        pytest.skip(f"no athlete in {name}")
+    assert result.athlete_index is not None
+    return compute_kinematics(result.poses, result.athlete_index)
+
+
 @pytest.mark.parametrize("name", _clips())
 def test_no_joint_angle_sample_is_reported_outside_its_interval(name: str) -> None:
-    result = _analysed(name)
-    if result.athlete_index is None:
-        pytest.skip(f"no athlete in {name}")
-    kin = compute_kinematics(result.poses, result.athlete_index)
+    kin = _athlete_kinematics(name, skip_without_athlete=True)
     reported = 0
     for a, d in enumerate(ANGLES):
         values = kin.angles[:, a]
@@ -91,10 +96,6 @@ def test_an_upside_down_fit_on_real_frames_is_flagged() -> None:
     assert (kin.point_confidence[273] == 0).all()
 
 
-def _athlete_kinematics(name: str):  # noqa: ANN202 - Kinematics
-    result = _analysed(name)
-    assert result.athlete_index is not None
-    return compute_kinematics(result.poses, result.athlete_index)
 
 
 def _trusted(kin, name: str) -> np.ndarray:  # noqa: ANN001
@@ -154,10 +155,7 @@ def test_no_hinge_is_reported_flexed_past_its_anatomical_stop(name: str) -> None
     # error but past the elbow's stop (150°); such samples are not reported.
     from inference.kinematics.angles import HINGE_STOP
 
-    result = _analysed(name)
-    if result.athlete_index is None:
-        pytest.skip(f"no athlete in {name}")
-    kin = compute_kinematics(result.poses, result.athlete_index)
+    kin = _athlete_kinematics(name, skip_without_athlete=True)
     for joint, stop in HINGE_STOP.items():
         for side in ("right", "left"):
             values = _trusted(kin, f"{side}_{joint}")
