@@ -75,7 +75,8 @@ METRICS: dict[str, MetricDef] = {
     # .rules) want a slight forward lean and flag both more than 15° and a backward lean; the other
     # movements define none. So a change is shown as a change, never as improved or a best.
     "trunk_lean_max": MetricDef("Greatest forward trunk lean", "deg", 0,
-                                "98th percentile of the trunk's lean from vertical (+ forward, − backward); "
+                                "98th percentile of the trunk's lean from vertical (+ forward, − backward), "
+                                "in the frames filmed from the side; "
                                 "shown without a verdict: whether more or less lean is better depends "
                                 "on the movement", NOISE["angle"]),
     # Dance timing (inference/dance; docs/dance.md), the athlete's own accents and offsets.
@@ -158,7 +159,9 @@ def _frame_metrics(kin: Kinematics, action: str, mask: np.ndarray) -> list[Metri
     span = (float(seen[0]), float(seen[-1]))
     out = [MetricValue(action, f"{joint}_rom", value, *span)
            for joint in ("knee", "hip", "ankle") if (value := _rom(kin, joint, mask)) is not None]
-    trunk = _angle(kin, "trunk", mask)
+    # Forward or backward lean is seen only from the side: in a front or back view the trunk angle
+    # is a sideways lean (Kinematics.view), and an oblique view mixes both.
+    trunk = _angle(kin, "trunk", mask & (kin.view() == "side"))
     if trunk.size >= 10:
         out.append(MetricValue(action, "trunk_lean_max", float(np.percentile(90.0 - trunk, 98)), *span))
     return out

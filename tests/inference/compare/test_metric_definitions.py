@@ -4,6 +4,7 @@ and trunk lean has no direction of better."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from inference.compare.metrics import METRICS, analysis_metrics
 from inference.feedback.measures import range_of_motion
@@ -36,3 +37,22 @@ def test_trunk_lean_has_no_better_direction() -> None:
     backward lean must not read as an improvement."""
     assert METRICS["trunk_lean_max"].better == 0
     assert "without a verdict" in METRICS["trunk_lean_max"].meaning
+
+
+def test_forward_trunk_lean_is_measured_only_where_the_athlete_is_filmed_from_the_side() -> None:
+    """Review #4: the lab walk, a man facing the camera leaning sideways, read 'Greatest forward
+    trunk lean 48°' on the progress page. From the front the trunk angle is a sideways lean."""
+    from inference.pipeline import AnalysisConfig, analyze
+    from tests.support import shared_clip
+
+    t = np.arange(90) / 30.0
+    side = compute_kinematics(sequence(on_ground(side_view_body25(len(t), trunk_lean=20.0)), t), 0)
+    assert (side.view() == "side").all()
+    lean = next(m.value for m in analysis_metrics(side, {}, "general") if m.metric == "trunk_lean_max")
+    assert lean == pytest.approx(20.0, abs=2.0)
+
+    result = analyze(shared_clip("lab_walk_portrait_60fps.mp4"), AnalysisConfig(until="athlete"))
+    front = compute_kinematics(result.poses, result.athlete_index)
+    assert (front.view()[np.isfinite(front.frontalness())] != "side").all()  # he faces the camera throughout
+    metrics = {m.metric for m in analysis_metrics(front, {}, "general")}
+    assert "trunk_lean_max" not in metrics and "knee_rom" in metrics
