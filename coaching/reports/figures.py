@@ -26,6 +26,10 @@ JOINTS: dict[str, tuple[str, ...]] = {
     "hip": ("left_hip", "right_hip"),
     "ankle": ("left_ankle", "right_ankle"),
     "shoulder": ("left_shoulder", "right_shoulder"),
+    # Unsigned, read in any view (inference.kinematics.angles: the signed shoulder and hip are
+    # trusted from the side only, so on a front-view clip these are the arm and thigh charts).
+    "shoulder elevation": ("left_shoulder_elevation", "right_shoulder_elevation"),
+    "hip elevation": ("left_hip_elevation", "right_hip_elevation"),
     "elbow": ("left_elbow", "right_elbow"),
     "trunk": ("trunk",),
     "pelvis": ("pelvis",),

@@ -63,6 +63,24 @@ def test_figures_are_decimated_with_left_and_right_and_events(squats) -> None:
     assert dict(summary_rows({}, ranges, "side"))["Range of motion, left knee"] == "50°"
 
 
+def test_a_front_view_has_arm_and_thigh_charts_in_any_view() -> None:
+    """The signed shoulder and hip are trusted from the side only (9e54e58), so on a clip filmed
+    from the front their charts are empty; the unsigned elevations are charted beside them."""
+    from inference.pipeline import AnalysisConfig, analyze
+    from tests.support import shared_clip
+
+    result = analyze(shared_clip("lab_walk_portrait_60fps.mp4"), AnalysisConfig(until="athlete"))
+    figures = report_figures(compute_kinematics(result.poses, result.athlete_index), [])
+    arms = figures["angles"]["shoulder elevation"]
+    assert [trace["name"] for trace in arms["data"]] == ["left shoulder elevation", "right shoulder elevation"]
+    shown = np.array(arms["data"][0]["y"] + arms["data"][1]["y"], dtype=float)
+    assert np.isfinite(shown).mean() > 0.5 and np.nanmax(shown) > 90  # his arms go out and up
+    signed = figures["angles"]["shoulder"]["data"]
+    assert not np.isfinite(np.array(signed[0]["y"] + signed[1]["y"], dtype=float)).any()
+    assert "0 hanging" in arms["layout"]["title"]["subtitle"]["text"]
+    assert "hip elevation" in figures["angles"]
+
+
 def test_the_centre_of_mass_chart_shows_heights_above_the_floor() -> None:
     from coaching.reports.figures import com_figure
     from inference.kinematics import KinematicsConfig
