@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from inference.kinematics.angles import view_labels
+from inference.kinematics.angles import SAGITTAL, view_labels
 from inference.kinematics.core import Kinematics
 from inference.kinematics.events import Event, Events
 
@@ -365,6 +365,8 @@ def rom_symmetry(ctx: Context, joint: str) -> Measured:
     frames = ctx.inside()
     left, right = (range_of_motion(ctx.kin, f"{side}_{joint}", frames) for side in ("left", "right"))
     if not (np.isfinite(left) and np.isfinite(right)):
+        if joint in SAGITTAL and not (ctx.kin.view()[frames] == "side").any():
+            return f"the {joint} angle needs a side view; the athlete was not filmed from the side here"
         return f"the {joint}s were not seen on both sides"
     if max(left, right) <= STILL_ROM_DEG:
         return (f"neither {joint} moved beyond the noise ({left:.0f}° and {right:.0f}°; a still joint shows up to "

@@ -42,6 +42,7 @@ URL_ACTIONS = {
     "video_original": (None, "athlete"),
     "analysis_file": (None, "athlete"),
     "analysis_athlete": (Action.RERUN, "athlete"),
+    "analysis_athlete_confirm": (Action.RERUN, "athlete"),
     "analysis_cancel": (Action.RERUN, "athlete"),
     "analysis_tracks": (None, "athlete"),
     "analysis_track_edit": (Action.RERUN, "athlete"),

@@ -117,9 +117,13 @@ def test_the_raised_elbow_reads_as_flexion_and_the_folded_one_is_not_reported(an
 def test_feedback_json_is_complete_and_honest_about_the_view(analysed: tuple[object, Path]) -> None:
     _, out = analysed
     feedback = json.loads((out / "feedback.json").read_text())
-    assert feedback["view"] == "oblique"
+    assert feedback["view"] == "front"  # he faces the camera (bench/truth; the per-frame view of 9e54e58)
     ids = {f["rule"] for f in feedback["findings"]} | set(feedback["passed"])
-    assert ids == {"symmetry.knee", "symmetry.hip", "symmetry.shoulder", "symmetry.elbow"}
+    assert ids == {"symmetry.knee", "symmetry.elbow"}
+    # The signed hip and shoulder are side-view angles (9e54e58): from the front they are not
+    # judged, and the report says why instead of comparing two projections.
+    skipped = {x["rule"]: x["reason"] for x in feedback["skipped"]}
+    assert "needs a side view" in skipped["symmetry.hip"] and "needs a side view" in skipped["symmetry.shoulder"]
     # The right arm goes up over the head and ends bent at the hip; the left stays nearly straight.
     elbow = next(f for f in feedback["findings"] if f["rule"] == "symmetry.elbow")
     assert elbow["severity"] == "major" and elbow["time_ranges"] == [[0.0, 1.65]]
