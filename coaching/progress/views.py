@@ -121,6 +121,12 @@ def reference_set(request: HttpRequest, analysis_id: int) -> HttpResponse:
     form = ReferenceForm(request.POST)
     segments = comparisons.segments_for(analysis)
     reason = comparisons.comparable(analysis)
+    if not reason and athlete_check(analysis) is not None:
+        # A reference is what every later analysis is measured against: not a person who may
+        # be someone else (coaching.analysis.confirmation).
+        reason = ("Check the athlete first: another person scored almost as high in this video, so it "
+                  "may show someone else. Confirm or choose the athlete on the video page, then set it "
+                  "as the reference.")
     if reason or not form.is_valid() or form.cleaned_data["segment"] >= len(segments):
         messages.error(request, reason or "Choose the segment to use as the reference.")
         return redirect(report)

@@ -136,3 +136,20 @@ def test_only_the_team_s_coaches_confirm(client, world) -> None:
     second.refresh_from_db()
     assert athlete_check(second) is not None
     assert client.get(url).status_code == 405 or client.get(url).status_code == 404
+
+
+def test_a_close_call_cannot_become_the_team_s_reference_until_confirmed(client, world) -> None:
+    from coaching.progress import comparisons
+    from coaching.progress.models import Reference
+
+    _, second = _two_sessions(world)
+    segments = comparisons.segments_for(second)
+    assert segments and not comparisons.comparable(second)
+    rep, action = 0, segments[0].action
+    client.force_login(world.coach)
+    page = client.post(reverse("reference_set", args=[second.pk]), {"segment": rep}, follow=True)
+    assert not Reference.objects.exists()
+    assert "Check the athlete first" in page.content.decode()
+    client.post(reverse("analysis_athlete_confirm", args=[second.pk]))
+    client.post(reverse("reference_set", args=[second.pk]), {"segment": rep})
+    assert Reference.objects.get(team=world.team, action=action).analysis == second
