@@ -30,14 +30,13 @@ def write_clip(path: Path, *, frames: int = 12, size: tuple[int, int] = (96, 64)
     with av.open(str(path), mode="w") as out:
         stream = out.add_stream("libx264", rate=Fraction(fps))
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        images = []
         for i in range(frames):
             image = np.full((height, width, 3), 30, np.uint8)
             x = (i * 5) % max(1, width - 16)
             image[20:36, x : x + 16] = 230
-            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
+            images.append(image)
+        mux_rgb_frames(out, stream, images, [i / fps for i in range(frames)], Fraction(1, fps))
     return path
 
 
