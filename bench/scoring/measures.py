@@ -10,6 +10,12 @@ true ones, flight time and cadence.
   matched true events, missed = true events left, false = detected events left. Timing error: the
   mean absolute difference over the matched take-offs and landings (jumps) or contacts (steps);
   flight-time error: mean |detected flight − true flight| over matched jumps.
+- Issue 18's targets (recall and precision ≥ 0.9, timing error ≤ 2 frames, flight-time error
+  ≤ 20 %, cadence within 5 %): recall = found / true events, precision = found / detected events
+  (None where the denominator is 0); timing errors also per matched instant in frames at the clip's
+  frame rate (:func:`frame_rate`), their mean and worst; the flight-time error also as a fraction of
+  each matched jump's true flight, mean and worst; the cadence error as a fraction of the true
+  cadence.
 - Cadence: steps per minute between the first and the last contact, (n − 1) / span, as
   ``inference.kinematics.events.cadence`` computes it; the error is |detected − true|.
 """
@@ -75,7 +81,9 @@ def match_events(detected: Sequence[Sequence[float]], true: Sequence[Sequence[fl
 @dataclass(frozen=True)
 class EventScores:
     """found / missed / false counts; timing_error_s and flight_error_s None without matches;
-    wrong_side: matched steps whose foot differs from the truth's."""
+    wrong_side: matched steps whose foot differs from the truth's. timing_errors_s: every matched
+    instant's |difference| (take-off and landing of each jump, each step's contact);
+    flight_errors: each matched jump's |detected − true flight| / true flight."""
 
     found: int
     missed: int
@@ -83,6 +91,34 @@ class EventScores:
     timing_error_s: float | None
     flight_error_s: float | None = None
     wrong_side: int = 0
+    timing_errors_s: tuple[float, ...] = ()
+    flight_errors: tuple[float, ...] = ()
+
+    @property
+    def recall(self) -> float | None:
+        """Found over true events; None when the truth has none."""
+        true = self.found + self.missed
+        return self.found / true if true else None
+
+    @property
+    def precision(self) -> float | None:
+        """Found over detected events; None when nothing was detected."""
+        detected = self.found + self.false
+        return self.found / detected if detected else None
+
+    def timing_frames(self, fps: float) -> tuple[float, float] | None:
+        """(mean, worst) timing error in frames at ``fps``; None without matches."""
+        if not self.timing_errors_s:
+            return None
+        frames = np.asarray(self.timing_errors_s) * fps
+        return float(frames.mean()), float(frames.max())
+
+    @property
+    def flight_error_fraction(self) -> tuple[float, float] | None:
+        """(mean, worst) flight-time error as a fraction of the true flight; None without matches."""
+        if not self.flight_errors:
+            return None
+        return float(np.mean(self.flight_errors)), float(np.max(self.flight_errors))
 
 
 def score_jumps(detected: Sequence[tuple[float, float]], true: Sequence[tuple[float, float]],
@@ -91,9 +127,11 @@ def score_jumps(detected: Sequence[tuple[float, float]], true: Sequence[tuple[fl
     pairs = match_events(detected, true, tolerance)
     timing = [abs(detected[i][k] - true[j][k]) for i, j in pairs for k in (0, 1)]
     flight = [abs((detected[i][1] - detected[i][0]) - (true[j][1] - true[j][0])) for i, j in pairs]
+    relative = [f / (true[j][1] - true[j][0]) for f, (_, j) in zip(flight, pairs, strict=True) if true[j][1] > true[j][0]]
     return EventScores(found=len(pairs), missed=len(true) - len(pairs), false=len(detected) - len(pairs),
                        timing_error_s=float(np.mean(timing)) if timing else None,
-                       flight_error_s=float(np.mean(flight)) if flight else None)  # fmt: skip
+                       flight_error_s=float(np.mean(flight)) if flight else None,
+                       timing_errors_s=tuple(timing), flight_errors=tuple(relative))  # fmt: skip
 
 
 def score_steps(detected: Sequence[tuple[float, str]], true: Sequence[tuple[float, str]],
@@ -103,7 +141,8 @@ def score_steps(detected: Sequence[tuple[float, str]], true: Sequence[tuple[floa
     timing = [abs(detected[i][0] - true[j][0]) for i, j in pairs]
     wrong = sum(1 for i, j in pairs if detected[i][1] and true[j][1] and detected[i][1] != true[j][1])
     return EventScores(found=len(pairs), missed=len(true) - len(pairs), false=len(detected) - len(pairs),
-                       timing_error_s=float(np.mean(timing)) if timing else None, wrong_side=wrong)  # fmt: skip
+                       timing_error_s=float(np.mean(timing)) if timing else None, wrong_side=wrong,
+                       timing_errors_s=tuple(timing))  # fmt: skip
 
 
 def cadence_spm(contacts: Sequence[float]) -> float | None:
@@ -120,3 +159,19 @@ def cadence_error(detected_spm: float | None, true_contacts: Sequence[float]) ->
     if detected_spm is None or true_spm is None:
         return None
     return abs(detected_spm - true_spm)
+
+
+def cadence_error_fraction(detected_spm: float | None, true_contacts: Sequence[float]) -> float | None:
+    """|detected − true| / true cadence; None when either is undefined."""
+    error, true_spm = cadence_error(detected_spm, true_contacts), cadence_spm(true_contacts)
+    return None if error is None or not true_spm else error / true_spm
+
+
+def frame_rate(timestamps: np.ndarray) -> float | None:
+    """Frames per second of a clip: 1 / the median interval of its timestamps (T,) seconds; None
+    for fewer than two frames."""
+    t = np.asarray(timestamps, np.float64)
+    if t.size < 2:
+        return None
+    dt = float(np.median(np.diff(t)))
+    return 1.0 / dt if dt > 0 else None
