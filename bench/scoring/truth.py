@@ -6,7 +6,9 @@ A person's box at time t (:meth:`Person.box_at`) is *known* where t lies in one 
 ranges and either between two of their keyframes inside that range (linear interpolation) or
 within :data:`HOLD_S` of the nearest keyframe in that range (that keyframe's box, held). Elsewhere
 in a visible range it is unknown, and the frame is not judged by the scores that need every
-visible person's box.
+visible person's box. Nor is a frame inside one of a person's *partly* visible ranges (half out of
+the frame's edge, mostly hidden): a skeleton on what is left of them is neither clearly right nor a
+phantom.
 """
 
 from __future__ import annotations
@@ -24,14 +26,18 @@ HOLD_S = 0.5  # seconds a keyframe's box is held beyond the first / last keyfram
 @dataclass(frozen=True)
 class Person:
     """id; visible: ((t0, t1), ...) seconds; keyframes: ((t, (x0, y0, x1, y1)), ...) sorted by t,
-    source pixels."""
+    source pixels; partly: ((t0, t1), ...) seconds where only part of them is in view."""
 
     id: str
     visible: tuple[tuple[float, float], ...]
     keyframes: tuple[tuple[float, tuple[float, float, float, float]], ...]
+    partly: tuple[tuple[float, float], ...] = ()
 
     def visible_at(self, t: float) -> bool:
         return any(a <= t <= b for a, b in self.visible)
+
+    def partly_at(self, t: float) -> bool:
+        return any(a <= t <= b for a, b in self.partly)
 
     def box_at(self, t: float) -> np.ndarray | None:
         """(4,) x0, y0, x1, y1 at time t, or None where not visible or unknown (module docstring)."""
@@ -74,9 +80,11 @@ class Truth:
 
     def boxes_at(self, t: float) -> tuple[dict[str, np.ndarray], bool]:
         """({person id: box} of the people visible at t whose box is known, whether every visible
-        person's box is known)."""
+        person's box is known and nobody is partly in view)."""
         boxes, complete = {}, True
         for person in self.people:
+            if person.partly_at(t):
+                complete = False
             if not person.visible_at(t):
                 continue
             box = person.box_at(t)
@@ -110,6 +118,7 @@ def parse_truth(data: dict[str, Any]) -> Truth:
             id=str(p["id"]),
             visible=tuple((float(a), float(b)) for a, b in p.get("visible", [])),
             keyframes=tuple(sorted((float(k["t"]), _box(k["box"])) for k in p.get("boxes", []))),
+            partly=tuple((float(a), float(b)) for a, b in p.get("partly", [])),
         )
         for p in data.get("people", [])
     )

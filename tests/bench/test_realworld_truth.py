@@ -41,3 +41,12 @@ def test_labels_and_dominant_action(truth):
     assert truth.label_at(1.99) == "walk" and truth.label_at(2.0) == "jump" and truth.label_at(4.0) is None
     assert truth.dominant_action() == "walk"
     assert truth.jumps == ((2.2, 2.6),) and truth.steps[1] == (1.0, "left") and truth.faults_expected is False
+
+
+def test_frame_with_someone_partly_in_view_is_not_judged(truth):
+    other = truth.person("other")
+    edge = type(other)(id="edge", visible=(), keyframes=(), partly=((2.4, 2.6),))
+    with_edge = type(truth)(**{**truth.__dict__, "people": (*truth.people, edge)})
+    boxes, complete = with_edge.boxes_at(2.5)
+    assert set(boxes) == {"athlete"} and not complete
+    assert with_edge.boxes_at(2.7)[1] and truth.boxes_at(2.5)[1]
