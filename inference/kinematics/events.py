@@ -47,6 +47,9 @@ FLIGHT_KINDS = ("jump", "drop", "box_jump")
 # Frames searched into the contacts on either side of a swing when refining its instants: the
 # contact low-pass (12 Hz) spreads a stop over about ±1 frame at 30 fps, ±2 at 60 fps.
 REFINE_FRAMES = 3
+# Share of the top of a swing's speed ramp at which its lift-off and touch-down are read (swings()).
+LIFT_SPEED_FRACTION = 0.5
+TOUCH_SPEED_FRACTION = 0.5
 # A foot has left the ground once its sole is this many statures (≈ 4.4 cm at 1.75 m) above where
 # it stood, and touches down where it comes back within it: above the 95th percentile of a planted
 # foot's sole-row scatter about its 0.25 s running median on every dev clip's truth athlete
@@ -282,9 +285,9 @@ def swings(contacts: FootContacts) -> list[Swing]:
             if first == 0 or stop == on.size or not known[first:stop].all():
                 continue  # the clip's ends, or frames where the foot is not seen: no swing to time
             top = _edge_peak(speed, first, +1, stop)
-            lift = _speed_crossing(speed, t, first - REFINE_FRAMES, top + 1, 0.5 * speed[top], rising=True)
+            lift = _speed_crossing(speed, t, first - REFINE_FRAMES, top + 1, LIFT_SPEED_FRACTION * speed[top], rising=True)
             top = _edge_peak(speed, stop - 1, -1, first - 1)
-            touch = _speed_crossing(speed, t, top, stop + REFINE_FRAMES, 0.5 * speed[top], rising=False)
+            touch = _speed_crossing(speed, t, top, stop + REFINE_FRAMES, TOUCH_SPEED_FRACTION * speed[top], rising=False)
             lift = float(t[first]) if lift is None else lift
             touch = float(t[stop]) if touch is None else touch
             leaves = _height_instant((_floor_row(contacts, side, first - 1, -1) - sole) / stature, t, first, stop, True)

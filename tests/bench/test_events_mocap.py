@@ -1,0 +1,49 @@
+"""bench/mocap_motion.py and bench/events_mocap.py: true contacts, steps and jumps from the DeepMimic
+clips' 3D feet, and one view through the event detectors (skipped without the training data)."""
+
+import numpy as np
+import pytest
+
+from inference.actions.data import data_dir
+
+pytestmark = pytest.mark.skipif(not (data_dir() / "humanoid3d_walk.txt").is_file(), reason="DeepMimic clips not in the data cache")
+
+
+def motion(name: str, seconds: float = 4.0):
+    from bench.mocap_motion import load_motion
+
+    return load_motion(data_dir(), name, seconds)
+
+
+def test_the_walk_has_alternating_steps_and_no_flight():
+    from bench.mocap_motion import motion_truth
+
+    truth = motion_truth(motion("walk"))
+    sides = [side for _, side in truth.steps]
+    assert len(sides) >= 5 and all(a != b for a, b in zip(sides[:-1], sides[1:], strict=True))
+    gaps = np.diff([t for t, _ in truth.steps])
+    # one 39-frame cycle at 30 Hz (1.3 s) holds two steps
+    assert np.mean(gaps) == pytest.approx(1.3 / 2, abs=0.02)
+    assert truth.jumps == () and truth.flights == ()
+
+
+def test_running_flights_are_not_jumps_and_the_jump_clip_has_one_jump_per_cycle():
+    from bench.mocap_motion import motion_truth
+
+    run = motion_truth(motion("run"))
+    assert run.flights and run.jumps == ()
+    jump = motion_truth(motion("jump"))
+    # the feet are off the floor from about frame 49 to frame 75 of the 60 Hz clip (1.78 s cycle)
+    assert len(jump.jumps) == 2 and all(b - a == pytest.approx(26 / 60, abs=0.03) for a, b in jump.jumps)
+    assert jump.jumps[1][0] - jump.jumps[0][0] == pytest.approx(107 / 60, abs=0.02)
+    assert jump.steps == ()  # the landings are two-footed
+
+
+def test_a_side_view_of_the_walk_through_the_detectors_finds_its_steps():
+    from bench.events_mocap import score_view
+    from inference.actions.mocap import Camera
+
+    camera = Camera(azimuth=90.0, elevation=5.0, distance=6.0, focal=1400.0, size=(1920, 1080))
+    tally = score_view(motion("walk"), camera, 30.0, np.random.default_rng(0))
+    found, missed, false = tally.steps
+    assert found >= 3 and missed <= 1 and false <= 1
