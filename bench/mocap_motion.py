@@ -10,15 +10,18 @@ Used by ``bench/events_mocap.py`` (the unscored evaluation of ``inference.kinema
 - Feet: the humanoid's foot is a box on the ankle joint (``humanoid.urdf``, link ``*_ankle``:
   centre (0.18, −0.09, 0), size 0.708 × 0.22 × 0.36 urdf units, scaled by 0.25); the heel and the
   toe are the back and front of its sole's centre line.
-- True contact: the heel or the toe is below :data:`TOUCH_HEIGHT_M`, or below
-  :data:`CONTACT_HEIGHT_M` and sliding along the ground plane slower than :data:`CONTACT_SPEED_M_S` (a point on the floor does not slide; the forefoot
+- True contact: the heel or the toe is below :data:`CONTACT_HEIGHT_M` and slides along the ground
+  plane slower than :data:`CONTACT_SPEED_M_S` (a point on the floor does not slide; the forefoot
   dropping after a heel strike moves down, not along), on the clip resampled at
-  :data:`TRUTH_RATE_HZ`; gaps and contacts shorter than :data:`CONTACT_MIN_S` are merged / dropped.
+  :data:`TRUTH_RATE_HZ`; gaps shorter than :data:`GLITCH_S` are bridged and contacts shorter than
+  :data:`CONTACT_MIN_S` dropped. A foot gliding along the floor is not on it (a boxer's drag step
+  moves the foot as a step does).
   A touch-down (the heel strike, or the toe's in a forefoot landing) is the start of a contact, a
   lift-off its end.
 - True steps: a touch-down after the foot was off the ground while the other foot stood for
   :data:`TWO_FOOTED_S` or more, :data:`STEP_MIN_DISPLACEMENT_M` or more from where it lifted. True jumps: times with no
-  foot on the ground lasting :data:`FLIGHT_MIN_S` or more whose two lift-offs are within
+  foot on the ground lasting :data:`FLIGHT_MIN_S` or more, both soles rising :data:`FLIGHT_RISE_M`
+  or more, whose two lift-offs are within
   :data:`TWO_FOOTED_S` of each other (a running stride's rear foot left a whole swing after the
   other: not a jump), from the second lift-off to the first touch-down.
 
@@ -57,27 +60,30 @@ TRUTH_RATE_HZ = 240.0
 # jump) and moves at ≤ 0.4 m/s; a swinging foot moves along the ground at 2-3.6 m/s where it passes
 # 2-3 cm above it (walking swing) and comes to rest within one capture frame of touching it.
 CONTACT_HEIGHT_M = 0.08
-# A heel or toe this low touches the floor whatever its speed: below the walking swing's lowest
-# clearance in the walk clip (2.2 cm); the capture's feet glitch sideways by up to 10 cm in a frame
-# now and then (walk, left foot at heel strike), which the sliding test alone would read as no contact.
-TOUCH_HEIGHT_M = 0.015
 CONTACT_SPEED_M_S = 0.5
 CONTACT_MIN_S = 0.03
+# Gaps in a contact up to this long are bridged: the capture's feet glitch sideways by up to 10 cm
+# in one frame now and then (walk, left foot at heel strike; one frame is 1/30 s in walk and run).
+GLITCH_S = 0.05
 STEP_MIN_DISPLACEMENT_M = 0.10
 FLIGHT_MIN_S = 0.1
+# Both soles rise at least this high in a flight (above the floor's ±2 cm capture noise in stance).
+FLIGHT_RISE_M = 0.05
 TWO_FOOTED_S = 0.15
 SIDES = ("right", "left")
+G = 9.81
 
 
 @dataclass(frozen=True)
 class Motion:
     """t: (T,) seconds; points: {blazepose33 keypoint name: (T, 3) metres}; feet: {side: (T, 2, 3)
-    heel and toe}."""
+    heel and toe}; dt: the capture's frame interval, seconds."""
 
     name: str
     t: np.ndarray
     points: dict[str, np.ndarray]
     feet: dict[str, np.ndarray]
+    dt: float
 
 
 def _stitched(pos: np.ndarray, rot: np.ndarray, passes: int) -> tuple[np.ndarray, np.ndarray]:
@@ -116,7 +122,7 @@ def load_motion(folder: Path, name: str, seconds: float, humanoid: Humanoid | No
         points[f"{side}_heel"], points[f"{side}_foot_index"] = feet[side][:, 0], feet[side][:, 1]
     t = np.arange(pos.shape[0]) * clip.dt
     keep = t <= seconds + 1e-9
-    return Motion(name, t[keep], {k: v[keep] for k, v in points.items()}, {k: v[keep] for k, v in feet.items()})
+    return Motion(name, t[keep], {k: v[keep] for k, v in points.items()}, {k: v[keep] for k, v in feet.items()}, clip.dt)
 
 
 def resample(x: np.ndarray, t: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -142,9 +148,9 @@ def _contact(feet: np.ndarray, t: np.ndarray) -> np.ndarray:
     """(N,) bool: the heel or the toe (N, 2, 3) low and not sliding (module docstring)."""
     height = feet[..., 1]  # (N, 2)
     sliding = np.linalg.norm(np.gradient(feet[..., [0, 2]], t, axis=0), axis=-1)  # ground-plane speed
-    on = ((height < TOUCH_HEIGHT_M) | ((height < CONTACT_HEIGHT_M) & (sliding < CONTACT_SPEED_M_S))).any(axis=1)
+    on = ((height < CONTACT_HEIGHT_M) & (sliding < CONTACT_SPEED_M_S)).any(axis=1)
     for first, stop in runs(~on):  # short gaps inside a contact: noise of the capture
-        if first > 0 and stop < on.size and t[stop] - t[first] < CONTACT_MIN_S:
+        if first > 0 and stop < on.size and t[stop] - t[first] < GLITCH_S:
             on[first:stop] = True
     for first, stop in runs(on):
         if t[stop - 1] - t[first] < CONTACT_MIN_S:
@@ -171,12 +177,27 @@ def motion_truth(motion: Motion) -> Truth:
     for first, stop in runs(airborne):
         if first == 0 or stop == t.size or t[stop] - t[first] < FLIGHT_MIN_S:
             continue
+        if min(feet[side][first:stop, :, 1].min(axis=1).max() for side in SIDES) < FLIGHT_RISE_M:
+            continue  # a foot glided along the floor: no flight
         flights.append((float(t[first]), float(t[stop])))
         # when each foot left: the end of its last contact before the flight
         left_at = [np.flatnonzero(contact[s][:first]) for s in SIDES]
         if all(f.size for f in left_at) and abs(float(t[left_at[0][-1]] - t[left_at[1][-1]])) <= TWO_FOOTED_S:
             jumps.append((float(t[first]), float(t[stop])))
     return Truth(t, contact, tuple(sorted(steps)), tuple(jumps), tuple(flights))
+
+
+def implausible_flights(motion: Motion, truth: Truth) -> list[tuple[float, float]]:
+    """The truth's flights during which the hips rise less than half of what a body in the air that
+    long must rise, g T² / 8 (Bosco et al., 1983): feet hovering above y = 0 while the body is
+    supported (the capture's floor is not where the feet stand, or hands carry the body)."""
+    hips = (motion.points["right_hip"][:, 1] + motion.points["left_hip"][:, 1]) / 2
+    out = []
+    for a, b in truth.flights:
+        start, middle, end = np.interp([a, (a + b) / 2, b], motion.t, hips)
+        if middle - (start + end) / 2 < 0.5 * G * (b - a) ** 2 / 8:
+            out.append((a, b))
+    return out
 
 
 def render(motion: Motion, camera: Camera, fps: float, rng: np.random.Generator, noise: float,

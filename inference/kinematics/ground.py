@@ -13,7 +13,8 @@ foot:
    held up in the air. Moving blips up to :data:`JITTER_S` between still frames are jitter and
    become still. Still runs shorter than :func:`min_contact_s` are dropped: a foot in flight
    is momentarily still at the top of its arc, for at most ``2 × STILL_SPEED × stature / g``
-   seconds. Then runs of "moving" shorter than :data:`MIN_SWING_S` between contacts are keypoint
+   seconds, and so are the still tops of flights that a camera seeing the travel end-on shows
+   (:mod:`.apex`). Then runs of "moving" shorter than :data:`MIN_SWING_S` between contacts are keypoint
    noise (no real swing is that short) and become contact.
 
 The **sole level** of a foot is the image row of its lowest heel or toe point, or where the
@@ -45,6 +46,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.ndimage import median_filter
 
+from inference.kinematics.apex import flight_apexes
 from inference.kinematics.filters import butterworth, derivative, runs
 from inference.kinematics.points import point_index
 
@@ -221,8 +223,10 @@ def foot_contacts(points: np.ndarray, point_confidence: np.ndarray, t: np.ndarra
         with np.errstate(invalid="ignore"):
             held_up = (lowest - sole[side]) / stature_px > MAX_CONTACT_HEIGHT
         flags = _fill_short_false(still[side] & ~held_up, known[side], t, JITTER_S)
-        flags = _drop_short_true(flags, t, min_contact_s(stature_m))
-        contact[side] = _fill_short_false(flags, known[side], t, MIN_SWING_S)
+        contact[side] = _drop_short_true(flags, t, min_contact_s(stature_m))
+    apex = flight_apexes(contact, sole, stature_px, t, GROUND_SMOOTH_S)  # still tops of flights: in the air
+    for side in SIDES:
+        contact[side] = _fill_short_false(contact[side] & ~apex[side], known[side], t, MIN_SWING_S)
     ground, from_contacts = _ground_line(contact, sole, t)
     return FootContacts(t, stature_px, contact, known, speed, sole, ground, from_contacts, confidence, feet)
 
