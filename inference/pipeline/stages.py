@@ -192,6 +192,7 @@ def tracking_stage(run: Run) -> None:
     identities = [seen_frames(group) for group in reidentify(people, skeleton.limbs)]
     keypoints, track_ids = assemble(identities, run.tracker.num_frames, skeleton.num_keypoints,
                                     run.config.min_track_frames, run.config.min_track_seconds)  # fmt: skip
+    keypoints = refill_gaps(run, keypoints, skeleton.limbs)
     size = (int(info["width"]), int(info["height"]))
     keypoints = unseen_outside_frame(keypoints, size)
     poses = PoseSequence(keypoints=keypoints, skeleton=run.skeleton,
@@ -200,6 +201,54 @@ def tracking_stage(run: Run) -> None:
     run.add("pose", PoseSection(poses=poses, people=tuple(summarize(keypoints, track_ids, size)),
                                 backend=run.config.backend, models=run.models))
     run.tracker = None
+
+
+def refill_gaps(run: Run, keypoints: np.ndarray, limbs: tuple[tuple[int, int], ...]) -> np.ndarray:
+    """Identities' gaps searched again frame by frame from both ends with the pose backend's
+    ``refind`` (inference/tracking/refill.py; backends without one are left as they are). Decodes
+    the video a second time, keeping only the frames inside gaps."""
+    from inference.pipeline.warm import give_back_pose_backend, take_pose_backend
+    from inference.pose.registry import backend_spec
+    from inference.tracking.refill import gap_frames, refill
+    from inference.tracking.stitch import StitchConfig
+    from inference.video import iter_frames
+
+    assert run.result.video is not None
+    if not hasattr(backend_spec(run.config.backend), "create"):
+        return keypoints
+    fps = float(run.result.video.probe.get("fps") or 0.0) or 30.0
+    wanted = gap_frames(keypoints, int(round(StitchConfig().max_gap * fps)))
+    if not wanted:
+        return keypoints
+    start = time.perf_counter()
+    backend = take_pose_backend(run.config.backend, run.config.backend_options)
+    if not hasattr(backend, "refind"):
+        give_back_pose_backend(run.config.backend, run.config.backend_options, backend)
+        return keypoints
+    info = run.result.video.probe
+    frames: dict[int, np.ndarray] = {}
+    for i, (frame, _) in enumerate(iter_frames(run.source, max_side=run.config.max_side)):
+        if i in wanted:
+            frames[i] = frame
+        if i >= max(wanted):
+            break
+    some = next(iter(frames.values()))
+    scale = np.array([info["width"] / some.shape[1], info["height"] / some.shape[0]], np.float32)
+
+    def find(f: int, last: np.ndarray) -> np.ndarray | None:
+        if f not in frames:
+            return None
+        here = last.copy()
+        here[:, :2] /= scale
+        pose = backend.refind(frames[f], here)
+        if pose is not None:
+            pose[:, :2] *= scale
+        return pose
+
+    keypoints, _ = refill(keypoints, find, limbs, int(round(StitchConfig().max_gap * fps)))
+    give_back_pose_backend(run.config.backend, run.config.backend_options, backend)
+    run.timings["refill"] = time.perf_counter() - start
+    return keypoints
 
 
 def athlete_stage(run: Run) -> None:

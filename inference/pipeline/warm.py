@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 STAGE_MODULES = (
     "inference.video", "inference.proxy", "inference.kinematics.camera", "inference.kinematics.core",
     "inference.kinematics.events", "inference.tracking", "inference.tracking.appearance",
-    "inference.tracking.plausible", "inference.tracking.stitch", "inference.overlay", "inference.skeleton",
+    "inference.tracking.plausible", "inference.tracking.stitch", "inference.tracking.refill",
+    "inference.pose.blazepose.refind", "inference.overlay", "inference.skeleton",
     "inference.segmentation.stage", "inference.segmentation.athlete", "inference.feedback",
     "inference.feedback.actions",
 )

@@ -27,6 +27,13 @@ class BlazePoseBackend:
     def estimate(self, frames: list[np.ndarray]) -> list[np.ndarray]:
         return self._estimator.estimate(frames)
 
+    def refind(self, frame: np.ndarray, last: np.ndarray) -> np.ndarray | None:
+        """A person in ``frame`` from their (33, 3) skeleton in a neighbouring frame, or None
+        (inference/pose/blazepose/refind.py; the tracking stage's gap filling)."""
+        from inference.pose.blazepose.refind import refind
+
+        return refind(self._estimator.landmarks, frame, last)
+
 
 def create(options: BackendOptions) -> BlazePoseBackend:
     return BlazePoseBackend(options)
