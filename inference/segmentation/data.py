@@ -6,7 +6,9 @@ Sources (nothing is downloaded):
   (:func:`inference.segmentation.train.retrain_segmentation`). Every frame is labelled by
   :class:`inference.segmentation.teacher.Teacher` in video mode.
 - photos of people shipped in packages: Debian's opencv-doc (``basketball1.png``,
-  ``basketball2.png``, ``messi5.jpg``; .ci/run installs it), labelled in static-image mode.
+  ``basketball2.png``, ``messi5.jpg``; .ci/run installs it), labelled in static-image mode; and,
+  where asked for (:func:`training_photos`), the photos :mod:`inference.segmentation.photos` took
+  out of PyPI and Debian packages at setup (``make training-data``).
 
 Split: the last ``HELD_OUT`` of each video (after a gap of ``GAP_S`` seconds, so no held-out
 frame has a near-copy in training) is held out; photos are training only.
@@ -38,6 +40,18 @@ GAP_S = 0.1
 TEACHER_VERSION = 3  # part of the label cache's key: bump when the teacher changes
 OPENCV_DATA = Path("/usr/share/doc/opencv-doc/examples/data")
 PHOTOS = tuple(OPENCV_DATA / n for n in ("basketball1.png", "basketball2.png", "messi5.jpg"))
+
+
+def training_photos(package_photos: bool = False) -> list[Path]:
+    """The photos there are to train on: opencv-doc's :data:`PHOTOS`, and with ``package_photos``
+    the ones :mod:`inference.segmentation.photos` cached (``python -m inference.segmentation.photos
+    fetch``); missing ones are left out."""
+    found = [p for p in PHOTOS if p.exists()]
+    if package_photos:
+        from inference.segmentation.photos import package_photos as cached
+
+        found += cached()
+    return found
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,12 @@ import cv2
 import numpy as np
 
 from inference.segmentation.data import (
-    PHOTOS,
     Source,
     augment,
     load_labelled,
     load_sources,
     to_input,
+    training_photos,
 )
 from inference.segmentation.masks import working_size
 
@@ -47,7 +47,9 @@ class TrainConfig:
     resized to ``crop`` as they are (the overfitting smoke test). jit_compile: Keras' (XLA
     compiles faster steps but takes tens of seconds to compile; False for short runs). level: the
     deepest level trained (4; fewer layers for quick tests). max_seconds: stop training after this
-    long (the learning rate then has not fully decayed; the log says at which step)."""
+    long (the learning rate then has not fully decayed; the log says at which step). balance:
+    "frames" draws every training frame (or photo) equally often; "sources" draws a source first,
+    each equally often, then one of its frames (a photo then weighs as much as a clip)."""
 
     filters: tuple[int, ...] = (8, 16, 24, 32, 48)
     steps: int = 2500
@@ -63,6 +65,7 @@ class TrainConfig:
     level: int = 4
     max_seconds: float | None = None
     levels: tuple[int, ...] = field(default=(1, 2, 3, 4))
+    balance: str = "frames"
 
 
 def _pools(sources: list[Source]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -74,30 +77,46 @@ def _pools(sources: list[Source]) -> list[tuple[np.ndarray, np.ndarray]]:
     ]
 
 
+def _draw_weights(sources: list[Source], config: TrainConfig) -> np.ndarray | None:
+    """Probability of each training pair (in ``_pools``' order) under ``config.balance``; None:
+    uniform over pairs ("frames", drawn as before the option existed)."""
+    if config.balance == "frames":
+        return None
+    if config.balance != "sources":
+        raise ValueError(f"balance must be 'frames' or 'sources', not {config.balance!r}")
+    counts = [int((~s.held_out).sum()) for s in sources]
+    used = sum(1 for c in counts if c)
+    return np.concatenate([np.full(c, 1.0 / (used * c)) for c in counts if c])
+
+
 def _batch(pairs: list[tuple[np.ndarray, np.ndarray]], config: TrainConfig, step: int,
-           base_scale: float) -> tuple[np.ndarray, np.ndarray]:
+           base_scale: float, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Batch ``step``: its own random stream (seed, step), so batches do not depend on which
-    worker thread made them."""
+    worker thread made them. weights: each pair's probability (None: uniform)."""
     rng = np.random.default_rng([config.seed, step])
+
+    def draw() -> int:
+        return int(rng.integers(len(pairs))) if weights is None else int(rng.choice(len(pairs), p=weights))
+
     images, masks = [], []
     for _ in range(config.batch):
-        image, mask = pairs[int(rng.integers(len(pairs)))]
+        image, mask = pairs[draw()]
         if not config.augment:
             size = (config.crop[1], config.crop[0])
             images.append(cv2.resize(image, size, interpolation=cv2.INTER_AREA))
             masks.append(cv2.resize(mask, size, interpolation=cv2.INTER_LINEAR))
             continue
-        background = pairs[int(rng.integers(len(pairs)))] if rng.random() < config.background_p else None
+        background = pairs[draw()] if rng.random() < config.background_p else None
         a, m = augment(image, mask, config.crop, rng, background, base_scale)
         images.append(a)
         masks.append(m)
     return to_input(np.stack(images)), np.stack(masks)[..., None]
 
 
-def _prefetched(pairs: list[tuple[np.ndarray, np.ndarray]], config: TrainConfig, base_scale: float
-                ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def _prefetched(pairs: list[tuple[np.ndarray, np.ndarray]], config: TrainConfig, base_scale: float,
+                weights: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Batches 0..steps-1 in order, made ahead by ``config.workers`` threads (OpenCV releases the GIL)."""
-    return prefetch(lambda step: _batch(pairs, config, step, base_scale), config.steps, config.workers)
+    return prefetch(lambda step: _batch(pairs, config, step, base_scale, weights), config.steps, config.workers)
 
 
 def prefetch(make: Callable[[int], tuple[np.ndarray, np.ndarray]], steps: int, workers: int
@@ -123,7 +142,8 @@ def train_model(sources: list[Source], config: TrainConfig, *, init: dict[str, n
     pairs = _pools(sources)
     if not pairs:
         raise ValueError("no training frames: every source is held out or empty")
-    return fit(_prefetched(pairs, config, config.working_side / DATA_SIDE), config, channels=3, init=init,
+    batches = _prefetched(pairs, config, config.working_side / DATA_SIDE, _draw_weights(sources, config))
+    return fit(batches, config, channels=3, init=init,
                progress=progress, log=log)
 
 
@@ -244,6 +264,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m inference.segmentation.train", description=__doc__.split("\n")[0])
     parser.add_argument("--videos", type=Path, nargs="*", help="clips (default: ../shared/media/*.mp4)")
     parser.add_argument("--no-photos", action="store_true", help="leave out the opencv-doc photos")
+    parser.add_argument("--package-photos", action="store_true",
+                        help="add the photos inference.segmentation.photos fetched (make training-data)")
+    parser.add_argument("--balance", choices=("frames", "sources"), default="frames",
+                        help="draw frames uniformly (default) or each source equally often")
     parser.add_argument("--out", type=Path, required=True, help="weights file (.npz)")
     parser.add_argument("--steps", type=int, default=TrainConfig.steps)
     parser.add_argument("--batch", type=int, default=TrainConfig.batch)
@@ -258,12 +282,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="train on every source labelled before into this folder (no clips or teacher needed)")
     args = parser.parse_args(argv)
     videos = args.videos if args.videos else sorted((Path.cwd().parent / "shared" / "media").glob("*.mp4"))
-    photos = [] if args.no_photos else [p for p in PHOTOS if p.exists()]
+    photos = [] if args.no_photos else training_photos(args.package_photos)
     if not videos and not args.labelled:
         print("error: no videos (pass --videos, or put the clips in ../shared/media)", file=sys.stderr)
         return 2
     config = TrainConfig(steps=args.steps, batch=args.batch, crop=(args.crop, args.crop), seed=args.seed,
-                         learning_rate=args.lr, workers=args.workers, max_seconds=args.max_seconds)
+                         learning_rate=args.lr, workers=args.workers, max_seconds=args.max_seconds,
+                         balance=args.balance)
     sources = load_labelled(args.labelled) if args.labelled else load_sources(videos, photos, args.cache)
     init = None
     if args.init:
