@@ -51,7 +51,8 @@ def refind_rois(pose: np.ndarray) -> list[Roi]:
     cx, cy = float(box[0] + box[2]) / 2, float(box[1] + box[3]) / 2
     side = ROI_SCALE * float(max(box[2] - box[0], box[3] - box[1], 1.0))
     turn = body_rotation(pose)
-    return [Roi(cx, cy, side, turn), Roi(cx, cy, side, 0.0), Roi(cx, cy, side * WIDER, turn)]
+    turned = [Roi(cx, cy, side, normalize_radians(turn + a)) for a in (np.pi / 2, -np.pi / 2, np.pi)]
+    return [Roi(cx, cy, side, turn), Roi(cx, cy, side, 0.0), Roi(cx, cy, side * WIDER, turn), *turned]
 
 
 def continuity(last: np.ndarray, found: np.ndarray, config: TrackerConfig = _TRACKER) -> float:
@@ -64,15 +65,15 @@ def continuity(last: np.ndarray, found: np.ndarray, config: TrackerConfig = _TRA
 
 def refind(landmarks: LandmarkModel, frame_bgr: np.ndarray, last: np.ndarray) -> np.ndarray | None:
     """The person whose skeleton in a neighbouring frame is ``last`` (33, 3), looked for in
-    ``frame_bgr`` (module docstring): the found skeleton that continues ``last`` best, or None."""
+    ``frame_bgr`` (module docstring): the first region's skeleton that continues ``last``, the
+    regions tried in the order of :func:`refind_rois`; None when none does."""
     if not np.isfinite(last[_HIPS + _SHOULDERS, :2]).all():
         return None
-    best, best_score = None, 0.0
-    for found in landmarks.run_many(frame_bgr, refind_rois(last)):
+    for roi in refind_rois(last):
+        found = landmarks.run(frame_bgr, roi)
         if found is None:
             continue
         pose = found.landmarks[:, [0, 1, 3]].astype(np.float32)
-        score = continuity(last, pose)
-        if score > best_score:
-            best, best_score = pose, score
-    return best
+        if continuity(last, pose) > 0:
+            return pose
+    return None

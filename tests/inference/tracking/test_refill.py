@@ -127,3 +127,22 @@ def test_basketball_athlete_is_tracked_while_dribbling_at_4_2_to_5_seconds() -> 
     )
     visible = sum(truth.person("white").visible_at(float(t)) for t in poses.timestamps)
     assert covered >= 0.95 * visible  # issue 17's target
+
+
+def test_the_search_regions_are_turned_as_the_body_was() -> None:
+    """An upright person's first region is upright; the same person upside down (a flip's
+    inverted moment) gets it turned by 180°; lying with the head to the right, by 90° (the
+    region's rotation as MediaPipe's: the hip→shoulder direction turned to point up)."""
+    from inference.pose.blazepose.refind import refind_rois
+
+    upright = body(200.0)
+    upright[[11, 12, 23, 24], 0] = 200.0
+    upright[[11, 12], 1], upright[[23, 24], 1] = 200.0, 300.0  # shoulders above the hips
+    inverted = upright.copy()
+    inverted[:, 1] = 600.0 - upright[:, 1]
+    lying = upright.copy()
+    lying[:, 0], lying[:, 1] = 200.0 + (300.0 - upright[:, 1]), 300.0 + (upright[:, 0] - 200.0)
+    first = [refind_rois(p)[0] for p in (upright, inverted, lying)]
+    assert [round(float(np.degrees(r.rotation))) % 360 for r in first] == [0, 180, 90]
+    assert all(r.size > 250 for r in first)  # 1.25 x the keypoints' long side (250 px)
+    assert len(refind_rois(upright)) == 6 and round(float(np.degrees(refind_rois(inverted)[1].rotation))) == 0
