@@ -78,6 +78,7 @@ class Tally:
     step_frames: list[float] = field(default_factory=list)
     flight_errors: list[float] = field(default_factory=list)
     cadence_errors: list[float] = field(default_factory=list)
+    cadence_missing: int = 0  # gait views without a detected cadence
     views: int = 0
 
     def add(self, other: Tally) -> None:
@@ -86,6 +87,7 @@ class Tally:
         for name in ("jump_frames", "step_frames", "flight_errors", "cadence_errors"):
             getattr(self, name).extend(getattr(other, name))
         self.views += other.views
+        self.cadence_missing += other.cadence_missing
 
     def summary(self) -> dict[str, Any]:
         def ratio(a: int, b: int) -> float | None:
@@ -104,7 +106,7 @@ class Tally:
             "steps": {"found": sf, "missed": sm, "false": sx, "recall": ratio(sf, sf + sm), "precision": ratio(sf, sf + sx),
                       "timing_frames": stats(self.step_frames),
                       "within_2_frames": ratio(sum(f <= 2 for f in self.step_frames), len(self.step_frames)),
-                      "cadence_error": stats(self.cadence_errors)},
+                      "cadence_error": stats(self.cadence_errors), "cadence_missing": self.cadence_missing},
         }  # fmt: skip
 
 
@@ -132,8 +134,9 @@ def score_view(motion: Motion, camera: Camera, fps: float, rng: np.random.Genera
     tally.step_frames = [e * fps for e in s.timing_errors_s]
     tally.flight_errors = list(j.flight_errors)
     error = mes.cadence_error_fraction(cadence(step_events), [c for c, _ in truth.steps])
-    if motion.name in GAIT_CLIPS and error is not None:
-        tally.cadence_errors = [error]
+    if motion.name in GAIT_CLIPS:
+        tally.cadence_errors = [] if error is None else [error]
+        tally.cadence_missing = int(error is None)
     return tally
 
 
@@ -151,7 +154,7 @@ def row(label: str, s: dict[str, Any]) -> str:
         "—" if fl is None else f"{fl['mean']:.0%} / {fl['p90']:.0%}",
         f"{st['found']}/{st['missed']}/{st['false']}", f"{_fmt(st['recall'])} / {_fmt(st['precision'])}",
         "—" if stt is None else f"{stt['mean']:.1f} / {stt['worst']:.1f} ({_fmt(st['within_2_frames'], '{:.0%}')})",
-        "—" if cad is None else f"{cad['mean']:.1%} / {cad['worst']:.1%}",
+        "—" if cad is None else f"{cad['mean']:.1%} / {cad['worst']:.1%}" + (f" ({st['cadence_missing']} views none)" if st["cadence_missing"] else ""),
     ])  # fmt: skip
 
 

@@ -255,3 +255,13 @@ def test_steps_from_every_keypoint_set_even_with_the_ankle_alone(skeleton: str) 
     steps = detect_events(compute_kinematics(sequence(body25_to(kp, skeleton), t, skeleton), 0), "walk").of_kind("step")
     true = sorted(v for times in touch.values() for v in times if v < t[-1] - 0.2)
     assert sorted(s.end for s in steps) == pytest.approx(true, abs=2 / FS)
+
+
+def test_cadence_is_read_over_whole_strides() -> None:
+    """Two alternating steps are one step time, not a cadence; three (a stride) are."""
+    two = [Event("step", 0.0, 0.5, "right"), Event("step", 0.5, 1.1, "left")]
+    assert cadence(two) is None
+    three = [*two, Event("step", 1.1, 1.5, "right")]
+    assert cadence(three) == pytest.approx(60.0 * 2 / 1.0)
+    # a run broken by one foot stepping twice: only the stride counts
+    assert cadence([*three, Event("step", 1.5, 3.0, "right"), Event("step", 3.0, 3.6, "left")]) == pytest.approx(120.0)
