@@ -9,7 +9,9 @@ untracked at 4.2–5.0 s. :func:`refind` rebuilds the region from the person's s
 neighbouring frame instead: a square around their visible keypoints (side ``ROI_SCALE`` times the
 box's long side, as MediaPipe pads its own regions), turned so that their hip→shoulder direction
 points up (an inverted or lying body gets an inverted or lying region), the same square upright,
-and a ``WIDER`` one turned as the body for a person who moved out of the old box.
+a ``WIDER`` one turned as the body for a person who moved out of the old box, and the first one
+turned a further +90°, -90° and 180° (a body that kept turning: a flip, a cartwheel). They are
+tried in that order until one gives a skeleton that continues the person's.
 
 A skeleton found so is kept only when the online tracker would link it to the person: OKS with
 the neighbouring skeleton at least the tracker's ``min_similarity``, κ widened for one missed
@@ -29,7 +31,8 @@ from inference.pose.blazepose.landmarks import ROI_SCALE, LandmarkModel, Roi, no
 from inference.tracking.geometry import box_scale, oks, pose_box
 from inference.tracking.online import TrackerConfig
 
-WIDER = 1.5  # the third region's side over the first's: a person who moved between the frames
+WIDER = 1.5  # the third region's side over the first's: a person who moved up to a quarter of the box
+# side each way since the neighbouring frame stays inside it (not fitted: chosen before measuring)
 _HIPS, _SHOULDERS = [23, 24], [11, 12]
 _TRACKER = TrackerConfig()  # the online pass's own linking rule
 
@@ -42,8 +45,9 @@ def body_rotation(pose: np.ndarray) -> float:
 
 
 def refind_rois(pose: np.ndarray) -> list[Roi]:
-    """Regions to look for a person in, from their skeleton in the frame before: around their
-    visible keypoints turned as their body was, upright, and 1.5x wider turned as their body was."""
+    """Regions to look for a person in, from their skeleton in a neighbouring frame: around their
+    visible keypoints turned as their body was, upright, 1.5x wider turned as their body was, and
+    turned by a further +90°, -90° and 180°."""
     box = pose_box(pose)
     if box is None:
         xy = pose[:, :2]

@@ -146,7 +146,8 @@ def test_the_athlete_keeps_foreground_where_the_truth_shows_her(masks):
 
 def test_the_privacy_video_carries_the_athlete_through_short_gaps_of_her_track(run):
     """Frames where the pose stage misses her for at most BRIDGE_S inside her track (1-4 frames at
-    0.27, 4.17, 5.27-5.44 and 9.11-9.14 s; looked at: she is there, sharp in the source) were
+    0.27, 4.17, 5.27-5.44 and 9.11-9.14 s; looked at: she is there, sharp in the source; since the
+    tracking's gap search, docs/tracking.md 4b, only 4.34-4.37 and 9.11-9.14 s are left) were
     blurred whole, a flicker: 0 % of her true box (bench/truth) shown in each of those 9 frames.
     Her keypoints are now interpolated across them, so the privacy video shows her there about as
     it does where she is tracked (a box holds background too: 28-60 % of its textured pixels
@@ -176,5 +177,5 @@ def test_the_privacy_video_carries_the_athlete_through_short_gaps_of_her_track(r
         if poses.timestamps[after] - poses.timestamps[before] <= BRIDGE_S:
             shown = privacy_frame(source, masks, masks.frame_at(t))
             shares.append(shown_share(source, shown, blurred(source), box))
-    assert len(shares) >= 5 and None not in shares
+    assert len(shares) >= 4 and None not in shares
     assert min(shares) >= 0.2 and np.mean(shares) >= 0.3
