@@ -131,6 +131,10 @@ def people_rows(out: ClipOutputs, truth: Truth) -> list[Row]:
     s = ppl.score_people(out.keypoints, out.timestamps, out.athlete_index, truth, oks_sigmas(out.skeleton))
     per = ", ".join(f"{k} {v}" for k, v in sorted(s.tracks_per_person.items()))
     covered = s.athlete_covered / s.athlete_visible if s.athlete_visible else None
+    own = s.athlete_own_track_covered / s.athlete_visible if s.athlete_visible else None
+    chosen = ("no athlete" if out.athlete_index is None else
+              f"{s.chosen_person}: the truth's athlete" if s.chosen_person == truth.athlete else
+              f"{s.chosen_person or 'a track on nobody'}, not the truth's athlete ({truth.athlete})")
     return [
         ("tracks per true person", {"mean": s.mean_tracks_per_person, **s.tracks_per_person},
          f"{s.mean_tracks_per_person:.2f} ({per})" if s.mean_tracks_per_person is not None else "— (no track matches)", "1.0"),
@@ -141,8 +145,12 @@ def people_rows(out: ClipOutputs, truth: Truth) -> list[Row]:
         ("phantom skeletons", s.phantoms, f"{s.phantoms} of {s.skeleton_frames_judged} judged skeleton-frames", "0"),
         (f"phantoms lasting > {ppl.PHANTOM_MAX_SECONDS:g} s", s.lasting_phantoms,
          f"{s.lasting_phantoms} (longest {s.phantom_runs[0]:.2f} s)" if s.phantom_runs else "0", "0"),
-        ("athlete frames covered", covered, f"{s.athlete_covered} / {s.athlete_visible} ({_pct(covered)}; visible in {s.athlete_visible_any})", "100 %"),
-        ("identity switches (athlete frames on another person)", s.identity_switches, str(s.identity_switches), "0"),
+        ("athlete frames covered by their own track", own,
+         f"{s.athlete_own_track_covered} / {s.athlete_visible} ({_pct(own)}; visible in {s.athlete_visible_any})", "≥ 95 %"),
+        ("identity switches (track frames on another person)", s.identity_switches, str(s.identity_switches), "0"),
+        ("athlete chosen by the rule", s.chosen_person == truth.athlete, chosen, "the truth's athlete"),
+        ("chosen athlete's frames on the truth's athlete", covered,
+         f"{s.athlete_covered} / {s.athlete_visible} ({_pct(covered)}; on another person {s.chosen_on_another})", "100 %"),
         athlete_choice_row(out, truth),
     ]  # fmt: skip
 

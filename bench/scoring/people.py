@@ -24,8 +24,13 @@ Definitions (each a pure function below):
   skeleton-frames (else to nobody); tracks per true person counts, for each person with at least
   one track, how many tracks belong to them.
 - Athlete coverage: frames where the true athlete is visible with a known box, and among them the
-  frames where the chosen athlete slot has a skeleton matching the athlete; identity switches:
-  frames where the chosen slot's skeleton matches another true person.
+  frames where the chosen athlete slot has a skeleton matching the athlete (what the product
+  analyses), and the frames where the athlete's *own track* does (the slot matching them in the
+  most such frames: how well tracking follows them, whoever the athlete rule picked); frames
+  where the chosen slot's skeleton matches another true person are the choice's frames on someone
+  else.
+- Identity switches: over every track, the frames where its skeleton matches a true person other
+  than the one the track belongs to (a track that jumps from one person to another).
 
 Shapes: T frames, P person slots, K keypoints.
 """
@@ -139,10 +144,13 @@ class PeopleScores:
     people_without_track: tuple[str, ...]
     tracks_of_nobody: int
     athlete_visible: int  # frames the athlete is visible with a known box
-    athlete_covered: int
-    identity_switches: int
+    athlete_covered: int  # ... and the chosen athlete slot matches them
+    identity_switches: int  # track frames on a person other than the track's own
     athlete_visible_any: int = 0  # frames the athlete is visible, box known or not
     phantom_runs: tuple[float, ...] = ()  # seconds each phantom lasted, longest first
+    athlete_own_track_covered: int = 0  # frames the athlete's own track (best slot) matches them
+    chosen_on_another: int = 0  # athlete frames where the chosen slot matches someone else
+    chosen_person: str | None = None  # the true person the chosen slot's track belongs to
 
     @property
     def lasting_phantoms(self) -> int:
@@ -167,20 +175,39 @@ def _has_duplicate(frame: np.ndarray, boxes: dict[int, np.ndarray], sigmas: np.n
                for i, p in enumerate(slots) for q in slots[i + 1:])  # fmt: skip
 
 
+def _track_owner(counts: Counter[str | None]) -> str | None:
+    """The person a track belongs to: the one its skeletons match in more than half of its judged
+    skeleton-frames, else None."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    person, n = counts.most_common(1)[0]
+    return person if n > total / 2 else None
+
+
 def _track_owners(owners: list[Counter[str | None]]) -> tuple[Counter[str], int]:
     """({person: tracks}, tracks on nobody) from each track's per-frame matches."""
     per_person: Counter[str] = Counter()
     nobody = 0
     for counts in owners:
-        total = sum(counts.values())
-        if not total:
+        if not sum(counts.values()):
             continue
-        person, n = counts.most_common(1)[0]
-        if person is not None and n > total / 2:
+        person = _track_owner(counts)
+        if person is not None:
             per_person[person] += 1
         else:
             nobody += 1
     return per_person, nobody
+
+
+def _switches(owners: list[Counter[str | None]]) -> int:
+    """Frames, over every track that belongs to someone, where it matches another true person."""
+    total = 0
+    for counts in owners:
+        person = _track_owner(counts)
+        if person is not None:
+            total += sum(n for q, n in counts.items() if q not in (None, person))
+    return total
 
 
 def score_people(keypoints: np.ndarray, times: np.ndarray, athlete_index: int | None, truth: Truth,
@@ -192,7 +219,8 @@ def score_people(keypoints: np.ndarray, times: np.ndarray, athlete_index: int | 
     and as a frame of its track on nobody) only where the frame is judged, since it may be a
     visible person whose box is unknown there."""
     frames, slots = keypoints.shape[:2]
-    duplicates = judged = phantoms = visible = visible_any = covered = switches = 0
+    duplicates = judged = phantoms = visible = visible_any = covered = on_another = 0
+    athlete_by_slot: Counter[int] = Counter()
     athlete = truth.person(truth.athlete)
     owners: list[Counter[str | None]] = [Counter() for _ in range(slots)]
     people_seen: set[str] = set()
@@ -215,13 +243,16 @@ def score_people(keypoints: np.ndarray, times: np.ndarray, athlete_index: int | 
             visible += 1
             chosen = matches.get(athlete_index) if athlete_index is not None else None
             covered += chosen == truth.athlete
-            switches += chosen not in (None, truth.athlete)
+            on_another += chosen not in (None, truth.athlete)
+            athlete_by_slot.update(p for p, person in matches.items() if person == truth.athlete)
     per_person, nobody = _track_owners(owners)
     return PeopleScores(
         frames=frames, duplicate_frames=duplicates, skeleton_frames_judged=judged, phantoms=phantoms,
         tracks_per_person=dict(per_person), people_without_track=tuple(sorted(people_seen - set(per_person))),
-        tracks_of_nobody=nobody, athlete_visible=visible, athlete_covered=covered, identity_switches=switches, athlete_visible_any=visible_any,
+        tracks_of_nobody=nobody, athlete_visible=visible, athlete_covered=covered, identity_switches=_switches(owners), athlete_visible_any=visible_any,
         phantom_runs=_run_seconds(phantom_frames, times),
+        athlete_own_track_covered=max(athlete_by_slot.values(), default=0), chosen_on_another=on_another,
+        chosen_person=None if athlete_index is None else _track_owner(owners[athlete_index]),
     )  # fmt: skip
 
 

@@ -45,6 +45,7 @@ def test_clean_scene_scores_perfectly(truth):
     assert s.duplicate_frames == 0 and s.phantoms == 0 and s.identity_switches == 0
     assert s.tracks_per_person == {"athlete": 1, "other": 1} and s.mean_tracks_per_person == 1.0
     assert s.athlete_visible == 31 and s.athlete_covered == 31 and s.athlete_visible_any == 40
+    assert s.athlete_own_track_covered == 31 and s.chosen_person == "athlete" and s.chosen_on_another == 0
 
 
 def test_duplicate_skeleton_is_counted(truth):
@@ -79,13 +80,21 @@ def test_person_split_over_two_tracks(truth):
     s = people.score_people(kp, times, 0, truth, SIGMAS)
     assert s.tracks_per_person["athlete"] == 2 and s.mean_tracks_per_person == 1.5
     assert s.athlete_covered == 15  # the chosen slot stopped at 2 s
+    assert s.athlete_own_track_covered == 16  # the longer of the two tracks: 2.0-3.5 s
 
 
 def test_identity_switch_frames(truth):
     kp, times = clean_scene(truth)
     kp[8:12, 0] = kp[8:12, 1]  # the athlete slot jumps onto the other person for 4 frames
     s = people.score_people(kp, times, 0, truth, SIGMAS)
-    assert s.identity_switches == 4 and s.athlete_covered == 31 - 4
+    assert s.identity_switches == 4 and s.athlete_covered == 31 - 4 and s.chosen_on_another == 4
+
+
+def test_choosing_the_other_person_is_not_a_switch(truth):
+    kp, times = clean_scene(truth)
+    s = people.score_people(kp, times, 1, truth, SIGMAS)  # the rule picked the other person's track
+    assert s.identity_switches == 0 and s.chosen_person == "other"
+    assert s.athlete_covered == 0 and s.athlete_own_track_covered == 31
 
 
 def test_oks_identical_is_one_far_is_zero():
