@@ -28,6 +28,11 @@ the teacher misses the two behind and the legs of one). Left out for its licence
 ``zidane.jpg`` (a press photograph; the package's AGPL cannot speak for its photographer).
 insightface 2.1's ``t1.jpg`` (a television series' cast photo, no licence) likewise.
 
+Training uses them only when asked (``--package-photos`` in ``inference.segmentation.train`` and
+``bench/segmentation_loco.py``). Measured (docs/segmentation.md, "More scenes from the package
+registries"): they do not raise the leave-one-clip-out athlete IoU beyond seed-to-seed noise; the
+committed weights were trained without them.
+
 Cache folder: ``$POSECOACH_PHOTOS_DIR``, default ``~/.cache/posecoach/photos``.
 
 Usage::
