@@ -144,6 +144,20 @@ def _compatible(group_a: list[Tracklet], group_b: list[Tracklet], limbs: Sequenc
     return sum(_conflicts(a, b, limbs) for a in group_a for b in group_b) <= max_conflicts
 
 
+def _chained(group: list[Tracklet], limbs: Sequence[tuple[int, int]], config: StitchConfig) -> bool:
+    """Whether every tracklet of ``group`` (in time order) that starts after the others it follows
+    have ended continues the one of them seen last (link_cost): the motion rule holds from where
+    the person was last seen, not only from the tracklet whose link joined the two identities."""
+    for b in group:
+        ended = [a for a in group if a is not b and a.frames[-1] < b.frames[0]]
+        if not ended or any(a.frames[0] < b.frames[0] <= a.frames[-1] for a in group if a is not b):
+            continue  # the first tracklet, or one overlapping another (conflicts are judged apart)
+        last = max(ended, key=lambda a: a.frames[-1])
+        if link_cost(last, b, limbs, config) is None:
+            return False
+    return True
+
+
 def stitch(tracklets: Sequence[Tracklet], limbs: Sequence[tuple[int, int]],
            config: StitchConfig | None = None) -> list[list[Tracklet]]:
     """Tracklets → identities (lists of tracklets), each identity in time order, by first frame.
@@ -165,6 +179,8 @@ def stitch(tracklets: Sequence[Tracklet], limbs: Sequence[tuple[int, int]],
         if group_a is group_b or not _compatible(group_a, group_b, limbs, config.max_conflicts):
             continue
         merged = sorted(group_a + group_b, key=lambda tr: tr.frames[0])
+        if not _chained(merged, limbs, config):
+            continue
         for tr in merged:
             group_of[tr.track_id] = merged
     identities = {id(g): g for g in group_of.values()}

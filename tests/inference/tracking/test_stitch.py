@@ -146,3 +146,17 @@ def test_re_identification_needs_an_unambiguous_match_a_trusted_colour_and_a_bou
     assert len(reidentify([[a], [tracklet(4, range(late, late + 40), 700, 0)]], LIMBS)) == 2
     # both in view at once: two people, however alike
     assert len(reidentify([[a], [tracklet(5, range(20, 80), 700, 0)]], LIMBS)) == 2
+
+
+def test_an_identity_continues_from_where_the_person_was_last_seen() -> None:
+    """A short fit far from a person (x 200, frames 0-5) cannot continue them 4 frames later (x 500,
+    frames 10-50), but could reach a remnant of theirs 1.5 s later (frames 51-56), the allowed
+    distance growing with the gap. Joined through that remnant, the identity would jump from the
+    fit to the person in 4 frames (basketball_pan_240p.mp4: the player in blue's track began with
+    6 frames lying across the player in white's raised arms). Every tracklet must continue the one
+    seen last before it, so the fit stays alone."""
+    fit, person = tracklet(0, range(0, 6), 200, 0), tracklet(1, range(10, 51), 500, 0)
+    remnant = tracklet(2, range(51, 57), 500, 0)
+    assert _ids(stitch([fit, person, remnant], LIMBS)) == [[0], [1, 2]]
+    later = tracklet(3, range(60, 70), 500, 0)  # the person again after a short loss: still joined
+    assert _ids(stitch([person, later], LIMBS)) == [[1, 3]]
