@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from inference.kinematics.angles import ANGLES
+from inference.feedback.measures import VIEW_WORDS
+from inference.kinematics.angles import ANGLES, needs_side_view
 from inference.kinematics.core import Kinematics
 
 MAX_POINTS = 500  # per trace on screen; a 10-minute 60 fps clip is 36,000 frames
@@ -132,9 +133,38 @@ def angle_reference(name: str) -> str:
     return meaning.rsplit("; ", 1)[1] if "; " in meaning else ""
 
 
+def side_view_note(kin: Kinematics, joint: str) -> str:
+    """What a chart of a side-view-only joint (inference.kinematics.angles.needs_side_view: the
+    knee, ankle, signed hip and shoulder) says where the athlete was measured but not seen from
+    the side: the angle is left out there, not drawn as fact. "" for other joints and where
+    nothing was left out for the view."""
+    names = JOINTS[joint]
+    if not all(needs_side_view(n) for n in names):
+        return ""
+    view = kin.view()
+    hidden = np.zeros(kin.timestamps.shape, bool)
+    for n in names:
+        left_out = _masked(kin, n, kin.angle(n))
+        hidden |= np.isfinite(kin.angle(n)) & ~np.isfinite(left_out) & (view != "side")
+    if not hidden.any():
+        return ""
+    drawn = any(np.isfinite(_masked(kin, n, kin.angle(n))).any() for n in names)
+    seen = " or ".join(VIEW_WORDS[v] for v in dict.fromkeys(view[hidden]))
+    where = "left out where" if drawn else "not drawn, as"
+    return f"Needs a side view: {where} the athlete was seen {seen}"
+
+
+def _with_note(layout: dict[str, Any], note: str) -> dict[str, Any]:
+    if not note:
+        return layout
+    annotation = {"text": note, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5, "showarrow": False,
+                  "font": {"size": 13, "color": "#374151"}, "bgcolor": "rgba(255,255,255,0.8)"}
+    return {**layout, "annotations": [*layout.get("annotations", []), annotation]}
+
+
 def angle_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -> dict[str, Any]:
     """Left and right angle of a joint over time (degrees), events shaded; the axis says what 0
-    (or 90) means."""
+    (or 90) means, and a side-view joint says where it was left out for the view (:func:`side_view_note`)."""
     keep = decimate(kin.timestamps)
     data = [_trace(kin, keep, n, _masked(kin, n, kin.angle(n)), 2, 1) for n in JOINTS[joint]]
     layout = _layout(f"{joint.capitalize()} angle", "degrees", events, untracked_spans(kin))
@@ -143,15 +173,15 @@ def angle_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -> d
         layout["title"] = {**layout["title"], "x": 0.02, "xanchor": "left",
                            "subtitle": {"text": reference, "font": {"size": 12, "color": "#4b5563"}}}
         layout["margin"] = {**layout["margin"], "t": 62}
-    return {"data": data, "layout": layout}
+    return {"data": data, "layout": _with_note(layout, side_view_note(kin, joint))}
 
 
 def velocity_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -> dict[str, Any]:
     """Angular velocity of the joint (degrees per second)."""
     keep = decimate(kin.timestamps)
     data = [_trace(kin, keep, n, _masked(kin, n, kin.velocity(n)), 1.5, 0) for n in JOINTS[joint]]
-    return {"data": data,
-            "layout": _layout(f"{joint.capitalize()} angular velocity", "°/s", events, untracked_spans(kin))}
+    layout = _layout(f"{joint.capitalize()} angular velocity", "°/s", events, untracked_spans(kin))
+    return {"data": data, "layout": _with_note(layout, side_view_note(kin, joint))}
 
 
 def in_spans(t: np.ndarray, spans: list[tuple[float, float]] | list[list[float]]) -> np.ndarray:
@@ -258,12 +288,6 @@ def report_figures(kin: Kinematics, events: list[dict[str, Any]],
     }
 
 
-# Flexion of these joints happens in the sagittal plane: a camera facing the athlete (or their
-# back) sees it foreshortened, so the 2-D value is not the joint's flexion (the feedback's
-# "needs a side view" rules say the same; inference.feedback.measures.view_of judges the view).
-SIDE_VIEW_JOINTS = ("knee", "hip", "ankle")
-
-
 # What a range of motion on the report is (inference.feedback.measures.range_of_motion: the 5th to
 # 95th percentile span), said beside the numbers: a chart's peaks span more.
 RANGE_OF_MOTION_NOTE = ("Ranges of motion span the 5th to the 95th percentile of each angle over the "
@@ -273,9 +297,11 @@ RANGE_OF_MOTION_NOTE = ("Ranges of motion span the 5th to the 95th percentile of
 
 def summary_rows(events_summary: dict[str, Any], ranges: dict[str, float | None],
                  view: str | None = None) -> list[tuple[str, str]]:
-    """The summary table: (label, value) rows, only for what was measured. ``view`` is the
-    camera view of the athlete (feedback's "side", "front", "oblique", "unknown"): from the front,
-    sagittal-plane ranges say that a side view is needed to measure them."""
+    """The summary table: (label, value) rows for what was measured. ``view`` is the camera view
+    of the athlete (feedback's "side", "front", "oblique", "unknown"): from the front, sagittal-
+    plane ranges say that a side view is needed to measure them, and filmed from the front or at an
+    angle, one row names the side-view joints (inference.kinematics.angles.needs_side_view) that
+    have no range at all for that reason."""
     rows: list[tuple[str, str]] = []
     labels = {"rep_count": ("Repetitions", "{:.0f}"), "jump_count": ("Jumps", "{:.0f}"),
               "best_jump_height_m": ("Best jump height", "{:.2f} m"),
@@ -285,11 +311,19 @@ def summary_rows(events_summary: dict[str, Any], ranges: dict[str, float | None]
         value = events_summary.get(key)
         if value is not None:
             rows.append((label, fmt.format(value)))
+    unmeasured: list[str] = []  # side-view joints with no range on either side
     for name in SUMMARY_ANGLES:
         value = ranges.get(name)
         if value is not None:
             shown = f"{value:.0f}°"
-            if view == "front" and name.split("_")[-1] in SIDE_VIEW_JOINTS:
+            if view == "front" and needs_side_view(name):
                 shown += " (front/back view: needs a side view)"
             rows.append((f"Range of motion, {name.replace('_', ' ')}", shown))
+            continue
+        joint = name.split("_", 1)[-1]
+        if needs_side_view(name) and joint not in unmeasured and all(ranges.get(n) is None for n in JOINTS[joint]):
+            unmeasured.append(joint)
+    if unmeasured and view in ("front", "oblique"):  # filmed that way: say what it cannot measure
+        rows.append((f"Range of motion, {', '.join(unmeasured)}",
+                     f"not measured: needs a side view (the athlete was seen {VIEW_WORDS[view]})"))
     return rows

@@ -26,8 +26,10 @@ if TYPE_CHECKING:
 
 MIN_CONFIDENCE = 0.5
 # A group of frames (an action's segments, or the whole clip) is measured only where the athlete is
-# tracked in at least this share of its frames (knee or hip angle measured with MIN_CONFIDENCE) and
-# in at least MIN_TRACKED_FRAMES of them: a value over a mostly untracked span measures the gaps.
+# tracked in at least this share of its frames (a knee, hip or hip elevation angle measured with
+# MIN_CONFIDENCE: the elevation is the thigh's angle in any view, since knee and signed hip are
+# trusted from the side only) and in at least MIN_TRACKED_FRAMES of them: a value over a mostly
+# untracked span measures the gaps.
 MIN_TRACKED_SHARE = 0.8
 MIN_TRACKED_FRAMES = 10
 
@@ -71,6 +73,13 @@ METRICS: dict[str, MetricDef] = {
     "knee_rom": MetricDef("Knee range of motion (mean of both sides)", "deg", +1, ROM_MEANING, NOISE["rom"]),
     "hip_rom": MetricDef("Hip range of motion (mean of both sides)", "deg", +1, ROM_MEANING, NOISE["rom"]),
     "ankle_rom": MetricDef("Ankle range of motion (mean of both sides)", "deg", +1, ROM_MEANING, NOISE["rom"]),
+    # Knee, hip and ankle flexion are trusted from the side only (inference.kinematics.angles
+    # .needs_side_view); the thigh's unsigned angle to the trunk is read in any view, so a clip
+    # filmed from the front or back still has a leg range to follow.
+    "hip_elevation_rom": MetricDef("Thigh-to-trunk range of motion, any view (mean of both sides)", "deg", +1,
+                                   ROM_MEANING + "; the thigh's angle to the trunk line whatever its "
+                                   "direction, so it is read from the front as well as from the side",
+                                   NOISE["rom"]),
     # No direction of better: no rule makes less lean better. The run's rules (inference.feedback
     # .rules) want a slight forward lean and flag both more than 15° and a backward lean; the other
     # movements define none. So a change is shown as a change, never as improved or a best.
@@ -158,7 +167,7 @@ def _frame_metrics(kin: Kinematics, action: str, mask: np.ndarray) -> list[Metri
         return []
     span = (float(seen[0]), float(seen[-1]))
     out = [MetricValue(action, f"{joint}_rom", value, *span)
-           for joint in ("knee", "hip", "ankle") if (value := _rom(kin, joint, mask)) is not None]
+           for joint in ("knee", "hip", "ankle", "hip_elevation") if (value := _rom(kin, joint, mask)) is not None]
     # Forward or backward lean is seen only from the side: in a front or back view the trunk angle
     # is a sideways lean (Kinematics.view), and an oblique view mixes both.
     trunk = _angle(kin, "trunk", mask & (kin.view() == "side"))
@@ -192,8 +201,9 @@ def dance_metrics(summary: dict[str, Any]) -> list[MetricValue]:
 
 def tracked_enough(kin: Kinematics, mask: np.ndarray) -> bool:
     """Whether the athlete is tracked in enough of the frames of ``mask`` (T,): MIN_TRACKED_SHARE
-    of them and MIN_TRACKED_FRAMES at least, a knee or hip angle measured with MIN_CONFIDENCE."""
-    names = [n for n in ("left_knee", "right_knee", "left_hip", "right_hip") if n in kin.angle_names]
+    of them and MIN_TRACKED_FRAMES at least, a knee, hip or hip elevation angle measured with MIN_CONFIDENCE."""
+    legs = ("left_knee", "right_knee", "left_hip", "right_hip", "left_hip_elevation", "right_hip_elevation")
+    names = [n for n in legs if n in kin.angle_names]
     if not names or not mask.any():
         return False
     cols = [kin.angle_names.index(n) for n in names]

@@ -18,11 +18,14 @@ import numpy as np
 
 from inference.feedback.measures import (
     MEASURES,
+    NOT_APPLIED,
     Context,
     Instance,
+    not_in_view,
     ranges_of_motion,
     view_during,
     view_of,
+    windows_text,
 )
 from inference.feedback.rule_ids import RuleId
 from inference.feedback.rules import Rule, rules_for
@@ -193,8 +196,10 @@ def evaluate_feedback(
         measure, needs = MEASURES[rule.measure]
         measured = measure(ctx, **rule.params)
         if isinstance(measured, str):
-            if needs is not None and view != needs:  # the view first: it says what to film
-                measured = _not_in_view(needs, [view], "where the movement applies")
+            # The view first: it says what to film (unless the measure already said which view
+            # it saw where it judges).
+            if needs is not None and view != needs and not measured.startswith(NOT_APPLIED):
+                measured = not_in_view(needs, [view], "where the movement applies")
             skipped[rule.id] = measured
             continue
         if needs is not None:
@@ -218,12 +223,4 @@ def _in_view(kin: Kinematics, instances: list[Instance], needs: str) -> tuple[li
     kept = [i for i, v in zip(instances, views, strict=True) if v == needs]
     if kept:
         return kept, ""
-    where = ", ".join(f"{i.start:.2f}–{i.end:.2f} s" for i in instances[:4]) + (", …" if len(instances) > 4 else "")
-    return [], _not_in_view(needs, views, f"where it judges ({where})")
-
-
-def _not_in_view(needs: str, views: list[str], where: str) -> str:
-    words = {"front": "from the front or back", "side": "from the side", "oblique": "at an angle",
-             "unknown": "too little to tell the view"}
-    seen = " or ".join(words[v] for v in dict.fromkeys(views))
-    return f"not applied: needs a {needs} view; the athlete was seen {seen} {where}"
+    return [], not_in_view(needs, views, windows_text([(i.start, i.end) for i in instances]))

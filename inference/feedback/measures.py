@@ -31,9 +31,11 @@ from typing import Any
 
 import numpy as np
 
-from inference.kinematics.angles import SAGITTAL, view_labels
+from inference.kinematics.angles import needs_side_view, view_labels
 from inference.kinematics.core import Kinematics
-from inference.kinematics.events import Event, Events
+from inference.kinematics.events import Event, Events, contacts_of
+from inference.kinematics.filters import runs
+from inference.kinematics.ground import MIN_SWING_S
 
 LANDING_WINDOW_S = 0.5  # after touch-down, where peak knee flexion of a landing is looked for
 
@@ -137,7 +139,8 @@ def _per_rep(ctx: Context, value: Callable[[Event], float]) -> Measured:
     if isinstance(reps, str):
         return reps
     found = [Instance(v, r.start, r.end) for r in reps if np.isfinite(v := value(r))]
-    return found or "the joints needed were not seen during the repetitions"
+    why = "the joints needed were not seen during the repetitions"
+    return found or unmeasured(ctx, [(r.start, r.end) for r in reps], why)
 
 
 def squat_depth(ctx: Context) -> Measured:
@@ -173,6 +176,34 @@ def view_during(kin: Kinematics, start: float, end: float) -> str:
     judges a landing, a repetition, a step or a span, as the athlete may turn during a clip."""
     t = kin.timestamps
     return view_of(kin, (t >= start) & (t <= end))
+
+
+NOT_APPLIED = "not applied: "  # how a reason about the camera view begins
+VIEW_WORDS = {"front": "from the front or back", "side": "from the side", "oblique": "at an angle",
+              "unknown": "too little to tell the view"}
+
+
+def not_in_view(needs: str, views: list[str], where: str) -> str:
+    """Why a rule that needs the view ``needs`` was not applied: the views the athlete was seen in
+    ``where``."""
+    seen = " or ".join(VIEW_WORDS[v] for v in dict.fromkeys(views))
+    return f"{NOT_APPLIED}needs a {needs} view; the athlete was seen {seen} {where}"
+
+
+def windows_text(windows: list[tuple[float, float]]) -> str:
+    """ "where it judges (0.65–1.15 s, …)": the first four windows."""
+    where = ", ".join(f"{a:.2f}–{b:.2f} s" for a, b in windows[:4]) + (", …" if len(windows) > 4 else "")
+    return f"where it judges ({where})"
+
+
+def unmeasured(ctx: Context, windows: list[tuple[float, float]], why: str) -> str:
+    """The reason a side-view measure found nothing to judge in ``windows`` (seconds): where none
+    of them was seen from the side, that (the sagittal angles it reads are trusted from the side
+    only, :func:`inference.kinematics.angles.needs_side_view`), else ``why``."""
+    views = [view_during(ctx.kin, a, b) for a, b in windows]
+    if views and "side" not in views:
+        return not_in_view("side", views, windows_text(windows))
+    return why
 
 
 def centimetres_per_pixel(kin: Kinematics) -> float:
@@ -232,6 +263,10 @@ def _landings(ctx: Context) -> list[Event] | str:
     return jumps or "no jumps were found"
 
 
+def _landing_windows(jumps: list[Event]) -> list[tuple[float, float]]:
+    return [(j.end, j.end + LANDING_WINDOW_S) for j in jumps]
+
+
 def landing_knee_flexion(ctx: Context, at: str = "contact") -> Measured:
     """Knee flexion (mean of both) at touch-down ("contact") or its increase over the next 0.5 s
     ("displacement")."""
@@ -246,7 +281,7 @@ def landing_knee_flexion(ctx: Context, at: str = "contact") -> Measured:
         value = contact if at == "contact" else peak - contact
         if np.isfinite(value):
             found.append(Instance(float(value), j.end, j.end + LANDING_WINDOW_S))
-    return found or "the knees were not seen at landing"
+    return found or unmeasured(ctx, _landing_windows(jumps), "the knees were not seen at landing")
 
 
 def _symmetry(left: float, right: float) -> float:
@@ -268,7 +303,7 @@ def landing_symmetry(ctx: Context) -> Measured:
                        for s in ("left", "right"))  # fmt: skip
         if np.isfinite(left) and np.isfinite(right):
             found.append(Instance(_symmetry(left, right), j.end, j.end + LANDING_WINDOW_S, effect=abs(left - right)))
-    return found or "the knees were not seen at landing"
+    return found or unmeasured(ctx, _landing_windows(jumps), "the knees were not seen at landing")
 
 
 def trunk_lean(ctx: Context) -> Measured:
@@ -294,7 +329,7 @@ def knee_drive(ctx: Context) -> Measured:
     hips = {s: tracked_angle(kin, f"{s}_hip") for s in ("left", "right")}
     found = [Instance(float(v), s.start, s.end) for s in steps if s.side in hips
              and np.isfinite(v := np.nanmax(_window(kin.timestamps, hips[s.side], s.start, s.end), initial=np.nan))]  # fmt: skip
-    return found or "the hips were not seen during the steps"
+    return found or unmeasured(ctx, [(s.start, s.end) for s in steps], "the hips were not seen during the steps")
 
 
 def shank_at_contact(ctx: Context) -> Measured:
@@ -341,10 +376,10 @@ def range_of_motion(kin: Kinematics, name: str, frames: np.ndarray | None = None
 STANDING_JOINTS = ("knee", "hip")
 
 
-def standing_still(ctx: Context) -> str | None:
-    """Why the athlete counts as standing where the movement applies — every tracked knee and hip
-    range of motion within :data:`STILL_ROM_DEG`, what a still joint shows — or None when the legs
-    moved (or were never seen)."""
+def _still_legs(ctx: Context) -> str | None:
+    """Why the legs count as still — every tracked knee and hip range of motion within
+    :data:`STILL_ROM_DEG`, what a still joint shows — or None (they moved, or were not measured:
+    both are trusted from the side only)."""
     frames = ctx.inside()
     roms = {f"{side} {joint}": range_of_motion(ctx.kin, f"{side}_{joint}", frames)
             for joint in STANDING_JOINTS for side in ("left", "right")}  # fmt: skip
@@ -353,6 +388,36 @@ def standing_still(ctx: Context) -> str | None:
         return None
     return (f"the athlete stood still: knee and hip ranges of at most {max(seen.values()):.0f}°, within the "
             f"{STILL_ROM_DEG:.0f}° a still joint shows in 2-D pose")
+
+
+def _feet_on_the_ground(ctx: Context) -> str | None:
+    """Why the athlete counts as standing in place, in any view — neither foot was seen off the
+    ground (:func:`inference.kinematics.ground.foot_contacts`) for :data:`~inference.kinematics.ground.MIN_SWING_S`
+    or longer, the shortest real swing, where the movement applies — or None: a foot left the
+    ground, or the feet were seen in fewer than :data:`MIN_ROM_SHARE` of those frames (the share a
+    range of motion needs), or the body's size was never measured."""
+    contacts = contacts_of(ctx.kin)
+    if contacts is None:
+        return None
+    frames, t = ctx.inside(), ctx.kin.timestamps
+    seen = frames & contacts.known["right"] & contacts.known["left"]
+    if not seen.any() or seen.sum() < MIN_ROM_SHARE * frames.sum():
+        return None
+    dt = float(np.median(np.diff(t))) if t.size > 1 else 0.0
+    for side in ("right", "left"):
+        for start, stop in runs(frames & contacts.known[side] & ~contacts.contact[side]):
+            if t[stop - 1] - t[start] + dt >= MIN_SWING_S:
+                return None
+    return (f"the athlete stood in place: neither foot left the ground for {MIN_SWING_S:.1f} s or more "
+            "(the shortest real swing), so there is no gait whose sides to compare")
+
+
+def standing_still(ctx: Context) -> str | None:
+    """Why the athlete counts as standing where the movement applies, or None when they moved
+    (or could not be judged): the feet stayed on the ground (:func:`_feet_on_the_ground`, any view)
+    or, where the feet's contacts cannot tell (a camera panning under them), the legs' ranges of
+    motion stayed within the noise (:func:`_still_legs`, side views)."""
+    return _feet_on_the_ground(ctx) or _still_legs(ctx)
 
 
 def rom_symmetry(ctx: Context, joint: str) -> Measured:
@@ -365,8 +430,11 @@ def rom_symmetry(ctx: Context, joint: str) -> Measured:
     frames = ctx.inside()
     left, right = (range_of_motion(ctx.kin, f"{side}_{joint}", frames) for side in ("left", "right"))
     if not (np.isfinite(left) and np.isfinite(right)):
-        if joint in SAGITTAL and not (ctx.kin.view()[frames] == "side").any():
-            return f"the {joint} angle needs a side view; the athlete was not filmed from the side here"
+        side = int((ctx.kin.view()[frames] == "side").sum())
+        if needs_side_view(joint) and side < max(MIN_ROM_SAMPLES, MIN_ROM_SHARE * int(frames.sum())):
+            seen = (f"was filmed from the side in only {side} of {int(frames.sum())} frames" if side
+                    else "was not filmed from the side")
+            return f"the {joint} angle needs a side view; the athlete {seen} here"
         return f"the {joint}s were not seen on both sides"
     if max(left, right) <= STILL_ROM_DEG:
         return (f"neither {joint} moved beyond the noise ({left:.0f}° and {right:.0f}°; a still joint shows up to "

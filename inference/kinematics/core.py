@@ -141,8 +141,9 @@ class Kinematics:
     def view(self) -> np.ndarray:
         """(T,) "side", "oblique", "front" (front or back) or "unknown" per frame
         (:func:`.angles.view_labels`). The trunk angle is a forward/backward lean in "side" frames
-        and a sideways lean in "front" frames; the signed hip, shoulder and the ankle are trusted
-        in side views only (their confidence falls through "oblique" to 0 in "front" frames)."""
+        and a sideways lean in "front" frames; the signed hip and shoulder, the knee and the ankle are
+        trusted in side views only (:func:`.angles.needs_side_view`: their confidence falls through
+        "oblique" to 0 in "front" frames)."""
         return view_labels(self.frontalness())
 
     # What the heights of com_above_floor / com_metres are measured from, said with them (the

@@ -24,7 +24,10 @@ def test_real_walk_rows_rerun_and_self_comparison(client, world, django_capture_
     rows = {r.metric: r for r in MetricRow.objects.filter(analysis=first)}
     assert rows and set(rows) <= set(METRICS)
     assert all(r.athlete_id == world.al.pk for r in rows.values())
-    assert 15 < rows["knee_rom"].value < 90  # the knees bend through the step (kinematics/test_real.py)
+    # He faces the camera: knee flexion (a side-view angle) is not measured. His trunk leans far
+    # over while his right leg swings out and back (frames 0, 30, 45, 60 looked at), so both thighs'
+    # angles to the trunk line, read in any view, change by tens of degrees.
+    assert "knee_rom" not in rows and 15 < rows["hip_elevation_rom"].value < 90
     second = analysis_rerun(video=first.video)
     analysis_run(analysis_id=second.pk)
     assert not MetricRow.objects.filter(analysis=first).exists()

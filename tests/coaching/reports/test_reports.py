@@ -60,6 +60,10 @@ def test_figures_are_decimated_with_left_and_right_and_events(squats) -> None:
     assert "needs a side view" in front["Range of motion, left knee"]
     assert "needs a side view" in front["Range of motion, right hip"]
     assert front["Range of motion, trunk"] == "30°"
+    # No range at all for a side-view joint filmed from the front: one row says so.
+    assert front["Range of motion, ankle, shoulder"] == (
+        "not measured: needs a side view (the athlete was seen from the front or back)")
+    assert "Range of motion, ankle, shoulder" not in dict(summary_rows({}, ranges, "side"))
     assert dict(summary_rows({}, ranges, "side"))["Range of motion, left knee"] == "50°"
 
 
@@ -79,6 +83,13 @@ def test_a_front_view_has_arm_and_thigh_charts_in_any_view() -> None:
     assert not np.isfinite(np.array(signed[0]["y"] + signed[1]["y"], dtype=float)).any()
     assert "0 hanging" in arms["layout"]["title"]["subtitle"]["text"]
     assert "hip elevation" in figures["angles"]
+    # Knee flexion is a side-view angle too: its chart is empty and says why; the elevations,
+    # read in any view, carry no such note.
+    knee = figures["angles"]["knee"]
+    assert not np.isfinite(np.array(knee["data"][0]["y"] + knee["data"][1]["y"], dtype=float)).any()
+    (note,) = knee["layout"]["annotations"]
+    assert note["text"].startswith("Needs a side view: not drawn") and "from the front or back" in note["text"]
+    assert "annotations" not in arms["layout"]
 
 
 def test_the_centre_of_mass_chart_shows_heights_above_the_floor() -> None:
@@ -159,6 +170,11 @@ def test_report_in_chromium_click_seeks(browser, live_server, world, analysed, t
     wait_js(page, "document.querySelector('#chart-angle .main-svg') !== null")
     names = page.evaluate("document.getElementById('chart-angle').data.map(t => t.name)")
     assert names == ["left knee", "right knee"]
+    # He faces the camera: the knee chart says it needs a side view and has nothing to click; the
+    # elbow's is drawn in any view.
+    assert "Needs a side view" in page.evaluate("document.getElementById('chart-angle').layout.annotations[0].text")
+    page.select_option("#joint", "elbow")
+    wait_js(page, "document.getElementById('chart-angle').data[0].name === 'left elbow'")
     page.locator("#chart-angle").scroll_into_view_if_needed()
     box = page.locator("#chart-angle .nsewdrag").first.bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)

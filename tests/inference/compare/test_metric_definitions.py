@@ -55,4 +55,6 @@ def test_forward_trunk_lean_is_measured_only_where_the_athlete_is_filmed_from_th
     front = compute_kinematics(result.poses, result.athlete_index)
     assert (front.view()[np.isfinite(front.frontalness())] != "side").all()  # he faces the camera throughout
     metrics = {m.metric for m in analysis_metrics(front, {}, "general")}
-    assert "trunk_lean_max" not in metrics and "knee_rom" in metrics
+    # Knee flexion is a side-view angle too (docs/kinematics.md): from the front the thigh's range
+    # to the trunk, read in any view, is what is followed.
+    assert "trunk_lean_max" not in metrics and "knee_rom" not in metrics and "hip_elevation_rom" in metrics

@@ -9,12 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from inference.feedback import evaluate_feedback
+from inference.feedback import evaluate_feedback, rules_for
 from inference.feedback.measures import (
     MIN_ROM_SAMPLES,
     MIN_ROM_SHARE,
+    Context,
     range_of_motion,
     ranges_of_motion,
+    standing_still,
     tracked_angle,
     view_during,
     view_of,
@@ -82,7 +84,10 @@ def test_range_of_motion_needs_enough_tracked_frames() -> None:
     """The basketball athlete's ankles are seen in a few frames of 300 (240p, feet end-on): the
     review found "Range of motion, left ankle 50°" resting on 6 of them, two isolated single
     frames. An angle tracked in fewer than MIN_ROM_SAMPLES frames or a share below MIN_ROM_SHARE
-    has no range; the knees, tracked in about half the frames, have one."""
+    has no range; the thighs' elevations (any view), tracked in about half the frames, have one.
+    Her knees had one too until knee flexion became a side-view angle: she shoots with her back to
+    the camera, runs away from it and across at an angle (frames 54-84 looked at), and the view
+    reads side in about 26 of her frames, fewer than a quarter of the clip."""
     kin = person_kinematics("basketball_pan_240p.mp4", "white")
     frames = kin.timestamps.size
     counts = {n: int(np.isfinite(tracked_angle(kin, n)).sum()) for n in kin.angle_names}
@@ -93,4 +98,36 @@ def test_range_of_motion_needs_enough_tracked_frames() -> None:
         assert np.isfinite(range_of_motion(kin, name)) == enough, (name, n)
         assert (report[name] is not None) == enough, (name, n)
     assert report["left_ankle"] is None
-    assert report["left_knee"] is not None and report["right_knee"] is not None
+    assert report["left_hip_elevation"] is not None and report["right_hip_elevation"] is not None
+    assert report["left_knee"] is None and report["right_knee"] is None
+
+
+@pytest.mark.parametrize("movement", ["walk", "run"])
+def test_the_standing_woman_gets_no_asymmetry_finding_seen_from_behind(movement: str) -> None:
+    """lab_two_people's woman stands on both feet the whole clip, her back to the camera (bench/
+    truth; her feet looked at in frames 0, 30, 60 and 99: in the same places), and moves her arms.
+    Her knees and hips are side-view angles, so the legs' ranges cannot say she stands here; her
+    feet never leave the ground, so the gait symmetry rules say she stood instead of comparing her
+    two arms' movements (an elbow "asymmetry" before)."""
+    kin = person_kinematics("lab_two_people_portrait_60fps.mp4", "woman")
+    feedback = evaluate_feedback(kin, Events(movement, (), {}), movement)
+    assert feedback.view == "front" and feedback.findings == ()
+    symmetry = [rule for rule in rules_for(movement) if rule.measure == "rom_symmetry"]
+    assert len(symmetry) == 4
+    for rule in symmetry:
+        assert "stood in place: neither foot left the ground" in feedback.skipped[rule.id], rule.id
+
+
+def test_a_moving_athlete_is_still_judged() -> None:
+    """The lab walk man lifts his right foot at 0.29 s and sets it down at 1.15 s (bench/truth): he
+    does not stand, so the symmetry rules judge him — the elbows, seen in any view — while the
+    knees, hips and shoulders say they need a side view (he faces the camera). The basketball
+    athlete runs 1.55-2.65 s (clear strides, frames 56-79): not standing there either."""
+    kin = person_kinematics("lab_walk_portrait_60fps.mp4", "athlete")
+    feedback = evaluate_feedback(kin, Events("walk", (), {}), "walk")
+    judged = {str(r) for r in feedback.passed} | {str(f.rule) for f in feedback.findings}
+    assert judged == {"symmetry.elbow"}
+    for joint in ("knee", "hip", "shoulder"):
+        assert f"the {joint} angle needs a side view" in feedback.skipped[f"symmetry.{joint}"]
+    runner = person_kinematics("basketball_pan_240p.mp4", "white")
+    assert standing_still(Context(runner, Events("run", (), {}), ((1.55, 2.65),))) is None
