@@ -217,7 +217,7 @@ def refill_gaps(run: Run, keypoints: np.ndarray, limbs: tuple[tuple[int, int], .
     if not hasattr(backend_spec(run.config.backend), "create"):
         return keypoints
     fps = float(run.result.video.probe.get("fps") or 0.0) or 30.0
-    wanted = gap_frames(keypoints, int(round(StitchConfig().max_gap * fps)), ends=True)
+    wanted = gap_frames(keypoints, int(round(StitchConfig().max_gap * fps)))
     if not wanted:
         return keypoints
     start = time.perf_counter()
@@ -245,8 +245,7 @@ def refill_gaps(run: Run, keypoints: np.ndarray, limbs: tuple[tuple[int, int], .
             pose[:, :2] *= scale
         return pose
 
-    size = (int(info["width"]), int(info["height"]))
-    keypoints, _ = refill(keypoints, find, limbs, int(round(StitchConfig().max_gap * fps)), size)
+    keypoints, _ = refill(keypoints, find, limbs, int(round(StitchConfig().max_gap * fps)))
     give_back_pose_backend(run.config.backend, run.config.backend_options, backend)
     run.timings["refill"] = time.perf_counter() - start
     return keypoints

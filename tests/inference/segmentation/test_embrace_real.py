@@ -6,8 +6,6 @@ textured pixels shown, every frame at least 77 %); he is held at his last skelet
 (:class:`inference.segmentation.masks.TrackedPeople`), so his face is blurred while the athlete,
 his arms around the other man included, stays sharp at his keypoints."""
 
-import dataclasses
-
 import numpy as np
 import pytest
 
@@ -48,16 +46,6 @@ def embrace() -> dict:
     inside = [((poses.keypoints[0, p, :, :2] >= dark[:2]) & (poses.keypoints[0, p, :, :2] <= dark[2:])).all(1).sum()
               for p in range(poses.num_people)]
     athlete = int(np.argmax(inside))  # the man in the dark jacket, whoever the run chose
-    # Since the tracking follows a person past the end of their track while someone tracked holds
-    # them (docs/tracking.md 4b), the grey man keeps his skeleton through the embrace. The case
-    # tested here is a person the pose stage loses: his frames there are removed, as it lost them.
-    # (With his own skeleton there, the privacy video shows 10.4 % of his face's textured pixels
-    # on average, at most 19 %, against the 10 % asserted below: docs/tracking.md, not done.)
-    keypoints = poses.keypoints.copy()
-    for p in range(poses.num_people):
-        if p != athlete:
-            keypoints[EMBRACE.start:, p, :, :2], keypoints[EMBRACE.start:, p, :, 2] = np.nan, 0.0
-    poses = dataclasses.replace(poses, keypoints=keypoints)
     masks = segment_video(clip, poses, athlete)
     tracked = TrackedPeople(poses.keypoints, poses.timestamps, poses.size, get_skeleton(poses.skeleton).limbs, athlete)
     face, mine, held = [], [], []
