@@ -147,7 +147,7 @@ def squat_depth(ctx: Context) -> Measured:
     """Thigh angle to the horizontal at the deepest point of each repetition (Sports2D thigh
     angle, hip→knee): 0 = thigh parallel, > 0 = hip below knee."""
     kin, thigh = ctx.kin, _both(ctx.kin, "thigh")
-    return _per_rep(ctx, lambda r: np.nanmax(_window(kin.timestamps, thigh, r.start, r.end), initial=np.nan))
+    return _per_rep(ctx, lambda r: _peak(_window(kin.timestamps, thigh, r.start, r.end)))
 
 
 def frontalness(kin: Kinematics, frames: np.ndarray | None = None) -> float:
@@ -277,11 +277,17 @@ def landing_knee_flexion(ctx: Context, at: str = "contact") -> Measured:
     found = []
     for j in jumps:
         contact = _at(kin.timestamps, knee, j.end)
-        peak = np.nanmax(_window(kin.timestamps, knee, j.end, j.end + LANDING_WINDOW_S), initial=np.nan)
+        peak = _peak(_window(kin.timestamps, knee, j.end, j.end + LANDING_WINDOW_S))
         value = contact if at == "contact" else peak - contact
         if np.isfinite(value):
             found.append(Instance(float(value), j.end, j.end + LANDING_WINDOW_S))
     return found or unmeasured(ctx, _landing_windows(jumps), "the knees were not seen at landing")
+
+
+def _peak(values: np.ndarray) -> float:
+    """The largest finite value, NaN when there is none (without NumPy's all-NaN warning)."""
+    finite = values[np.isfinite(values)]
+    return float(finite.max()) if finite.size else float("nan")
 
 
 def _symmetry(left: float, right: float) -> float:
@@ -299,7 +305,7 @@ def landing_symmetry(ctx: Context) -> Measured:
     kin, found = ctx.kin, []
     knees = {s: tracked_angle(kin, f"{s}_knee") for s in ("left", "right")}
     for j in jumps:
-        left, right = (np.nanmax(_window(kin.timestamps, knees[s], j.end, j.end + LANDING_WINDOW_S), initial=np.nan)
+        left, right = (_peak(_window(kin.timestamps, knees[s], j.end, j.end + LANDING_WINDOW_S))
                        for s in ("left", "right"))  # fmt: skip
         if np.isfinite(left) and np.isfinite(right):
             found.append(Instance(_symmetry(left, right), j.end, j.end + LANDING_WINDOW_S, effect=abs(left - right)))
@@ -328,7 +334,7 @@ def knee_drive(ctx: Context) -> Measured:
     kin = ctx.kin
     hips = {s: tracked_angle(kin, f"{s}_hip") for s in ("left", "right")}
     found = [Instance(float(v), s.start, s.end) for s in steps if s.side in hips
-             and np.isfinite(v := np.nanmax(_window(kin.timestamps, hips[s.side], s.start, s.end), initial=np.nan))]  # fmt: skip
+             and np.isfinite(v := _peak(_window(kin.timestamps, hips[s.side], s.start, s.end)))]  # fmt: skip
     return found or unmeasured(ctx, [(s.start, s.end) for s in steps], "the hips were not seen during the steps")
 
 
