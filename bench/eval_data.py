@@ -31,6 +31,7 @@ from pathlib import Path
 
 from inference.fetch import (
     FetchError,
+    fetch_main,
     pip_command,
     read_zip,
     run,
@@ -108,16 +109,7 @@ def fetch_eval_data(log: Callable[[str], None] | None = None) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args != ["fetch"]:
-        print("usage: python -m bench.eval_data fetch", file=sys.stderr)
-        return 2
-    try:
-        print(f"evaluation clips in {fetch_eval_data()}", file=sys.stderr)
-    except FetchError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
+    return fetch_main(argv, "bench.eval_data", fetch_eval_data, "evaluation clips in")
 
 
 if __name__ == "__main__":

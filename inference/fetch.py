@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+import sys
 import tarfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 PIP_TIMEOUT_S = 600  # per pip call; a stalled index must not hang a build
@@ -88,3 +89,25 @@ def write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def fetch_main(
+    argv: Sequence[str] | None,
+    module: str,
+    fetch: Callable[[], Path],
+    done: str,
+    errors: tuple[type[Exception], ...] = (FetchError,),
+) -> int:
+    """The command line of a setup-time fetch (``python -m <module> fetch``): runs ``fetch`` and
+    prints ``done`` with the folder it filled; a usage line (exit 2) for other arguments, the error
+    and what to do (exit 1) when it fails."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args != ["fetch"]:
+        print(f"usage: python -m {module} fetch", file=sys.stderr)
+        return 2
+    try:
+        print(f"{done} {fetch()}", file=sys.stderr)
+    except errors as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0

@@ -27,7 +27,15 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from inference.fetch import pip_command, read_zip, run, sha256_file, single_file, write_atomic
+from inference.fetch import (
+    fetch_main,
+    pip_command,
+    read_zip,
+    run,
+    sha256_file,
+    single_file,
+    write_atomic,
+)
 from inference.models import ModelError
 
 DATA_DIR_ENV = "POSECOACH_DATA_DIR"
@@ -119,16 +127,7 @@ def data_path(name: str) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args != ["fetch"]:
-        print("usage: python -m inference.actions.data fetch", file=sys.stderr)
-        return 2
-    try:
-        print(f"training data in {fetch_data()}", file=sys.stderr)
-    except ModelError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
+    return fetch_main(argv, "inference.actions.data", fetch_data, "training data in", (ModelError,))
 
 
 if __name__ == "__main__":

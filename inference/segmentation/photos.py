@@ -56,6 +56,7 @@ from pathlib import Path
 
 from inference.fetch import (
     FetchError,
+    fetch_main,
     pip_command,
     read_zip,
     run,
@@ -191,16 +192,7 @@ def fetch_photos(log: Callable[[str], None] | None = None, folder: Path | None =
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args != ["fetch"]:
-        print("usage: python -m inference.segmentation.photos fetch", file=sys.stderr)
-        return 2
-    try:
-        print(f"photos of people in {fetch_photos()}", file=sys.stderr)
-    except FetchError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
+    return fetch_main(argv, "inference.segmentation.photos", fetch_photos, "photos of people in")
 
 
 if __name__ == "__main__":

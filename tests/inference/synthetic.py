@@ -55,3 +55,13 @@ def random_people(rng: np.random.Generator, count: int, size: tuple[int, int]) -
                 break
         people.append(p)
     return np.stack(people)
+
+
+def rough_body(x: float, y: float = 300.0) -> np.ndarray:
+    """(33, 3) a rough upright BlazePose-33 person 250 px tall, hips near (x, y), every keypoint
+    at confidence 1 (the same jitter for the same x)."""
+    rng = np.random.default_rng(int(x))
+    pose = np.ones((33, 3), np.float32)
+    pose[:, 0] = x + rng.uniform(-30, 30, 33)
+    pose[:, 1] = y + np.linspace(-150, 100, 33)
+    return pose

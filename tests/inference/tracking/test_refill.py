@@ -11,19 +11,11 @@ import pytest
 
 from inference.skeleton import get_skeleton
 from inference.tracking.refill import gap_frames, internal_gaps, refill
+from tests.inference.synthetic import rough_body as body
 from tests.support import shared_clip
 
 LIMBS = get_skeleton("blazepose33").limbs
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def body(x: float, y: float = 300.0) -> np.ndarray:
-    """(33, 3) a rough upright person 170 px tall, hips at (x, y), fully visible."""
-    rng = np.random.default_rng(int(x))
-    pose = np.ones((33, 3), np.float32)
-    pose[:, 0] = x + rng.uniform(-30, 30, 33)
-    pose[:, 1] = y + np.linspace(-150, 100, 33)
-    return pose
 
 
 def walker(frames: int, seen: list[range], x0: float = 100.0, vx: float = 2.0) -> np.ndarray:

@@ -12,20 +12,12 @@ import pytest
 from inference.skeleton import get_skeleton
 from inference.tracking.online import Tracklet
 from inference.tracking.stitch import REID_MAX_GAP, assemble, reidentify, stitch
+from tests.inference.synthetic import rough_body as body
 from tests.support import shared_clip
 
 LIMBS = get_skeleton("blazepose33").limbs
 FPS = 30.0
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def body(x: float, y: float = 300.0) -> np.ndarray:
-    """(33, 3) a rough upright person 170 px tall, hips at (x, y)."""
-    rng = np.random.default_rng(int(x))
-    pose = np.ones((33, 3), np.float32)
-    pose[:, 0] = x + rng.uniform(-30, 30, 33)
-    pose[:, 1] = y + np.linspace(-150, 100, 33)
-    return pose
 
 
 def tracklet(track_id: int, frames: range, x0: float, vx: float, colour: int = 0) -> Tracklet:
