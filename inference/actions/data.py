@@ -20,7 +20,6 @@ Usage::
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from inference.fetch import (
+    cache_dir,
     fetch_main,
     pip_command,
     read_zip,
@@ -76,8 +76,7 @@ _PACKAGES: dict[str, list[str]] = {
 
 def data_dir() -> Path:
     """The cache folder: $POSECOACH_DATA_DIR or ~/.cache/posecoach/data."""
-    configured = os.environ.get(DATA_DIR_ENV)
-    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "posecoach" / "data"
+    return cache_dir(DATA_DIR_ENV, "data")
 
 
 def _valid(name: str, path: Path) -> bool:

