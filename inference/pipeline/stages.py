@@ -206,10 +206,11 @@ def tracking_stage(run: Run) -> None:
 def refill_gaps(run: Run, keypoints: np.ndarray, limbs: tuple[tuple[int, int], ...]) -> np.ndarray:
     """Identities' gaps searched again frame by frame from both ends with the pose backend's
     ``refind`` (inference/tracking/refill.py; backends without one are left as they are). Decodes
-    the video a second time, keeping only the frames inside gaps."""
+    the video a second time up to the last gap, holding only one run of gap frames at a time
+    (memory stays flat on long videos)."""
     from inference.pipeline.warm import give_back_pose_backend, take_pose_backend
     from inference.pose.registry import backend_spec
-    from inference.tracking.refill import gap_frames, refill
+    from inference.tracking.refill import gap_spans, refill
     from inference.tracking.stitch import StitchConfig
     from inference.video import iter_frames
 
@@ -217,8 +218,9 @@ def refill_gaps(run: Run, keypoints: np.ndarray, limbs: tuple[tuple[int, int], .
     if not hasattr(backend_spec(run.config.backend), "create"):
         return keypoints
     fps = float(run.result.video.probe.get("fps") or 0.0) or 30.0
-    wanted = gap_frames(keypoints, int(round(StitchConfig().max_gap * fps)))
-    if not wanted:
+    max_frames = int(round(StitchConfig().max_gap * fps))
+    spans = gap_spans(keypoints, max_frames)
+    if not spans:
         return keypoints
     start = time.perf_counter()
     backend = take_pose_backend(run.config.backend, run.config.backend_options)
@@ -227,25 +229,32 @@ def refill_gaps(run: Run, keypoints: np.ndarray, limbs: tuple[tuple[int, int], .
         return keypoints
     info = run.result.video.probe
     frames: dict[int, np.ndarray] = {}
-    for i, (frame, _) in enumerate(iter_frames(run.source, max_side=run.config.max_side)):
-        if i in wanted:
-            frames[i] = frame
-        if i >= max(wanted):
-            break
-    some = next(iter(frames.values()))
-    scale = np.array([info["width"] / some.shape[1], info["height"] / some.shape[0]], np.float32)
 
     def find(f: int, last: np.ndarray) -> np.ndarray | None:
         if f not in frames:
             return None
+        frame = frames[f]
+        scale = np.array([info["width"] / frame.shape[1], info["height"] / frame.shape[0]], np.float32)
         here = last.copy()
         here[:, :2] /= scale
-        pose = backend.refind(frames[f], here)
+        pose = backend.refind(frame, here)
         if pose is not None:
             pose[:, :2] *= scale
         return pose
 
-    keypoints, _ = refill(keypoints, find, limbs, int(round(StitchConfig().max_gap * fps)))
+    pending = iter(spans)
+    span = next(pending, None)
+    for i, (frame, _) in enumerate(iter_frames(run.source, max_side=run.config.max_side)):
+        if span is None:
+            break
+        if i >= span[0]:
+            frames[i] = frame
+        if i == span[1]:
+            keypoints, _ = refill(keypoints, find, limbs, max_frames, span=span)
+            frames.clear()
+            span = next(pending, None)
+    if span is not None and frames:  # the video ended inside a run (fewer frames than probed)
+        keypoints, _ = refill(keypoints, find, limbs, max_frames, span=span)
     give_back_pose_backend(run.config.backend, run.config.backend_options, backend)
     run.timings["refill"] = time.perf_counter() - start
     return keypoints

@@ -60,14 +60,33 @@ def _accept(pose: np.ndarray | None, others: Sequence[np.ndarray], limbs: Sequen
     return not any(same_body(pose, o, limbs) for o in others)
 
 
-def refill(keypoints: np.ndarray, find: Find, limbs: Sequence[tuple[int, int]], max_frames: int) -> tuple[np.ndarray, int]:
+def gap_spans(keypoints: np.ndarray, max_frames: int) -> list[tuple[int, int]]:
+    """The frames of :func:`gap_frames` as disjoint runs (first, last), inclusive, in order: a
+    run's gaps can be filled with only its own frames decoded (each frame's fit looks only at the
+    other identities in the same frame)."""
+    frames = sorted(gap_frames(keypoints, max_frames))
+    spans: list[tuple[int, int]] = []
+    for f in frames:
+        if spans and f == spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], f)
+        else:
+            spans.append((f, f))
+    return spans
+
+
+def refill(keypoints: np.ndarray, find: Find, limbs: Sequence[tuple[int, int]], max_frames: int,
+           span: tuple[int, int] | None = None) -> tuple[np.ndarray, int]:
     """keypoints with internal gaps filled where ``find`` re-finds the person (module docstring) →
-    (a copy, number of skeleton-frames filled)."""
+    (a copy, number of skeleton-frames filled). With ``span`` (first, last), only the gaps inside
+    it (a run of :func:`gap_spans`); the gaps are those of ``keypoints`` as given."""
     out = np.array(keypoints, np.float32, copy=True)
     present = seen(out)
+    gaps = [internal_gaps(present[:, p], max_frames) for p in range(out.shape[1])]
     filled = 0
     for p in sorted(range(out.shape[1]), key=lambda q: -int(present[:, q].sum())):
-        for first, last in internal_gaps(present[:, p], max_frames):
+        for first, last in gaps[p]:
+            if span is not None and not span[0] <= first <= last <= span[1]:
+                continue
             todo = list(range(first, last + 1))
             for order in (todo, todo[::-1]):
                 step = 1 if order is todo else -1

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from inference.skeleton import get_skeleton
-from inference.tracking.refill import gap_frames, internal_gaps, refill
+from inference.tracking.refill import gap_frames, gap_spans, internal_gaps, refill
 from tests.inference.synthetic import rough_body as body
 from tests.support import shared_clip
 
@@ -59,6 +59,20 @@ def test_a_gap_is_filled_from_both_ends_and_the_ends_of_the_clip_are_left() -> N
     np.testing.assert_allclose(out[20, 0], body(100 + 2 * 20))
     kept = np.isfinite(keypoints[:, 0, 0, 0])
     np.testing.assert_array_equal(out[kept], keypoints[kept])
+
+
+def test_runs_of_gap_frames_filled_one_at_a_time_give_the_whole_fill() -> None:
+    # two people: one with gaps 10-13 and 30-33, the other with 12-15 (overlapping the first gap)
+    keypoints = np.concatenate([walker(50, [range(5, 10), range(14, 30), range(34, 45)]),
+                                walker(50, [range(0, 12), range(16, 50)], x0=600.0)], axis=1)
+    assert gap_spans(keypoints, 10) == [(10, 15), (30, 33)]
+    find, _ = follows(missing={31})
+    whole, filled = refill(keypoints, find, LIMBS, max_frames=10)
+    parts = keypoints
+    for span in gap_spans(keypoints, 10):
+        parts, _ = refill(parts, find, LIMBS, max_frames=10, span=span)
+    np.testing.assert_array_equal(parts, whole)
+    assert filled > 0
 
 
 def test_a_fill_never_takes_the_body_of_another_person_in_that_frame() -> None:
