@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -164,7 +165,14 @@ def upload_and_analyse(client, athlete, clip_name: str, movement: str = "general
                            {"file": SimpleUploadedFile(clip.name, clip.read_bytes()), "movement": movement})
     analysis = Analysis.objects.get(video_id=response.json()["id"])
     analysis_run(analysis_id=analysis.pk)
+    # In a transactional test the upload's enqueue reaches the broker, and a real worker left
+    # running by an earlier test (the session's celery_worker_process) may claim the analysis
+    # first: then this run says "busy" and the worker's run is the one to wait for.
+    deadline = time.monotonic() + 300
     analysis.refresh_from_db()
+    while analysis.status in (Status.PENDING, Status.RUNNING) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        analysis.refresh_from_db()
     assert analysis.status == Status.DONE, analysis.error
     return analysis
 
