@@ -47,6 +47,16 @@ ANGLE_DIFF_NOISE_DEG = 11.3  # a difference of two such samples: sqrt(2) x 8.0 (
 STILL_ROM_DEG = 17.6  # the largest 5-95 % range of motion of a still joint (basketball left knee, 240p)
 ROM_DIFF_NOISE_DEG = 11.1  # the largest left-right difference of two still joints' ranges (14 pairs)
 GAP_NOISE_CM = 7.2  # 95th percentile deviation of the knee gap and ankle gap, on a 170 cm stature
+# The 5-95 % range of the hip centre's height above the ankles (statures) of a person standing
+# still, over their tracked frames: 0.039 at most (basketball_pan_240p's player holding the
+# follow-through 7.0-7.9 s, ~95 px tall; her 0.5-1.4 s has 5 tracked frames, too few), 0.015-0.023
+# for indoor_two_people_1080p's two men (0-0.7 s) and lab_two_people_portrait_60fps' woman (whole
+# clip); tests/inference/feedback/test_feedback_real.py. Plus one pixel of that smallest athlete
+# (0.01 statures) of rounding. A squat to 60° of knee flexion lowers the hips by about 0.07
+# statures (shank 25° and thigh 35° from vertical, segments 0.246 and 0.245 H: Drillis & Contini
+# via Winter 2009, Fig. 4.1); shallower ones stay within it. The trunk's segment angle is held to
+# STILL_ROM_DEG (its ranges on the same people: 3-10°).
+STILL_HIP_RANGE = 0.05
 NOMINAL_STATURE_M = 1.70  # pixels -> cm through the estimated stature when the height is not given
 
 
@@ -396,12 +406,46 @@ def _still_legs(ctx: Context) -> str | None:
             f"{STILL_ROM_DEG:.0f}° a still joint shows in 2-D pose")
 
 
+def hip_height_range(kin: Kinematics, frames: np.ndarray | None = None) -> float:
+    """5th to 95th percentile range of the hip centre's height above the ankles (the mean of the two
+    ankles' rows), statures, over the frames (of ``frames``, a (T,) mask) where the hips and both
+    ankles are tracked; NaN with fewer tracked frames than a range of motion needs
+    (:data:`MIN_ROM_SAMPLES`, :data:`MIN_ROM_SHARE`). Measured from the feet, so a camera tilting
+    or panning does not count; a squat lowers it, standing does not."""
+    from inference.kinematics.scale import stature_series
+
+    ankles = (tracked_point(kin, "RAnkle")[:, 1] + tracked_point(kin, "LAnkle")[:, 1]) / 2
+    with np.errstate(invalid="ignore"):
+        height = (ankles - tracked_point(kin, "Hip")[:, 1]) / stature_series(kin.points, kin.timestamps)
+    asked = np.ones(height.size, bool) if frames is None else np.asarray(frames, bool)
+    good = height[np.isfinite(height) & asked]
+    if good.size < max(MIN_ROM_SAMPLES, MIN_ROM_SHARE * int(asked.sum())):
+        return float("nan")
+    return float(np.subtract(*np.percentile(good, [95, 5])))
+
+
+def _body_still(ctx: Context) -> str | None:
+    """Why the body above the feet counts as still — the hip centre's height above the ankles within
+    :data:`STILL_HIP_RANGE` (:func:`hip_height_range`) and the trunk's segment angle within
+    :data:`STILL_ROM_DEG` where tracked — or None: it moved (a squat in place, a lunge with the feet
+    planted), or the hips were not seen enough to tell."""
+    frames = ctx.inside()
+    hips = hip_height_range(ctx.kin, frames)
+    trunk = range_of_motion(ctx.kin, "trunk", frames)
+    if not hips <= STILL_HIP_RANGE or trunk > STILL_ROM_DEG:  # NaN hips: cannot tell, not still
+        return None
+    said = f"the hips within {hips:.2f} statures" + (f" and the trunk within {trunk:.0f}°" if np.isfinite(trunk) else "")
+    return f"{said}, what a still body shows in 2-D pose"
+
+
 def _feet_on_the_ground(ctx: Context) -> str | None:
     """Why the athlete counts as standing in place, in any view — neither foot was seen off the
     ground (:func:`inference.kinematics.ground.foot_contacts`) for :data:`~inference.kinematics.ground.MIN_SWING_S`
-    or longer, the shortest real swing, where the movement applies — or None: a foot left the
-    ground, or the feet were seen in fewer than :data:`MIN_ROM_SHARE` of those frames (the share a
-    range of motion needs), or the body's size was never measured."""
+    or longer, the shortest real swing, where the movement applies, and the body above the feet
+    stayed still (:func:`_body_still`: feet that never leave the ground under a squat are no
+    standing) — or None: a foot left the ground, the body moved, or the feet were seen in fewer
+    than :data:`MIN_ROM_SHARE` of those frames (the share a range of motion needs), or the body's
+    size was never measured."""
     contacts = contacts_of(ctx.kin)
     if contacts is None:
         return None
@@ -414,8 +458,11 @@ def _feet_on_the_ground(ctx: Context) -> str | None:
         for start, stop in runs(frames & contacts.known[side] & ~contacts.contact[side]):
             if t[stop - 1] - t[start] + dt >= MIN_SWING_S:
                 return None
+    body = _body_still(ctx)
+    if body is None:
+        return None
     return (f"the athlete stood in place: neither foot left the ground for {MIN_SWING_S:.1f} s or more "
-            "(the shortest real swing), so there is no gait whose sides to compare")
+            f"(the shortest real swing) and {body}, so there is no gait whose sides to compare")
 
 
 def standing_still(ctx: Context) -> str | None:

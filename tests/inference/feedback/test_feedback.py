@@ -18,10 +18,13 @@ from inference.feedback.measures import (
     GAP_NOISE_CM,
     MEASURES,
     ROM_DIFF_NOISE_DEG,
+    STILL_HIP_RANGE,
     STILL_ROM_DEG,
     Context,
     centimetres_per_pixel,
     heel_lift,
+    hip_height_range,
+    standing_still,
     view_of,
 )
 from inference.kinematics import KinematicsConfig, compute_kinematics
@@ -321,6 +324,25 @@ def test_a_standing_athlete_gets_no_asymmetry_finding(travel: float, why: str) -
     assert legs and max(legs) < STILL_ROM_DEG
     assert feedback.findings == ()
     assert all(why in feedback.skipped[r.id] for r in rules_for("walk"))
+
+
+@pytest.mark.parametrize("depth", [60.0, 90.0])
+def test_a_squat_in_place_is_not_standing_still(depth: float) -> None:
+    """Feet that never leave the ground under a squat are no standing: the hips drop (0.08 statures
+    at 60° of knee flexion, 0.16 at 90°) beyond what a still body shows, so the gait symmetry rules
+    judge the legs instead of saying the athlete stood in place. A 20° knee bend stays within the
+    noise floor and still reads as standing."""
+    from inference.kinematics.events import contacts_of
+    from tests.support import squat_kinematics
+
+    kin = squat_kinematics(depth=depth)
+    contacts = contacts_of(kin)
+    assert contacts is not None and all(contacts.contact[side][contacts.known[side]].all() for side in ("right", "left"))
+    assert hip_height_range(kin) > STILL_HIP_RANGE
+    assert standing_still(Context(kin, NONE)) is None
+    shallow = squat_kinematics(depth=20.0)
+    assert hip_height_range(shallow) < STILL_HIP_RANGE
+    assert "stood in place: neither foot left the ground" in (standing_still(Context(shallow, NONE)) or "")
 
 
 def test_dance_and_general_have_no_symmetry_rules() -> None:
