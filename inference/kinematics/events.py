@@ -13,8 +13,8 @@ range in seconds and a confidence.
   (take-off and landing at one level) gets its height from the flight time, ``h = g t² / 8``
   (Bosco et al., 1983, Eur J Appl Physiol 50:273; valid when take-off and landing postures
   match); a ``drop`` (landing lower) or ``box_jump`` (landing higher) does not.
-- Steps (``step``): a foot's touch-down after a swing during which the other foot stood on the
-  ground and that put it down :data:`MIN_STEP_DISPLACEMENT` or more from where it left
+- Steps (``step``): a foot's touch-down after a swing (its frames off the ground) during which the
+  other foot stood on the ground and that put it down :data:`MIN_STEP_DISPLACEMENT` or more from where it left
   (:func:`find_steps`), from lift-off (``start``) to the foot coming to rest (``end``); steps of
   alternating feet make the cadence over whole strides (:func:`alternating_steps`, :func:`cadence`).
 
@@ -361,12 +361,15 @@ def find_steps(contacts: FootContacts, config: EventConfig = EventConfig()) -> l
     only at the swing's first and last :attr:`EventConfig.both_feet_s` (that is a two-footed jump's
     staggered take-off and landing), and that put the foot down at least
     :data:`MIN_STEP_DISPLACEMENT` statures from where it left (a foot point jumping away and back
-    while the foot stands is no step). ``start`` is the lift-off, ``end`` the touch-down; sorted by
-    touch-down."""
+    while the foot stands is no step). The swing spans its frames off the ground and its speed
+    instants, whichever reach further: a kick's foot accelerates all the way, so half the top of
+    its ramp (the speed's lift-off) comes late, after the other foot of a hop-step had left the
+    ground. ``start`` is the lift-off, ``end`` the touch-down; sorted by touch-down."""
     t, steps = contacts.timestamps, []
     for swing in swings(contacts):
         other = "left" if swing.side == "right" else "right"
-        inside = (t > swing.lift_off + config.both_feet_s) & (t < swing.touch_down - config.both_feet_s)
+        begin, end = min(swing.lift_off, t[swing.first]), max(swing.touch_down, t[swing.stop - 1])
+        inside = (t > begin + config.both_feet_s) & (t < end - config.both_feet_s)
         if not (contacts.contact[other] & inside).any():
             continue
         if not swing.displacement >= MIN_STEP_DISPLACEMENT:  # put back where it was (or unknown)

@@ -191,6 +191,34 @@ def test_one_foot_stepping_out_and_back_twice_gives_steps_but_no_cadence() -> No
     assert alternating_steps(steps) == [[steps[0]], [steps[1]]] and cadence(steps) is None
 
 
+def move_foot(kp: np.ndarray, side: str, dx: np.ndarray, dy: np.ndarray) -> None:
+    """Shift one foot's points (ankle, heel, toes) of BODY_25 keypoints by (dx, dy) pixels, (T,) each."""
+    for name in ("Ankle", "Heel", "BigToe", "SmallToe"):
+        k = BODY25_NAMES.index(side + name)
+        kp[:, k, 0] += dx
+        kp[:, k, 1] += dy
+
+
+def test_a_hop_step_landing_while_the_other_foot_is_in_the_air_is_a_step() -> None:
+    """A spinning kick's hop-step (motion capture's spinkick): the left foot swings out
+    accelerating all the way, 0.6 s, to land 0.5 m ahead; the right foot stands for the first 0.3 s
+    of that swing, then hops (0.5 s up and down on the spot), so the left lands while the right is
+    in the air. The right foot stood alone during the left's swing: a step. The speed's lift-off
+    (half the top of a ramp that rises the whole swing) lies after the right foot left the ground,
+    so single support is judged over the swing's own frames, not between the speed's instants."""
+    t = np.arange(int(3.0 * FS)) / FS
+    kp = on_ground(side_view_body25(t.size), ground_y=1000.0)
+    phase = np.clip((t - 1.0) / 0.6, 0.0, 1.0)
+    move_foot(kp, "L", 0.5 * PX_PER_M * phase**3, -0.1 * PX_PER_M * np.sin(np.pi * phase))
+    hop = np.clip((t - 1.3) / 0.5, 0.0, 1.0)
+    move_foot(kp, "R", np.zeros(t.size), -0.1 * PX_PER_M * np.sin(np.pi * hop))
+    kin = compute_kinematics(sequence(kp, t), 0)
+    steps = detect_events(kin, "walk").of_kind("step")
+    assert [(s.side, s.end) for s in steps] == [("left", pytest.approx(1.6, abs=2 / FS))]
+    assert steps[0].start > 1.3  # the speed's lift-off: after the right foot left the ground
+    assert [e.kind for e in detect_events(kin, "jump").events] == ["step"]  # feet left 0.3 s apart: no jump
+
+
 def test_steps_use_the_real_timestamps_across_a_gap_in_the_video() -> None:
     t = np.arange(int(6 * FS)) / FS
     kp, touch = gait(t, 0.6, 0.4)
