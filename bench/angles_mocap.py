@@ -11,7 +11,9 @@ included angle of the two segments, the kinematics' definition), the 2D reading 
 is binned by the kinematics' own frontalness (:meth:`Kinematics.frontalness`: 0 side view, 1
 front or back view). Prints per bin the median signed error, the median and 90th percentile of
 the absolute error, the share off by more than 15°, and the median confidence the kinematics gave
-those samples. Caveat: frontalness is calibrated on BlazePose's hips and shoulders; the capture's
+those samples; then, per joint, what the elbow's candidate trust signal "depth spread"
+(:mod:`bench.elbow_trust`, not in the product) would keep and how often what it keeps is off.
+The same candidate on real footage: bench/angles_multiview.py. Caveat: frontalness is calibrated on BlazePose's hips and shoulders; the capture's
 joint centres are wider apart, so its frames read somewhat more frontal than a person would.
 """
 
@@ -43,8 +45,10 @@ def flexion_3d(a: np.ndarray, vertex: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bench.elbow_trust import SPREAD_GATES, elbow_signals
     from inference.actions.data import data_dir
     from inference.kinematics import compute_kinematics
+    from inference.kinematics.points import point_index
     from inference.posedata import PoseSequence
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -55,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(args.seed)
     errors = {(j, b): [] for j in JOINTS for b in range(len(BINS) - 1)}
     confidence = {(j, b): [] for j in JOINTS for b in range(len(BINS) - 1)}
+    spread = {(j, b): [] for j in JOINTS for b in range(len(BINS) - 1)}
     for name in CLIPS:
         motion = load_motion(data_dir(), name, CLIP_SECONDS.get(name, SECONDS))
         for _ in range(args.cameras):
@@ -69,10 +74,14 @@ def main(argv: list[str] | None = None) -> int:
                     true = flexion_3d(*(resample(motion.points[f"{side}_{p}"], motion.t, t) for p in parts))
                     got = kin.angle(f"{side}_{joint}")
                     conf = kin.angle_confidence[:, kin.angle_names.index(f"{side}_{joint}")]
+                    s = side[0].upper()
+                    pts = [kin.points[:, point_index(f"{s}{p.capitalize()}")] for p in reversed(parts)]
+                    spr = elbow_signals(pts)["depth spread"]
                     for b in range(len(BINS) - 1):
                         sel = (bins == b) & np.isfinite(got) & (true > FLEXED_DEG)
                         errors[joint, b].extend((got[sel] - true[sel]).tolist())
                         confidence[joint, b].extend(conf[sel].tolist())
+                        spread[joint, b].extend(spr[sel].tolist())
     print(f"| joint | frontalness | frames (3D flexion > {FLEXED_DEG:.0f}°) | 2D − 3D median | abs median | abs p90 | off > 15° | confidence median |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for (joint, b), e in errors.items():
@@ -81,6 +90,20 @@ def main(argv: list[str] | None = None) -> int:
         x = np.asarray(e)
         print(f"| {joint} | {BINS[b]:.2f}–{BINS[b + 1]:.2f} | {x.size} | {np.median(x):.1f}° | {np.median(np.abs(x)):.1f}° | "
               f"{np.percentile(np.abs(x), 90):.1f}° | {np.mean(np.abs(x) > 15):.0%} | {np.median(confidence[joint, b]):.2f} |")  # fmt: skip
+    print("\nThe elbow's candidate trust signal, 'depth spread' (bench/elbow_trust.py; not in the product): per "
+          "gate, the share of samples reported, the share of those off by more than 15°, and the share of the "
+          "reported samples within 15° that the gate keeps.\n")
+    print("| joint | samples | reported (confidence >= 0.5) | off > 15° among reported | "
+          + " | ".join(f"depth spread <= {g:.0f}°: reported, off, good kept" for g in SPREAD_GATES) + " |")
+    print("| --- " * (4 + len(SPREAD_GATES)) + "|")
+    for joint in JOINTS:
+        e = np.abs(np.concatenate([errors[joint, b] for b in range(len(BINS) - 1)]))
+        c = np.concatenate([confidence[joint, b] for b in range(len(BINS) - 1)]) >= 0.5
+        sp = np.concatenate([spread[joint, b] for b in range(len(BINS) - 1)])
+        good = c & (e <= 15)
+        cells = [f"{np.mean(c & (sp <= g)):.0%}, {np.mean(e[c & (sp <= g)] > 15):.0%}, {np.mean(sp[good] <= g):.0%}"
+                 for g in SPREAD_GATES]  # fmt: skip
+        print(f"| {joint} | {e.size} | {c.mean():.0%} | {np.mean(e[c] > 15):.0%} | " + " | ".join(cells) + " |")
     return 0
 
 

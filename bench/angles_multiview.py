@@ -1,0 +1,384 @@
+"""The 2D angles of one camera judged against a 3D reference triangulated from four (not scored).
+
+    python bench/angles_multiview.py [--views others|all] [--reuse DIR] [--json OUT]
+
+Needs ``make eval-data`` (bench/eval_data.py: the pose2sim 0.10.49 wheel's Demo_SinglePerson and
+Demo_MultiPerson, four synchronised 60 fps cameras each and their Qualisys calibration; cam01 is
+../shared/media's lab_walk_portrait_60fps.mp4 / lab_two_people_portrait_60fps.mp4, byte for byte).
+
+1. Our pose stage (``analyze(..., AnalysisConfig(until="tracking"))``, BlazePose) on every camera.
+2. Each cam01 person is found in the other views frame by frame (:func:`bench.multiview.match_views`:
+   epipolar distance, left/right swaps allowed), and its keypoints are triangulated
+   (:func:`bench.multiview.triangulate`: confidence-weighted DLT, views beyond
+   :data:`MAX_ERROR_PX` of reprojection error dropped) from cams 2-4 (``--views others``, the
+   default: the reference owes nothing to cam01's own detections) or from all four. Left and
+   right of the 3D body are checked against its face (:func:`anatomical_sides`), then the points
+   are median-filtered over :data:`SMOOTH_FRAMES` frames.
+3. The 3D angles with the definitions of inference/kinematics/angles.py (:func:`angles_3d`) against
+   what ``compute_kinematics`` reports on cam01 (a sample is reported at confidence >= 0.5, the
+   charts', rules' and CSV's floor), per joint: the error of the reported samples, the share off
+   by more than 15°, and the same without each trust signal of the confidence.
+
+Honest limit: the reference comes from the same 2D detector, so what it gets wrong in every view
+alike (a joint centre placed inside the body, a hand guessed behind the back) is shared; what
+triangulation removes is the depth ambiguity of a single view, the subject here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.angles_3d import anatomical_sides, angles_3d  # noqa: E402
+from bench.elbow_trust import (  # noqa: E402
+    CANDIDATES,
+    FACING_GATES,
+    SPREAD_GATES,
+    blazepose_world,
+    elbow_signals,
+    world_signals,
+)
+from bench.eval_data import POSE2SIM_CAMERAS, POSE2SIM_DEMOS, multiview_dir  # noqa: E402
+from bench.multiview import Camera, match_views, read_qca, triangulate  # noqa: E402
+
+MAX_ERROR_PX = 15.0  # Pose2Sim's default reproj_error_threshold_triangulation
+SMOOTH_FRAMES = 5  # 83 ms at 60 fps
+OFF_DEG = 15.0
+STABLE_DEG = 10.0  # a sample's reference is 'stable' when every other camera triplet's is this close
+REPORTED = 0.5  # inference.kinematics.storage.CSV_MIN_CONFIDENCE
+MIN_TRACK_FRAMES = 30
+VIEWS = {"others": (False, True, True, True), "all": (True, True, True, True)}
+TRIPLETS = ((False, True, True, True), (True, False, True, True), (True, True, False, True), (True, True, True, False))
+JOINTS = ("knee", "elbow", "hip", "shoulder", "ankle", "shoulder_elevation", "hip_elevation")
+BODY = ("left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
+        "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle")  # fmt: skip
+
+
+def missing_advice() -> str:
+    return f"the multi-view set is not in {multiview_dir('')}: run `make eval-data`"
+
+
+@dataclass
+class Demo:
+    name: str
+    cameras: tuple[Camera, ...]
+    keypoints: list[np.ndarray]  # per camera (T, P, K, 3)
+    poses: Any  # cam01's PoseSequence
+
+
+def load_demo(name: str, reuse: Path | None) -> Demo:
+    from inference.pipeline import AnalysisConfig, analyze
+    from inference.posedata import PoseSequence
+
+    folder = multiview_dir(name)
+    cameras = read_qca(folder / "Calib.qca.txt")
+    sequences = []
+    for cam in POSE2SIM_CAMERAS:
+        cached = reuse / f"{name}_{cam}.npz" if reuse else None
+        if cached and cached.is_file():
+            sequences.append(PoseSequence.load(cached))
+            continue
+        poses = analyze(folder / f"{cam}.mp4", AnalysisConfig(until="tracking")).pose.poses
+        if cached:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            poses.save(cached)
+        sequences.append(poses)
+    frames = min(p.num_frames for p in sequences)
+    return Demo(name, cameras, [np.asarray(p.keypoints[:frames], np.float64) for p in sequences], sequences[0])
+
+
+def _median_filter(points: np.ndarray, frames: int) -> np.ndarray:
+    """NaN-aware running median over time of (T, ...)."""
+    half = frames // 2
+    padded = np.concatenate([np.full((half, *points.shape[1:]), np.nan), points, np.full((half, *points.shape[1:]), np.nan)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, frames, axis=0)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = np.nanmedian(windows, axis=-1)
+    out[~np.isfinite(points)] = np.nan  # never fill a frame the views did not give
+    return out
+
+
+def _triangulate_all(cameras: tuple[Camera, ...], xy: np.ndarray, conf: np.ndarray, use: np.ndarray
+                     ) -> tuple[np.ndarray, list[float]]:
+    """(T, K, 3) from the views ``use`` (V,) bool of xy (V, T, K, 2); and the kept views'
+    reprojection errors (px)."""
+    cams = tuple(c for c, u in zip(cameras, use, strict=True) if u)
+    X = np.full((*xy.shape[1:3], 3), np.nan)
+    errors: list[float] = []
+    for f in range(xy.shape[1]):
+        X[f], used, err = triangulate(cams, xy[use, f], conf[use, f], MAX_ERROR_PX)
+        errors.extend(err[used].tolist())
+    return X, errors
+
+
+def held_out_error(cameras: tuple[Camera, ...], xy: np.ndarray, conf: np.ndarray) -> dict[str, float]:
+    """The calibration check: for each camera, the points triangulated from the other three
+    projected into it, against its own confident detections (median and 90th percentile, px)."""
+    out = {}
+    for v, cam in enumerate(cameras):
+        use = np.arange(len(cameras)) != v
+        X, _ = _triangulate_all(cameras, xy, conf, use)
+        seen = np.isfinite(X).all(axis=-1) & (conf[v] >= REPORTED)
+        e = np.hypot(*(cam.project(X[seen]) - xy[v][seen]).T)
+        out[f"{cam.name} held out: median px"] = float(np.median(e)) if e.size else float("nan")
+        out[f"{cam.name} held out: p90 px"] = float(np.percentile(e, 90)) if e.size else float("nan")
+    return out
+
+
+def reference(demo: Demo, slot: int, use: tuple[bool, ...]) -> tuple[np.ndarray, dict[str, float]]:
+    """Named 3D points (T, N, 3) of cam01's person ``slot`` triangulated from the cameras
+    ``use`` (V,) selects, and the checks: each camera's
+    held-out reprojection error (:func:`held_out_error`), the reference's own (views kept), and
+    the share of body points triangulated."""
+    from inference.kinematics.points import point_sources
+    from inference.skeleton import get_skeleton
+
+    skeleton = get_skeleton("blazepose33")
+    body = tuple(skeleton.index(n) for n in BODY)
+    xy, conf = match_views(demo.cameras, demo.keypoints, 0, slot, skeleton.mirror, body)
+    X, errors = _triangulate_all(demo.cameras, xy, conf, np.asarray(use))
+    check = held_out_error(demo.cameras, xy, conf)
+    check["reference, views kept: median px"] = float(np.median(errors)) if errors else float("nan")
+    check["reference, views kept: p90 px"] = float(np.percentile(errors, 90)) if errors else float("nan")
+    check["body points triangulated"] = float(np.isfinite(X[:, list(body), 0]).mean())
+    up = np.array([0.0, 0.0, 1.0])  # the Qualisys world: z up (the cameras hang 1.7-2.1 m above its origin)
+    X = _median_filter(anatomical_sides(X, skeleton.keypoints, up), SMOOTH_FRAMES)
+    named = np.full((X.shape[0], len(point_sources("blazepose33")), 3), np.nan)
+    for n, idx in enumerate(point_sources("blazepose33")):
+        if idx:
+            named[:, n] = X[:, list(idx)].mean(axis=1)
+    return named, check
+
+
+def trust_factors(kin: Any) -> dict[str, dict[str, np.ndarray]]:
+    """Per angle, the factors its confidence is the product of (angles.compute_angles), on the
+    kinematics' own points: points, foreshortening, side view, foot view, and the hinge cap."""
+    from inference.kinematics import angles as ang
+    from inference.kinematics.points import point_index
+
+    xy = kin.points * np.stack([kin.facing, np.ones_like(kin.facing)], axis=-1)[:, None, :]
+    sideways = ang.side_view(ang.frontalness(kin.points))
+    out = {}
+    for d in ang.ANGLES:
+        idx = [point_index(n) for n in d.points]
+        pts = [xy[:, i] for i in idx]
+        f = {"points": kin.point_confidence[:, idx].min(axis=1), "foreshortening": ang.foreshortening(ang._vectors(pts))}
+        if ang.needs_side_view(d.name):
+            f["side view"] = sideways
+        if d.name.split("_", 1)[-1] == "ankle":
+            s = d.points[0][0]
+            at = {n: xy[:, point_index(f"{s}{n}")] for n in ("BigToe", "Heel", "Knee", "Ankle")}
+            f["foot view"] = ang.foot_in_view(at["BigToe"] - at["Heel"], at["Ankle"] - at["Knee"])
+        f.update(elbow_signals(pts) if d.name.endswith("_elbow") else {})
+        out[d.name] = f
+    return out
+
+
+
+
+@dataclass
+class Samples:
+    """One joint's samples (sides, people and demos pooled): the 2D − 3D error (degrees), the
+    factors of the product's confidence and the candidate signals, the product's confidence, the
+    frames with a 3D value (the denominator of 'kept'), how far the references from the other
+    triplets of cameras are from this one (the reference's own noise), and the error of
+    BlazePose's world-landmark flexion (``--blazepose-depth``)."""
+
+    error: list[float] = field(default_factory=list)
+    factors: dict[str, list[float]] = field(default_factory=dict)
+    reported: list[float] = field(default_factory=list)
+    frames: int = 0
+    reference_spread: list[float] = field(default_factory=list)  # frames with a 3D value
+    stable: list[bool] = field(default_factory=list)  # per sample: every triplet within STABLE_DEG
+    world_error: list[float] = field(default_factory=list)
+
+
+def _truth(demo: Demo, slot: int, use: tuple[bool, ...]) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    named, check = reference(demo, slot, use)
+    truth = angles_3d(named)
+    from inference.kinematics.angles import angle_def
+
+    for name, true in truth.items():
+        d = angle_def(name)
+        if d.window is not None and d.signed:  # the product's 360° window (a shoulder overhead reads 180)
+            truth[name] = d.window[0] + (true - d.window[0]) % 360.0
+    return truth, check
+
+
+def collect(demo: Demo, views: str, pooled: dict[str, Samples], check: dict[str, Any], depth: bool) -> None:
+    """Add every cam01 person of ``demo`` to ``pooled`` (per joint)."""
+    from inference.kinematics import compute_kinematics
+    from inference.kinematics.angles import HINGE_STOP, OUTSIDE_RANGE_CONFIDENCE
+
+    world = blazepose_world(multiview_dir(demo.name) / "cam01.mp4", demo.keypoints[0], demo.poses.size) if depth else None
+    for slot in range(demo.poses.num_people):
+        if np.isfinite(demo.keypoints[0][:, slot, 0, 0]).sum() < MIN_TRACK_FRAMES:
+            continue
+        truth, check[f"{demo.name} person {slot}"] = _truth(demo, slot, VIEWS[views])
+        others = [_truth(demo, slot, use)[0] for use in TRIPLETS if use != VIEWS[views]]
+        kin = compute_kinematics(demo.poses, slot)
+        factors = trust_factors(kin)
+        for name, true in truth.items():
+            got = kin.angle(name)[: len(true)]
+            conf = kin.angle_confidence[: len(true), kin.angle_names.index(name)]
+            f = {k: v[: len(true)] for k, v in factors[name].items()}
+            joint, side = name.split("_", 1)[1], name.split("_", 1)[0]
+            if world is not None and joint == "elbow":
+                f[CANDIDATES[3]], flexion = world_signals(world[: len(true), slot], side)
+            product = np.prod([v for k, v in f.items() if k not in CANDIDATES], axis=0)
+            if joint in HINGE_STOP:
+                product = np.where(got > HINGE_STOP[joint], np.minimum(product, OUTSIDE_RANGE_CONFIDENCE), product)
+            ok = np.isfinite(got)
+            assert np.allclose(product[ok], conf[ok], atol=1e-6), f"{name}: the factors do not make the confidence"
+            sel = ok & np.isfinite(true)
+            s = pooled.setdefault(joint, Samples(factors={k: [] for k in f}))
+            s.frames += int(np.isfinite(true).sum())
+            s.error.extend((got[sel] - true[sel]).tolist())
+            s.reported.extend(conf[sel].tolist())
+            for k, v in f.items():
+                s.factors[k].extend(v[sel].tolist())
+            apart = np.abs(np.stack([o[name] for o in others]) - true)  # NaN where a triplet has none
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                s.reference_spread.extend(np.nanmedian(apart, axis=0)[np.isfinite(true)].tolist())
+            s.stable.extend((np.isfinite(apart).all(axis=0) & (apart.max(axis=0, initial=0.0) <= STABLE_DEG))[sel].tolist())
+            if world is not None and joint == "elbow":
+                s.world_error.extend((flexion[sel] - true[sel]).tolist())
+
+
+def _row(error: np.ndarray, keep: np.ndarray, frames: int, stable: np.ndarray) -> dict[str, float]:
+    e, calm = np.abs(error[keep]), np.abs(error[keep & stable])
+    return {"samples": int(keep.sum()), "kept": keep.sum() / max(frames, 1),
+            "median": float(np.median(error[keep])) if e.size else float("nan"),
+            "abs_median": float(np.median(e)) if e.size else float("nan"),
+            "abs_p90": float(np.percentile(e, 90)) if e.size else float("nan"),
+            "off": float(np.mean(e > OFF_DEG)) if e.size else float("nan"), "within": int((e <= OFF_DEG).sum()),
+            "stable_samples": int(calm.size), "stable_off": float(np.mean(calm > OFF_DEG)) if calm.size else float("nan")}  # fmt: skip
+
+
+def variants(s: Samples) -> dict[str, dict[str, float]]:
+    """Rows of one joint: reported, no trust signal, without each factor, the elbow's candidates."""
+    error, stable = np.asarray(s.error), np.asarray(s.stable, bool)
+    f = {k: np.asarray(v) for k, v in s.factors.items()}
+    reported = np.asarray(s.reported) >= REPORTED
+
+    def row(keep: np.ndarray, err: np.ndarray = error) -> dict[str, float]:
+        return _row(err, keep, s.frames, stable)
+
+    rows = {"reported (confidence >= 0.5)": row(reported), "every 2D value (no trust signal)": row(np.ones(error.size, bool))}
+    product_factors = [k for k in f if k not in CANDIDATES]
+    for drop in product_factors:
+        conf = np.prod([f[k] for k in product_factors if k != drop], axis=0)
+        rows[f"without {drop}"] = row(conf >= REPORTED)
+    for gate in SPREAD_GATES if "depth spread" in f else ():
+        rows[f"reported, depth spread <= {gate:.0f}°"] = row(reported & (f["depth spread"] <= gate))
+    for gate in FACING_GATES if CANDIDATES[3] in f else ():
+        rows[f"reported, {CANDIDATES[3]} >= {gate}"] = row(reported & (f[CANDIDATES[3]] >= gate))
+    if s.world_error:
+        rows["BlazePose world landmarks' 3D flexion, reported frames"] = row(reported, np.asarray(s.world_error))
+    spread = np.asarray(s.reference_spread)
+    rows["reference noise: the other camera triplets' 3D value (median of 3)"] = {
+        "samples": int(np.isfinite(spread).sum()), "kept": float("nan"), "median": float("nan"), "abs_median": float(np.nanmedian(spread)),
+        "abs_p90": float(np.nanpercentile(spread, 90)), "off": float(np.mean(spread[np.isfinite(spread)] > OFF_DEG)),
+        "within": int((spread <= OFF_DEG).sum()), "stable_samples": 0, "stable_off": float("nan")}  # fmt: skip
+    return rows
+
+
+def _cell(value: float, unit: str) -> str:
+    if isinstance(value, float) and np.isnan(value):
+        return "–"
+    return f"{value:.0%}" if unit == "%" else f"{value:.1f}°" if unit == "°" else str(value)
+
+
+DEV_CLIPS = {"Demo_SinglePerson": "lab_walk_portrait_60fps.mp4", "Demo_MultiPerson": "lab_two_people_portrait_60fps.mp4"}
+
+
+def same_as_dev_clip(demo: str) -> str:
+    """Whether cam01 of ``demo`` is the dev clip byte for byte (so its frames are the same)."""
+    from bench.realworld import media_dir
+    from inference.fetch import sha256_file
+
+    clip = media_dir() / DEV_CLIPS[demo]
+    if not clip.is_file():
+        return f"unknown ({clip} absent)"
+    return "yes (sha256)" if sha256_file(clip) == sha256_file(multiview_dir(demo) / "cam01.mp4") else "NO"
+
+
+def draw(demo: Demo, views: str, folder: Path) -> None:
+    """cam01's middle frame, per person: detections green, the reference reprojected red."""
+    import cv2
+
+    from bench.multiview import draw_skeletons
+    from inference.skeleton import get_skeleton
+    from inference.video import iter_frames
+
+    skeleton = get_skeleton("blazepose33")
+    middle = demo.keypoints[0].shape[0] // 2
+    frame = next(f for i, (f, _) in enumerate(iter_frames(multiview_dir(demo.name) / "cam01.mp4")) if i == middle)
+    folder.mkdir(parents=True, exist_ok=True)
+    for slot in range(demo.poses.num_people):
+        xy, conf = match_views(demo.cameras, demo.keypoints, 0, slot, skeleton.mirror, tuple(skeleton.index(n) for n in BODY))
+        X, _ = _triangulate_all(demo.cameras, xy[:, middle : middle + 1], conf[:, middle : middle + 1], np.asarray(VIEWS[views]))
+        image = draw_skeletons(frame, [(xy[0, middle], (0, 255, 0)), (demo.cameras[0].project(X[0]), (0, 0, 255))],
+                               skeleton.limbs)  # fmt: skip
+        cv2.imwrite(str(folder / f"{demo.name}_person{slot}_frame{middle}.png"), image)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--views", choices=tuple(VIEWS), default="others",
+                        help="cameras the reference is triangulated from: cams 2-4 (default) or all four")
+    parser.add_argument("--blazepose-depth", action="store_true",
+                        help="also run BlazePose again on cam01 for its world landmarks (elbow candidates)")
+    parser.add_argument("--reuse", type=Path, help="cache folder for the pose stage's output (development)")
+    parser.add_argument("--json", type=Path, help="write the numbers to this file")
+    parser.add_argument("--draw", type=Path, help="write cam01's middle frame with its detections (green) and "
+                        "the reference reprojected (red) into this folder, one PNG per person")
+    args = parser.parse_args(argv)
+    if not all((multiview_dir(d) / "Calib.qca.txt").is_file() for d in POSE2SIM_DEMOS):
+        print(missing_advice(), file=sys.stderr)
+        return 1
+    pooled: dict[str, Samples] = {}
+    check: dict[str, Any] = {}
+    for name in POSE2SIM_DEMOS:
+        demo = load_demo(name, args.reuse)
+        check[f"{name} cam01"] = {"same file as the dev clip": same_as_dev_clip(name)}
+        collect(demo, args.views, pooled, check, args.blazepose_depth)
+        if args.draw:
+            draw(demo, args.views, args.draw)
+    print(f"# 2D angles (cam01) against the multi-view reference (views: {args.views})\n\n"
+          f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; python {platform.python_version()}\n")
+    print("## Calibration check: reprojection error of the triangulated points, pixels\n")
+    for who, c in check.items():
+        print(f"- {who}: " + ", ".join(f"{k} {v:.1f}" if "px" in k else f"{k} {v}" if isinstance(v, str)
+                                     else f"{k} {v:.0%}" for k, v in c.items()))  # fmt: skip
+    table = {joint: variants(s) for joint, s in pooled.items() if joint in JOINTS}
+    print(f"\n## Error of the 2D angle, both sides, both demos (off: |2D − 3D| > {OFF_DEG:.0f}°)\n")
+    print(f"Stable: the samples whose reference every other camera triplet gives within {STABLE_DEG:.0f}°.\n")
+    print("| joint: samples judged | samples | kept | within 15° | 2D − 3D median | abs median | abs p90 | off | stable samples | off among them |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for joint, rows in table.items():
+        for label, r in rows.items():
+            cells = [_cell(r[k], unit) for k, unit in (("kept", "%"), ("within", ""), ("median", "°"), ("abs_median", "°"),
+                                                        ("abs_p90", "°"), ("off", "%"), ("stable_samples", ""), ("stable_off", "%"))]
+            print(f"| {joint}: {label} | {r['samples']} | " + " | ".join(cells) + " |")
+    if args.json:
+        args.json.write_text(json.dumps({"views": args.views, "calibration": check, "angles": table}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
