@@ -13,7 +13,8 @@ LIFT_HEIGHT`) with 0.3 % wild points, at 30 and 60 fps. Each view goes through
 ``compute_kinematics`` and ``detect_events`` as the scoreboard's adapter calls them (flights from
 "jump", steps from "walk") and is scored with :mod:`bench.scoring.measures` against the truth.
 Events touching down within :data:`EDGE_S` of a view's ends are not judged. Prints one row per
-clip and frame rate and the totals, with issue 18's targets; cadence is judged on walk and run.
+clip and frame rate and the totals, with issue 18's targets; cadence is judged on walk and run;
+then why each missed true step was missed (:data:`MISS_CAUSES`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,6 +82,7 @@ class Tally:
     cadence_errors: list[float] = field(default_factory=list)
     cadence_missing: int = 0  # gait views without a detected cadence
     views: int = 0
+    step_misses: Counter[str] = field(default_factory=Counter)  # why each missed true step was missed
 
     def add(self, other: Tally) -> None:
         for name in ("jumps", "steps"):
@@ -88,6 +91,7 @@ class Tally:
             getattr(self, name).extend(getattr(other, name))
         self.views += other.views
         self.cadence_missing += other.cadence_missing
+        self.step_misses.update(other.step_misses)
 
     def summary(self) -> dict[str, Any]:
         def ratio(a: int, b: int) -> float | None:
@@ -106,8 +110,45 @@ class Tally:
             "steps": {"found": sf, "missed": sm, "false": sx, "recall": ratio(sf, sf + sm), "precision": ratio(sf, sf + sx),
                       "timing_frames": stats(self.step_frames),
                       "within_2_frames": ratio(sum(f <= 2 for f in self.step_frames), len(self.step_frames)),
-                      "cadence_error": stats(self.cadence_errors), "cadence_missing": self.cadence_missing},
+                      "cadence_error": stats(self.cadence_errors), "cadence_missing": self.cadence_missing,
+                      "misses": dict(self.step_misses)},
         }  # fmt: skip
+
+
+# Why a true step was missed, judged on the detector's swings of that foot (inference.kinematics.
+# events.swings) whose touch-down lies within SWING_SEARCH_S of the true contact.
+SWING_SEARCH_S = 0.3
+MISS_CAUSES = {
+    "no swing": "no swing of that foot near it: the foot looked still all along (seen end-on, a pivot)",
+    "read off": "its swing's touch-down is more than the match tolerance off (a miss and a false step)",
+    "no single support": "the other foot was not on the ground during the swing in the detected contacts",
+    "moved too little": "the foot's points moved less than MIN_STEP_DISPLACEMENT",
+    "found elsewhere": "the swing gave a step, matched to another true contact (matching is by time alone)",
+}
+
+
+def miss_causes(kin: Any, steps: list[Any], missed: list[tuple[float, str]]) -> Counter[str]:
+    """One :data:`MISS_CAUSES` key per missed true step (contact time, foot) of a view."""
+    from inference.kinematics.events import MIN_STEP_DISPLACEMENT, contacts_of, swings
+
+    contacts = contacts_of(kin)
+    found = {(e.side, round(e.end, 6)) for e in steps}
+    out: Counter[str] = Counter()
+    for time, side in missed:
+        near = [s for s in (swings(contacts) if contacts else []) if s.side == side and abs(s.touch_down - time) <= SWING_SEARCH_S]
+        if not near:
+            out["no swing"] += 1
+            continue
+        swing = min(near, key=lambda s: abs(s.touch_down - time))
+        if abs(swing.touch_down - time) > mes.MATCH_TOLERANCE_S:
+            out["read off"] += 1
+        elif (side, round(swing.touch_down, 6)) in found:
+            out["found elsewhere"] += 1
+        elif not swing.displacement >= MIN_STEP_DISPLACEMENT:
+            out["moved too little"] += 1
+        else:
+            out["no single support"] += 1
+    return out
 
 
 def score_view(motion: Motion, camera: Camera, fps: float, rng: np.random.Generator) -> Tally:
@@ -128,8 +169,11 @@ def score_view(motion: Motion, camera: Camera, fps: float, rng: np.random.Genera
         return [e for e in events if lo <= e[instant] <= hi]
 
     j = mes.score_jumps(judged(jumps, 1), judged(list(truth.jumps), 1))
-    s = mes.score_steps(judged([(e.end, e.side or "") for e in step_events], 0), judged(list(truth.steps), 0))
-    tally = Tally(jumps=[j.found, j.missed, j.false], steps=[s.found, s.missed, s.false], views=1)
+    detected, true_steps = judged([(e.end, e.side or "") for e in step_events], 0), judged(list(truth.steps), 0)
+    s = mes.score_steps(detected, true_steps)
+    matched = {k for _, k in mes.match_events([(c,) for c, _ in detected], [(c,) for c, _ in true_steps])}
+    tally = Tally(jumps=[j.found, j.missed, j.false], steps=[s.found, s.missed, s.false], views=1,
+                  step_misses=miss_causes(kin, step_events, [x for k, x in enumerate(true_steps) if k not in matched]))
     tally.jump_frames = [e * fps for e in j.timing_errors_s]
     tally.step_frames = [e * fps for e in s.timing_errors_s]
     tally.flight_errors = list(j.flight_errors)
@@ -197,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
             print("| " + row(f"{name} @ {fps:g}", per[f"{name}@{fps:g}"]) + " |", flush=True)
     summary = total.summary()
     print("| " + row("**all**", summary) + " |")
+    print("\nmissed true steps, by cause (all views):")
+    for cause, why in MISS_CAUSES.items():
+        print(f"- {cause}: {total.step_misses[cause]} ({why})")
     if args.json:
         args.json.write_text(json.dumps({"per_clip": per, "total": summary, "args": vars(args) | {"json": str(args.json)}},
                                         indent=1, default=float) + "\n")  # fmt: skip
