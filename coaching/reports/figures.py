@@ -154,11 +154,19 @@ def side_view_note(kin: Kinematics, joint: str) -> str:
     return f"Needs a side view: {where} the athlete was seen {seen}"
 
 
-def _with_note(layout: dict[str, Any], note: str) -> dict[str, Any]:
+def _with_note(layout: dict[str, Any], note: str, data: list[dict[str, Any]]) -> dict[str, Any]:
+    """The note in the middle of an empty chart; under the time axis where some of the curve is
+    drawn, so it never covers the data."""
     if not note:
         return layout
-    annotation = {"text": note, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5, "showarrow": False,
-                  "font": {"size": 13, "color": "#374151"}, "bgcolor": "rgba(255,255,255,0.8)"}
+    drawn = any(v is not None for trace in data for v in trace["y"])
+    place = {"y": -0.32, "yanchor": "top"} if drawn else {"y": 0.5}
+    annotation = {"text": note, "xref": "paper", "yref": "paper", "x": 0.5, **place, "showarrow": False,
+                  "font": {"size": 12 if drawn else 13, "color": "#374151"},
+                  "bgcolor": "rgba(255,255,255,0.8)"}
+    if drawn:
+        layout = {**layout, "height": layout["height"] + 40,
+                  "margin": {**layout["margin"], "b": layout["margin"]["b"] + 40}}
     return {**layout, "annotations": [*layout.get("annotations", []), annotation]}
 
 
@@ -173,7 +181,7 @@ def angle_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -> d
         layout["title"] = {**layout["title"], "x": 0.02, "xanchor": "left",
                            "subtitle": {"text": reference, "font": {"size": 12, "color": "#4b5563"}}}
         layout["margin"] = {**layout["margin"], "t": 62}
-    return {"data": data, "layout": _with_note(layout, side_view_note(kin, joint))}
+    return {"data": data, "layout": _with_note(layout, side_view_note(kin, joint), data)}
 
 
 def velocity_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -181,7 +189,7 @@ def velocity_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -
     keep = decimate(kin.timestamps)
     data = [_trace(kin, keep, n, _masked(kin, n, kin.velocity(n)), 1.5, 0) for n in JOINTS[joint]]
     layout = _layout(f"{joint.capitalize()} angular velocity", "°/s", events, untracked_spans(kin))
-    return {"data": data, "layout": _with_note(layout, side_view_note(kin, joint))}
+    return {"data": data, "layout": _with_note(layout, side_view_note(kin, joint), data)}
 
 
 def in_spans(t: np.ndarray, spans: list[tuple[float, float]] | list[list[float]]) -> np.ndarray:
