@@ -71,6 +71,11 @@ MIN_STEP_DISPLACEMENT = 0.05
 # feet's difference. On motion capture (bench/events_mocap.py, walk and run, 48 views) the mean
 # cadence error fell from 6.9 % to 4.5 % and the worst from 58 % to 13 % against runs of two.
 MIN_CADENCE_STEPS = 3
+# Seconds between two touch-downs beyond which they are not one gait: 40 steps/min, well under the
+# slowest continuous walking (very slow walking is still about 60 steps/min; natural adult walking
+# 100-120, running 150-190). Without it a run of steps read seconds apart (basketball_pan_240p:
+# left at 2.84 s, right 7.25 s, left 7.41 s) gave a "cadence" of 26 steps/min.
+MAX_STEP_TIME_S = 1.5
 # An athlete this tall in the picture (pixels) or taller is seen at full detail: MediaPipe's pose
 # landmark model looks at the person through a 256 × 256 crop (pose_landmark_full input); a smaller
 # person is upsampled into it, and their foot points jitter by a larger share of their size.
@@ -257,7 +262,9 @@ def _height_instant(height: np.ndarray, t: np.ndarray, first: int, stop: int, ri
 
 def _displacement(contacts: FootContacts, side: str, first: int, stop: int) -> float:
     """Statures between the foot's points in the contact frames just before and after a swing
-    (median of up to 3 frames each side, then the median over the foot's points); NaN unknown."""
+    (median of up to 3 frames each side, then the least over the foot's points: as one still point
+    makes a contact, one point put back where it stood says the foot was not moved; a foot fitted
+    wandering off a planted shoe moves some points, a step all of them); NaN unknown."""
     xy = contacts.feet.get(side)
     if xy is None or xy.shape[1] == 0:
         return float("nan")
@@ -265,7 +272,7 @@ def _displacement(contacts: FootContacts, side: str, first: int, stop: int) -> f
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices: unknown, NaN
         before = np.nanmedian(xy[max(0, first - 3) : first], axis=0)
         after = np.nanmedian(xy[stop : stop + 3], axis=0)
-        moved = np.nanmedian(np.linalg.norm(after - before, axis=-1))
+        moved = np.nanmin(np.linalg.norm(after - before, axis=-1))
     return float(moved / contacts.stature_px[stop])
 
 
@@ -383,13 +390,16 @@ def find_steps(contacts: FootContacts, config: EventConfig = EventConfig()) -> l
 
 def alternating_steps(steps: list[Event]) -> list[list[Event]]:
     """The runs of steps that alternate feet (right, left, right…), in touch-down order; a run
-    breaks where one foot steps twice in a row. Steps without a side break runs too. Use it on
+    breaks where one foot steps twice in a row, or where a touch-down comes more than
+    :data:`MAX_STEP_TIME_S` after the one before. Steps without a side break runs too. Use it on
     :func:`find_steps`' output (``detect_events(kin, "walk").of_kind("step")``) for gait: a step
     is a foot's touch-down after a swing while the other foot stood, so two steps in a row of
     alternating feet are one gait cycle's half each."""
     chains: list[list[Event]] = []
     for step in sorted(steps, key=lambda e: e.end):
-        if step.side in SIDES and chains and chains[-1][-1].side in SIDES and chains[-1][-1].side != step.side:
+        last = chains[-1][-1] if chains else None
+        if (last is not None and step.side in SIDES and last.side in SIDES and last.side != step.side
+                and step.end - last.end <= MAX_STEP_TIME_S):
             chains[-1].append(step)
         else:
             chains.append([step])

@@ -293,3 +293,15 @@ def test_cadence_is_read_over_whole_strides() -> None:
     assert cadence(three) == pytest.approx(60.0 * 2 / 1.0)
     # a run broken by one foot stepping twice: only the stride counts
     assert cadence([*three, Event("step", 1.5, 3.0, "right"), Event("step", 3.0, 3.6, "left")]) == pytest.approx(120.0)
+
+
+def test_steps_seconds_apart_are_not_one_gait() -> None:
+    """basketball_pan_240p's steps (left 2.84 s, right 7.25 s, left 7.41 s) alternate feet but the
+    first is 4.4 s before the next: no cadence (it read 26 steps/min); at walking step times the
+    same three steps are a stride."""
+    apart = [Event("step", 1.65, 2.84, "left"), Event("step", 6.86, 7.25, "right"),
+             Event("step", 7.02, 7.41, "left")]
+    assert [len(c) for c in alternating_steps(apart)] == [1, 2] and cadence(apart) is None
+    walking = [Event("step", 0.0, 0.5, "left"), Event("step", 0.5, 1.05, "right"),
+               Event("step", 1.05, 1.6, "left")]
+    assert cadence(walking) == pytest.approx(60.0 * 2 / 1.1)
