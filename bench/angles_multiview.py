@@ -1,23 +1,27 @@
-"""The 2D angles of one camera judged against a 3D reference triangulated from four (not scored).
+"""The 2D angles of one camera judged against a 3D reference triangulated from the others (not scored).
 
-    python bench/angles_multiview.py [--views others|all] [--reuse DIR] [--json OUT]
+    python bench/angles_multiview.py [--camera cam01|...|every] [--views others|all]
+        [--blazepose-depth] [--draw DIR] [--reuse DIR] [--json OUT]
 
 Needs ``make eval-data`` (bench/eval_data.py: the pose2sim 0.10.49 wheel's Demo_SinglePerson and
 Demo_MultiPerson, four synchronised 60 fps cameras each and their Qualisys calibration; cam01 is
 ../shared/media's lab_walk_portrait_60fps.mp4 / lab_two_people_portrait_60fps.mp4, byte for byte).
 
 1. Our pose stage (``analyze(..., AnalysisConfig(until="tracking"))``, BlazePose) on every camera.
-2. Each cam01 person is found in the other views frame by frame (:func:`bench.multiview.match_views`:
-   epipolar distance, left/right swaps allowed), and its keypoints are triangulated
-   (:func:`bench.multiview.triangulate`: confidence-weighted DLT, views beyond
-   :data:`MAX_ERROR_PX` of reprojection error dropped) from cams 2-4 (``--views others``, the
-   default: the reference owes nothing to cam01's own detections) or from all four. Left and
-   right of the 3D body are checked against its face (:func:`anatomical_sides`), then the points
-   are median-filtered over :data:`SMOOTH_FRAMES` frames.
-3. The 3D angles with the definitions of inference/kinematics/angles.py (:func:`angles_3d`) against
-   what ``compute_kinematics`` reports on cam01 (a sample is reported at confidence >= 0.5, the
-   charts', rules' and CSV's floor), per joint: the error of the reported samples, the share off
-   by more than 15°, and the same without each trust signal of the confidence.
+2. Each person of the judged camera (``--camera``, cam01 by default) is found in the other views
+   frame by frame (:func:`bench.multiview.match_views`: epipolar distance, left/right swaps
+   allowed), and its keypoints are triangulated (:func:`bench.multiview.triangulate`:
+   confidence-weighted DLT, views beyond :data:`MAX_ERROR_PX` of reprojection error dropped) from
+   the three other cameras (``--views others``, the default: the reference owes nothing to the
+   judged camera's detections) or from all four. Left and right of the 3D body are checked against
+   its face (:func:`bench.angles_3d.anatomical_sides`), then the points are median-filtered over
+   :data:`SMOOTH_FRAMES` frames.
+3. The 3D angles with the definitions of inference/kinematics/angles.py
+   (:func:`bench.angles_3d.angles_3d`) against what ``compute_kinematics`` reports on the judged
+   camera (a sample is reported at confidence >= 0.5, the charts', rules' and CSV's floor), per
+   joint: the error of the reported samples, the share off by more than 15°, the same without each
+   trust signal of the confidence, the elbow's candidate signals (:mod:`bench.elbow_trust`), and
+   the reference's own noise (the other camera triplets' 3D value).
 
 Honest limit: the reference comes from the same 2D detector, so what it gets wrong in every view
 alike (a joint centre placed inside the body, a hand guessed behind the back) is shared; what
@@ -59,7 +63,7 @@ OFF_DEG = 15.0
 STABLE_DEG = 10.0  # a sample's reference is 'stable' when every other camera triplet's is this close
 REPORTED = 0.5  # inference.kinematics.storage.CSV_MIN_CONFIDENCE
 MIN_TRACK_FRAMES = 30
-VIEWS = {"others": (False, True, True, True), "all": (True, True, True, True)}
+VIEWS = ("others", "all")
 TRIPLETS = ((False, True, True, True), (True, False, True, True), (True, True, False, True), (True, True, True, False))
 JOINTS = ("knee", "elbow", "hip", "shoulder", "ankle", "shoulder_elevation", "hip_elevation")
 BODY = ("left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
@@ -75,7 +79,20 @@ class Demo:
     name: str
     cameras: tuple[Camera, ...]
     keypoints: list[np.ndarray]  # per camera (T, P, K, 3)
-    poses: Any  # cam01's PoseSequence
+    sequences: list[Any]  # per camera, the pose stage's PoseSequence
+    anchor: int = 0  # the camera judged (its 2D angles against the others' 3D)
+
+    @property
+    def poses(self) -> Any:
+        return self.sequences[self.anchor]
+
+    @property
+    def camera(self) -> str:
+        return POSE2SIM_CAMERAS[self.anchor]
+
+    def use(self, views: str) -> tuple[bool, ...]:
+        """The cameras the reference is triangulated from: all but the judged one, or all."""
+        return tuple(views == "all" or v != self.anchor for v in range(len(self.cameras)))
 
 
 def load_demo(name: str, reuse: Path | None) -> Demo:
@@ -96,7 +113,7 @@ def load_demo(name: str, reuse: Path | None) -> Demo:
             poses.save(cached)
         sequences.append(poses)
     frames = min(p.num_frames for p in sequences)
-    return Demo(name, cameras, [np.asarray(p.keypoints[:frames], np.float64) for p in sequences], sequences[0])
+    return Demo(name, cameras, [np.asarray(p.keypoints[:frames], np.float64) for p in sequences], sequences)
 
 
 def _median_filter(points: np.ndarray, frames: int) -> np.ndarray:
@@ -139,7 +156,7 @@ def held_out_error(cameras: tuple[Camera, ...], xy: np.ndarray, conf: np.ndarray
 
 
 def reference(demo: Demo, slot: int, use: tuple[bool, ...]) -> tuple[np.ndarray, dict[str, float]]:
-    """Named 3D points (T, N, 3) of cam01's person ``slot`` triangulated from the cameras
+    """Named 3D points (T, N, 3) of the judged camera's person ``slot`` triangulated from the cameras
     ``use`` (V,) selects, and the checks: each camera's
     held-out reprojection error (:func:`held_out_error`), the reference's own (views kept), and
     the share of body points triangulated."""
@@ -148,7 +165,7 @@ def reference(demo: Demo, slot: int, use: tuple[bool, ...]) -> tuple[np.ndarray,
 
     skeleton = get_skeleton("blazepose33")
     body = tuple(skeleton.index(n) for n in BODY)
-    xy, conf = match_views(demo.cameras, demo.keypoints, 0, slot, skeleton.mirror, body)
+    xy, conf = match_views(demo.cameras, demo.keypoints, demo.anchor, slot, skeleton.mirror, body)
     X, errors = _triangulate_all(demo.cameras, xy, conf, np.asarray(use))
     check = held_out_error(demo.cameras, xy, conf)
     check["reference, views kept: median px"] = float(np.median(errors)) if errors else float("nan")
@@ -219,16 +236,17 @@ def _truth(demo: Demo, slot: int, use: tuple[bool, ...]) -> tuple[dict[str, np.n
 
 
 def collect(demo: Demo, views: str, pooled: dict[str, Samples], check: dict[str, Any], depth: bool) -> None:
-    """Add every cam01 person of ``demo`` to ``pooled`` (per joint)."""
+    """Add every person of ``demo``'s judged camera to ``pooled`` (per joint)."""
     from inference.kinematics import compute_kinematics
     from inference.kinematics.angles import HINGE_STOP, OUTSIDE_RANGE_CONFIDENCE
 
-    world = blazepose_world(multiview_dir(demo.name) / "cam01.mp4", demo.keypoints[0], demo.poses.size) if depth else None
+    video = multiview_dir(demo.name) / f"{demo.camera}.mp4"
+    world = blazepose_world(video, demo.keypoints[demo.anchor], demo.poses.size) if depth else None
     for slot in range(demo.poses.num_people):
-        if np.isfinite(demo.keypoints[0][:, slot, 0, 0]).sum() < MIN_TRACK_FRAMES:
+        if np.isfinite(demo.keypoints[demo.anchor][:, slot, 0, 0]).sum() < MIN_TRACK_FRAMES:
             continue
-        truth, check[f"{demo.name} person {slot}"] = _truth(demo, slot, VIEWS[views])
-        others = [_truth(demo, slot, use)[0] for use in TRIPLETS if use != VIEWS[views]]
+        truth, check[f"{demo.name} {demo.camera} person {slot}"] = _truth(demo, slot, demo.use(views))
+        others = [_truth(demo, slot, use)[0] for use in TRIPLETS if use != demo.use(views)]
         kin = compute_kinematics(demo.poses, slot)
         factors = trust_factors(kin)
         for name, true in truth.items():
@@ -260,6 +278,7 @@ def collect(demo: Demo, views: str, pooled: dict[str, Samples], check: dict[str,
 
 
 def _row(error: np.ndarray, keep: np.ndarray, frames: int, stable: np.ndarray) -> dict[str, float]:
+    keep = keep & np.isfinite(error)
     e, calm = np.abs(error[keep]), np.abs(error[keep & stable])
     return {"samples": int(keep.sum()), "kept": keep.sum() / max(frames, 1),
             "median": float(np.median(error[keep])) if e.size else float("nan"),
@@ -318,7 +337,7 @@ def same_as_dev_clip(demo: str) -> str:
 
 
 def draw(demo: Demo, views: str, folder: Path) -> None:
-    """cam01's middle frame, per person: detections green, the reference reprojected red."""
+    """The judged camera's middle frame, per person: detections green, the reference reprojected red."""
     import cv2
 
     from bench.multiview import draw_skeletons
@@ -326,26 +345,28 @@ def draw(demo: Demo, views: str, folder: Path) -> None:
     from inference.video import iter_frames
 
     skeleton = get_skeleton("blazepose33")
-    middle = demo.keypoints[0].shape[0] // 2
-    frame = next(f for i, (f, _) in enumerate(iter_frames(multiview_dir(demo.name) / "cam01.mp4")) if i == middle)
+    middle, v = demo.keypoints[demo.anchor].shape[0] // 2, demo.anchor
+    frame = next(f for i, (f, _) in enumerate(iter_frames(multiview_dir(demo.name) / f"{demo.camera}.mp4")) if i == middle)
     folder.mkdir(parents=True, exist_ok=True)
     for slot in range(demo.poses.num_people):
-        xy, conf = match_views(demo.cameras, demo.keypoints, 0, slot, skeleton.mirror, tuple(skeleton.index(n) for n in BODY))
-        X, _ = _triangulate_all(demo.cameras, xy[:, middle : middle + 1], conf[:, middle : middle + 1], np.asarray(VIEWS[views]))
-        image = draw_skeletons(frame, [(xy[0, middle], (0, 255, 0)), (demo.cameras[0].project(X[0]), (0, 0, 255))],
+        xy, conf = match_views(demo.cameras, demo.keypoints, v, slot, skeleton.mirror, tuple(skeleton.index(n) for n in BODY))
+        X, _ = _triangulate_all(demo.cameras, xy[:, middle : middle + 1], conf[:, middle : middle + 1], np.asarray(demo.use(views)))
+        image = draw_skeletons(frame, [(xy[v, middle], (0, 255, 0)), (demo.cameras[v].project(X[0]), (0, 0, 255))],
                                skeleton.limbs)  # fmt: skip
-        cv2.imwrite(str(folder / f"{demo.name}_person{slot}_frame{middle}.png"), image)
+        cv2.imwrite(str(folder / f"{demo.name}_{demo.camera}_person{slot}_frame{middle}.png"), image)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--views", choices=tuple(VIEWS), default="others",
-                        help="cameras the reference is triangulated from: cams 2-4 (default) or all four")
+    parser.add_argument("--views", choices=VIEWS, default="others",
+                        help="cameras the reference is triangulated from: the three others (default) or all four")
     parser.add_argument("--blazepose-depth", action="store_true",
-                        help="also run BlazePose again on cam01 for its world landmarks (elbow candidates)")
+                        help="also run BlazePose again on the judged camera for its world landmarks (elbow candidates)")
+    parser.add_argument("--camera", choices=(*POSE2SIM_CAMERAS, "every"), default="cam01",
+                        help="the camera whose 2D angles are judged (default cam01, the dev clips); every: each in turn")
     parser.add_argument("--reuse", type=Path, help="cache folder for the pose stage's output (development)")
     parser.add_argument("--json", type=Path, help="write the numbers to this file")
-    parser.add_argument("--draw", type=Path, help="write cam01's middle frame with its detections (green) and "
+    parser.add_argument("--draw", type=Path, help="write the judged camera's middle frame with its detections (green) and "
                         "the reference reprojected (red) into this folder, one PNG per person")
     args = parser.parse_args(argv)
     if not all((multiview_dir(d) / "Calib.qca.txt").is_file() for d in POSE2SIM_DEMOS):
@@ -356,10 +377,12 @@ def main(argv: list[str] | None = None) -> int:
     for name in POSE2SIM_DEMOS:
         demo = load_demo(name, args.reuse)
         check[f"{name} cam01"] = {"same file as the dev clip": same_as_dev_clip(name)}
-        collect(demo, args.views, pooled, check, args.blazepose_depth)
-        if args.draw:
-            draw(demo, args.views, args.draw)
-    print(f"# 2D angles (cam01) against the multi-view reference (views: {args.views})\n\n"
+        for anchor in range(len(POSE2SIM_CAMERAS)) if args.camera == "every" else (POSE2SIM_CAMERAS.index(args.camera),):
+            demo.anchor = anchor
+            collect(demo, args.views, pooled, check, args.blazepose_depth)
+            if args.draw:
+                draw(demo, args.views, args.draw)
+    print(f"# 2D angles ({args.camera}) against the multi-view reference (views: {args.views})\n\n"
           f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; python {platform.python_version()}\n")
     print("## Calibration check: reprojection error of the triangulated points, pixels\n")
     for who, c in check.items():
