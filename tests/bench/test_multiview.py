@@ -134,3 +134,11 @@ def test_the_pose2sim_calibration_reads_as_four_cameras_above_the_plate():
         assert np.allclose(c.R @ c.R.T, np.eye(3), atol=1e-6)
         assert np.hypot(*(c.project(np.zeros(3)) - [544, 960])) < 700  # the plate's origin is in the picture
     assert point_index("RElbow") >= 0
+
+
+def test_the_bench_says_which_make_target_fills_a_missing_cache(tmp_path, monkeypatch, capsys):
+    from bench import angles_multiview
+
+    monkeypatch.setenv("POSECOACH_EVAL_DIR", str(tmp_path))
+    assert angles_multiview.main([]) == 1
+    assert "make eval-data" in capsys.readouterr().err
