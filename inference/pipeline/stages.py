@@ -219,7 +219,7 @@ def refill_gaps(run: Run, keypoints: np.ndarray, limbs: tuple[tuple[int, int], .
         return keypoints
     fps = float(run.result.video.probe.get("fps") or 0.0) or 30.0
     max_frames = int(round(StitchConfig().max_gap * fps))
-    spans = gap_spans(keypoints, max_frames)
+    spans = gap_spans(keypoints, max_frames, ends=True)
     if not spans:
         return keypoints
     start = time.perf_counter()
@@ -228,6 +228,7 @@ def refill_gaps(run: Run, keypoints: np.ndarray, limbs: tuple[tuple[int, int], .
         give_back_pose_backend(run.config.backend, run.config.backend_options, backend)
         return keypoints
     info = run.result.video.probe
+    size = (int(info["width"]), int(info["height"]))
     frames: dict[int, np.ndarray] = {}
 
     def find(f: int, last: np.ndarray) -> np.ndarray | None:
@@ -250,11 +251,11 @@ def refill_gaps(run: Run, keypoints: np.ndarray, limbs: tuple[tuple[int, int], .
         if i >= span[0]:
             frames[i] = frame
         if i == span[1]:
-            keypoints, _ = refill(keypoints, find, limbs, max_frames, span=span)
+            keypoints, _ = refill(keypoints, find, limbs, max_frames, span=span, size=size)
             frames.clear()
             span = next(pending, None)
     if span is not None and frames:  # the video ended inside a run (fewer frames than probed)
-        keypoints, _ = refill(keypoints, find, limbs, max_frames, span=span)
+        keypoints, _ = refill(keypoints, find, limbs, max_frames, span=span, size=size)
     give_back_pose_backend(run.config.backend, run.config.backend_options, backend)
     run.timings["refill"] = time.perf_counter() - start
     return keypoints

@@ -22,6 +22,12 @@ stay: BlazePose's own person masks lie within REACH of their skeleton for 99.7 %
 (docs/segmentation.md, "The reach, measured"). The cost: pixels of a person the pose stage did not
 find are lost. Every found person's :func:`body_core` is foreground, and the athlete's is in the
 athlete's mask, whatever the network says (:func:`people_pixels`).
+
+Another person's head is never the athlete's: the pixels within a head's height of the face
+keypoints of anyone else found in the frame (:func:`head_zone`) leave the athlete's mask, except
+the athlete's own core. Where two heads touch (an embrace) the face keypoints of both can sit off
+their faces, and a face of one lay nearer the other's skeleton (docs/segmentation.md, "Other
+people's heads").
 """
 
 from __future__ import annotations
@@ -64,6 +70,11 @@ CORE_WIDTH = 0.03
 # working pixels across) was blurred at its own keypoints (the basketball clip, 426x240 → 192x96).
 MIN_CORE_PX = 2
 HEAD_PARTS = ("nose", "eye", "ear", "mouth")  # keypoint names (any skeleton) that outline the head
+# Of a person's keypoint box (its larger side, about their stature when upright): the head's
+# height, vertex to chin, 0.130 of stature (Drillis & Contini 1966, via Winter 2009, Fig. 4.1).
+# Every pixel of a head lies within about this of any face keypoint on it, wherever on the face
+# the keypoints were fitted (:func:`head_zone`).
+HEAD_HEIGHT = 0.130
 # Seconds between the two frames that have the athlete (the gap's last frame before and first
 # frame after) across which the frames without them get their keypoints interpolated linearly
 # (:class:`TrackedPeople`), so a tracked athlete the pose model misses for a few frames is not
@@ -206,6 +217,27 @@ def body_core(person: np.ndarray, names: Sequence[str], limbs: Sequence[tuple[in
     return core.astype(bool)
 
 
+def head_zone(person: np.ndarray, names: Sequence[str], scale: tuple[float, float], size: tuple[int, int],
+              height: float = HEAD_HEIGHT) -> np.ndarray:
+    """(h, w) bool: the pixels within ``height`` (of the person's keypoint box, its larger side) of
+    their confident head keypoints (HEAD_PARTS): where their head can be, however the face
+    keypoints sit on it (squeezed to one side of a face turned away, as in an embrace). All False
+    without a confident head keypoint or with fewer than two confident keypoints.
+
+    person (K, 3) source pixels; names (K,) keypoint names; scale source → working; size (w, h)."""
+    w, h = size
+    xy = np.nan_to_num(person[:, :2]) * np.array(scale)
+    ok = np.isfinite(person[:, :2]).all(1) & (np.nan_to_num(person[:, 2]) > MIN_KEYPOINT_CONFIDENCE)
+    head = [k for k, n in enumerate(names) if ok[k] and any(part in n.lower() for part in HEAD_PARTS)]
+    if not head or ok.sum() < 2:
+        return np.zeros((h, w), bool)
+    canvas = np.full((h, w), 255, np.uint8)
+    for x, y in np.round(xy[head]).astype(int):
+        cv2.circle(canvas, (int(x), int(y)), 0, 0, -1)
+    side = max(float(np.ptp(xy[ok, 1])), float(np.ptp(xy[ok, 0])), 1.0)
+    return cv2.distanceTransform(canvas, cv2.DIST_L2, cv2.DIST_MASK_PRECISE) <= height * side
+
+
 def skeleton_distance(people_xy: np.ndarray, ok: np.ndarray, limbs: Sequence[tuple[int, int]],
                       size: tuple[int, int]) -> np.ndarray:
     """(h, w) float32 distance in working pixels from each pixel to the person's skeleton (limb
@@ -270,7 +302,9 @@ def people_pixels(mask: np.ndarray, people: np.ndarray, names: Sequence[str], li
     held (H, K, 3) source pixels: people the pose stage lost who are still there
     (:meth:`TrackedPeople.at`); the athlete's pixels nearer to one of their skeletons than to the
     athlete's (inside their box, within REACH) are not the athlete's. They stay foreground, and
-    the athlete's core stays the athlete's."""
+    the athlete's core stays the athlete's. Of everyone else found in the frame, the
+    :func:`head_zone` is not the athlete's either (but for the athlete's core); a held skeleton
+    is where the person was, not where their head is now, and keeps only what it is nearest."""
     h, w = mask.shape
     mask = mask & person_gate(people, scale, (w, h))
     boxes = person_boxes(people, scale, (w, h))
@@ -282,6 +316,10 @@ def people_pixels(mask: np.ndarray, people: np.ndarray, names: Sequence[str], li
         claimed = assign_people(athlete, everyone, np.concatenate([boxes, person_boxes(held, scale, (w, h))]),
                                 limbs, scale)
         athlete = claimed == athlete_index
+    if athlete_index is not None and athlete.any():  # other people's heads are never the athlete's
+        for p, person in enumerate(people):
+            if p != athlete_index:
+                athlete &= ~head_zone(person, names, scale, (w, h))
     if cores:
         for p, person in enumerate(people):
             core = body_core(person, names, limbs, scale, (w, h))

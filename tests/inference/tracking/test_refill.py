@@ -105,6 +105,73 @@ def test_a_fit_the_model_does_not_see_is_not_kept() -> None:
     assert filled == 0 and np.isnan(out[5:10, 0, 0, 0]).all()
 
 
+def two_people(frames: int, seen: range, x: float, other_x: float) -> np.ndarray:
+    """(T, 2, 33, 3): slot 0 standing at x, present only in ``seen``; slot 1 standing at other_x in
+    every frame (the one who stays tracked)."""
+    out = np.full((frames, 2, 33, 3), np.nan, np.float32)
+    for f in range(frames):
+        out[f, 1] = body(other_x)
+        if f in seen:
+            out[f, 0] = body(x)
+    return out
+
+
+def stays(f: int, last: np.ndarray) -> np.ndarray:
+    return last.copy()  # the model re-finds the person where they were
+
+
+def test_past_a_track_s_end_a_person_is_followed_only_while_held_by_someone_tracked() -> None:
+    """After the last (or before the first) frame of a track, the model re-finds the person in
+    every frame. Kept only while their box overlaps another tracked person's (an embrace:
+    indoor_two_people_1080p.mp4's man in grey from frame 52) and lies inside the picture; alone
+    (behind a tree, out of the picture) or at the edge they may have left."""
+    size = (640, 480)
+    embrace = two_people(40, range(0, 20), 150.0, 200.0)  # boxes ~120-180 and ~170-230 overlap
+    out, filled = refill(embrace, stays, LIMBS, max_frames=30, size=size)
+    assert filled == 20 and np.isfinite(out[:, 0, 0, 0]).all()
+    out, filled = refill(embrace, stays, LIMBS, max_frames=30)
+    assert filled == 0, "without the picture's size the ends are not searched"
+    out, filled = refill(embrace, stays, LIMBS, max_frames=10, size=size)
+    assert filled == 10 and np.isfinite(out[:30, 0, 0, 0]).all() and np.isnan(out[30:, 0, 0, 0]).all()
+    emerging = two_people(40, range(25, 40), 150.0, 200.0)
+    out, filled = refill(emerging, stays, LIMBS, max_frames=30, size=size)
+    assert filled == 25 and np.isfinite(out[:, 0, 0, 0]).all(), "backwards from the first frame too"
+    alone = two_people(40, range(0, 20), 150.0, 500.0)
+    out, filled = refill(alone, stays, LIMBS, max_frames=30, size=size)
+    assert filled == 0 and np.isnan(out[20:, 0, 0, 0]).all()
+    at_edge = two_people(40, range(0, 20), 20.0, 70.0)  # keypoints reach x < 0
+    out, filled = refill(at_edge, stays, LIMBS, max_frames=30, size=size)
+    assert filled == 0
+
+
+def test_past_a_track_s_end_the_chain_stops_where_the_person_comes_apart() -> None:
+    """The embrace ends at frame 30 (the other steps away): the chain stops there and later
+    frames stay empty although the model still answers."""
+    keypoints = two_people(40, range(0, 20), 150.0, 200.0)
+    keypoints[30:, 1] = [body(500.0)] * 10
+
+    def find(f: int, last: np.ndarray) -> np.ndarray:
+        return body(150.0)
+
+    out, filled = refill(keypoints, find, LIMBS, max_frames=30, size=(640, 480))
+    assert filled == 10 and np.isfinite(out[20:30, 0, 0, 0]).all() and np.isnan(out[30:, 0, 0, 0]).all()
+
+
+def test_ends_are_searched_run_by_run_as_whole() -> None:
+    """The tracking stage decodes one run of gap frames at a time (gap_spans with ends): an end
+    lies in one run, and filling run by run gives the whole fill."""
+    keypoints = np.concatenate([two_people(40, range(0, 20), 150.0, 200.0),
+                                walker(40, [range(0, 5), range(9, 40)], x0=500.0)], axis=1)
+    assert gap_frames(keypoints, 30) == {5, 6, 7, 8}
+    assert gap_spans(keypoints, 30, ends=True) == [(5, 8), (20, 39)]
+    whole, filled = refill(keypoints, stays, LIMBS, max_frames=30, size=(640, 480))
+    parts = keypoints
+    for span in gap_spans(keypoints, 30, ends=True):
+        parts, _ = refill(parts, stays, LIMBS, max_frames=30, span=span, size=(640, 480))
+    np.testing.assert_array_equal(parts, whole)
+    assert filled == 24
+
+
 @pytest.mark.slow
 def test_basketball_athlete_is_tracked_while_dribbling_at_4_2_to_5_seconds() -> None:
     """bench/truth: the player in white is the athlete and in view all through 0-9.376 s. At
@@ -152,3 +219,27 @@ def test_the_search_regions_are_turned_as_the_body_was() -> None:
     assert [round(float(np.degrees(r.rotation))) % 360 for r in first] == [0, 180, 90]
     assert all(r.size > 250 for r in first)  # 1.25 x the keypoints' long side (250 px)
     assert len(refind_rois(upright)) == 6 and round(float(np.degrees(refind_rois(inverted)[1].rotation))) == 0
+
+
+@pytest.mark.slow
+def test_indoor_grey_man_is_followed_through_the_embrace() -> None:
+    """bench/truth: the man in grey is in view in all 72 frames of indoor_two_people_1080p.mp4; from
+    frame 52 he holds the man in the dark jacket and the online pass loses him (his track ended at
+    frame 51). Looked at on contact sheets of frames 36-71 with both tracks drawn: the followed
+    skeleton lies on him in every frame (arms around the other man; his legs' fits drift between
+    his shoes, as the online pass's did from frame 39). His own track covers every frame, and
+    never the other man."""
+    from bench.scoring.people import match_person, skeleton_box
+    from bench.scoring.truth import load_truth
+    from inference.pipeline import AnalysisConfig, analyze
+
+    truth = load_truth(ROOT / "bench" / "truth" / "indoor_two_people_1080p.json")
+    poses = analyze(shared_clip("indoor_two_people_1080p.mp4"), AnalysisConfig(until="tracking")).poses
+    owners = [
+        [None if (box := skeleton_box(poses.keypoints[f, p])) is None
+         else match_person(box, truth.boxes_at(float(poses.timestamps[f]))[0]) for f in range(poses.num_frames)]
+        for p in range(poses.num_people)
+    ]  # fmt: skip
+    grey = [o for o in owners if o[:52].count("grey") >= 40]
+    assert len(grey) == 1
+    assert grey[0][52:] == ["grey"] * 20, grey[0][52:]
