@@ -11,7 +11,9 @@ included angle of the two segments, the kinematics' definition), the 2D reading 
 is binned by the kinematics' own frontalness (:meth:`Kinematics.frontalness`: 0 side view, 1
 front or back view). Prints per bin the median signed error, the median and 90th percentile of
 the absolute error, the share off by more than 15°, and the median confidence the kinematics gave
-those samples; then, per joint, what the elbow's candidate trust signal "depth spread"
+those samples; then, per side-view angle (``angles.SAGITTAL``: knee, signed hip and shoulder,
+ankle; every frame, the 3D value from :func:`bench.angles_3d.angles_3d`), how many samples are
+reported and how many of those are off by more than 15°; then, per joint, what the elbow's candidate trust signal "depth spread"
 (:mod:`bench.elbow_trust`, not in the product) would keep and how often what it keeps is off.
 The same candidate on real footage: bench/angles_multiview.py. Caveat: frontalness is calibrated on BlazePose's hips and shoulders; the capture's
 joint centres are wider apart, so its frames read somewhat more frontal than a person would.
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from bench.events_mocap import CLIP_SECONDS, NOISE_STATURES, SECONDS, random_camera  # noqa: E402
 from bench.mocap_motion import load_motion, render, resample  # noqa: E402
 
+SIDE_VIEW_ANGLES = ("knee", "hip", "shoulder", "ankle")
 CLIPS = ("walk", "run", "jump", "kick", "punch", "spinkick")
 JOINTS = {"knee": ("hip", "knee", "ankle"), "elbow": ("shoulder", "elbow", "wrist")}
 BINS = (0.0, 0.3, 0.45, 0.6, 0.75, 0.9, np.inf)
@@ -42,6 +46,33 @@ def flexion_3d(a: np.ndarray, vertex: np.ndarray, b: np.ndarray) -> np.ndarray:
     u, v = a - vertex, b - vertex
     cos = (u * v).sum(axis=1) / np.linalg.norm(u, axis=1) / np.linalg.norm(v, axis=1)
     return 180.0 - np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def _side_view_samples(kin: Any, motion: Any, t: np.ndarray, out: dict[str, tuple[list[float], list[bool]]]) -> None:
+    """Add the |2D − 3D| error and whether it is reported of every frame of the side-view angles."""
+    from bench.angles_3d import angles_3d
+    from inference.kinematics.angles import angle_def
+    from inference.kinematics.points import point_sources
+    from inference.skeleton import get_skeleton
+
+    names = get_skeleton("blazepose33").keypoints
+    points = np.full((t.size, len(names), 3), np.nan)  # the capture has no eyes: NaN
+    for name, xyz in motion.points.items():
+        points[:, names.index(name)] = resample(xyz, motion.t, t)
+    named = np.full((t.size, len(point_sources("blazepose33")), 3), np.nan)
+    for n, idx in enumerate(point_sources("blazepose33")):
+        if idx:
+            named[:, n] = points[:, list(idx)].mean(axis=1)
+    truth = angles_3d(named)
+    for joint, (error, reported) in out.items():
+        for side in ("right", "left"):
+            name, d = f"{side}_{joint}", angle_def(f"{side}_{joint}")
+            true, got = truth[name], kin.angle(name)
+            if d.window is not None and d.signed:  # the product's 360° window
+                true = d.window[0] + (true - d.window[0]) % 360.0
+            sel = np.isfinite(got) & np.isfinite(true)
+            error.extend(np.abs(got - true)[sel].tolist())
+            reported.extend((kin.angle_confidence[:, kin.angle_names.index(name)] >= 0.5)[sel].tolist())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     errors = {(j, b): [] for j in JOINTS for b in range(len(BINS) - 1)}
     confidence = {(j, b): [] for j in JOINTS for b in range(len(BINS) - 1)}
     spread = {(j, b): [] for j in JOINTS for b in range(len(BINS) - 1)}
+    side_view: dict[str, tuple[list[float], list[bool]]] = {j: ([], []) for j in SIDE_VIEW_ANGLES}  # per angle: |2D - 3D|, reported
     for name in CLIPS:
         motion = load_motion(data_dir(), name, CLIP_SECONDS.get(name, SECONDS))
         for _ in range(args.cameras):
@@ -69,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
                                  fps=args.fps, size=camera.size, track_ids=np.zeros(1, np.int64))  # fmt: skip
             kin = compute_kinematics(poses, 0)
             bins = np.digitize(kin.frontalness(), BINS) - 1
+            _side_view_samples(kin, motion, t, side_view)
             for joint, parts in JOINTS.items():
                 for side in ("right", "left"):
                     true = flexion_3d(*(resample(motion.points[f"{side}_{p}"], motion.t, t) for p in parts))
@@ -90,6 +123,11 @@ def main(argv: list[str] | None = None) -> int:
         x = np.asarray(e)
         print(f"| {joint} | {BINS[b]:.2f}–{BINS[b + 1]:.2f} | {x.size} | {np.median(x):.1f}° | {np.median(np.abs(x)):.1f}° | "
               f"{np.percentile(np.abs(x), 90):.1f}° | {np.mean(np.abs(x) > 15):.0%} | {np.median(confidence[joint, b]):.2f} |")  # fmt: skip
+    print("\n| side-view angle (every frame) | samples | reported (confidence >= 0.5) | off > 15° among reported |")
+    print("| --- | --- | --- | --- |")
+    for joint, (err, rep) in side_view.items():
+        x, r = np.asarray(err), np.asarray(rep, bool)
+        print(f"| {joint} | {x.size} | {r.sum()} | {np.mean(x[r] > 15):.1%} |")
     print("\nThe elbow's candidate trust signal, 'depth spread' (bench/elbow_trust.py; not in the product): per "
           "gate, the share of samples reported, the share of those off by more than 15°, and the share of the "
           "reported samples within 15° that the gate keeps.\n")

@@ -199,7 +199,7 @@ def trust_factors(kin: Any) -> dict[str, dict[str, np.ndarray]]:
             s = d.points[0][0]
             at = {n: xy[:, point_index(f"{s}{n}")] for n in ("BigToe", "Heel", "Knee", "Ankle")}
             f["foot view"] = ang.foot_in_view(at["BigToe"] - at["Heel"], at["Ankle"] - at["Knee"])
-        f.update(elbow_signals(pts) if d.name.endswith("_elbow") else {})
+        f.update(elbow_signals(pts) if d.name.endswith(("_elbow", "_knee")) else {})  # [distal, vertex, proximal]
         out[d.name] = f
     return out
 
