@@ -245,11 +245,21 @@ VIEW_LIMITS = (0.45, 0.75)
 def frontalness(xy: np.ndarray) -> np.ndarray:
     """(T,) about |cos(yaw)| of the athlete to the camera from named points (T, N, 2): 0 side view,
     about 1 front or back view (:data:`FRONTAL_HIP_OF_TRUNK`, :data:`FRONTAL_SHOULDER_OF_TRUNK`);
-    NaN where neither the hips nor the shoulders are seen."""
-    def width(joint: str) -> np.ndarray:
-        return np.abs(xy[:, point_index(f"R{joint}"), 0] - xy[:, point_index(f"L{joint}"), 0])
+    NaN where neither the hips nor the shoulders are seen.
 
-    trunk = np.hypot(*(xy[:, point_index("Neck")] - xy[:, point_index("Hip")]).T)
+    The hip and shoulder widths are measured across the trunk's image axis (hip centre to neck),
+    not along the image's x: a trunk leaning sideways tilts both lines with it, and their x extent
+    alone read a back view as near side-on (the Pose2Sim lab demo's cam04, the man leaning 46-64°
+    in a lunge: 0.45-0.57 along x, 0.78-1.04 across the trunk; docs/angles_multiview.md). For an
+    upright trunk the two are the same."""
+    axis = xy[:, point_index("Neck")] - xy[:, point_index("Hip")]
+    trunk = np.hypot(*axis.T)
+
+    def width(joint: str) -> np.ndarray:
+        line = xy[:, point_index(f"R{joint}")] - xy[:, point_index(f"L{joint}")]
+        with np.errstate(all="ignore"):
+            return np.abs(line[:, 0] * axis[:, 1] - line[:, 1] * axis[:, 0]) / trunk
+
     with np.errstate(all="ignore"):
         ratios = np.stack([width("Hip") / trunk / FRONTAL_HIP_OF_TRUNK,
                            width("Shoulder") / trunk / FRONTAL_SHOULDER_OF_TRUNK])  # fmt: skip

@@ -201,3 +201,25 @@ def test_a_foot_pointing_at_the_camera_gives_the_ankle_no_confidence() -> None:
     for kp, expected in ((side, 1.0), (front, 0.0)):
         kin = compute_kinematics(sequence(np.repeat(kp, 2, axis=0), t), 0, RAW)
         assert kin.angle_confidence[0, kin.angle_names.index("right_ankle")] == pytest.approx(expected), expected
+
+
+def _turned(points: dict[str, tuple[float, float]], degrees: float) -> dict[str, tuple[float, float]]:
+    """The points turned in the image about the hip centre: the whole body leaning sideways."""
+    c, s = np.cos(np.radians(degrees)), np.sin(np.radians(degrees))
+    x0, y0 = points["MidHip"]
+    return {n: (x0 + c * (x - x0) - s * (y - y0), y0 + s * (x - x0) + c * (y - y0)) for n, (x, y) in points.items()}
+
+
+def test_a_back_view_leaning_sideways_is_not_a_side_view() -> None:
+    # hips and shoulders at the widths of a front or back view (FRONTAL_*_OF_TRUNK of a 300 px
+    # trunk) and a flexed knee; leaning 50° their x extent alone read 0.64 (oblique,
+    # knee reported), as in the Pose2Sim demo's cam04 (docs/angles_multiview.md)
+    back = {"Neck": (500, 0), "MidHip": (500, 300), "RHip": (448, 300), "LHip": (552, 300),
+            "RShoulder": (407, 0), "LShoulder": (593, 0), "RKnee": (448, 500), "RAnkle": (590, 641)}  # fmt: skip
+    side = {**back, "RHip": (500, 300), "LHip": (500, 300), "RShoulder": (500, 0), "LShoulder": (500, 0)}
+    t = np.arange(2) / 60.0
+    for points, expected_view, knee_trusted in ((back, 1.0, False), (side, 0.0, True)):
+        for lean in (0.0, 50.0, -50.0):
+            kin = compute_kinematics(sequence(np.repeat(by_hand(_turned(points, lean)), 2, axis=0), t), 0, RAW)
+            assert kin.frontalness()[0] == pytest.approx(expected_view, abs=0.02), (expected_view, lean)
+            assert (kin.angle_confidence[0, kin.angle_names.index("right_knee")] > 0) == knee_trusted, (expected_view, lean)
