@@ -96,7 +96,7 @@ def named_2d(keypoints: np.ndarray) -> np.ndarray:
     return xy
 
 
-def sided_reference(demo: Demo, slot: int) -> tuple[np.ndarray, np.ndarray]:
+def sided_reference(demo: Demo, slot: int, sides: str = "face") -> tuple[np.ndarray, np.ndarray]:
     """Named 3D points (T, N, 3) of the judged camera's person ``slot`` from the other three
     cameras, as :func:`bench.angles_multiview.reference` builds them (matching, triangulation, 5-frame
     median), and (T,) bool: the frames where its left/right is in doubt.
@@ -104,9 +104,13 @@ def sided_reference(demo: Demo, slot: int) -> tuple[np.ndarray, np.ndarray]:
     Its sides are set twice, independently: by the face (:func:`bench.angles_3d.anatomical_sides`)
     and by the other cameras' own labels (matching takes each view's person or its mirror, whichever
     fits the judged camera: when most matched views had to be mirrored, the judged camera's labels
-    are the odd ones out). The face's rule is kept; frames where the two disagree are in doubt (the
-    face's flip needs a majority of the views behind it; a tie with no flip is no doubt). (On Demo_SinglePerson, frames 46-66, leaning sideways with
-    an arm overhead, the face's rule flips a skeleton that cam04's back view shows rightly sided.)
+    are the odd ones out). ``sides="face"``: the face's rule is kept, and frames where the two
+    disagree are in doubt (the face's flip needs a majority of the views behind it; a tie with no
+    flip is no doubt). On Demo_SinglePerson, frames 46-66, leaning sideways with an arm overhead,
+    the face's rule flips a skeleton that cam04's back view shows rightly sided. ``sides="views"``:
+    the views' majority is kept, and ties are in doubt (the detector judged by its own majority:
+    a mirror shared by two of the three other cameras would pass unseen). A frame whose 5-frame
+    median window holds a doubtful frame is in doubt too.
     """
     from inference.kinematics.points import point_sources
     from inference.skeleton import get_skeleton
@@ -128,7 +132,11 @@ def sided_reference(demo: Demo, slot: int) -> tuple[np.ndarray, np.ndarray]:
         mirrored = np.isclose(got, own[:, :, mirror], equal_nan=True).all(axis=(2, 3)).any(axis=1)
         matched = np.isfinite(xy[v]).any(axis=(1, 2))
         votes += (matched & mirrored & ~kept).astype(int) - (matched & kept & ~mirrored).astype(int)
-    doubt = (votes > 0) != face_flip
+    if sides == "views":
+        doubt = votes == 0
+        sided = np.where((votes > 0)[:, None, None], X[:, mirror], X)
+    else:
+        doubt = (votes > 0) != face_flip
     doubt = (
         np.convolve(doubt, np.ones(SMOOTH_FRAMES), mode="same") > 0
     )  # the median mixes its window's sides
@@ -217,11 +225,14 @@ def rule_counts(state: np.ndarray, flipped: np.ndarray) -> dict[str, int]:
 
 
 def person_rows(
-    demo: Demo, slot: int, rules: dict[str, Callable[..., dict[str, np.ndarray]]]
+    demo: Demo,
+    slot: int,
+    rules: dict[str, Callable[..., dict[str, np.ndarray]]],
+    sides: str = "face",
 ) -> tuple[dict[str, Row], np.ndarray, np.ndarray]:
     """Rows per group for ``demo``'s judged camera and person ``slot``; and the 2D and projected
     reference named points (T, N, 2) for drawing."""
-    named, doubt = sided_reference(demo, slot)
+    named, doubt = sided_reference(demo, slot, sides)
     ref = demo.cameras[demo.anchor].project(named)
     xy = named_2d(demo.keypoints[demo.anchor][:, slot])[: ref.shape[0]]
     t = np.asarray(demo.poses.timestamps, np.float64)[: ref.shape[0]]
@@ -350,6 +361,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, help="write the numbers to this file")
     parser.add_argument(
+        "--sides",
+        choices=("face", "views"),
+        default="face",
+        help="the reference's left/right: the face (anatomical_sides; default) or the other cameras' majority",
+    )
+    parser.add_argument(
         "--mocap",
         type=int,
         default=0,
@@ -368,12 +385,12 @@ def main(argv: list[str] | None = None) -> int:
             for slot in range(demo.poses.num_people):
                 if np.isfinite(demo.keypoints[anchor][:, slot, 0, 0]).sum() < MIN_TRACK_FRAMES:
                     continue
-                rows, xy, ref = person_rows(demo, slot, rules)
+                rows, xy, ref = person_rows(demo, slot, rules, args.sides)
                 table[f"{name} {demo.camera} person {slot}"] = rows
                 if args.draw:
                     draw(demo, slot, rows, xy, ref, args.draw)
     print(
-        "# Left/right swaps of our 2D limbs against the multi-view reference (other three cameras)\n\n"
+        f"# Left/right swaps of our 2D limbs against the multi-view reference (other three cameras; sides: {args.sides})\n\n"
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; python {platform.python_version()}\n"
         f"swapped / right: the other labelling's distance to the reference < {RATIO} × this one's; ambiguous: "
         f"sides within {SEPARATION:.0%} of the person's height; unseen: < {MIN_PAIRS} pairs\n"

@@ -118,9 +118,9 @@ def test_a_mirrored_camera_is_found_swapped_and_the_others_right():
     demo = Demo("synthetic", cameras, keypoints, [None] * len(cameras))
     from bench.swaps_multiview import named_2d, projected_height
 
-    for anchor in range(len(cameras)):
+    for anchor, sides in ((a, s) for a in range(len(cameras)) for s in ("face", "views")):
         demo.anchor = anchor
-        named, doubt = sided_reference(demo, 0)
+        named, doubt = sided_reference(demo, 0, sides)
         assert not doubt.any()
         ref = cameras[anchor].project(named)
         xy = named_2d(keypoints[anchor][:, 0])
@@ -131,7 +131,7 @@ def test_a_mirrored_camera_is_found_swapped_and_the_others_right():
                 if anchor == 1
                 else ["right"] * frames
             )
-            assert state == want, (anchor, group)
+            assert state == want, (anchor, sides, group)
 
 
 def test_the_bench_says_which_make_target_fills_a_missing_cache(tmp_path, monkeypatch, capsys):
