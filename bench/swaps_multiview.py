@@ -1,14 +1,16 @@
 """Left/right swaps of the pose stage's limbs, judged against a multi-view 3D reference (not scored).
 
-    python bench/swaps_multiview.py [--reuse DIR] [--draw DIR] [--json OUT] [--mocap N]
+    python bench/swaps_multiview.py [--reuse DIR] [--sides face|views] [--draw DIR] [--json OUT] [--mocap N]
 
 Needs ``make eval-data`` (the pose2sim wheel's Demo_SinglePerson and Demo_MultiPerson: four
 synchronised 60 fps cameras and their calibration; cam01 is the dev clips).
 
-1. Our pose stage on every camera, each person of each camera matched in the others and
-   triangulated from the *other three* cameras, left and right of the 3D points set from the face
-   (:func:`bench.angles_multiview.load_demo` and :func:`~bench.angles_multiview.reference`, which
-   uses :func:`bench.angles_3d.anatomical_sides`).
+1. Our pose stage on every camera (:func:`bench.angles_multiview.load_demo`), each person of each
+   camera matched in the others and triangulated from the *other three* cameras, as
+   :func:`bench.angles_multiview.reference` does; left and right of the 3D points set by the face
+   (:func:`bench.angles_3d.anatomical_sides`) or by the other cameras' majority (``--sides``), frames
+   where the two disagree (face) or the views tie (views) **reference in doubt**, not judged
+   (:func:`sided_reference`).
 2. The reference reprojected into the judged camera. Per frame and limb group (legs: hip, knee,
    ankle, heel, toes; feet: ankle, heel, toes only, to see a swap of the feet alone; arms:
    shoulder, elbow, wrist, index — :data:`inference.kinematics.swap.SWAP_GROUPS`), our 2D labels
@@ -19,7 +21,7 @@ synchronised 60 fps cameras and their calibration; cam01 is the dev clips).
    closer than :data:`SEPARATION` × the person's projected height (legs crossing, a limb seen
    end-on behind the other) are **ambiguous** and not judged; so are frames with fewer than
    :data:`MIN_PAIRS` left/right pairs seen in both.
-3. Each correction rule (:data:`RULES`) run on the same 2D points: the judged frames it flips that
+3. Each correction rule (:func:`RULES`) run on the same 2D points: the judged frames it flips that
    were swapped (fixed) and that were right (broken); flipping the legs flips the feet too.
 4. ``--mocap N``: the same rules on motion capture seen by N random cameras per clip at 30 and 60
    fps (:func:`bench.events_mocap.random_camera`, :func:`bench.mocap_motion.render`): synthetic
