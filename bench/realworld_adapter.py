@@ -6,9 +6,10 @@ stage table the CLI and the worker run: poses, tracks, athlete, segmentation, ki
 and feedback for ``movement``, actions — and reads its sections.
 
 Events are detected twice beside the movement's own: the jump detector and the step detector run
-on every clip (``detect_events(kin, "jump")`` and ``(kin, "walk")``), so the scoreboard measures the
-detectors themselves on every clip, including false detections on clips without jumps or steps,
-whatever movement a coach would have picked.
+on every clip (``detect_events(kin, "jump")`` and ``(kin, "walk")``, given the camera's track as
+the events stage gives it), so the scoreboard measures the detectors themselves on every clip,
+including false detections on clips without jumps or steps, whatever movement a coach would have
+picked.
 
 Shapes: T frames, P people, K keypoints, A angles, C action classes, M mask frames, (h, w) the
 segmentation's working resolution.
@@ -91,6 +92,7 @@ class ClipOutputs:
 def run_clip(path: Path, movement: str = "general") -> ClipOutputs:
     """Run the whole analysis of the clip at ``path`` with default settings; events and technique
     rules for ``movement`` (a :class:`inference.movements.Movement` value)."""
+    from inference.kinematics.camera import background_track
     from inference.kinematics.events import FLIGHT_KINDS, cadence, detect_events
     from inference.movements import Movement
     from inference.pipeline import AnalysisConfig, analyze
@@ -105,8 +107,10 @@ def run_clip(path: Path, movement: str = "general") -> ClipOutputs:
     steps_per_minute = None
     if kin is not None:
         # The truth lists flight phases (both feet off the ground); drops and box jumps are flights too.
-        jumps = tuple((e.start, e.end) for e in detect_events(kin, "jump").events if e.kind in FLIGHT_KINDS)
-        step_events = detect_events(kin, "walk").of_kind("step")
+        background = background_track(result.video.camera if result.video is not None else None, kin.timestamps)
+        jumps = tuple((e.start, e.end) for e in detect_events(kin, "jump", background=background).events
+                      if e.kind in FLIGHT_KINDS)  # fmt: skip
+        step_events = detect_events(kin, "walk", background=background).of_kind("step")
         steps = tuple((e.end, e.side or "") for e in step_events)
         steps_per_minute = cadence(step_events)
     findings = tuple(f["rule"] for f in (result.feedback.data.get("findings", []) if result.feedback else []))

@@ -1,5 +1,6 @@
-"""Camera motion: how fast the picture's background moves, so that positions in the ground frame
-(the centre of mass path, its travel) are not presented as ground truth where the camera panned.
+"""Camera motion: how the picture's background moves, so that positions in the ground frame (the
+centre of mass path, its travel) are not presented as ground truth where the camera panned, and
+foot contacts are read against the background.
 
 The pose stage feeds every decoded frame to :class:`CameraMotion` (no second decode): the frame is
 shrunk to :data:`WORK_SIDE` px, turned grey, corners outside every detected person's box are
@@ -8,7 +9,10 @@ displacements is the background's shift (people and what they carry are masked o
 passer-by outside the boxes is outvoted by the median). The shift is kept per frame in source
 pixels; :func:`camera_moved_spans` turns it into statures per second of the athlete (so a pan
 reads the same whatever the resolution or the athlete's distance) and into the spans where it
-exceeds :data:`CAMERA_MOVED_STATURES_PER_S`. See docs/kinematics.md, "Camera motion".
+exceeds :data:`CAMERA_MOVED_STATURES_PER_S`, and :func:`background_track` into where the
+background has moved since the first frame, so that foot contacts are read against the ground
+rather than the picture (:func:`inference.kinematics.events.contacts_of`). Only translation is
+measured. See docs/kinematics.md, "Camera motion".
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from typing import Any
 
 import cv2
 import numpy as np
+
+from inference.kinematics.filters import runs
 
 WORK_SIDE = 192  # px, the longer side of the grey frame the shift is measured on
 MAX_CORNERS = 80  # corners tracked per frame (outside the people)
@@ -201,3 +207,43 @@ def camera_summary(camera: dict[str, Any], kin: Any) -> dict[str, Any]:
             "threshold": CAMERA_MOVED_STATURES_PER_S,
             "peak": round(float(finite.max()), 3) if finite.size else None,
             "median": round(float(np.median(finite)), 3) if finite.size else None}
+
+
+# Unmeasured frames (fewer than MIN_CORNERS corners) inside a run this short take the background's
+# rate from the measured frames around them: a pan lasts seconds and MIN_SPAN_S is the shortest
+# motion reported, so its rate over a shorter gap is that of its ends. Over a longer gap the rate is
+# unknown and the offset is held: those frames keep the picture's own motion (as before the camera
+# was measured) rather than a guessed one that could move a planted foot.
+FILL_GAP_S = MIN_SPAN_S
+
+
+def background_track(camera: dict[str, Any] | None, t: np.ndarray) -> np.ndarray | None:
+    """(T, 2) where the background has moved in the picture since the first frame, source pixels
+    (x right, y down): the running sum of :meth:`CameraMotion.to_json`'s per-frame shifts, whose
+    frames are ``t``'s. A camera panning right moves the background left: x falls. A point fixed
+    to the ground is at ``picture - track`` in background-stabilised coordinates. Only translation
+    is measured: a zoom or a roll is not followed. Unmeasured frames: :data:`FILL_GAP_S`. None when
+    unknown (no measure, a measure of other frames, or no frame measured)."""
+    if camera is None or t.size < 2:
+        return None
+    shift = np.array([[np.nan if v is None else v for v in camera.get(key, [])] for key in ("dx", "dy")], np.float64).T
+    if shift.shape != (t.size, 2):
+        return None
+    dt = np.diff(t)
+    rate = np.full(shift.shape, np.nan)
+    rate[1:] = shift[1:] / np.where(dt > 0, dt, np.nan)[:, None]  # px/s; frame 0 has no previous frame
+    measured = np.isfinite(rate).all(axis=1)
+    measured[0] = True  # the reference: the track starts at 0
+    rate[0] = 0.0
+    if not measured[1:].any():
+        return None
+    first = int(np.argmax(measured[1:])) + 1  # the first measured shift
+    for start, stop in runs(~measured):
+        if start > first and stop < t.size and t[stop] - t[start - 1] <= FILL_GAP_S:
+            for axis in range(2):
+                rate[start:stop, axis] = np.interp(t[start:stop], t[[start - 1, stop]], rate[[start - 1, stop], axis])
+        else:
+            rate[start:stop] = 0.0
+    step = np.zeros_like(rate)
+    step[1:] = rate[1:] * dt[:, None]
+    return np.cumsum(step, axis=0)

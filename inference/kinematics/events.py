@@ -486,22 +486,33 @@ def _stature_m(kin: Kinematics) -> float | None:
     return kin.config.height_cm / 100 if kin.scale.metres_per_pixel is not None and kin.config.height_cm else None
 
 
-def contacts_of(kin: Kinematics) -> FootContacts | None:
+def contacts_of(kin: Kinematics, background: np.ndarray | None = None) -> FootContacts | None:
     """The athlete's foot contacts (:func:`.ground.foot_contacts`); None when the body was never
-    seen whole enough to know its size in pixels."""
+    seen whole enough to know its size in pixels. ``background``: (T, 2) where the background has
+    moved in the picture since the first frame, source pixels (:func:`.camera.background_track`);
+    the feet are then read in background-stabilised coordinates (the picture's points minus it),
+    where a planted foot stays still while the camera pans, and the contacts' sole rows, ground
+    line and foot points are in those coordinates. None: the picture's coordinates."""
     stature = stature_series(kin.points, kin.timestamps)
     if kin.timestamps.size < 2 or not (stature > 0).all():
         return None
-    return foot_contacts(kin.points_unsmoothed, kin.point_confidence, kin.timestamps, stature, _stature_m(kin))
+    points = kin.points_unsmoothed
+    if background is not None:
+        if np.shape(background) != (kin.timestamps.size, 2):
+            raise ValueError(f"background track of shape {np.shape(background)} for {kin.timestamps.size} frames")
+        points = points - np.asarray(background, points.dtype)[:, None, :]
+    return foot_contacts(points, kin.point_confidence, kin.timestamps, stature, _stature_m(kin))
 
 
-def detect_events(kin: Kinematics, movement: str = Movement.GENERAL, config: EventConfig | None = None) -> Events:
+def detect_events(kin: Kinematics, movement: str = Movement.GENERAL, config: EventConfig | None = None,
+                  background: np.ndarray | None = None) -> Events:
     """The events that ``movement`` (a :class:`Movement` or its value) calls for
-    (:data:`MOVEMENT_EVENTS`), from one athlete's kinematics; an unknown name raises ValueError."""
+    (:data:`MOVEMENT_EVENTS`), from one athlete's kinematics; an unknown name raises ValueError.
+    ``background``: the camera's track (:func:`contacts_of`), None where it was not measured."""
     movement = Movement.parse(movement)
     config = config or EventConfig()
     t, leg = kin.timestamps, leg_length_px(kin)
-    contacts = contacts_of(kin) if {"jumps", "steps"} & set(MOVEMENT_EVENTS[movement]) else None
+    contacts = contacts_of(kin, background) if {"jumps", "steps"} & set(MOVEMENT_EVENTS[movement]) else None
     found: dict[str, list[Event]] = {}
     for detector in MOVEMENT_EVENTS[movement]:
         if detector == "reps":

@@ -28,7 +28,9 @@ stand at different depths and rows), and it does not jump when one foot lifts. H
 What is assumed: a static camera, or one that pans or tilts slowly compared with a step (the
 ground line follows the contact levels over time, so a slow tilt or a walk towards the camera is
 followed; a fast pan makes a planted foot move in the picture, so fewer contacts are found and
-fewer events are reported, never invented ones); a floor that is level between contacts. A clip in
+fewer events are reported, never invented ones — unless the points are given in background-
+stabilised coordinates, as :func:`.events.contacts_of` does where the camera's motion was measured);
+a floor that is level between contacts. A clip in
 which no foot is ever still has no contact levels: the ground line is then the running median of
 the lowest sole over :data:`FALLBACK_WINDOW_S` (``FootContacts.from_contacts`` False).
 

@@ -366,13 +366,15 @@ def kinematics_stage(run: Run) -> None:
 
 
 def events_stage(run: Run) -> None:
+    from inference.kinematics.camera import background_track
     from inference.kinematics.events import detect_events
 
     kin, movement = _kinematics(run), str(run.config.movement)
     if kin is None:
         run.add("events", EventsSection({"movement": movement, "events": [], "summary": {}, "reason": _why(run)}))
         return
-    events = detect_events(kin, movement)
+    camera = run.result.video.camera if run.result.video is not None else None  # None: stored before it was measured
+    events = detect_events(kin, movement, background=background_track(camera, kin.timestamps))
     run.add("events", EventsSection({**events.to_dict(), "scale": kin.scale.as_dict()}, live=events))
 
 

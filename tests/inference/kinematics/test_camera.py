@@ -11,7 +11,9 @@ import pytest
 
 from inference.kinematics.camera import (
     CAMERA_MOVED_STATURES_PER_S,
+    FILL_GAP_S,
     CameraMotion,
+    background_track,
     camera_moved_spans,
     camera_summary,
     shift_speed,
@@ -95,3 +97,63 @@ def test_handheld_pan_moved() -> None:
     covered = sum(end - start for start, end in camera["moved"])
     assert covered > 0.8 * 10.0, camera  # the 10 s clip drifts throughout
     assert camera["moved"][-1][1] > 9.5  # the fast pan to the close-up at the end
+
+
+@pytest.mark.parametrize("shift", [(-6.0, 0.0), (4.0, -3.0)])
+def test_the_track_is_where_the_background_has_moved_since_the_first_frame(shift: tuple[float, float]) -> None:
+    # A camera panning right moves the background left in the picture (shift x < 0): the track's x
+    # falls, and a point fixed to the background, seen at its first place plus the shift so far,
+    # stands still once the track is taken off.
+    motion = shifted_sequence(shift, frames=12)
+    t = np.array(motion.t)
+    track = background_track(motion.to_json(), t)
+    assert track is not None and track.shape == (12, 2)
+    assert track[0] == pytest.approx((0.0, 0.0))
+    seen = np.array([(500.0, 400.0)]) + np.arange(12)[:, None] * np.array(shift)  # a corner of the texture
+    # The measure is made 10× smaller (192 px of 1920): its error on this texture, 2-8 % a frame,
+    # adds up (the per-frame bound above is 1.5 px).
+    travelled = np.linalg.norm(seen - seen[0], axis=1)
+    assert (np.linalg.norm(seen - track - seen[0], axis=1) <= 0.5 + 0.1 * travelled).all()
+    assert track[1:] == pytest.approx(np.cumsum(np.array([motion.to_json()[k][1:] for k in ("dx", "dy")]).T, axis=0))
+    assert np.dot(track[-1], shift) > 0.9 * 11 * np.dot(shift, shift)  # the background's way, not the camera's
+
+
+def test_unmeasured_frames_are_filled_inside_short_gaps_and_held_across_long_ones() -> None:
+    t = np.arange(60) / FPS
+    dx: list[float | None] = [None] + [-3.0] * 59
+    dx[10:12] = [None, None]  # 2 frames: the pan's rate carries on across them
+    gap = int(FILL_GAP_S * FPS) + 5
+    dx[30 : 30 + gap] = [None] * gap  # longer than FILL_GAP_S: the offset is held
+    track = background_track({"dx": dx, "dy": [None] + [0.0] * 59}, t)
+    assert track is not None
+    assert track[12, 0] == pytest.approx(-3.0 * 12)
+    assert track[30 + gap - 1, 0] == pytest.approx(track[29, 0])
+    assert track[-1, 0] == pytest.approx(-3.0 * (59 - gap))
+    assert background_track(None, t) is None  # stored before the camera was measured
+    assert background_track({"dx": [None] * 60, "dy": [None] * 60}, t) is None
+    assert background_track({"dx": dx[:-1], "dy": [0.0] * 59}, t) is None  # other frames
+
+
+def test_the_handheld_clip_track_matches_the_frames() -> None:
+    # The basketball clip's measured track against its own frames: every half second, the shift
+    # that best lays the upper background (stands, walls, ball bags; the players are lower and
+    # smaller) of one frame onto the other (template matching over ±34 px), and the track's
+    # difference between the two frames agree within 3 px (the handheld drift and pans move
+    # 1-30 px per half second; pairs of frames shifted back by the track were looked at and line up).
+    from inference.video import iter_frames
+    from tests.support import shared_clip
+
+    _, summary = tracked_clip("basketball_pan_240p.mp4")
+    frames = list(iter_frames(shared_clip("basketball_pan_240p.mp4")))
+    grey = [cv2.cvtColor(f, cv2.COLOR_BGR2GRAY) for f, _ in frames]
+    t = np.array([s for _, s in frames])
+    track = background_track(summary["video"]["camera"], t)
+    assert track is not None
+    errors, margin = [], 35
+    for a in range(0, 270, 15):
+        b = a + 15
+        template = grey[a][margin:100, margin:-margin]
+        scores = cv2.matchTemplate(grey[b], template, cv2.TM_SQDIFF)
+        _, _, (x, y), _ = cv2.minMaxLoc(scores)
+        errors.append(np.array([x - margin, y - margin]) - (track[b] - track[a]))
+    assert np.abs(errors).max() <= 3.0, np.round(errors, 1)

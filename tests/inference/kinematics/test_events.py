@@ -305,3 +305,28 @@ def test_steps_seconds_apart_are_not_one_gait() -> None:
     walking = [Event("step", 0.0, 0.5, "left"), Event("step", 0.5, 1.05, "right"),
                Event("step", 1.05, 1.6, "left")]
     assert cadence(walking) == pytest.approx(60.0 * 2 / 1.1)
+
+
+def test_steps_under_a_panning_camera_are_read_against_the_background() -> None:
+    # The walk above filmed by a camera that pans to follow the walker (the background moves left
+    # at his mean speed, 1.4 m/s) and sways up and down: every point of the picture moves with the
+    # background. Read in the picture the planted feet slide and the steps are lost; read against
+    # the background's track they are found as by a static camera. The track taken the wrong way
+    # round finds none either, and a static camera's zero track changes nothing.
+    t = np.arange(int(6 * FS)) / FS
+    kp, _ = gait(t, stance=0.6, swing=0.4)
+    static_kin = compute_kinematics(sequence(kp, t), 0)
+    static = detect_events(static_kin, "walk").of_kind("step")
+    assert len(static) >= 8
+    track = np.stack([-1.4 * PX_PER_M * t, 40.0 * np.sin(2 * np.pi * t / 2.0)], axis=1)
+    panned = kp.copy()
+    panned[..., :2] += track[:, None, :]
+    kin = compute_kinematics(sequence(panned, t), 0)
+    assert len(detect_events(kin, "walk").of_kind("step")) < len(static) / 2
+    assert len(detect_events(kin, "walk", background=-track).of_kind("step")) < len(static) / 2
+    steps = detect_events(kin, "walk", background=track).of_kind("step")
+    assert [s.side for s in steps] == [s.side for s in static]
+    assert [s.end for s in steps] == pytest.approx([s.end for s in static], abs=1e-3)
+    assert detect_events(static_kin, "walk", background=np.zeros((t.size, 2))) == detect_events(static_kin, "walk")
+    with pytest.raises(ValueError):
+        detect_events(static_kin, "walk", background=np.zeros((t.size - 1, 2)))
