@@ -1,6 +1,6 @@
 """Jump and step detection on motion capture seen by many cameras: an evaluation that is not scored.
 
-    python bench/events_mocap.py [--cameras N] [--seed S] [--fps 30 60] [--clips walk run ...] [--json OUT]
+    python bench/events_mocap.py [--cameras N] [--seed S] [--fps 30 60] [--clips walk run ...] [--json OUT] [--pan]
 
 Development footage with steps and jumps is scarce (two dev clips hold one foot contact each), so
 the event detectors' constants are tuned here instead: DeepMimic clips (:mod:`bench.mocap_motion`)
@@ -15,6 +15,15 @@ LIFT_HEIGHT`) with 0.3 % wild points, at 30 and 60 fps. Each view goes through
 Events touching down within :data:`EDGE_S` of a view's ends are not judged. Prints one row per
 clip and frame rate and the totals, with issue 18's targets; cadence is judged on walk and run;
 then why each missed true step was missed (:data:`MISS_CAUSES`).
+
+``--pan`` also turns each view's camera about the vertical as a phone following the athlete does
+(:func:`pan_yaw`: it follows the hips' bearing and sways, the background moving up to a few
+statures per second in the picture; same points and noise as the static view) and reads its events
+twice: in the picture's coordinates, and against the background's track made from the true
+per-frame background shift (:func:`panned`: the median displacement of a grid over the frame, the
+translation the product measures, rounded as it stores it). That tests the compensation, not the
+optical-flow measurement (tests/inference/kinematics/test_camera.py checks that on real frames).
+The static rows are printed first and are those of a run without ``--pan``.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 from bench.mocap_motion import Motion, implausible_flights, load_motion, motion_truth, render  # noqa: E402
 from bench.scoring import measures as mes  # noqa: E402
 from inference.actions.mocap import Camera, load_humanoid, project  # noqa: E402
+from inference.skeleton import get_skeleton  # noqa: E402
 
 CLIPS = ("walk", "run", "jump", "kick", "spinkick", "punch", "dance_a", "dance_b", "spin", "backflip")
 # Clips captured more coarsely than this are left out (backflip, 16 Hz: its feet's contacts break
@@ -68,6 +78,93 @@ def random_camera(rng: np.random.Generator, motion: Motion) -> Camera:
     focal = rng.uniform(*STATURE_PX) / max(stature, 1e-6)
     fit = min(0.45 * size[0] / reach[0], 0.45 * size[1] / reach[1], 0.9 * size[0] / span[0], 0.9 * size[1] / span[1])
     return Camera(probe.azimuth, probe.elevation, probe.distance, float(min(focal, fit)), size)
+
+
+# --pan: each view's camera turns about the vertical (yaw) as a phone following the athlete does:
+# it follows the hips' bearing (a share FOLLOW of it, low-passed at FOLLOW_HZ: the hand lags) and
+# sways on top (a sine of period PAN_PERIOD_S whose peak moves the picture PAN_STATURES_PER_S
+# statures per second). The sway is capped so the athlete stays in the picture (PAN_MAX_OFF_CENTRE
+# of the frame's width off its centre).
+FOLLOW = (0.5, 1.0)
+FOLLOW_HZ = 1.0
+PAN_STATURES_PER_S = (0.5, 3.0)
+PAN_PERIOD_S = (1.0, 3.0)
+PAN_MAX_OFF_CENTRE = 0.25
+# The background's shift is the median displacement of a grid of this many points a side over the
+# frame, frame to frame, as the product measures it on corners (translation only).
+PAN_GRID = 9
+
+
+def _basis(camera: Camera, yaw: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(right, up, forward) of ``camera`` (inference.actions.mocap.project) turned by ``yaw``
+    radians about the world's vertical (positive: towards its right)."""
+    az, el = np.radians(camera.azimuth), np.radians(camera.elevation)
+    forward = -np.array([np.cos(el) * np.cos(az), np.sin(el), np.cos(el) * np.sin(az)])
+    right = np.cross(forward, [0.0, 1.0, 0.0])
+    right /= np.linalg.norm(right)
+    up = np.cross(right, forward)
+    c, s = np.cos(yaw), np.sin(yaw)
+    turn = np.array([[c, 0.0, -s], [0.0, 1.0, 0.0], [s, 0.0, c]])  # about y, forward towards right for yaw > 0
+    return turn @ right, turn @ up, turn @ forward
+
+
+def _rays(pixels: np.ndarray, camera: Camera, basis: tuple[np.ndarray, ...]) -> np.ndarray:
+    """(..., 3) world directions of ``pixels`` (..., 2) seen with ``basis``."""
+    right, up, forward = basis
+    x = (pixels[..., :1] - camera.size[0] / 2) / camera.focal
+    y = -(pixels[..., 1:2] - camera.size[1] / 2) / camera.focal
+    return x * right + y * up + forward
+
+
+def _pixels(rays: np.ndarray, camera: Camera, basis: tuple[np.ndarray, ...]) -> np.ndarray:
+    """(..., 2) pixels of world directions ``rays`` (..., 3) seen with ``basis`` (in front)."""
+    right, up, forward = basis
+    depth = np.maximum(rays @ forward, 1e-6)
+    u = camera.focal * (rays @ right) / depth + camera.size[0] / 2
+    v = -camera.focal * (rays @ up) / depth + camera.size[1] / 2
+    return np.stack([u, v], axis=-1)
+
+
+def pan_yaw(motion: Motion, camera: Camera, t: np.ndarray, stature_px: float, rng: np.random.Generator) -> np.ndarray:
+    """(T,) the camera's yaw at times ``t``, radians (the --pan comment above)."""
+    from bench.mocap_motion import resample
+    from inference.kinematics.filters import butterworth
+
+    target = np.concatenate(list(motion.points.values())).mean(axis=0)
+    forward = _basis(camera, 0.0)[2]
+    eye = target - camera.distance * forward
+    hips = resample((motion.points["left_hip"] + motion.points["right_hip"]) / 2, motion.t, t) - eye
+    bearing = np.unwrap(np.arctan2(hips[:, 0], hips[:, 2])) - np.arctan2(forward[0], forward[2])
+    bearing = (bearing + np.pi) % (2 * np.pi) - np.pi
+    follow = rng.uniform(*FOLLOW) * butterworth(bearing, t, FOLLOW_HZ)
+    period, peak = rng.uniform(*PAN_PERIOD_S), rng.uniform(*PAN_STATURES_PER_S)
+    amplitude = min(peak * stature_px * period / (2 * np.pi * camera.focal),
+                    np.arctan(PAN_MAX_OFF_CENTRE * camera.size[0] / camera.focal))
+    return -follow + amplitude * np.sin(2 * np.pi * t / period + rng.uniform(0, 2 * np.pi))
+
+
+def panned(keypoints: np.ndarray, camera: Camera, yaw: np.ndarray) -> tuple[np.ndarray, dict[str, list[float | None]]]:
+    """The keypoints (T, K, 3) a static ``camera`` saw, as the same camera turned by ``yaw`` (T,)
+    sees them (points leaving the frame dropped, as render does), and the background's true shift
+    from frame to frame as the pose stage stores it (inference.kinematics.camera.CameraMotion.
+    to_json: dx, dy source pixels, 0.1 px, None for the first frame)."""
+    out = keypoints.copy()
+    still = _basis(camera, 0.0)
+    width, height = camera.size
+    grid = np.stack(np.meshgrid(np.linspace(0.05, 0.95, PAN_GRID) * width, np.linspace(0.05, 0.95, PAN_GRID) * height), -1)
+    grid = grid.reshape(-1, 2)
+    track: dict[str, list[float | None]] = {"dx": [None], "dy": [None]}
+    for i, angle in enumerate(yaw):
+        basis = _basis(camera, float(angle))
+        out[i, :, :2] = _pixels(_rays(keypoints[i, :, :2], camera, still), camera, basis)
+        if i:
+            moved = _pixels(_rays(grid, camera, _basis(camera, float(yaw[i - 1]))), camera, basis) - grid
+            dx, dy = np.median(moved, axis=0)
+            track["dx"].append(round(float(dx), 1))
+            track["dy"].append(round(float(dy), 1))
+    outside = ~((out[..., 0] >= 0) & (out[..., 0] < width) & (out[..., 1] >= 0) & (out[..., 1] < height))
+    out[outside] = (np.nan, np.nan, 0.0)
+    return out, track
 
 
 @dataclass
@@ -127,11 +224,11 @@ MISS_CAUSES = {
 }
 
 
-def miss_causes(kin: Any, steps: list[Any], missed: list[tuple[float, str]]) -> Counter[str]:
+def miss_causes(kin: Any, steps: list[Any], missed: list[tuple[float, str]], background: np.ndarray | None = None) -> Counter[str]:
     """One :data:`MISS_CAUSES` key per missed true step (contact time, foot) of a view."""
     from inference.kinematics.events import MIN_STEP_DISPLACEMENT, contacts_of, swings
 
-    contacts = contacts_of(kin)
+    contacts = contacts_of(kin, background)
     found = {(e.side, round(e.end, 6)) for e in steps}
     out: Counter[str] = Counter()
     for time, side in missed:
@@ -151,18 +248,23 @@ def miss_causes(kin: Any, steps: list[Any], missed: list[tuple[float, str]]) -> 
     return out
 
 
-def score_view(motion: Motion, camera: Camera, fps: float, rng: np.random.Generator) -> Tally:
+def _kinematics(keypoints: np.ndarray, t: np.ndarray, fps: float, camera: Camera) -> Any:
     from inference.kinematics import compute_kinematics
-    from inference.kinematics.events import FLIGHT_KINDS, cadence, detect_events
     from inference.posedata import PoseSequence
 
-    truth = motion_truth(motion)
-    keypoints, t = render(motion, camera, fps, rng, rng.uniform(*NOISE_STATURES))
     poses = PoseSequence(keypoints=keypoints[:, None].astype(np.float32), skeleton="blazepose33", timestamps=t,
                          fps=fps, size=camera.size, track_ids=np.zeros(1, np.int64))  # fmt: skip
-    kin = compute_kinematics(poses, 0)
-    jumps = [(e.start, e.end) for e in detect_events(kin, "jump").events if e.kind in FLIGHT_KINDS]
-    step_events = detect_events(kin, "walk").of_kind("step")
+    return compute_kinematics(poses, 0)
+
+
+def _score(motion: Motion, kin: Any, t: np.ndarray, fps: float, background: np.ndarray | None = None) -> Tally:
+    """One view's tally: flights from detect_events(kin, "jump"), steps from (kin, "walk"), both
+    given ``background`` (the camera's track; None: picture coordinates)."""
+    from inference.kinematics.events import FLIGHT_KINDS, cadence, detect_events
+
+    truth = motion_truth(motion)
+    jumps = [(e.start, e.end) for e in detect_events(kin, "jump", background=background).events if e.kind in FLIGHT_KINDS]
+    step_events = detect_events(kin, "walk", background=background).of_kind("step")
     lo, hi = t[0] + EDGE_S, t[-1] - EDGE_S
 
     def judged(events: list[Any], instant: int) -> list[Any]:
@@ -172,8 +274,9 @@ def score_view(motion: Motion, camera: Camera, fps: float, rng: np.random.Genera
     detected, true_steps = judged([(e.end, e.side or "") for e in step_events], 0), judged(list(truth.steps), 0)
     s = mes.score_steps(detected, true_steps)
     matched = {k for _, k in mes.match_events([(c,) for c, _ in detected], [(c,) for c, _ in true_steps])}
+    missed = [x for k, x in enumerate(true_steps) if k not in matched]
     tally = Tally(jumps=[j.found, j.missed, j.false], steps=[s.found, s.missed, s.false], views=1,
-                  step_misses=miss_causes(kin, step_events, [x for k, x in enumerate(true_steps) if k not in matched]))
+                  step_misses=miss_causes(kin, step_events, missed, background))
     tally.jump_frames = [e * fps for e in j.timing_errors_s]
     tally.step_frames = [e * fps for e in s.timing_errors_s]
     tally.flight_errors = list(j.flight_errors)
@@ -182,6 +285,34 @@ def score_view(motion: Motion, camera: Camera, fps: float, rng: np.random.Genera
         tally.cadence_errors = [] if error is None else [error]
         tally.cadence_missing = int(error is None)
     return tally
+
+
+MODES = ("static", "pan, picture", "pan, stabilised")
+
+
+def score_view(motion: Motion, camera: Camera, fps: float, rng: np.random.Generator,
+               pan_rng: np.random.Generator | None = None) -> dict[str, Tally]:
+    """{mode: tally} of one view: "static" always; with ``pan_rng`` the same view (same points and
+    noise) panned (:func:`pan_yaw`), its events read in the picture's coordinates and in
+    background-stabilised ones from the true background shift (not the optical-flow measure)."""
+    from inference.kinematics.camera import background_track
+
+    keypoints, t = render(motion, camera, fps, rng, rng.uniform(*NOISE_STATURES))
+    out = {"static": _score(motion, _kinematics(keypoints, t, fps, camera), t, fps)}
+    if pan_rng is not None:
+        names = get_skeleton("blazepose33").keypoints
+        head, ankles = keypoints[:, names.index("nose"), :2], keypoints[:, [names.index("right_ankle"), names.index("left_ankle")], :2]
+        stature = float(np.median(np.linalg.norm(head - ankles.mean(axis=1), axis=1))) * 1.1
+        seen, track = panned(keypoints, camera, pan_yaw(motion, camera, t, stature, pan_rng))
+        kin = _kinematics(seen, t, fps, camera)
+        out["pan, picture"] = _score(motion, kin, t, fps)
+        out["pan, stabilised"] = _score(motion, kin, t, fps, background_track(track, t))
+        speed = np.abs(np.array(track["dx"][1:], np.float64)) * fps / stature
+        PAN_SPEEDS.append((float(np.median(speed)), float(speed.max())))
+    return out
+
+
+PAN_SPEEDS: list[tuple[float, float]] = []  # (median, peak) background speed of each panned view, statures/s
 
 
 def _fmt(x: float | None, pattern: str = "{:.2f}") -> str:
@@ -215,38 +346,63 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fps", type=float, nargs="*", default=[30.0, 60.0])
     parser.add_argument("--clips", nargs="*", default=list(CLIPS))
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--pan", action="store_true",
+                        help="also pan each view (pan_yaw) and read its events without and with the true camera track")
     args = parser.parse_args(argv)
     folder = data_dir()
     humanoid = load_humanoid(folder / "humanoid.urdf")
-    total, per = Tally(), {}
+    modes = MODES if args.pan else MODES[:1]
+    total, per = {m: Tally() for m in modes}, {m: {} for m in modes}
+    rows: dict[str, list[str]] = {m: [] for m in modes}
+
+    def emit(mode: str, line: str) -> None:  # one table, printed as it goes; with --pan, tables at the end
+        rows[mode].append(line)
+        if not args.pan:
+            print(line, flush=True)
+
     print("targets: recall and precision ≥ 0.9, timing ≤ 2 frames, flight-time error ≤ 20 %, cadence within 5 %\n")
-    print("| " + HEADER + " |")
-    print("|" + " --- |" * len(HEADER.split(" | ")))
+    if not args.pan:
+        print("| " + HEADER + " |\n|" + " --- |" * len(HEADER.split(" | ")))
     for name in args.clips:
         motion = load_motion(folder, name, CLIP_SECONDS.get(name, SECONDS), humanoid)
         bad = implausible_flights(motion, motion_truth(motion))
         if motion.dt > MAX_CAPTURE_DT:
-            print(f"| {name} | left out: captured at {1 / motion.dt:.0f} Hz, too coarse to time contacts |")
+            emit(modes[0], f"| {name} | left out: captured at {1 / motion.dt:.0f} Hz, too coarse to time contacts |")
             continue
         if bad:
-            print(f"| {name} | left out: its feet leave y = 0 for {bad[0][1] - bad[0][0]:.2f} s without the hips rising (no floor truth) |")
+            emit(modes[0], f"| {name} | left out: its feet leave y = 0 for {bad[0][1] - bad[0][0]:.2f} s without the hips rising (no floor truth) |")
             continue
         for fps in args.fps:
-            rng = np.random.default_rng([args.seed, CLIPS.index(name) if name in CLIPS else 99, int(fps)])
-            tally = Tally()
+            clip = CLIPS.index(name) if name in CLIPS else 99
+            rng = np.random.default_rng([args.seed, clip, int(fps)])
+            pan_rng = np.random.default_rng([args.seed, clip, int(fps), 1]) if args.pan else None  # the static draws stay as they were
+            tally = {m: Tally() for m in modes}
             for _ in range(args.cameras):
-                tally.add(score_view(motion, random_camera(rng, motion), fps, rng))
-            per[f"{name}@{fps:g}"] = tally.summary()
-            total.add(tally)
-            print("| " + row(f"{name} @ {fps:g}", per[f"{name}@{fps:g}"]) + " |", flush=True)
-    summary = total.summary()
-    print("| " + row("**all**", summary) + " |")
-    print("\nmissed true steps, by cause (all views):")
-    for cause, why in MISS_CAUSES.items():
-        print(f"- {cause}: {total.step_misses[cause]} ({why})")
+                for mode, view in score_view(motion, random_camera(rng, motion), fps, rng, pan_rng).items():
+                    tally[mode].add(view)
+            for mode in modes:
+                per[mode][f"{name}@{fps:g}"] = tally[mode].summary()
+                total[mode].add(tally[mode])
+                emit(mode, "| " + row(f"{name} @ {fps:g}", per[mode][f"{name}@{fps:g}"]) + " |")
+            if args.pan:
+                print(f"done: {name} @ {fps:g}", flush=True)
+    for mode in modes:
+        if args.pan:
+            print(f"\n{mode}:\n\n| " + HEADER + " |\n|" + " --- |" * len(HEADER.split(" | ")))
+            print("\n".join(rows[mode]))
+        print("| " + row("**all**", total[mode].summary()) + " |")
+        print(f"\nmissed true steps, by cause ({mode}, all views):" if args.pan else "\nmissed true steps, by cause (all views):")
+        for cause, why in MISS_CAUSES.items():
+            print(f"- {cause}: {total[mode].step_misses[cause]} ({why})")
+    if PAN_SPEEDS:
+        medians, peaks = np.array(PAN_SPEEDS).T
+        print(f"\nbackground speed in the panned views, statures/s: median of the views' medians {np.median(medians):.2f}, "
+              f"of their peaks {np.median(peaks):.2f}, largest peak {peaks.max():.2f}")
     if args.json:
-        args.json.write_text(json.dumps({"per_clip": per, "total": summary, "args": vars(args) | {"json": str(args.json)}},
-                                        indent=1, default=float) + "\n")  # fmt: skip
+        out = {"per_clip": per[modes[0]], "total": total[modes[0]].summary()}
+        if args.pan:
+            out["pan"] = {m: {"per_clip": per[m], "total": total[m].summary()} for m in modes[1:]}
+        args.json.write_text(json.dumps(out | {"args": vars(args) | {"json": str(args.json)}}, indent=1, default=float) + "\n")
     return 0
 
 
