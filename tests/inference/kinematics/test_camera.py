@@ -139,7 +139,7 @@ def test_the_handheld_clip_track_matches_the_frames() -> None:
     # that best lays the upper background (stands, walls, ball bags; the players are lower and
     # smaller) of one frame onto the other (template matching over ±34 px), and the track's
     # difference between the two frames agree within 3 px (the handheld drift and pans move
-    # 1-30 px per half second; pairs of frames shifted back by the track were looked at and line up).
+    # 1-30 px per half second; frames shifted back by the track were looked at: within a few px).
     from inference.video import iter_frames
     from tests.support import shared_clip
 
