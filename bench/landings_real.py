@@ -34,6 +34,11 @@ swing without changing inference/:
 Prints, per landing and camera, each instant in frames (t × 60) and its error against the truth's
 touch and at-place frames, then the mean absolute error and the share within the truth's ± per
 instant. Pose runs take ~1-2 min per clip on 2 CPUs: ``--reuse DIR`` caches them.
+
+    python bench/landings_real.py --mocap "still speed" [events_mocap arguments]
+
+runs bench/events_mocap.py instead, with every step's end moved to that instant (monkeypatched
+here, :func:`step_ends_at`), so each candidate is measured on motion capture with the same code.
 """
 
 from __future__ import annotations
@@ -41,6 +46,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -221,11 +229,46 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, float]]
     return out
 
 
+@contextmanager
+def step_ends_at(instant: str) -> Iterator[None]:
+    """Within the block, ``detect_events``' steps end at ``instant`` (one of :data:`INSTANTS`,
+    computed by :func:`candidates` on each step's swing; the step's own end where it has none)
+    instead of the swing's ``touch_down``; the swings, and so the jumps, are unchanged."""
+    import inference.kinematics.events as ev
+
+    original = ev.find_steps
+
+    def find_steps(contacts: Any, config: Any = None) -> list[Any]:
+        steps = original(contacts, config or ev.EventConfig())
+        by_swing = {(s.side, s.touch_down): s for s in ev.swings(contacts)}
+        moved = []
+        for e in steps:
+            end = candidates(contacts, by_swing[(e.side, e.end)], steps)[instant]
+            end = end if np.isfinite(end) else e.end
+            moved.append(replace(e, end=end, values={**e.values, "swing_time_s": end - e.start}))
+        return sorted(moved, key=lambda e: e.end)
+
+    ev.find_steps = find_steps
+    try:
+        yield
+    finally:
+        ev.find_steps = original
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reuse", type=Path, help="cache folder for the pose stage's output (development)")
     parser.add_argument("--json", type=Path, help="write the rows and the summary to this file")
-    args = parser.parse_args(argv)
+    parser.add_argument("--mocap", choices=INSTANTS, help="instead, run bench/events_mocap.py with every step's end "
+                        "at this instant (step_ends_at); the other arguments go to it")  # fmt: skip
+    args, rest = parser.parse_known_args(argv)
+    if args.mocap:
+        from bench import events_mocap
+
+        with step_ends_at(args.mocap):
+            return events_mocap.main(rest + (["--json", str(args.json)] if args.json else []))
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     truth = load_truth()
     if not all(multiview_dir(d["demo"]).is_dir() for d in truth["landings"]):
         print(missing_advice())

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bench.eval_data import multiview_dir
-from bench.landings_real import INSTANTS, candidates, load_truth, pick_slot, summary
+from bench.landings_real import INSTANTS, candidates, load_truth, pick_slot, step_ends_at, summary
 from inference.kinematics import compute_kinematics
 from inference.kinematics.events import contacts_of, detect_events, swings
 from inference.kinematics.synthetic import on_ground, sequence, side_view_body25
@@ -113,3 +113,21 @@ def test_the_track_is_picked_by_the_truth_foot() -> None:
     assert pick_slot(poses, "right", tuple(foot), frame=10) == 1
     assert pick_slot(poses, "right", tuple(foot + 600.0 * np.array([1.0, 0.0])), frame=10) == 0
     assert pick_slot(poses, "right", (foot[0], foot[1] - 1500.0), frame=10) is None
+
+
+def test_step_ends_move_to_the_instant_only_inside_the_block() -> None:
+    # The constructed foot's speed falls through half its top at the stop and below STILL_SPEED
+    # about a frame later (the contact low-pass's spread): the ends move by that frame, only inside.
+    t = np.arange(int(4 * FS)) / FS
+    kp, _ = gait(t, stance=0.6, swing=0.4)
+    kin = compute_kinematics(sequence(kp, t), 0)
+    contacts = contacts_of(kin)
+    before = list(detect_events(kin, "walk").of_kind("step"))
+    swing_of = {(s.side, s.touch_down): s for s in swings(contacts)}
+    want = sorted(candidates(contacts, swing_of[(e.side, e.end)], before)["still speed"] for e in before)
+    with step_ends_at("still speed"):
+        inside = list(detect_events(kin, "walk").of_kind("step"))
+    assert [e.end for e in inside] == pytest.approx(want)
+    assert all(0.5 / FS < a.end - b.end < 2 / FS for a, b in zip(inside, before, strict=True))
+    assert [e.start for e in inside] == [e.start for e in before]
+    assert list(detect_events(kin, "walk").of_kind("step")) == before
