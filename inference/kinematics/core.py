@@ -101,6 +101,10 @@ class Kinematics:
     implausible: {segment: (T,) bool} frames whose fit would have needed the segment to turn faster
         than a human segment can (:mod:`.rotation`); the points it takes with it are absent there.
     scale: pixels → metres (``scale.metres_per_pixel`` None when unknown).
+    background: (T, 2) where the background has moved in the picture since the first frame, source
+        pixels (:func:`.camera.background_track`), or None where the camera's motion was not
+        measured; foot contacts, steps, jumps and surface changes read the feet against it
+        (:meth:`ground_points`).
     """
 
     timestamps: np.ndarray
@@ -121,6 +125,7 @@ class Kinematics:
     skeleton: str
     config: KinematicsConfig = field(default_factory=KinematicsConfig)
     implausible: dict[str, np.ndarray] = field(default_factory=dict)
+    background: np.ndarray | None = None
 
     def angle(self, name: str) -> np.ndarray:
         """(T,) one angle by name."""
@@ -152,6 +157,17 @@ class Kinematics:
     # from one 2D camera (a landing nearer the camera is lower in the picture too).
     HEIGHT_REFERENCE = "the surface under the feet"
 
+    def ground_points(self, background: np.ndarray | None = None) -> np.ndarray:
+        """(T, N, 2) the points foot contacts are read from: :attr:`points_unsmoothed` against the
+        background (minus ``background``, else :attr:`background`), where a planted foot stays
+        still while the camera pans; the picture's points where neither is known."""
+        track = self.background if background is None else background
+        if track is None:
+            return self.points_unsmoothed
+        if np.shape(track) != (self.timestamps.size, 2):
+            raise ValueError(f"background track of shape {np.shape(track)} for {self.timestamps.size} frames")
+        return self.points_unsmoothed - np.asarray(track, self.points_unsmoothed.dtype)[:, None, :]
+
     def surface_changes(self) -> list[SurfaceChange]:
         """Where the feet left one surface and landed on another (a box, a drop; :func:`.ground.surface_changes`)."""
         t = self.timestamps
@@ -161,7 +177,7 @@ class Kinematics:
         if not (stature > 0).all():
             return []
         height_m = self.config.height_cm / 100 if self.config.height_cm else None
-        return surface_changes(foot_contacts(self.points_unsmoothed, self.point_confidence, t, stature, height_m))
+        return surface_changes(foot_contacts(self.ground_points(), self.point_confidence, t, stature, height_m))
 
     def com_above_floor(self) -> np.ndarray:
         """(T, 2) centre of mass in pixels in the ground frame: x right from the image's left edge,

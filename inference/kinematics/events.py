@@ -489,26 +489,22 @@ def _stature_m(kin: Kinematics) -> float | None:
 def contacts_of(kin: Kinematics, background: np.ndarray | None = None) -> FootContacts | None:
     """The athlete's foot contacts (:func:`.ground.foot_contacts`); None when the body was never
     seen whole enough to know its size in pixels. ``background``: (T, 2) where the background has
-    moved in the picture since the first frame, source pixels (:func:`.camera.background_track`);
-    the feet are then read in background-stabilised coordinates (the picture's points minus it),
-    where a planted foot stays still while the camera pans, and the contacts' sole rows, ground
-    line and foot points are in those coordinates. None: the picture's coordinates."""
+    moved in the picture since the first frame, source pixels (:func:`.camera.background_track`),
+    by default the one the kinematics carry (:attr:`.Kinematics.background`); the feet are then
+    read in background-stabilised coordinates (:meth:`.Kinematics.ground_points`), where a planted
+    foot stays still while the camera pans, and the contacts' sole rows, ground line and foot
+    points are in those coordinates. Neither: the picture's coordinates."""
     stature = stature_series(kin.points, kin.timestamps)
     if kin.timestamps.size < 2 or not (stature > 0).all():
         return None
-    points = kin.points_unsmoothed
-    if background is not None:
-        if np.shape(background) != (kin.timestamps.size, 2):
-            raise ValueError(f"background track of shape {np.shape(background)} for {kin.timestamps.size} frames")
-        points = points - np.asarray(background, points.dtype)[:, None, :]
-    return foot_contacts(points, kin.point_confidence, kin.timestamps, stature, _stature_m(kin))
+    return foot_contacts(kin.ground_points(background), kin.point_confidence, kin.timestamps, stature, _stature_m(kin))
 
 
 def detect_events(kin: Kinematics, movement: str = Movement.GENERAL, config: EventConfig | None = None,
                   background: np.ndarray | None = None) -> Events:
     """The events that ``movement`` (a :class:`Movement` or its value) calls for
     (:data:`MOVEMENT_EVENTS`), from one athlete's kinematics; an unknown name raises ValueError.
-    ``background``: the camera's track (:func:`contacts_of`), None where it was not measured."""
+    ``background``: the camera's track (:func:`contacts_of`; by default the kinematics' own)."""
     movement = Movement.parse(movement)
     config = config or EventConfig()
     t, leg = kin.timestamps, leg_length_px(kin)

@@ -77,6 +77,7 @@ def to_dict(kin: Kinematics, decimals: int = 2) -> dict[str, Any]:
 
 def save_npz(kin: Kinematics, path: str | Path) -> None:
     """Write every array (and names, scale, config as JSON) to ``path``."""
+    extra: dict[str, Any] = {} if kin.background is None else {"background": kin.background.astype(np.float32)}
     np.savez(
         path,
         timestamps=kin.timestamps,
@@ -98,6 +99,7 @@ def save_npz(kin: Kinematics, path: str | Path) -> None:
         implausible=(np.stack(list(kin.implausible.values()), axis=1) if kin.implausible
                      else np.zeros((len(kin.timestamps), 0), bool)),
         meta=np.array(json.dumps({"skeleton": kin.skeleton, "scale": kin.scale.as_dict(), "config": vars(kin.config)})),
+        **extra,
     )
 
 
@@ -138,4 +140,5 @@ def load_npz(path: str | Path) -> Kinematics:
             config=KinematicsConfig(**meta["config"]),
             implausible=({str(g): data["implausible"][:, i] for i, g in enumerate(data["implausible_segments"])}
                          if "implausible" in data else {}),  # written before the rotation check: none
+            background=data["background"].astype(np.float64) if "background" in data else None,  # None: not measured
         )

@@ -352,7 +352,7 @@ def masks_follow_athlete(run: Run) -> None:
 
 
 def kinematics_stage(run: Run) -> None:
-    from inference.kinematics.camera import camera_summary
+    from inference.kinematics.camera import background_track, camera_summary
     from inference.kinematics.core import KinematicsConfig, compute_kinematics
 
     index = run.result.athlete_index
@@ -361,20 +361,21 @@ def kinematics_stage(run: Run) -> None:
         return
     config = KinematicsConfig(height_cm=run.config.height_cm) if run.config.height_cm else KinematicsConfig()
     kin = compute_kinematics(run.result.poses, index, config)
-    camera = run.result.video.camera if run.result.video is not None else None
+    camera = run.result.video.camera if run.result.video is not None else None  # None: stored before it was measured
+    # Every reader of foot contacts (events, the feedback's standing test, action labels, surface
+    # changes) takes them against the background where the camera's motion was measured.
+    kin = replace(kin, background=background_track(camera, kin.timestamps))
     run.add("kinematics", KinematicsSection(kin, camera=None if camera is None else camera_summary(camera, kin)))
 
 
 def events_stage(run: Run) -> None:
-    from inference.kinematics.camera import background_track
     from inference.kinematics.events import detect_events
 
     kin, movement = _kinematics(run), str(run.config.movement)
     if kin is None:
         run.add("events", EventsSection({"movement": movement, "events": [], "summary": {}, "reason": _why(run)}))
         return
-    camera = run.result.video.camera if run.result.video is not None else None  # None: stored before it was measured
-    events = detect_events(kin, movement, background=background_track(camera, kin.timestamps))
+    events = detect_events(kin, movement)  # against the background where it was measured (kinematics_stage)
     run.add("events", EventsSection({**events.to_dict(), "scale": kin.scale.as_dict()}, live=events))
 
 

@@ -330,3 +330,29 @@ def test_steps_under_a_panning_camera_are_read_against_the_background() -> None:
     assert detect_events(static_kin, "walk", background=np.zeros((t.size, 2))) == detect_events(static_kin, "walk")
     with pytest.raises(ValueError):
         detect_events(static_kin, "walk", background=np.zeros((t.size - 1, 2)))
+
+
+def test_the_kinematics_carry_the_background_to_every_reader_of_foot_contacts(tmp_path) -> None:
+    # The pipeline stores the camera's track on the kinematics (stages.kinematics_stage), so the
+    # events, the feedback's standing test (contacts_of) and the surface changes all read the feet
+    # against it without being handed it; it survives storage.
+    from dataclasses import replace
+
+    from inference.kinematics.events import contacts_of
+    from inference.kinematics.storage import load_npz, save_npz
+
+    t = np.arange(int(6 * FS)) / FS
+    kp, _ = gait(t, stance=0.6, swing=0.4)
+    track = np.stack([-1.4 * PX_PER_M * t, 40.0 * np.sin(2 * np.pi * t / 2.0)], axis=1)
+    panned = kp.copy()
+    panned[..., :2] += track[:, None, :]
+    kin = compute_kinematics(sequence(panned, t), 0)
+    carried = replace(kin, background=track)
+    assert detect_events(carried, "walk") == detect_events(kin, "walk", background=track)
+    assert len(detect_events(carried, "walk").of_kind("step")) >= 8
+    np.testing.assert_array_equal(contacts_of(carried).contact["left"], contacts_of(kin, track).contact["left"])
+    save_npz(carried, tmp_path / "kin.npz")
+    loaded = load_npz(tmp_path / "kin.npz")
+    assert loaded.background is not None and np.allclose(loaded.background, track, atol=0.01)
+    save_npz(kin, tmp_path / "plain.npz")
+    assert load_npz(tmp_path / "plain.npz").background is None
