@@ -2,7 +2,7 @@
 
     python bench/landings_real.py [--reuse DIR] [--json OUT]
 
-Truth: bench/truth/pose2sim_landings.json, written by looking at the frames of the Pose2Sim demos'
+Truth: bench/truth/multiview/pose2sim_landings.json, written by looking at the frames of the Pose2Sim demos'
 four synchronised 60 fps cameras (``make eval-data``): per landing and camera the frame where the
 foot first touches the floor and the frame from which it is at its place (stopped sliding, heel
 down), each with its ± frames.
@@ -16,7 +16,8 @@ landing's swing (the swing of the truth's foot whose touch-down is nearest the t
 candidate instant of docs/kinematics.md "Tried and not kept, timing", computed here on the same
 swing without changing inference/:
 
-- ``step end``: the step event's ``end`` (the product's step instant, = ``touch_down``);
+- ``step end``: the step event's ``end`` (the product's step instant: ``still speed`` since this
+  bench chose it, ``touch_down`` before);
 - ``touch_down``: half the top of the landing ramp, the ramp walked back to its top (the product);
 - ``lands``: the sole's height back within ``LIFT_HEIGHT`` of where it stands after (the product;
   NaN where the sole never rose that far);
@@ -59,7 +60,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.eval_data import multiview_dir  # noqa: E402
 from bench.realworld import code_version, machine  # noqa: E402
 
-TRUTH = Path(__file__).resolve().parent / "truth" / "pose2sim_landings.json"
+TRUTH = Path(__file__).resolve().parent / "truth" / "multiview" / "pose2sim_landings.json"
 PICK_FRAME = 80  # the truth's foot_xy is read at this frame (every landing is at its place by then)
 MATCH_S = 0.3  # a swing's touch-down this close to the truth's touch is the landing's swing
 INSTANTS = ("step end", "touch_down", "lands", "top 2 frames", "top 0.05 s", "arrival", "lands, stays", "still speed")
@@ -135,7 +136,7 @@ def candidates(contacts: Any, swing: Any, steps: list[Any]) -> dict[str, float]:
     speed = contacts.speed[side]
     fps = 1.0 / float(np.median(np.diff(t)))
     out: dict[str, float] = {"touch_down": swing.touch_down, "lands": swing.lands}
-    step = [e for e in steps if e.side == side and abs(e.end - swing.touch_down) < 1e-9]
+    step = [e for e in steps if e.side == side and abs(e.start - swing.lift_off) < 1e-9]
     out["step end"] = step[0].end if step else float("nan")
     for name, frames in (("top 2 frames", max(1, round(fps / 30))), ("top 0.05 s", round(0.05 * fps))):
         top = _ramp_top(speed, stop, first, frames)
@@ -240,10 +241,10 @@ def step_ends_at(instant: str) -> Iterator[None]:
 
     def find_steps(contacts: Any, config: Any = None) -> list[Any]:
         steps = original(contacts, config or ev.EventConfig())
-        by_swing = {(s.side, s.touch_down): s for s in ev.swings(contacts)}
+        by_swing = {(s.side, s.lift_off): s for s in ev.swings(contacts)}
         moved = []
         for e in steps:
-            end = candidates(contacts, by_swing[(e.side, e.end)], steps)[instant]
+            end = candidates(contacts, by_swing[(e.side, e.start)], steps)[instant]
             end = end if np.isfinite(end) else e.end
             moved.append(replace(e, end=end, values={**e.values, "swing_time_s": end - e.start}))
         return sorted(moved, key=lambda e: e.end)

@@ -36,7 +36,7 @@ import numpy as np
 from scipy import signal
 
 from inference.kinematics.filters import runs
-from inference.kinematics.ground import GROUND_SMOOTH_S, SIDES, FootContacts, G, foot_contacts
+from inference.kinematics.ground import GROUND_SMOOTH_S, SIDES, STILL_SPEED, FootContacts, G, foot_contacts
 from inference.kinematics.scale import stature_series
 from inference.movements import Movement
 
@@ -363,6 +363,19 @@ def find_jumps(contacts: FootContacts, stature_m: float | None = None, config: E
     return sorted(found, key=lambda e: e.start)
 
 
+def _at_rest(contacts: FootContacts, swing: Swing) -> float:
+    """When a stepping foot has come to rest: the last time its speed falls below
+    :data:`~inference.kinematics.ground.STILL_SPEED` (what a contact is) between the swing's first
+    frame off the ground and :data:`REFINE_FRAMES` into the contact, where that is later than the
+    speed's ``touch_down`` (half the top of the landing ramp), else ``touch_down``. A foot that slows
+    through terminal swing and lowers itself onto the floor crosses half its ramp's top while it is
+    still in the air (docs/kinematics.md: the Pose2Sim landing seen by four cameras, motion capture)."""
+    t = contacts.timestamps
+    still = _crossing(contacts.speed[swing.side], t, swing.first, swing.stop + REFINE_FRAMES, STILL_SPEED,
+                      upward=False, earliest=False)  # fmt: skip
+    return swing.touch_down if still is None else max(swing.touch_down, still)
+
+
 def find_steps(contacts: FootContacts, config: EventConfig = EventConfig()) -> list[Event]:
     """Steps: a foot's touch-down after a swing during which the other foot was on the ground, not
     only at the swing's first and last :attr:`EventConfig.both_feet_s` (that is a two-footed jump's
@@ -371,7 +384,8 @@ def find_steps(contacts: FootContacts, config: EventConfig = EventConfig()) -> l
     while the foot stands is no step). The swing spans its frames off the ground and its speed
     instants, whichever reach further: a kick's foot accelerates all the way, so half the top of
     its ramp (the speed's lift-off) comes late, after the other foot of a hop-step had left the
-    ground. ``start`` is the lift-off, ``end`` the touch-down; sorted by touch-down."""
+    ground. ``start`` is the lift-off, ``end`` when the foot has come to rest (:func:`_at_rest`);
+    sorted by ``end``."""
     t, steps = contacts.timestamps, []
     for swing in swings(contacts):
         other = "left" if swing.side == "right" else "right"
@@ -381,9 +395,10 @@ def find_steps(contacts: FootContacts, config: EventConfig = EventConfig()) -> l
             continue
         if not swing.displacement >= MIN_STEP_DISPLACEMENT:  # put back where it was (or unknown)
             continue
-        confidence = _foot_confidence(contacts, swing.side, swing.lift_off, swing.touch_down)
-        steps.append(Event("step", swing.lift_off, swing.touch_down, swing.side,
-                           {"swing_time_s": swing.touch_down - swing.lift_off,
+        rest = _at_rest(contacts, swing)
+        confidence = _foot_confidence(contacts, swing.side, swing.lift_off, rest)
+        steps.append(Event("step", swing.lift_off, rest, swing.side,
+                           {"swing_time_s": rest - swing.lift_off,
                             "displacement_statures": swing.displacement}, confidence))  # fmt: skip
     return sorted(steps, key=lambda e: e.end)
 

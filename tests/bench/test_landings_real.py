@@ -1,4 +1,4 @@
-"""bench/landings_real.py: its truth file (bench/truth/pose2sim_landings.json) is consistent across
+"""bench/landings_real.py: its truth file (bench/truth/multiview/pose2sim_landings.json) is consistent across
 the synchronised cameras and lies on the frames (where ``make eval-data`` has cached the Pose2Sim
 demos); the candidate touch-down instants on a constructed gait with known touch-downs; the
 person's track picked by the truth's foot. No model runs: a few seconds (the real-frame check
@@ -81,7 +81,8 @@ def test_candidate_instants_on_a_constructed_gait() -> None:
         got = candidates(contacts, swing, steps)
         assert set(got) == set(INSTANTS)
         assert got["touch_down"] == swing.touch_down and got["lands"] == swing.lands
-        assert got["step end"] == next(e.end for e in steps if e.side == swing.side and e.end == swing.touch_down)
+        assert got["step end"] == next(e.end for e in steps if e.side == swing.side and e.start == swing.lift_off)
+        assert got["step end"] == got["still speed"]  # the product's instant (events._at_rest)
         assert got["still speed"] >= got["touch_down"]
         for name in ("touch_down", "top 2 frames", "top 0.05 s", "arrival", "still speed"):
             assert got[name] == pytest.approx(true, abs=2 / FS), name
@@ -116,18 +117,19 @@ def test_the_track_is_picked_by_the_truth_foot() -> None:
 
 
 def test_step_ends_move_to_the_instant_only_inside_the_block() -> None:
-    # The constructed foot's speed falls through half its top at the stop and below STILL_SPEED
-    # about a frame later (the contact low-pass's spread): the ends move by that frame, only inside.
+    # The constructed foot's speed falls through half its top (touch_down) at the stop and below
+    # STILL_SPEED (the product's step end, events._at_rest) about a frame later, the contact
+    # low-pass's spread: moved to touch_down the ends come that frame earlier, only inside.
     t = np.arange(int(4 * FS)) / FS
     kp, _ = gait(t, stance=0.6, swing=0.4)
     kin = compute_kinematics(sequence(kp, t), 0)
     contacts = contacts_of(kin)
     before = list(detect_events(kin, "walk").of_kind("step"))
-    swing_of = {(s.side, s.touch_down): s for s in swings(contacts)}
-    want = sorted(candidates(contacts, swing_of[(e.side, e.end)], before)["still speed"] for e in before)
-    with step_ends_at("still speed"):
+    swing_of = {(s.side, s.lift_off): s for s in swings(contacts)}
+    want = sorted(candidates(contacts, swing_of[(e.side, e.start)], before)["touch_down"] for e in before)
+    with step_ends_at("touch_down"):
         inside = list(detect_events(kin, "walk").of_kind("step"))
     assert [e.end for e in inside] == pytest.approx(want)
-    assert all(0.5 / FS < a.end - b.end < 2 / FS for a, b in zip(inside, before, strict=True))
+    assert all(0.5 / FS < b.end - a.end < 2 / FS for a, b in zip(inside, before, strict=True))
     assert [e.start for e in inside] == [e.start for e in before]
     assert list(detect_events(kin, "walk").of_kind("step")) == before

@@ -139,7 +139,7 @@ def test_a_standing_body_stays_within_the_still_hip_range_and_trunk_range(clip: 
 
 
 def test_a_moving_athlete_is_still_judged() -> None:
-    """The lab walk man lifts his right foot at 0.29 s and sets it down at 1.15 s (bench/truth): he
+    """The lab walk man lifts his right foot at 0.29 s and sets it down at 1.233 s (bench/truth): he
     does not stand, so the symmetry rules judge him — the elbows, seen in any view — while the
     knees, hips and shoulders say they need a side view (he faces the camera). The basketball
     athlete runs 1.55-2.65 s (clear strides, frames 56-79): not standing there either."""

@@ -96,9 +96,11 @@ def test_a_planted_foot_stays_within_the_lift_height_and_the_step_displacement(c
 
 
 def test_the_lab_walk_step_is_timed_on_the_foot_coming_to_rest_and_moves_the_foot() -> None:
-    # bench/truth: the right foot is set down at 1.15 s (+-2 frames), 0.3-0.65 s after lifting out
+    # bench/truth: the right foot touches down at 1.233 s (+-1 frame; seen from behind in the
+    # trial's other cameras, bench/truth/multiview/pose2sim_landings.json), about 0.9 s after lifting out
     # sideways. Seen from the front-left, the foot comes towards the camera and sinks in the
-    # picture: its sole never rises above where it stood, so the contact is timed on its speed.
+    # picture: its sole never rises above where it stood, so the contact is timed on its speed,
+    # where the foot comes to rest (events._at_rest).
     truth = load_truth("lab_walk_portrait_60fps.mp4")
     kin = truth_athlete_kinematics("lab_walk_portrait_60fps.mp4")
     contacts = contacts_of(kin)

@@ -77,7 +77,7 @@ def test_trunk_leans_over_and_comes_back(analysed: tuple[object, Path]) -> None:
 
 
 def test_the_one_right_foot_contact_of_the_truth_and_no_cadence(analysed: tuple[object, Path]) -> None:
-    # bench/truth/lab_walk_portrait_60fps.json: the right foot lands once, at 1.15 s (+-2 frames);
+    # bench/truth/lab_walk_portrait_60fps.json: the right foot lands once, at 1.233 s (+-1 frame);
     # the left foot leaves at 1.42 s and is still in the air at the end; feet never alternate.
     truth = load_truth("lab_walk_portrait_60fps.mp4")
     _, out = analysed
