@@ -36,7 +36,14 @@ import numpy as np
 from scipy import signal
 
 from inference.kinematics.filters import runs
-from inference.kinematics.ground import GROUND_SMOOTH_S, SIDES, STILL_SPEED, FootContacts, G, foot_contacts
+from inference.kinematics.ground import (
+    GROUND_SMOOTH_S,
+    SIDES,
+    STILL_SPEED,
+    FootContacts,
+    G,
+    foot_contacts,
+)
 from inference.kinematics.scale import stature_series
 from inference.movements import Movement
 
