@@ -12,6 +12,7 @@ import numpy as np
 from inference.feedback.measures import VIEW_WORDS
 from inference.kinematics.angles import ANGLES, needs_side_view
 from inference.kinematics.core import Kinematics
+from inference.kinematics.events import is_uncertain
 
 MAX_POINTS = 500  # per trace on screen; a 10-minute 60 fps clip is 36,000 frames
 MIN_CONFIDENCE = 0.5  # frames below this are drawn as gaps
@@ -304,13 +305,15 @@ RANGE_OF_MOTION_NOTE = ("Ranges of motion span the 5th to the 95th percentile of
 
 
 def summary_rows(events_summary: dict[str, Any], ranges: dict[str, float | None],
-                 view: str | None = None) -> list[tuple[str, str]]:
+                 view: str | None = None, events: list[dict[str, Any]] | None = None) -> list[tuple[str, str]]:
     """The summary table: (label, value) rows for what was measured. ``view`` is the camera view
     of the athlete (feedback's "side", "front", "oblique", "unknown"): from the front, sagittal-
     plane ranges say that a side view is needed to measure them, and filmed from the front or at an
     angle, one row names the side-view joints (inference.kinematics.angles.needs_side_view) that
-    have no range at all for that reason."""
+    have no range at all for that reason. ``events`` (the stored events): a count says how many of
+    its events are uncertain (:func:`inference.kinematics.events.is_uncertain`)."""
     rows: list[tuple[str, str]] = []
+    counted = {"rep_count": "rep", "jump_count": "jump", "step_count": "step"}
     labels = {"rep_count": ("Repetitions", "{:.0f}"), "jump_count": ("Jumps", "{:.0f}"),
               "best_jump_height_m": ("Best jump height", "{:.2f} m"),
               "mean_flight_time_s": ("Mean flight time", "{:.3f} s"),
@@ -318,7 +321,11 @@ def summary_rows(events_summary: dict[str, Any], ranges: dict[str, float | None]
     for key, (label, fmt) in labels.items():
         value = events_summary.get(key)
         if value is not None:
-            rows.append((label, fmt.format(value)))
+            shown = fmt.format(value)
+            unsure = sum(1 for e in events or () if e.get("kind") == counted.get(key) and is_uncertain(e))
+            if unsure:
+                shown += f" ({unsure} uncertain)"
+            rows.append((label, shown))
     unmeasured: list[str] = []  # side-view joints with no range on either side
     for name in SUMMARY_ANGLES:
         value = ranges.get(name)

@@ -24,6 +24,7 @@ from coaching.storage import read_stored
 from inference.feedback.engine import Finding, sorted_findings
 from inference.feedback.rules import rules_for
 from inference.kinematics.core import Kinematics
+from inference.kinematics.events import is_uncertain
 from inference.movements import Movement
 
 
@@ -49,6 +50,11 @@ class Report:
     @property
     def camera_note(self) -> str:
         return CAMERA_MOVED_NOTE if self.camera_moved else ""
+
+    @property
+    def uncertain_events(self) -> int:
+        """How many of the events are uncertain (each marked ``uncertain`` by :func:`report_get`)."""
+        return sum(1 for e in self.events if e.get("uncertain"))
 
     @property
     def rom_note(self) -> str:
@@ -115,9 +121,9 @@ def report_get(*, analysis: Analysis) -> Report:
         joints=[j for j in JOINTS if j in figures["angles"]],
         findings=findings,
         skipped=[{**s, "name": rule_name(str(s.get("rule", "")))} for s in feedback.get("skipped", [])],
-        events=events.get("events", []),
+        events=[{**e, "uncertain": is_uncertain(e)} for e in events.get("events", [])],
         summary=summary_rows(events.get("summary", {}), feedback.get("ranges_of_motion", {}),
-                             feedback.get("view")),
+                             feedback.get("view"), events.get("events", [])),
         movement=Movement.parse(events.get("movement")),
         scale_reason=(events.get("scale") or {}).get("reason") or "",
         # The movement the feedback judged (its own record; the events' for older runs).

@@ -201,3 +201,20 @@ def test_report_in_chromium_click_seeks(browser, live_server, world, analysed, t
         let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n / (d.length / 4); }""")
     assert 0.2 < dimmed < 0.99  # the dimmed frame, with the athlete (and the letterbox) left clear
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+
+
+def test_counts_and_events_below_the_sure_confidence_say_they_are_uncertain() -> None:
+    # The basketball player's two false steps (90-130 px tall) read 0.30-0.31; real events on the
+    # other clips 0.63-0.88. A count says how many of its events are uncertain; events stored
+    # before confidences existed count as sure.
+    from inference.kinematics.events import SURE_CONFIDENCE, is_uncertain
+
+    events = [{"kind": "step", "start": 1.7, "end": 2.9, "confidence": 0.31},
+              {"kind": "step", "start": 3.4, "end": 4.1, "confidence": 0.86},
+              {"kind": "jump", "start": 0.4, "end": 0.6, "confidence": SURE_CONFIDENCE},
+              {"kind": "rep", "start": 0.0, "end": 1.0}]
+    assert [is_uncertain(e) for e in events] == [True, False, False, False]
+    rows = dict(summary_rows({"step_count": 2, "jump_count": 1, "rep_count": 1}, {}, None, events))
+    assert rows["Steps"] == "2 (1 uncertain)"
+    assert rows["Jumps"] == "1" and rows["Repetitions"] == "1"
+    assert dict(summary_rows({"step_count": 2}, {}))["Steps"] == "2"  # no events given: as before
