@@ -23,6 +23,32 @@ def anatomical_sides(points: np.ndarray, names: tuple[str, ...], up: np.ndarray)
     return out
 
 
+SIDES = ("views", "face")
+
+
+def set_sides(points: np.ndarray, names: tuple[str, ...], up: np.ndarray, votes: np.ndarray, sides: str
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """(T, K, 3) 3D points triangulated with the judged view's labels, their left/right set per
+    frame; and (T,) bool, the frames where that choice is in doubt.
+
+    Two cues, independent: the face (:func:`anatomical_sides`) and the other views' own labels
+    (``votes`` (T,), :func:`bench.multiview.mirror_votes`: > 0 where most matched views had to be
+    mirrored, so the judged view's labels are the odd ones out). ``sides="views"``: the views'
+    majority is kept; ties are in doubt (a mirror shared by half the views would pass unseen).
+    ``sides="face"``: the face is kept; frames where the views' majority differs from it are in
+    doubt (a tie with no flip is no doubt)."""
+    from inference.skeleton import get_skeleton
+
+    mirror = list(get_skeleton("blazepose33").mirror)
+    faced = anatomical_sides(points, names, up)
+    if sides == "views":
+        return np.where((votes > 0)[:, None, None], points[:, mirror], points), votes == 0
+    if sides == "face":
+        face_flip = ~np.isclose(faced, points, equal_nan=True).all(axis=(1, 2))
+        return faced, (votes > 0) != face_flip
+    raise ValueError(f"sides: {sides!r}, not one of {SIDES}")
+
+
 def _sagittal(u: np.ndarray, v: np.ndarray, lateral: np.ndarray) -> np.ndarray:
     """(T,) signed angle from u to v in the plane normal to ``lateral`` (the body's left),
     positive when v is forward of u for u pointing down."""

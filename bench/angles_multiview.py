@@ -1,6 +1,6 @@
 """The 2D angles of one camera judged against a 3D reference triangulated from the others (not scored).
 
-    python bench/angles_multiview.py [--camera cam01|...|every] [--views others|all]
+    python bench/angles_multiview.py [--camera cam01|...|every] [--views others|all] [--sides views|face]
         [--blazepose-depth] [--draw DIR] [--reuse DIR] [--json OUT]
 
 Needs ``make eval-data`` (bench/eval_data.py: the pose2sim 0.10.49 wheel's Demo_SinglePerson and
@@ -13,9 +13,12 @@ Demo_MultiPerson, four synchronised 60 fps cameras each and their Qualisys calib
    allowed), and its keypoints are triangulated (:func:`bench.multiview.triangulate`:
    confidence-weighted DLT, views beyond :data:`MAX_ERROR_PX` of reprojection error dropped) from
    the three other cameras (``--views others``, the default: the reference owes nothing to the
-   judged camera's detections) or from all four. Left and right of the 3D body are checked against
-   its face (:func:`bench.angles_3d.anatomical_sides`), then the points are median-filtered over
-   :data:`SMOOTH_FRAMES` frames.
+   judged camera's detections) or from all four. Left and right of the 3D body are those of the
+   other cameras' majority (``--sides views``, the default: matching took each view's person or its
+   mirror, whichever fits the judged camera, :func:`bench.multiview.mirror_votes`; a tie leaves the
+   frame without a reference) or of its face (``--sides face``, nose ahead of the ears,
+   :func:`bench.angles_3d.anatomical_sides`; wrong in every frame looked at where the two differ),
+   then the points are median-filtered over :data:`SMOOTH_FRAMES` frames.
 3. The 3D angles with the definitions of inference/kinematics/angles.py
    (:func:`bench.angles_3d.angles_3d`) against what ``compute_kinematics`` reports on the judged
    camera (a sample is reported at confidence >= 0.5, the charts', rules' and CSV's floor), per
@@ -45,7 +48,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.angles_3d import anatomical_sides, angles_3d  # noqa: E402
+from bench.angles_3d import SIDES, angles_3d, set_sides  # noqa: E402
 from bench.elbow_trust import (  # noqa: E402
     CANDIDATES,
     FACING_GATES,
@@ -55,7 +58,7 @@ from bench.elbow_trust import (  # noqa: E402
     world_signals,
 )
 from bench.eval_data import POSE2SIM_CAMERAS, POSE2SIM_DEMOS, multiview_dir  # noqa: E402
-from bench.multiview import Camera, match_views, read_qca, triangulate  # noqa: E402
+from bench.multiview import Camera, match_views, mirror_votes, read_qca, triangulate  # noqa: E402
 
 MAX_ERROR_PX = 15.0  # Pose2Sim's default reproj_error_threshold_triangulation
 SMOOTH_FRAMES = 5  # 83 ms at 60 fps
@@ -63,6 +66,7 @@ OFF_DEG = 15.0
 STABLE_DEG = 10.0  # a sample's reference is 'stable' when every other camera triplet's is this close
 REPORTED = 0.5  # inference.kinematics.storage.CSV_MIN_CONFIDENCE
 MIN_TRACK_FRAMES = 30
+UP = np.array([0.0, 0.0, 1.0])  # the Qualisys world: z up (the cameras hang 1.7-2.1 m above its origin)
 VIEWS = ("others", "all")
 TRIPLETS = ((False, True, True, True), (True, False, True, True), (True, True, False, True), (True, True, True, False))
 JOINTS = ("knee", "elbow", "hip", "shoulder", "ankle", "shoulder_elevation", "hip_elevation")
@@ -155,11 +159,18 @@ def held_out_error(cameras: tuple[Camera, ...], xy: np.ndarray, conf: np.ndarray
     return out
 
 
-def reference(demo: Demo, slot: int, use: tuple[bool, ...]) -> tuple[np.ndarray, dict[str, float]]:
+def reference(demo: Demo, slot: int, use: tuple[bool, ...], sides: str = "views") -> tuple[np.ndarray, dict[str, float]]:
     """Named 3D points (T, N, 3) of the judged camera's person ``slot`` triangulated from the cameras
     ``use`` (V,) selects, and the checks: each camera's
-    held-out reprojection error (:func:`held_out_error`), the reference's own (views kept), and
-    the share of body points triangulated."""
+    held-out reprojection error (:func:`held_out_error`), the reference's own (views kept), the
+    share of body points triangulated, and the frames whose sides were in doubt.
+
+    Left/right (:func:`bench.angles_3d.set_sides`): ``sides="views"``, the other cameras' majority
+    (:func:`bench.multiview.mirror_votes`); the frames where they tie (one view kept, one mirrored)
+    get no reference, so they are not judged (the judged camera's labels would decide, the detector
+    judged by itself). ``sides="face"``, the face (:func:`bench.angles_3d.anatomical_sides`) in
+    every frame, the reference before 2026-12-01: it is wrong wherever it differs from the views'
+    majority in the frames looked at (docs/angles_multiview.md, "Left and right of the reference")."""
     from inference.kinematics.points import point_sources
     from inference.skeleton import get_skeleton
 
@@ -171,8 +182,12 @@ def reference(demo: Demo, slot: int, use: tuple[bool, ...]) -> tuple[np.ndarray,
     check["reference, views kept: median px"] = float(np.median(errors)) if errors else float("nan")
     check["reference, views kept: p90 px"] = float(np.percentile(errors, 90)) if errors else float("nan")
     check["body points triangulated"] = float(np.isfinite(X[:, list(body), 0]).mean())
-    up = np.array([0.0, 0.0, 1.0])  # the Qualisys world: z up (the cameras hang 1.7-2.1 m above its origin)
-    X = _median_filter(anatomical_sides(X, skeleton.keypoints, up), SMOOTH_FRAMES)
+    seen = np.isfinite(X[:, list(body), 0]).any(axis=1)
+    X, doubt = set_sides(X, skeleton.keypoints, UP, mirror_votes(demo.keypoints, xy, demo.anchor, skeleton.mirror), sides)
+    check["frames in doubt (sides), of those triangulated"] = float((doubt & seen).sum() / max(seen.sum(), 1))
+    if sides == "views":
+        X[doubt] = np.nan  # not judged; the median below never fills a frame in
+    X = _median_filter(X, SMOOTH_FRAMES)
     named = np.full((X.shape[0], len(point_sources("blazepose33")), 3), np.nan)
     for n, idx in enumerate(point_sources("blazepose33")):
         if idx:
@@ -223,8 +238,9 @@ class Samples:
     world_error: list[float] = field(default_factory=list)
 
 
-def _truth(demo: Demo, slot: int, use: tuple[bool, ...]) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-    named, check = reference(demo, slot, use)
+def _truth(demo: Demo, slot: int, use: tuple[bool, ...], sides: str = "views"
+           ) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    named, check = reference(demo, slot, use, sides)
     truth = angles_3d(named)
     from inference.kinematics.angles import angle_def
 
@@ -235,7 +251,8 @@ def _truth(demo: Demo, slot: int, use: tuple[bool, ...]) -> tuple[dict[str, np.n
     return truth, check
 
 
-def collect(demo: Demo, views: str, pooled: dict[str, Samples], check: dict[str, Any], depth: bool) -> None:
+def collect(demo: Demo, views: str, pooled: dict[str, Samples], check: dict[str, Any], depth: bool,
+            sides: str = "views") -> None:
     """Add every person of ``demo``'s judged camera to ``pooled`` (per joint)."""
     from inference.kinematics import compute_kinematics
     from inference.kinematics.angles import HINGE_STOP, OUTSIDE_RANGE_CONFIDENCE
@@ -245,8 +262,8 @@ def collect(demo: Demo, views: str, pooled: dict[str, Samples], check: dict[str,
     for slot in range(demo.poses.num_people):
         if np.isfinite(demo.keypoints[demo.anchor][:, slot, 0, 0]).sum() < MIN_TRACK_FRAMES:
             continue
-        truth, check[f"{demo.name} {demo.camera} person {slot}"] = _truth(demo, slot, demo.use(views))
-        others = [_truth(demo, slot, use)[0] for use in TRIPLETS if use != demo.use(views)]
+        truth, check[f"{demo.name} {demo.camera} person {slot}"] = _truth(demo, slot, demo.use(views), sides)
+        others = [_truth(demo, slot, use, sides)[0] for use in TRIPLETS if use != demo.use(views)]
         kin = compute_kinematics(demo.poses, slot)
         factors = trust_factors(kin)
         for name, true in truth.items():
@@ -360,6 +377,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--views", choices=VIEWS, default="others",
                         help="cameras the reference is triangulated from: the three others (default) or all four")
+    parser.add_argument("--sides", choices=SIDES, default="views",
+                        help="the reference's left/right: the other cameras' majority, ties not judged (default), "
+                        "or the face in every frame (the reference before 2026-12-01)")
     parser.add_argument("--blazepose-depth", action="store_true",
                         help="also run BlazePose again on the judged camera for its world landmarks (elbow candidates)")
     parser.add_argument("--camera", choices=(*POSE2SIM_CAMERAS, "every"), default="cam01",
@@ -379,10 +399,10 @@ def main(argv: list[str] | None = None) -> int:
         check[f"{name} cam01"] = {"same file as the dev clip": same_as_dev_clip(name)}
         for anchor in range(len(POSE2SIM_CAMERAS)) if args.camera == "every" else (POSE2SIM_CAMERAS.index(args.camera),):
             demo.anchor = anchor
-            collect(demo, args.views, pooled, check, args.blazepose_depth)
+            collect(demo, args.views, pooled, check, args.blazepose_depth, args.sides)
             if args.draw:
                 draw(demo, args.views, args.draw)
-    print(f"# 2D angles ({args.camera}) against the multi-view reference (views: {args.views})\n\n"
+    print(f"# 2D angles ({args.camera}) against the multi-view reference (views: {args.views}, sides: {args.sides})\n\n"
           f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; python {platform.python_version()}\n")
     print("## Calibration check: reprojection error of the triangulated points, pixels\n")
     for who, c in check.items():
@@ -399,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
                                                         ("abs_p90", "°"), ("off", "%"), ("stable_samples", ""), ("stable_off", "%"))]
             print(f"| {joint}: {label} | {r['samples']} | " + " | ".join(cells) + " |")
     if args.json:
-        args.json.write_text(json.dumps({"views": args.views, "calibration": check, "angles": table}, indent=1))
+        args.json.write_text(json.dumps({"views": args.views, "sides": args.sides, "calibration": check, "angles": table}, indent=1))
     return 0
 
 

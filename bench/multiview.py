@@ -1,6 +1,7 @@
 """Calibrated cameras and triangulation: a 3D reference from several synchronised 2D views.
 
-Used by bench/angles_multiview.py. Pure NumPy (and OpenCV's distortion model); no model runs here.
+Used by bench/angles_multiview.py and bench/swaps_multiview.py. Pure NumPy (and OpenCV's
+distortion model); no model runs here.
 
 - :func:`read_qca`: a Qualisys ``.qca.txt`` calibration (the Pose2Sim demos' ``Calib.qca.txt``),
   converted as Pose2Sim does (Pose2Sim/calibration.py ``read_qca`` and ``calib_qca_fun``,
@@ -12,6 +13,9 @@ Used by bench/angles_multiview.py. Pure NumPy (and OpenCV's distortion model); n
   undistorted normalised coordinates, each view's two equations weighted by its confidence; the
   view with the largest reprojection error is dropped while that error exceeds a threshold and
   more than two views remain (Pose2Sim's ``triangulation`` does the same, by camera removal).
+- :func:`match_views`: one view's person found in the others frame by frame (or its left/right
+  mirror), and :func:`mirror_votes`: how many of those views had to be mirrored, their majority
+  on the judged view's left/right.
 
 Shapes: V views, K points.
 """
@@ -204,6 +208,28 @@ def match_views(cameras: tuple[Camera, ...], keypoints: list[np.ndarray], anchor
             if pick is not None:
                 xy[v, f], conf[v, f] = pick[:, :2], np.nan_to_num(pick[:, 2])
     return xy, conf
+
+
+def mirror_votes(keypoints: list[np.ndarray], xy: np.ndarray, anchor: int, mirror: tuple[int, ...]) -> np.ndarray:
+    """(T,) int, per frame: of the other views :func:`match_views` matched to the anchor's person
+    (its ``xy`` (V, T, K, 2)), how many it took mirrored minus how many as that view labelled them.
+
+    Each view's own left/right, as a vote on the anchor's: positive where most matched views had
+    to be mirrored to fit the anchor (the anchor's labels are the odd ones out), negative where
+    most fit as labelled, 0 on a tie or with no view matched. keypoints: per view (T, P_v, K, 3),
+    as given to :func:`match_views`."""
+    frames = xy.shape[1]
+    votes = np.zeros(frames, int)
+    for v in range(len(keypoints)):
+        if v == anchor:
+            continue
+        own = keypoints[v][:frames, :, :, :2]  # (T, P, K, 2)
+        got = xy[v][:, None]
+        kept = np.isclose(got, own, equal_nan=True).all(axis=(2, 3)).any(axis=1)
+        mirrored = np.isclose(got, own[:, :, list(mirror)], equal_nan=True).all(axis=(2, 3)).any(axis=1)
+        matched = np.isfinite(xy[v]).any(axis=(1, 2))
+        votes += (matched & mirrored & ~kept).astype(int) - (matched & kept & ~mirrored).astype(int)
+    return votes
 
 
 def angle_between(u: np.ndarray, v: np.ndarray) -> np.ndarray:

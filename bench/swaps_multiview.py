@@ -47,11 +47,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.angles_3d import anatomical_sides  # noqa: E402
+from bench.angles_3d import set_sides  # noqa: E402
 from bench.angles_multiview import (  # noqa: E402
     BODY,
     MIN_TRACK_FRAMES,
     SMOOTH_FRAMES,
+    UP,
     Demo,
     _median_filter,
     _triangulate_all,
@@ -59,7 +60,7 @@ from bench.angles_multiview import (  # noqa: E402
     missing_advice,
 )
 from bench.eval_data import POSE2SIM_CAMERAS, POSE2SIM_DEMOS, multiview_dir  # noqa: E402
-from bench.multiview import match_views  # noqa: E402
+from bench.multiview import match_views, mirror_votes  # noqa: E402
 
 RATIO = 0.5  # "clearly nearer": the other assignment's cost at most half this one's
 SEPARATION = 0.04  # of the person's projected height: sides closer than this are ambiguous
@@ -75,7 +76,6 @@ RULE_GROUP = {
     "arms": "arms",
 }  # the correction's group that moves each
 STATES = ("right", "swapped", "unclear", "ambiguous", "unseen", "reference in doubt")
-UP = np.array([0.0, 0.0, 1.0])  # the Qualisys world's up (bench/angles_multiview.py)
 
 
 def _rules() -> dict[str, Callable[[np.ndarray, np.ndarray], dict[str, np.ndarray]]]:
@@ -118,27 +118,11 @@ def sided_reference(demo: Demo, slot: int, sides: str = "face") -> tuple[np.ndar
     from inference.skeleton import get_skeleton
 
     skeleton = get_skeleton("blazepose33")
-    mirror = list(skeleton.mirror)
     xy, conf = match_views(demo.cameras, demo.keypoints, demo.anchor, slot, skeleton.mirror,
                            tuple(skeleton.index(n) for n in BODY))  # fmt: skip
     X, _ = _triangulate_all(demo.cameras, xy, conf, np.asarray(demo.use("others")))
-    sided = anatomical_sides(X, skeleton.keypoints, UP)
-    face_flip = ~np.isclose(sided, X, equal_nan=True).all(axis=(1, 2))
-    votes = np.zeros(X.shape[0], int)  # views mirrored minus views kept
-    for v in range(len(demo.cameras)):
-        if v == demo.anchor:
-            continue
-        own = demo.keypoints[v][:, :, :, :2]  # (T, P, K, 2)
-        got = xy[v][:, None]
-        kept = np.isclose(got, own, equal_nan=True).all(axis=(2, 3)).any(axis=1)
-        mirrored = np.isclose(got, own[:, :, mirror], equal_nan=True).all(axis=(2, 3)).any(axis=1)
-        matched = np.isfinite(xy[v]).any(axis=(1, 2))
-        votes += (matched & mirrored & ~kept).astype(int) - (matched & kept & ~mirrored).astype(int)
-    if sides == "views":
-        doubt = votes == 0
-        sided = np.where((votes > 0)[:, None, None], X[:, mirror], X)
-    else:
-        doubt = (votes > 0) != face_flip
+    votes = mirror_votes(demo.keypoints, xy, demo.anchor, skeleton.mirror)
+    sided, doubt = set_sides(X, skeleton.keypoints, UP, votes, sides)
     doubt = (
         np.convolve(doubt, np.ones(SMOOTH_FRAMES), mode="same") > 0
     )  # the median mixes its window's sides
