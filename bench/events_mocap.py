@@ -23,6 +23,12 @@ twice: in the picture's coordinates, and against the background's track made fro
 per-frame background shift (:func:`panned`: the median displacement of a grid over the frame, the
 translation the product measures, rounded as it stores it). That tests the compensation, not the
 optical-flow measurement (tests/inference/kinematics/test_camera.py checks that on real frames).
+It is also read against the true per-frame homography of the turning camera (K R_t R_(t-1)^T K^-1,
+stored as the product stores its measured one): "pan, homography" takes each frame's shift where
+the athlete's feet are (:func:`inference.kinematics.camera.athlete_track`, what the product does),
+"pan, cumulative map" maps each frame's points through the composed homographies into the first
+frame's picture (the alternative that was measured and not kept: a large turn stretches that
+picture, docs/kinematics.md "Camera motion").
 The static rows are printed first and are those of a run without ``--pan``.
 """
 
@@ -143,17 +149,28 @@ def pan_yaw(motion: Motion, camera: Camera, t: np.ndarray, stature_px: float, rn
     return -follow + amplitude * np.sin(2 * np.pi * t / period + rng.uniform(0, 2 * np.pi))
 
 
-def panned(keypoints: np.ndarray, camera: Camera, yaw: np.ndarray) -> tuple[np.ndarray, dict[str, list[float | None]]]:
+def true_homography(camera: Camera, before: float, after: float) -> np.ndarray:
+    """3 × 3 homography taking pixels of ``camera`` turned by yaw ``before`` to the same camera
+    turned by ``after`` (a turn about the camera's centre: K R_after^T R_before K^-1)."""
+    width, height = camera.size
+    k = np.array([[camera.focal, 0.0, width / 2], [0.0, -camera.focal, height / 2], [0.0, 0.0, 1.0]])  # _pixels
+    old, new = np.stack(_basis(camera, before), axis=1), np.stack(_basis(camera, after), axis=1)  # columns right, up, forward
+    matrix = k @ new.T @ old @ np.linalg.inv(k)
+    return matrix / matrix[2, 2]
+
+
+def panned(keypoints: np.ndarray, camera: Camera, yaw: np.ndarray) -> tuple[np.ndarray, dict[str, list[Any]]]:
     """The keypoints (T, K, 3) a static ``camera`` saw, as the same camera turned by ``yaw`` (T,)
-    sees them (points leaving the frame dropped, as render does), and the background's true shift
+    sees them (points leaving the frame dropped, as render does), and the background's true motion
     from frame to frame as the pose stage stores it (inference.kinematics.camera.CameraMotion.
-    to_json: dx, dy source pixels, 0.1 px, None for the first frame)."""
+    to_json: dx, dy source pixels, 0.1 px, and h, the homography's 8 entries, None for the first
+    frame)."""
     out = keypoints.copy()
     still = _basis(camera, 0.0)
     width, height = camera.size
     grid = np.stack(np.meshgrid(np.linspace(0.05, 0.95, PAN_GRID) * width, np.linspace(0.05, 0.95, PAN_GRID) * height), -1)
     grid = grid.reshape(-1, 2)
-    track: dict[str, list[float | None]] = {"dx": [None], "dy": [None]}
+    track: dict[str, list[Any]] = {"dx": [None], "dy": [None], "h": [None]}
     for i, angle in enumerate(yaw):
         basis = _basis(camera, float(angle))
         out[i, :, :2] = _pixels(_rays(keypoints[i, :, :2], camera, still), camera, basis)
@@ -162,6 +179,7 @@ def panned(keypoints: np.ndarray, camera: Camera, yaw: np.ndarray) -> tuple[np.n
             dx, dy = np.median(moved, axis=0)
             track["dx"].append(round(float(dx), 1))
             track["dy"].append(round(float(dy), 1))
+            track["h"].append([float(f"{v:.6g}") for v in true_homography(camera, float(yaw[i - 1]), float(angle)).ravel()[:8]])
     outside = ~((out[..., 0] >= 0) & (out[..., 0] < width) & (out[..., 1] >= 0) & (out[..., 1] < height))
     out[outside] = (np.nan, np.nan, 0.0)
     return out, track
@@ -287,7 +305,25 @@ def _score(motion: Motion, kin: Any, t: np.ndarray, fps: float, background: np.n
     return tally
 
 
-MODES = ("static", "pan, picture", "pan, stabilised")
+MODES = ("static", "pan, picture", "pan, stabilised", "pan, homography", "pan, cumulative map")
+
+
+def cumulative_map(kin: Any, camera: dict[str, Any]) -> Any:
+    """``kin`` with its contact points mapped through the composed homographies into the first
+    frame's picture (the alternative to athlete_track, measured and not kept)."""
+    from dataclasses import replace
+
+    from inference.kinematics.camera import homographies
+
+    h = homographies(camera, kin.timestamps.size)
+    assert h is not None
+    to_first = np.eye(3)
+    mapped = kin.points_unsmoothed.copy()
+    for i in range(1, h.shape[0]):
+        to_first = to_first @ np.linalg.inv(h[i])
+        xyz = np.concatenate([mapped[i], np.ones((mapped.shape[1], 1))], axis=1) @ to_first.T
+        mapped[i] = xyz[:, :2] / xyz[:, 2:]
+    return replace(kin, points_unsmoothed=mapped, background=None)
 
 
 def score_view(motion: Motion, camera: Camera, fps: float, rng: np.random.Generator,
@@ -295,7 +331,7 @@ def score_view(motion: Motion, camera: Camera, fps: float, rng: np.random.Genera
     """{mode: tally} of one view: "static" always; with ``pan_rng`` the same view (same points and
     noise) panned (:func:`pan_yaw`), its events read in the picture's coordinates and in
     background-stabilised ones from the true background shift (not the optical-flow measure)."""
-    from inference.kinematics.camera import background_track
+    from inference.kinematics.camera import athlete_track, background_track
 
     keypoints, t = render(motion, camera, fps, rng, rng.uniform(*NOISE_STATURES))
     out = {"static": _score(motion, _kinematics(keypoints, t, fps, camera), t, fps)}
@@ -306,7 +342,9 @@ def score_view(motion: Motion, camera: Camera, fps: float, rng: np.random.Genera
         seen, track = panned(keypoints, camera, pan_yaw(motion, camera, t, stature, pan_rng))
         kin = _kinematics(seen, t, fps, camera)
         out["pan, picture"] = _score(motion, kin, t, fps)
-        out["pan, stabilised"] = _score(motion, kin, t, fps, background_track(track, t))
+        out["pan, stabilised"] = _score(motion, kin, t, fps, background_track({"dx": track["dx"], "dy": track["dy"]}, t))
+        out["pan, homography"] = _score(motion, kin, t, fps, athlete_track(track, kin))
+        out["pan, cumulative map"] = _score(motion, cumulative_map(kin, track), t, fps)
         speed = np.abs(np.array(track["dx"][1:], np.float64)) * fps / stature
         PAN_SPEEDS.append((float(np.median(speed)), float(speed.max())))
     return out
@@ -347,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clips", nargs="*", default=list(CLIPS))
     parser.add_argument("--json", type=Path)
     parser.add_argument("--pan", action="store_true",
-                        help="also pan each view (pan_yaw) and read its events without and with the true camera track")
+                        help="also pan each view (pan_yaw) and read its events in the picture and against the true camera motion (translation, homography)")
     args = parser.parse_args(argv)
     folder = data_dir()
     humanoid = load_humanoid(folder / "humanoid.urdf")

@@ -92,7 +92,7 @@ class ClipOutputs:
 def run_clip(path: Path, movement: str = "general") -> ClipOutputs:
     """Run the whole analysis of the clip at ``path`` with default settings; events and technique
     rules for ``movement`` (a :class:`inference.movements.Movement` value)."""
-    from inference.kinematics.camera import background_track
+    from inference.kinematics.camera import athlete_track
     from inference.kinematics.events import FLIGHT_KINDS, cadence, detect_events
     from inference.movements import Movement
     from inference.pipeline import AnalysisConfig, analyze
@@ -107,7 +107,7 @@ def run_clip(path: Path, movement: str = "general") -> ClipOutputs:
     steps_per_minute = None
     if kin is not None:
         # The truth lists flight phases (both feet off the ground); drops and box jumps are flights too.
-        background = background_track(result.video.camera if result.video is not None else None, kin.timestamps)
+        background = athlete_track(result.video.camera if result.video is not None else None, kin)
         jumps = tuple((e.start, e.end) for e in detect_events(kin, "jump", background=background).events
                       if e.kind in FLIGHT_KINDS)  # fmt: skip
         step_events = detect_events(kin, "walk", background=background).of_kind("step")

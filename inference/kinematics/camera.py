@@ -11,8 +11,10 @@ pixels; :func:`camera_moved_spans` turns it into statures per second of the athl
 reads the same whatever the resolution or the athlete's distance) and into the spans where it
 exceeds :data:`CAMERA_MOVED_STATURES_PER_S`, and :func:`background_track` into where the
 background has moved since the first frame, so that foot contacts are read against the ground
-rather than the picture (:func:`inference.kinematics.events.contacts_of`). Only translation is
-measured. See docs/kinematics.md, "Camera motion".
+rather than the picture (:func:`inference.kinematics.events.contacts_of`). From the same corners a
+homography per frame is fitted (RANSAC): a phone that turns or zooms to follow the athlete moves
+the picture by a homography, not a translation, and the feet are read against the background's
+motion where they stand (:func:`athlete_track`). See docs/kinematics.md, "Camera motion".
 """
 
 from __future__ import annotations
@@ -32,6 +34,20 @@ CORNER_SPACING = 6  # px at WORK_SIDE between corners
 LK_WINDOW = 9  # px at WORK_SIDE, Lucas–Kanade's window (3 pyramid levels follow shifts of ~30 px a frame)
 MIN_CORNERS = 8  # fewer tracked corners than this: no measure for the frame (NaN)
 BOX_MARGIN = 0.15  # a person's keypoint box grown by this share of its height on every side
+# The homography per frame (:func:`background_homography`): RANSAC's reprojection bound at WORK_SIDE
+# (the corners' distance from the fitted homography on the handheld basketball clip: 0.12 px median
+# per frame, 0.36 at the 99th percentile), and the inliers it needs, twice its 8 unknowns; fewer: no
+# homography for the frame (its translation stands in, :func:`athlete_track`).
+HOMOGRAPHY_RANSAC_PX = 1.0
+HOMOGRAPHY_MIN_INLIERS = 16
+# No homography either where the translation already explains the corners: their median distance
+# from the median shift at most this (px at WORK_SIDE). Measured per frame (docs/kinematics.md,
+# "Camera motion"): on the three tripod dev clips it is Lucas-Kanade's own scatter, 0.002 px median,
+# 0.012 at the 99th percentile, and a homography fitted to it only adds noise, which grows towards
+# the frame's edges where feet often stand (a drift of 11 px at the lab two people clip's feet over
+# its 100 frames); on the handheld basketball clip it is 0.07 px at the 1st percentile, 0.16 median.
+# Below it a turn's perspective or a zoom moves the feet by under 0.05 px a frame at WORK_SIDE.
+HOMOGRAPHY_MIN_RESIDUAL_PX = 0.05
 # Smoothing of the per-frame speed before the threshold: a pan lasts seconds, a single frame's
 # outlier (a flash, a blur) does not make one.
 SMOOTH_S = 0.5
@@ -78,18 +94,41 @@ def people_mask(shape: tuple[int, int], people: np.ndarray, factor: float) -> np
     return mask
 
 
-def background_shift(previous: np.ndarray, current: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, float]:
-    """(dx, dy) the median displacement, in the images' pixels, of the corners of ``previous``
-    (grey, where ``mask`` is non-zero) tracked into ``current``; NaN when too few corners."""
+def followed_corners(previous: np.ndarray, current: np.ndarray,
+                     mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+    """((M, 2), (M, 2)): the corners of ``previous`` (grey, where ``mask`` is non-zero) and where
+    Lucas-Kanade followed them in ``current``, the images' pixels; None when fewer than MIN_CORNERS."""
     corners = cv2.goodFeaturesToTrack(previous, MAX_CORNERS, CORNER_QUALITY, CORNER_SPACING, mask=mask)
     if corners is None or len(corners) < MIN_CORNERS:
-        return float("nan"), float("nan")
+        return None
     moved, status, _err = cv2.calcOpticalFlowPyrLK(previous, current, corners, None,  # type: ignore[call-overload]
                                                    winSize=(LK_WINDOW, LK_WINDOW), maxLevel=2)
     ok = status.ravel() == 1
     if ok.sum() < MIN_CORNERS:
+        return None
+    return corners.reshape(-1, 2)[ok], moved.reshape(-1, 2)[ok]
+
+
+def background_homography(before: np.ndarray, after: np.ndarray) -> np.ndarray | None:
+    """3 × 3 homography taking the corners ``before`` (M, 2) to ``after`` (RANSAC within
+    HOMOGRAPHY_RANSAC_PX, then refitted on the inliers); None with fewer than HOMOGRAPHY_MIN_INLIERS
+    inliers or a degenerate fit."""
+    if len(before) < HOMOGRAPHY_MIN_INLIERS:
+        return None
+    matrix, inliers = cv2.findHomography(before.astype(np.float32), after.astype(np.float32), cv2.RANSAC,
+                                         HOMOGRAPHY_RANSAC_PX)
+    if matrix is None or inliers is None or int(inliers.sum()) < HOMOGRAPHY_MIN_INLIERS or not np.isfinite(matrix).all():
+        return None
+    return np.asarray(matrix, np.float64) / matrix[2, 2]
+
+
+def background_shift(previous: np.ndarray, current: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, float]:
+    """(dx, dy) the median displacement, in the images' pixels, of the corners of ``previous``
+    (grey, where ``mask`` is non-zero) tracked into ``current``; NaN when too few corners."""
+    pairs = followed_corners(previous, current, mask)
+    if pairs is None:
         return float("nan"), float("nan")
-    shift = np.median((moved - corners).reshape(-1, 2)[ok], axis=0)
+    shift = np.median(pairs[1] - pairs[0], axis=0)
     return float(shift[0]), float(shift[1])
 
 
@@ -97,12 +136,16 @@ def background_shift(previous: np.ndarray, current: np.ndarray, mask: np.ndarray
 class CameraMotion:
     """Accumulates the background's shift frame by frame: ``update(frame, people, t)`` with the
     frame (BGR or grey), the people's keypoints in that frame's pixels and its time; ``scale``
-    converts frame pixels to source pixels. ``seconds`` is the CPU time spent."""
+    converts frame pixels to source pixels. ``seconds`` is the CPU time spent. ``h``: per frame the
+    homography (3 × 3, source pixels) taking the previous frame's background to this one's, or None
+    where unmeasured, where the translation explains the corners (HOMOGRAPHY_MIN_RESIDUAL_PX: a
+    static camera) or with too few inliers (HOMOGRAPHY_MIN_INLIERS): the translation stands there."""
 
     scale: float = 1.0
     t: list[float] = field(default_factory=list)
     dx: list[float] = field(default_factory=list)
     dy: list[float] = field(default_factory=list)
+    h: list[np.ndarray | None] = field(default_factory=list)
     seconds: float = 0.0
     _previous: np.ndarray | None = None
     _mask: np.ndarray | None = None
@@ -113,22 +156,36 @@ class CameraMotion:
         start = time.perf_counter()
         grey, factor = _grey_small(frame)
         dx = dy = float("nan")
+        homography = None
         if self._previous is not None and self._previous.shape == grey.shape:
-            dx, dy = background_shift(self._previous, grey, self._mask)
+            pairs = followed_corners(self._previous, grey, self._mask)
+            if pairs is not None:
+                moved = pairs[1] - pairs[0]
+                shift = np.median(moved, axis=0)
+                dx, dy = float(shift[0]), float(shift[1])
+                if np.median(np.linalg.norm(moved - shift, axis=1)) > HOMOGRAPHY_MIN_RESIDUAL_PX:
+                    homography = background_homography(*pairs)
         self._previous = grey
         self._mask = people_mask(grey.shape, people, factor) if np.size(people) else None
         self.t.append(float(t))
         self.dx.append(dx * factor * self.scale)
         self.dy.append(dy * factor * self.scale)
+        if homography is not None:  # in source pixels: S H S^-1, S = diag(k, k, 1)
+            k = factor * self.scale
+            homography = homography * np.array([[1, 1, k], [1, 1, k], [1 / k, 1 / k, 1]])
+        self.h.append(homography)
         self.seconds += time.perf_counter() - start
 
     def to_json(self) -> dict[str, Any]:
-        """{"dx": [...], "dy": [...]}: the shift from the previous frame in source pixels, one per
-        frame (0.1 px; null where unmeasured, the first frame included)."""
+        """{"dx": [...], "dy": [...], "h": [...]}: the shift from the previous frame in source
+        pixels, one per frame (0.1 px; null where unmeasured, the first frame included), and the
+        homography from the previous frame (:func:`homographies`: its first 8 entries, row by row,
+        the last being 1, 6 significant digits; null where there is none, see the class)."""
         def rounded(values: list[float]) -> list[float | None]:
             return [round(v, 1) if np.isfinite(v) else None for v in values]
 
-        return {"dx": rounded(self.dx), "dy": rounded(self.dy)}
+        h = [None if m is None else [float(f"{v:.6g}") for v in m.ravel()[:8]] for m in self.h]
+        return {"dx": rounded(self.dx), "dy": rounded(self.dy), "h": h}
 
 
 def shift_speed(camera: dict[str, Any], t: np.ndarray) -> np.ndarray:
@@ -217,17 +274,54 @@ def camera_summary(camera: dict[str, Any], kin: Any) -> dict[str, Any]:
 FILL_GAP_S = MIN_SPAN_S
 
 
-def background_track(camera: dict[str, Any] | None, t: np.ndarray) -> np.ndarray | None:
+def homographies(camera: dict[str, Any] | None, frames: int) -> np.ndarray | None:
+    """(T, 3, 3) the stored per-frame homographies of a :meth:`CameraMotion.to_json` (source pixels,
+    the previous frame's background to this frame's), NaN where unmeasured; None when the camera
+    holds none (stored before they were measured) or a measure of another frame count."""
+    stored = None if camera is None else camera.get("h")
+    if stored is None or len(stored) != frames:
+        return None
+    out = np.full((frames, 3, 3), np.nan)
+    for i, entries in enumerate(stored):
+        if entries is not None:
+            out[i] = np.append(np.asarray(entries, np.float64), 1.0).reshape(3, 3)
+    return out
+
+
+def _shifts(camera: dict[str, Any], frames: int, at: np.ndarray | None) -> np.ndarray | None:
+    """(T, 2) the background's shift from the previous frame, source pixels, NaN where unmeasured:
+    the stored translation, or where ``at`` (T, 2) and a stored homography are known, where that
+    homography takes the point ``at`` of the previous frame (the background's motion there)."""
+    shift = np.array([[np.nan if v is None else v for v in camera.get(key, [])] for key in ("dx", "dy")], np.float64).T
+    if shift.shape != (frames, 2):
+        return None
+    h = homographies(camera, frames) if at is not None else None
+    if h is None or at is None:
+        return shift
+    before = np.asarray(at, np.float64)[:-1]
+    mapped = np.einsum("tij,tj->ti", h[1:], np.concatenate([before, np.ones((frames - 1, 1))], axis=1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        local = mapped[:, :2] / mapped[:, 2:] - before
+    use = np.isfinite(local).all(axis=1)
+    shift[1:][use] = local[use]
+    return shift
+
+
+def background_track(camera: dict[str, Any] | None, t: np.ndarray, at: np.ndarray | None = None) -> np.ndarray | None:
     """(T, 2) where the background has moved in the picture since the first frame, source pixels
     (x right, y down): the running sum of :meth:`CameraMotion.to_json`'s per-frame shifts, whose
     frames are ``t``'s. A camera panning right moves the background left: x falls. A point fixed
-    to the ground is at ``picture - track`` in background-stabilised coordinates. Only translation
-    is measured: a zoom or a roll is not followed. Unmeasured frames: :data:`FILL_GAP_S`. None when
-    unknown (no measure, a measure of other frames, or no frame measured)."""
+    to the ground is at ``picture - track`` in background-stabilised coordinates. With ``at``
+    (T, 2), a place per frame in the picture (the athlete's feet: :func:`athlete_track`), each
+    frame's shift is the background's motion at that place by the frame's homography (a turn moves
+    the picture's sides more than its centre, a zoom moves it away from the centre), where one was
+    measured; elsewhere, and without ``at`` or stored homographies, the median translation.
+    Unmeasured frames: :data:`FILL_GAP_S`. None when unknown (no measure, a measure of other
+    frames, or no frame measured)."""
     if camera is None or t.size < 2:
         return None
-    shift = np.array([[np.nan if v is None else v for v in camera.get(key, [])] for key in ("dx", "dy")], np.float64).T
-    if shift.shape != (t.size, 2):
+    shift = _shifts(camera, t.size, at)
+    if shift is None:
         return None
     dt = np.diff(t)
     rate = np.full(shift.shape, np.nan)
@@ -247,3 +341,33 @@ def background_track(camera: dict[str, Any] | None, t: np.ndarray) -> np.ndarray
     step = np.zeros_like(rate)
     step[1:] = rate[1:] * dt[:, None]
     return np.cumsum(step, axis=0)
+
+
+def feet_place(points: np.ndarray) -> np.ndarray | None:
+    """(T, 2) the mean of the feet's points (:func:`.ground.foot_points`, both sides) in ``points``
+    (T, N, 2), held from the nearest frame where they are unknown; None when never seen."""
+    from inference.kinematics.ground import foot_points
+
+    feet = [xy for side in ("left", "right") for _, xy in foot_points(points, side)]
+    if not feet:
+        return None
+    stacked = np.stack(feet)  # (F, T, 2)
+    seen = np.isfinite(stacked).all(axis=2)
+    count = seen.sum(axis=0)
+    if not count.any():
+        return None
+    place = np.where(seen[..., None], stacked, 0.0).sum(axis=0) / np.maximum(count, 1)[:, None]
+    known = np.flatnonzero(count > 0)
+    nearest = known[np.clip(np.searchsorted(known, np.arange(count.size)), 0, known.size - 1)]
+    earlier = known[np.clip(np.searchsorted(known, np.arange(count.size)) - 1, 0, known.size - 1)]
+    nearest = np.where(np.abs(earlier - np.arange(count.size)) < np.abs(nearest - np.arange(count.size)), earlier, nearest)
+    return place[nearest]
+
+
+def athlete_track(camera: dict[str, Any] | None, kin: Any) -> np.ndarray | None:
+    """The background's track (:func:`background_track`) for the athlete of ``kin`` (a
+    :class:`~inference.kinematics.core.Kinematics`): each frame's shift taken where the athlete's
+    feet are (:func:`feet_place` of the points foot contacts are read from, before the track), so a
+    planted foot stays still under a turning or zooming camera; the median translation for frames
+    without a homography and for results stored before homographies were measured."""
+    return background_track(camera, np.asarray(kin.timestamps, np.float64), feet_place(kin.points_unsmoothed))

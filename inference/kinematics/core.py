@@ -102,9 +102,10 @@ class Kinematics:
         than a human segment can (:mod:`.rotation`); the points it takes with it are absent there.
     scale: pixels → metres (``scale.metres_per_pixel`` None when unknown).
     background: (T, 2) where the background has moved in the picture since the first frame, source
-        pixels (:func:`.camera.background_track`), or None where the camera's motion was not
-        measured; foot contacts, steps, jumps and surface changes read the feet against it
-        (:meth:`ground_points`).
+        pixels, its motion taken where the athlete's feet are (:func:`.camera.athlete_track`: a
+        turning or zooming camera moves the picture's sides more than its centre), or None where the
+        camera's motion was not measured; foot contacts, steps, jumps and surface changes read the
+        feet against it (:meth:`ground_points`).
     """
 
     timestamps: np.ndarray

@@ -352,7 +352,7 @@ def masks_follow_athlete(run: Run) -> None:
 
 
 def kinematics_stage(run: Run) -> None:
-    from inference.kinematics.camera import background_track, camera_summary
+    from inference.kinematics.camera import athlete_track, camera_summary
     from inference.kinematics.core import KinematicsConfig, compute_kinematics
 
     index = run.result.athlete_index
@@ -363,8 +363,9 @@ def kinematics_stage(run: Run) -> None:
     kin = compute_kinematics(run.result.poses, index, config)
     camera = run.result.video.camera if run.result.video is not None else None  # None: stored before it was measured
     # Every reader of foot contacts (events, the feedback's standing test, action labels, surface
-    # changes) takes them against the background where the camera's motion was measured.
-    kin = replace(kin, background=background_track(camera, kin.timestamps))
+    # changes) takes them against the background where the camera's motion was measured, its motion
+    # taken where the athlete's feet are (a turn or a zoom moves the picture unevenly).
+    kin = replace(kin, background=athlete_track(camera, kin))
     run.add("kinematics", KinematicsSection(kin, camera=None if camera is None else camera_summary(camera, kin)))
 
 

@@ -13,9 +13,11 @@ from inference.kinematics.camera import (
     CAMERA_MOVED_STATURES_PER_S,
     FILL_GAP_S,
     CameraMotion,
+    athlete_track,
     background_track,
     camera_moved_spans,
     camera_summary,
+    homographies,
     shift_speed,
 )
 from tests.support import tracked_clip
@@ -157,3 +159,118 @@ def test_the_handheld_clip_track_matches_the_frames() -> None:
         _, _, (x, y), _ = cv2.minMaxLoc(scores)
         errors.append(np.array([x - margin, y - margin]) - (track[b] - track[a]))
     assert np.abs(errors).max() <= 3.0, np.round(errors, 1)
+
+
+def warped_sequence(maps: list[np.ndarray], size: tuple[int, int] = (1080, 1920)) -> CameraMotion:
+    """Frames of a texture seen through ``maps[i]`` (3 × 3, the texture's pixels to frame i's),
+    with a bright block (a person, its keypoints at the block's corners) standing in the middle."""
+    height, width = size
+    world = textured(height, width, seed=1)
+    motion = CameraMotion()
+    for i, matrix in enumerate(maps):
+        frame = cv2.warpPerspective(world, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        frame[300:800, 860:1060] = 255 - frame[300:800, 860:1060]
+        motion.update(frame, np.array([[[860, 300, 1.0], [1060, 800, 1.0]]], np.float32), i / FPS)
+    return motion
+
+
+def _apply(matrix: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    p = np.append(xy, 1.0) @ matrix.T
+    return p[:2] / p[2]
+
+
+def _zoom(scale: float, centre: tuple[float, float] = (960.0, 540.0)) -> np.ndarray:
+    cx, cy = centre
+    return np.array([[scale, 0, cx * (1 - scale)], [0, scale, cy * (1 - scale)], [0, 0, 1]])
+
+
+def _turn(angle: float, focal: float = 1400.0, centre: tuple[float, float] = (960.0, 540.0)) -> np.ndarray:
+    k = np.array([[focal, 0, centre[0]], [0, focal, centre[1]], [0, 0, 1]])
+    rotation = np.array([[np.cos(angle), 0, -np.sin(angle)], [0, 1, 0], [np.sin(angle), 0, np.cos(angle)]])
+    return k @ rotation @ np.linalg.inv(k)
+
+
+@pytest.mark.parametrize("kind", ["zoom", "turn"])
+def test_a_zoom_or_a_turn_is_measured_as_a_homography_and_followed_where_the_feet_are(kind: str) -> None:
+    # A zoom out (1.5 % a frame) or a turn (0.012 rad a frame, 70° lens) of a textured background:
+    # the stored homographies take the previous frame's points where the picture moved them, and
+    # the track taken at a point near the frame's lower corner (where feet stand) follows a point
+    # of the texture there, which the median translation does not (a zoom moves the picture away
+    # from its centre, a turn moves its sides more than its centre).
+    step = _zoom(0.985) if kind == "zoom" else _turn(0.012)
+    maps = [np.linalg.matrix_power(step, i) for i in range(12)]
+    motion = warped_sequence(maps)
+    camera, t = motion.to_json(), np.array(motion.t)
+    stored = homographies(camera, len(maps))
+    assert stored is not None and np.isnan(stored[0]).all() and np.isfinite(stored[1:]).all()
+    probe = np.array([250.0, 950.0])  # near the lower left corner of the 1920 × 1080 frame
+    for matrix in stored[1:]:  # within 1.5 px at the probe (10 px of source = 1 px measured)
+        assert np.linalg.norm(_apply(matrix, probe) - _apply(step, probe)) < 1.5
+    seen = np.array([_apply(m, probe) for m in maps])  # a point of the texture, in each frame
+    track = background_track(camera, t, at=seen)
+    translation = background_track(camera, t)
+    assert track is not None and translation is not None
+    travelled = np.linalg.norm(seen[-1] - seen[0])
+    assert travelled > 80
+    assert np.linalg.norm(seen[-1] - track[-1] - seen[0]) < 0.05 * travelled
+    # Measured: the point's error 1.6 px of 126 (zoom) and 6.6 of 253 (turn) through the homographies,
+    # 144 and 54 px through the translation.
+    assert np.linalg.norm(seen[-1] - translation[-1] - seen[0]) > 0.15 * travelled
+
+
+def test_stored_homographies_round_trip_and_old_results_keep_the_translation() -> None:
+    motion = warped_sequence([np.linalg.matrix_power(_zoom(1.01), i) for i in range(6)])
+    camera, t = motion.to_json(), np.array(motion.t)
+    assert set(camera) == {"dx", "dy", "h"} and camera["h"][0] is None and len(camera["h"][1]) == 8
+    stored = homographies(camera, 6)
+    assert stored is not None
+    for measured, read in zip(motion.h[1:], stored[1:], strict=True):
+        assert measured is not None
+        np.testing.assert_allclose(read, measured, rtol=1e-5, atol=1e-4)
+    # Results stored before the homographies: none, and the track is the translation's wherever it is taken.
+    old = {"dx": camera["dx"], "dy": camera["dy"]}
+    assert homographies(old, 6) is None and homographies(camera, 5) is None and homographies(None, 6) is None
+    at = np.full((6, 2), 100.0)
+    np.testing.assert_array_equal(background_track(old, t, at=at), background_track(old, t))  # type: ignore[arg-type]
+    # Frames without a homography (too few inliers) take the translation; unknown places too.
+    partial = {**camera, "h": [None] * 6}
+    np.testing.assert_array_equal(background_track(partial, t, at=at), background_track(old, t))  # type: ignore[arg-type]
+    nowhere = np.full((6, 2), np.nan)
+    np.testing.assert_array_equal(background_track(camera, t, at=nowhere), background_track(old, t))  # type: ignore[arg-type]
+
+
+def test_the_athlete_track_is_taken_at_the_feet() -> None:
+    # athlete_track reads the feet's place from the kinematics' points (the mean of both feet's
+    # points, held across frames where they are unknown) and, for a zoom about the centre, moves
+    # with the feet's side of the picture.
+    from types import SimpleNamespace
+
+    from inference.kinematics.camera import feet_place
+    from inference.kinematics.points import POINT_NAMES, point_index
+
+    t = np.arange(5) / FPS
+    points = np.full((5, len(POINT_NAMES), 2), np.nan)
+    for name, x in (("LAnkle", 100.0), ("RAnkle", 140.0), ("LHeel", 90.0), ("RHeel", 130.0)):
+        points[:, point_index(name)] = (x, 900.0)
+    points[2] = np.nan  # not seen: held from the nearest frame
+    place = feet_place(points)
+    assert place is not None and place == pytest.approx(np.tile([115.0, 900.0], (5, 1)))
+    assert feet_place(np.full((5, len(POINT_NAMES), 2), np.nan)) is None
+    step = _zoom(1.02)
+    h = [None] + [[float(v) for v in (step / step[2, 2]).ravel()[:8]]] * 4
+    camera = {"dx": [None, 0.0, 0.0, 0.0, 0.0], "dy": [None, 0.0, 0.0, 0.0, 0.0], "h": h}
+    track = athlete_track(camera, SimpleNamespace(timestamps=t, points_unsmoothed=points))
+    assert track is not None and track[1] == pytest.approx(_apply(step, np.array([115.0, 900.0])) - (115.0, 900.0))
+    assert athlete_track(None, SimpleNamespace(timestamps=t, points_unsmoothed=points)) is None
+
+
+@pytest.mark.parametrize("shift", [(0.0, 0.0), (6.0, -2.0)])
+def test_a_static_or_shifting_camera_stores_no_homography(shift: tuple[float, float]) -> None:
+    # Where the median shift explains the corners (a tripod; a pure shift), a homography would fit
+    # Lucas-Kanade's scatter and extrapolate it towards the frame's edges: none is stored and the
+    # track taken at the feet is the translation's, exactly.
+    motion = shifted_sequence(shift, frames=8)
+    camera, t = motion.to_json(), np.array(motion.t)
+    assert camera["h"] == [None] * 8
+    at = np.tile([[300.0, 1000.0]], (8, 1))
+    np.testing.assert_array_equal(background_track(camera, t, at=at), background_track(camera, t))  # type: ignore[arg-type]

@@ -356,3 +356,125 @@ def test_the_kinematics_carry_the_background_to_every_reader_of_foot_contacts(tm
     assert loaded.background is not None and np.allclose(loaded.background, track, atol=0.01)
     save_npz(kin, tmp_path / "plain.npz")
     assert load_npz(tmp_path / "plain.npz").background is None
+
+
+def _through(maps: list[np.ndarray], xy: np.ndarray) -> np.ndarray:
+    """(T, K, 2) points ``xy`` of each frame t mapped by the homography ``maps[t]``."""
+    out = np.empty_like(xy)
+    for i, matrix in enumerate(maps):
+        p = np.concatenate([xy[i], np.ones((xy.shape[1], 1))], axis=1) @ matrix.T
+        out[i] = p[:, :2] / p[:, 2:]
+    return out
+
+
+def _filmed(kp: np.ndarray, maps: list[np.ndarray], size: tuple[int, int] = (1280, 720)) -> tuple[np.ndarray, dict]:  # type: ignore[type-arg]
+    """The keypoints (T, K, 3) of a static view as a moving camera sees them, ``maps[t]`` taking the
+    static view's pixels to frame t's, and the camera JSON the pose stage would store for it
+    (CameraMotion.to_json): dx, dy the median shift of a 9 × 9 grid over the ``size`` frame (the
+    translation it measures), h the true frame-to-frame homography."""
+    seen = kp.copy()
+    seen[..., :2] = _through(maps, kp[..., :2])
+    grid = np.stack(np.meshgrid(np.linspace(0.05, 0.95, 9) * size[0], np.linspace(0.05, 0.95, 9) * size[1]), -1).reshape(1, -1, 2)
+    camera: dict = {"dx": [None], "dy": [None], "h": [None]}  # type: ignore[type-arg]
+    for i in range(1, len(maps)):
+        step = maps[i] @ np.linalg.inv(maps[i - 1])
+        dx, dy = np.median(_through([step], grid)[0] - grid[0], axis=0)
+        camera["dx"].append(round(float(dx), 1))
+        camera["dy"].append(round(float(dy), 1))
+        camera["h"].append([float(f"{v:.6g}") for v in (step / step[2, 2]).ravel()[:8]])
+    return seen, camera
+
+
+def _small_run(t: np.ndarray) -> np.ndarray:
+    """The running gait above (0.2 s contacts, 0.5 s swings) at a quarter of the size: 225 px tall,
+    crossing 1200 px in 6 s."""
+    kp, _ = gait(t, stance=0.2, swing=0.5)
+    kp[..., :2] *= 0.25
+    return kp
+
+
+def test_steps_under_a_turning_camera_are_read_through_its_homography() -> None:
+    # A phone turning about its centre to follow a runner (85° wide, the runner kept 350 px right of
+    # the frame's centre, swaying ±0.1 rad at 1.2 s): the picture moves by a homography, more at the
+    # frame's sides than at its centre. The median shift over the frame (what translation alone
+    # measures) is not the shift at the feet, and planted feet slide against it: steps are lost.
+    # Taken at the feet through the frame's homography (camera.athlete_track), the steps are the
+    # static camera's.
+    from inference.kinematics.camera import athlete_track, background_track
+
+    t = np.arange(int(6 * FS)) / FS
+    kp = _small_run(t)
+    static = detect_events(compute_kinematics(sequence(kp, t), 0), "walk").of_kind("step")
+    assert len(static) >= 12
+    hips = kp[:, BODY25_NAMES.index("MidHip"), 0]
+    focal, centre = 700.0, np.array([np.mean(hips), np.mean(kp[..., 1])])
+    k = np.array([[focal, 0, centre[0]], [0, focal, centre[1]], [0, 0, 1]])
+    frame = np.array([[1, 0, 640 - centre[0]], [0, 1, 360 - centre[1]], [0, 0, 1]])  # the 1280 × 720 frame about its centre
+    yaw = np.arctan((hips - centre[0]) / focal) - np.arctan(350 / focal) + 0.1 * np.sin(2 * np.pi * t / 1.2)
+    maps = [frame @ k @ np.array([[np.cos(a), 0, -np.sin(a)], [0, 1, 0], [np.sin(a), 0, np.cos(a)]]) @ np.linalg.inv(k) for a in yaw]
+    seen, camera = _filmed(kp, maps)
+    kin = compute_kinematics(sequence(seen, t), 0)
+    assert len(detect_events(kin, "walk").of_kind("step")) == 0  # in the picture
+    translation = background_track({"dx": camera["dx"], "dy": camera["dy"]}, t)
+    assert len(detect_events(kin, "walk", background=translation).of_kind("step")) <= len(static) - 3
+    steps = detect_events(kin, "walk", background=athlete_track(camera, kin)).of_kind("step")
+    assert [s.side for s in steps] == [s.side for s in static]
+    assert [s.end for s in steps] == pytest.approx([s.end for s in static], abs=1.5 / FS)
+
+
+def test_steps_under_a_zoom_are_read_through_its_homography() -> None:
+    # The camera zooms in and out by ±10 % (1.5 s period) about the frame's centre, the runner's feet
+    # 225 px below it and up to 600 px to either side: a zoom moves the picture away from its centre,
+    # so the median shift over the frame stays near 0 while planted feet slide. Through the zoom's
+    # homography at the feet the steps are the static camera's.
+    from inference.kinematics.camera import athlete_track, background_track
+
+    t = np.arange(int(6 * FS)) / FS
+    kp = _small_run(t)
+    static = detect_events(compute_kinematics(sequence(kp, t), 0), "walk").of_kind("step")
+    hips = kp[:, BODY25_NAMES.index("MidHip"), 0]
+    cx, cy = float(np.mean(hips)), 25.0
+    zoom = np.exp(0.1 * np.sin(2 * np.pi * t / 1.5))
+    maps = [np.array([[s, 0, 640 - s * cx], [0, s, 360 - s * cy], [0, 0, 1]]) for s in zoom]
+    seen, camera = _filmed(kp, maps)
+    assert np.abs(np.array(camera["dx"][1:])).max() < 1.0  # the median shift does not see it
+    kin = compute_kinematics(sequence(seen, t), 0)
+    translation = background_track({"dx": camera["dx"], "dy": camera["dy"]}, t)
+    assert len(detect_events(kin, "walk", background=translation).of_kind("step")) <= len(static) / 4
+    track = athlete_track(camera, kin)
+    steps = detect_events(kin, "walk", background=track).of_kind("step")
+    assert [s.side for s in steps] == [s.side for s in static]
+    assert [s.end for s in steps] == pytest.approx([s.end for s in static], abs=1.5 / FS)
+    # Old results store no homography: the translation as before.
+    old = {"dx": camera["dx"], "dy": camera["dy"]}
+    np.testing.assert_array_equal(athlete_track(old, kin), translation)  # type: ignore[arg-type]
+
+
+def test_the_track_through_homographies_is_stored_with_the_kinematics_as_before(tmp_path) -> None:
+    # The kinematics carry the track taken at the feet in the same (T, 2) form as the translation's:
+    # saved and loaded, the events read through it are the same; kinematics saved before (no
+    # background) still load, without one.
+    from dataclasses import replace
+
+    from inference.kinematics.camera import athlete_track
+    from inference.kinematics.storage import load_npz, save_npz
+
+    t = np.arange(int(6 * FS)) / FS
+    kp = _small_run(t)
+    hips = kp[:, BODY25_NAMES.index("MidHip"), 0]
+    zoom = np.exp(0.1 * np.sin(2 * np.pi * t / 1.5))
+    cx = float(np.mean(hips))
+    seen, camera = _filmed(kp, [np.array([[s, 0, 640 - s * cx], [0, s, 360 - s * 25.0], [0, 0, 1]]) for s in zoom])
+    kin = compute_kinematics(sequence(seen, t), 0)
+    track = athlete_track(camera, kin)
+    assert track is not None and track.shape == (t.size, 2)
+    carried = replace(kin, background=track)
+    save_npz(carried, tmp_path / "kin.npz")
+    loaded = load_npz(tmp_path / "kin.npz")
+    assert loaded.background is not None and loaded.background.shape == (t.size, 2)
+    steps, before = detect_events(loaded, "walk").of_kind("step"), detect_events(carried, "walk").of_kind("step")
+    assert len(steps) == len(before) >= 12  # the npz holds float32: instants agree to far below a frame
+    assert [s.side for s in steps] == [s.side for s in before]
+    assert [s.end for s in steps] == pytest.approx([s.end for s in before], abs=1e-4)
+    save_npz(kin, tmp_path / "plain.npz")
+    assert load_npz(tmp_path / "plain.npz").background is None
