@@ -162,13 +162,12 @@ def candidates(contacts: Any, swing: Any, steps: list[Any]) -> dict[str, float]:
 
 
 def _background(kin: Any, camera: dict[str, Any] | None) -> dict[str, Any]:
-    """The events stage's ``background`` argument (the camera's track) where this version of
-    inference/ has one; {} where contacts and events do not take it yet."""
-    try:
-        from inference.kinematics.camera import background_track
-    except ImportError:
-        return {}
-    return {"background": background_track(camera, kin.timestamps)}
+    """The camera's track the kinematics stage gives the kinematics (the background's shift at the
+    athlete's feet, :func:`inference.kinematics.camera.athlete_track`), as ``detect_events``'
+    ``background`` argument."""
+    from inference.kinematics.camera import athlete_track
+
+    return {"background": athlete_track(camera, kin)}
 
 
 def landing_rows(truth: dict[str, Any], reuse: Path | None) -> list[dict[str, Any]]:

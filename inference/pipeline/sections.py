@@ -48,8 +48,9 @@ class VideoSection:
     """probe: the source's probe (size, fps, duration, rotation...); proxy: the browser proxy's
     {"width", "height", "frames", "audio"} or None when no proxy was made; files: the proxy and
     poster's local paths while the run's folder exists; camera: the background's shift per frame
-    in source pixels (:meth:`inference.kinematics.camera.CameraMotion.to_json`; None when the pose
-    stage did not measure it, results stored before it did)."""
+    in source pixels and, where a plain shift does not explain it (a turn, a zoom), its homography
+    (``h``; :meth:`inference.kinematics.camera.CameraMotion.to_json`; None when the pose stage did
+    not measure it, results stored before it did; ``h`` absent in results stored before it)."""
 
     NAME: ClassVar[str] = "video"
     VERSION: ClassVar[int] = 1
