@@ -48,6 +48,13 @@ HOMOGRAPHY_MIN_INLIERS = 16
 # its 100 frames); on the handheld basketball clip it is 0.07 px at the 1st percentile, 0.16 median.
 # Below it a turn's perspective or a zoom moves the feet by under 0.05 px a frame at WORK_SIDE.
 HOMOGRAPHY_MIN_RESIDUAL_PX = 0.05
+# What one frame's homography can do to the picture: scale it by at most this factor either way (a
+# phone's zoom takes ~0.3 s to double; 1.25 in 1/30 s is far beyond it) and tilt it by at most
+# MAX_PERSPECTIVE (the projective terms times WORK_SIDE: a yaw of that many radians a frame with a
+# focal length of WORK_SIDE, 6 rad/s at 30 fps). A fit beyond either (corners bunched on a line or
+# on one moving object) is no camera motion: the translation stands in.
+MAX_FRAME_SCALE = 1.25
+MAX_PERSPECTIVE = 0.2
 # Smoothing of the per-frame speed before the threshold: a pan lasts seconds, a single frame's
 # outlier (a flash, a blur) does not make one.
 SMOOTH_S = 0.5
@@ -110,16 +117,24 @@ def followed_corners(previous: np.ndarray, current: np.ndarray,
 
 
 def background_homography(before: np.ndarray, after: np.ndarray) -> np.ndarray | None:
-    """3 × 3 homography taking the corners ``before`` (M, 2) to ``after`` (RANSAC within
-    HOMOGRAPHY_RANSAC_PX, then refitted on the inliers); None with fewer than HOMOGRAPHY_MIN_INLIERS
-    inliers or a degenerate fit."""
+    """3 × 3 homography taking the corners ``before`` (M, 2, px at WORK_SIDE) to ``after`` (RANSAC
+    within HOMOGRAPHY_RANSAC_PX, then refitted on the inliers); None with fewer than
+    HOMOGRAPHY_MIN_INLIERS inliers, a degenerate fit, or one no camera makes in a frame
+    (MAX_FRAME_SCALE, MAX_PERSPECTIVE)."""
     if len(before) < HOMOGRAPHY_MIN_INLIERS:
         return None
     matrix, inliers = cv2.findHomography(before.astype(np.float32), after.astype(np.float32), cv2.RANSAC,
                                          HOMOGRAPHY_RANSAC_PX)
     if matrix is None or inliers is None or int(inliers.sum()) < HOMOGRAPHY_MIN_INLIERS or not np.isfinite(matrix).all():
         return None
-    return np.asarray(matrix, np.float64) / matrix[2, 2]
+    if not matrix[2, 2] or not np.isfinite(1 / matrix[2, 2]):
+        return None
+    h = np.asarray(matrix, np.float64) / matrix[2, 2]
+    scale = abs(float(np.linalg.det(h[:2, :2]))) ** 0.5
+    perspective = float(np.abs(h[2, :2]).sum()) * WORK_SIDE
+    if not (1 / MAX_FRAME_SCALE <= scale <= MAX_FRAME_SCALE) or perspective > MAX_PERSPECTIVE:
+        return None  # no camera moves the picture like that in one frame (MAX_FRAME_SCALE)
+    return h
 
 
 def background_shift(previous: np.ndarray, current: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, float]:

@@ -274,3 +274,25 @@ def test_a_static_or_shifting_camera_stores_no_homography(shift: tuple[float, fl
     assert camera["h"] == [None] * 8
     at = np.tile([[300.0, 1000.0]], (8, 1))
     np.testing.assert_array_equal(background_track(camera, t, at=at), background_track(camera, t))  # type: ignore[arg-type]
+
+
+def test_a_homography_no_camera_makes_in_one_frame_is_refused() -> None:
+    # Corners that follow a plausible turn give a homography; the same corners scaled 1.5 times in
+    # one frame, or sent through a strong perspective, are no camera's motion: None, so the
+    # translation stands in for that frame.
+    from inference.kinematics.camera import MAX_FRAME_SCALE, background_homography
+
+    rng = np.random.default_rng(0)
+    before = rng.uniform(0, 190, size=(60, 2))
+
+    def through(h: np.ndarray) -> np.ndarray:
+        p = np.c_[before, np.ones(len(before))] @ h.T
+        return p[:, :2] / p[:, 2:]
+
+    turn = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 0.3], [2e-4, 0.0, 1.0]])
+    found = background_homography(before, through(turn))
+    assert found is not None and np.allclose(found, turn, atol=1e-3)
+    zoom = np.diag([1.5, 1.5, 1.0])
+    assert 1.5 > MAX_FRAME_SCALE and background_homography(before, through(zoom)) is None
+    warp = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [3e-3, 0.0, 1.0]])
+    assert background_homography(before, through(warp)) is None
