@@ -311,9 +311,11 @@ def summary_rows(events_summary: dict[str, Any], ranges: dict[str, float | None]
     plane ranges say that a side view is needed to measure them, and filmed from the front or at an
     angle, one row names the side-view joints (inference.kinematics.angles.needs_side_view) that
     have no range at all for that reason. ``events`` (the stored events): a count says how many of
-    its events are uncertain (:func:`inference.kinematics.events.is_uncertain`)."""
+    its events are uncertain (:func:`inference.kinematics.events.is_uncertain`), and a value read
+    from events of a kind (a height, a flight time, a cadence) says when uncertain ones are among them."""
     rows: list[tuple[str, str]] = []
     counted = {"rep_count": "rep", "jump_count": "jump", "step_count": "step"}
+    derived = {"best_jump_height_m": "jump", "mean_flight_time_s": "jump", "cadence_spm": "step"}
     labels = {"rep_count": ("Repetitions", "{:.0f}"), "jump_count": ("Jumps", "{:.0f}"),
               "best_jump_height_m": ("Best jump height", "{:.2f} m"),
               "mean_flight_time_s": ("Mean flight time", "{:.3f} s"),
@@ -322,9 +324,12 @@ def summary_rows(events_summary: dict[str, Any], ranges: dict[str, float | None]
         value = events_summary.get(key)
         if value is not None:
             shown = fmt.format(value)
-            unsure = sum(1 for e in events or () if e.get("kind") == counted.get(key) and is_uncertain(e))
-            if unsure:
+            kind = counted.get(key) or derived.get(key)
+            unsure = sum(1 for e in events or () if e.get("kind") == kind and is_uncertain(e))
+            if unsure and key in counted:
                 shown += f" ({unsure} uncertain)"
+            elif unsure:  # read from events among which some are uncertain
+                shown += f" (uncertain {kind}s included)"
             rows.append((label, shown))
     unmeasured: list[str] = []  # side-view joints with no range on either side
     for name in SUMMARY_ANGLES:

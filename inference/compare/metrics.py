@@ -20,6 +20,13 @@ import numpy as np
 
 from inference.compare.segments import action_at, action_segments
 from inference.feedback.measures import ANGLE_DIFF_NOISE_DEG, ROM_DIFF_NOISE_DEG, range_of_motion
+from inference.kinematics.events import (
+    MIN_CADENCE_STEPS,
+    Event,
+    alternating_steps,
+    cadence,
+    is_uncertain,
+)
 
 if TYPE_CHECKING:
     from inference.kinematics.core import Kinematics
@@ -135,6 +142,11 @@ def _peak_flexion(kin: Kinematics, start: float, end: float) -> float | None:
 
 
 def _event_metrics(kin: Kinematics, action: str, events: list[dict[str, Any]]) -> list[MetricValue]:
+    """Counts, times and heights of the action's sure events: one below the events stage's
+    confidence floor (:func:`inference.kinematics.events.is_uncertain`) is shown on the report as
+    uncertain, to check on the video, and is no point on a progress chart. Cadence is the report's
+    (:func:`inference.kinematics.events.cadence`: runs of alternating steps, not every step)."""
+    events = [e for e in events if not is_uncertain(e)]
     out = []
     reps = [e for e in events if e["kind"] == "rep"]
     if reps:
@@ -154,10 +166,10 @@ def _event_metrics(kin: Kinematics, action: str, events: list[dict[str, Any]]) -
         out.append(MetricValue(action, "jump_height_m", float(best["values"]["height_m"]), best["start"], best["end"]))
         out.append(MetricValue(action, "flight_time_s", float(best["values"]["flight_time_s"]),
                                best["start"], best["end"]))
-    steps = sorted(e["end"] for e in events if e["kind"] == "step")
-    if len(steps) >= 2 and steps[-1] > steps[0]:
-        out.append(MetricValue(action, "cadence_spm", 60.0 * (len(steps) - 1) / (steps[-1] - steps[0]),
-                               steps[0], steps[-1]))
+    steps = [Event.from_dict(e) for e in events if e["kind"] == "step"]
+    if (steps_per_minute := cadence(steps)) is not None:
+        runs = [run for run in alternating_steps(steps) if len(run) >= MIN_CADENCE_STEPS]
+        out.append(MetricValue(action, "cadence_spm", steps_per_minute, runs[0][0].end, runs[-1][-1].end))
     return out
 
 

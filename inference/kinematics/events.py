@@ -117,6 +117,14 @@ class Event:
     values: dict[str, float] = field(default_factory=dict)
     confidence: float = 1.0
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Event:
+        """The event back from :meth:`as_dict` (a stored one without a confidence: sure)."""
+        values = {k: (float("nan") if v is None else float(v)) for k, v in (d.get("values") or {}).items()}
+        confidence = d.get("confidence")
+        return cls(str(d["kind"]), float(d["start"]), float(d["end"]), d.get("side"), values,
+                   1.0 if confidence is None else float(confidence))  # fmt: skip
+
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["start"], out["end"] = round(self.start, 4), round(self.end, 4)

@@ -214,7 +214,11 @@ def test_counts_and_events_below_the_sure_confidence_say_they_are_uncertain() ->
               {"kind": "jump", "start": 0.4, "end": 0.6, "confidence": SURE_CONFIDENCE},
               {"kind": "rep", "start": 0.0, "end": 1.0}]
     assert [is_uncertain(e) for e in events] == [True, False, False, False]
-    rows = dict(summary_rows({"step_count": 2, "jump_count": 1, "rep_count": 1}, {}, None, events))
+    rows = dict(summary_rows({"step_count": 2, "jump_count": 1, "rep_count": 1, "cadence_spm": 110.0,
+                              "best_jump_height_m": 0.05}, {}, None, events))
     assert rows["Steps"] == "2 (1 uncertain)"
     assert rows["Jumps"] == "1" and rows["Repetitions"] == "1"
+    # a value read from steps among which one is uncertain says so; the sure jump's height does not
+    assert rows["Cadence"] == "110 steps/min (uncertain steps included)"
+    assert rows["Best jump height"] == "0.05 m"
     assert dict(summary_rows({"step_count": 2}, {}))["Steps"] == "2"  # no events given: as before

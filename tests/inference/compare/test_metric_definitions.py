@@ -1,5 +1,5 @@
 """What the progress metrics mean: range of motion is the report's (range_of_motion, each side),
-and trunk lean has no direction of better."""
+cadence the report's over sure steps, and trunk lean has no direction of better."""
 
 from __future__ import annotations
 
@@ -58,3 +58,23 @@ def test_forward_trunk_lean_is_measured_only_where_the_athlete_is_filmed_from_th
     # Knee flexion is a side-view angle too (docs/kinematics.md): from the front the thigh's range
     # to the trunk, read in any view, is what is followed.
     assert "trunk_lean_max" not in metrics and "knee_rom" not in metrics and "hip_elevation_rom" in metrics
+
+
+def test_progress_cadence_is_the_reports_over_sure_steps() -> None:
+    # One definition of cadence (inference.kinematics.events.cadence): runs of at least three
+    # alternating steps; a step more than MAX_STEP_TIME_S after the one before starts a new gait.
+    # Before, progress counted every step over the first to last touch-down: three steps 0.5 s
+    # apart then one 4 s later read 60 * 3 / 5 = 36 steps/min instead of 120.
+    from inference.kinematics.events import SURE_CONFIDENCE, Event, cadence
+
+    t = np.arange(240) / 30.0  # a figure tracked throughout, so the whole clip is measured
+    kin = compute_kinematics(sequence(on_ground(side_view_body25(len(t))), t), 0)
+    steps = [Event("step", end - 0.3, end, side).as_dict()
+             for end, side in ((1.0, "right"), (1.5, "left"), (2.0, "right"), (6.0, "left"))]
+    metrics = {m.metric: m for m in analysis_metrics(kin, {"events": {"events": steps}}, "walk")}
+    assert metrics["cadence_spm"].value == pytest.approx(120.0)
+    assert metrics["cadence_spm"].value == cadence([Event.from_dict(e) for e in steps])
+    assert (metrics["cadence_spm"].start, metrics["cadence_spm"].end) == (1.0, 2.0)
+    # an uncertain step is no point on a progress chart: the run falls under three steps
+    unsure = [dict(steps[0], confidence=SURE_CONFIDENCE - 0.2)] + steps[1:]
+    assert "cadence_spm" not in {m.metric for m in analysis_metrics(kin, {"events": {"events": unsure}}, "walk")}
