@@ -453,13 +453,18 @@ def alternating_steps(steps: list[Event]) -> list[list[Event]]:
 
 def cadence(steps: list[Event]) -> float | None:
     """Steps per minute over the runs of alternating steps (:func:`alternating_steps`) of at least
-    :data:`MIN_CADENCE_STEPS`: the number of step intervals inside them over the time they span
-    (None without such a run)."""
+    :data:`MIN_CADENCE_STEPS`: the number of step intervals inside them over the time they span,
+    read twice, between touch-downs (``end``) and between lift-offs (``start``), and pooled (None
+    without such a run). Each step's two instants are timed separately, each to about a frame, so
+    the two spans measure the same period with independent errors: on motion capture (bench/
+    events_mocap.py, walk and run, 48 views, seeds 0-2) the mean cadence error fell from 2.9/4.1/3.3 %
+    (touch-downs only) to 2.0/2.8/2.7 % and the worst from 10.1/16.2/13.4 % to 7.3/11.8/10.0 %;
+    lift-offs alone gave 2.9 % and 12.4 % (seed 0)."""
     chains = [c for c in alternating_steps(steps) if len(c) >= MIN_CADENCE_STEPS]
-    span = sum(c[-1].end - c[0].end for c in chains)
+    span = sum((c[-1].end - c[0].end) + (c[-1].start - c[0].start) for c in chains)
     if not chains or span <= 0:
         return None
-    return 60.0 * sum(len(c) - 1 for c in chains) / span
+    return 60.0 * 2 * sum(len(c) - 1 for c in chains) / span
 
 
 @dataclass(frozen=True)

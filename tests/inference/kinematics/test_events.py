@@ -287,12 +287,24 @@ def test_steps_from_every_keypoint_set_even_with_the_ankle_alone(skeleton: str) 
 
 def test_cadence_is_read_over_whole_strides() -> None:
     """Two alternating steps are one step time, not a cadence; three (a stride) are."""
-    two = [Event("step", 0.0, 0.5, "right"), Event("step", 0.5, 1.1, "left")]
+    two = [Event("step", 0.1, 0.5, "right"), Event("step", 0.6, 1.1, "left")]
     assert cadence(two) is None
     three = [*two, Event("step", 1.1, 1.5, "right")]
+    # two intervals over the touch-downs' 1.0 s and the lift-offs' 1.0 s
     assert cadence(three) == pytest.approx(60.0 * 2 / 1.0)
     # a run broken by one foot stepping twice: only the stride counts
-    assert cadence([*three, Event("step", 1.5, 3.0, "right"), Event("step", 3.0, 3.6, "left")]) == pytest.approx(120.0)
+    assert cadence([*three, Event("step", 2.6, 3.0, "right"), Event("step", 3.2, 3.6, "left")]) == pytest.approx(120.0)
+
+
+def test_cadence_reads_the_period_from_lift_offs_and_touch_downs() -> None:
+    """Each step's lift-off and touch-down are timed separately: pooling the two spans halves a
+    late touch-down's effect on the cadence (here the last one 2 frames late at 30 fps)."""
+    late = 2 / 30.0
+    steps = [Event("step", 0.1, 0.5, "right"), Event("step", 0.6, 1.0, "left"),
+             Event("step", 1.1, 1.5 + late, "right")]  # fmt: skip
+    touch_downs_only = 60.0 * 2 / (1.0 + late)
+    assert cadence(steps) == pytest.approx(60.0 * 4 / (2.0 + late))
+    assert abs(cadence(steps) - 120.0) < 0.55 * abs(touch_downs_only - 120.0)
 
 
 def test_steps_seconds_apart_are_not_one_gait() -> None:
@@ -302,8 +314,8 @@ def test_steps_seconds_apart_are_not_one_gait() -> None:
     apart = [Event("step", 1.65, 2.84, "left"), Event("step", 6.86, 7.25, "right"),
              Event("step", 7.02, 7.41, "left")]
     assert [len(c) for c in alternating_steps(apart)] == [1, 2] and cadence(apart) is None
-    walking = [Event("step", 0.0, 0.5, "left"), Event("step", 0.5, 1.05, "right"),
-               Event("step", 1.05, 1.6, "left")]
+    walking = [Event("step", 0.1, 0.5, "left"), Event("step", 0.65, 1.05, "right"),
+               Event("step", 1.2, 1.6, "left")]
     assert cadence(walking) == pytest.approx(60.0 * 2 / 1.1)
 
 
