@@ -304,6 +304,19 @@ RANGE_OF_MOTION_NOTE = ("Ranges of motion span the 5th to the 95th percentile of
                         "frame, peaks included.")
 
 
+def kpi_parts(value: str) -> tuple[str, str]:
+    """A summary value as a key-number tile shows it: the number (or "Not measured") large, what
+    qualifies it small beneath — "2 (2 uncertain)" → ("2", "2 uncertain"), "not measured: needs a
+    side view (…)" → ("Not measured", "needs a side view (…)"). The summary table keeps the whole
+    value (:func:`summary_rows`)."""
+    if value.startswith("not measured"):
+        return "Not measured", value.partition(":")[2].strip()
+    head, bracket, rest = value.partition(" (")
+    if bracket and rest.endswith(")"):
+        return head, rest[:-1]
+    return value, ""
+
+
 def summary_rows(events_summary: dict[str, Any], ranges: dict[str, float | None],
                  view: str | None = None, events: list[dict[str, Any]] | None = None) -> list[tuple[str, str]]:
     """The summary table: (label, value) rows for what was measured. ``view`` is the camera view

@@ -15,6 +15,7 @@ from coaching.reports.figures import (
     CAMERA_MOVED_NOTE,
     JOINTS,
     RANGE_OF_MOTION_NOTE,
+    kpi_parts,
     report_figures,
     silhouette_figure,
     summary_rows,
@@ -55,6 +56,11 @@ class Report:
     def uncertain_events(self) -> int:
         """How many of the events are uncertain (each marked ``uncertain`` by :func:`report_get`)."""
         return sum(1 for e in self.events if e.get("uncertain"))
+
+    @property
+    def kpis(self) -> list[tuple[str, str, str]]:
+        """The first six summary rows as key-number tiles: (label, value, qualifier) (:func:`kpi_parts`)."""
+        return [(label, *kpi_parts(value)) for label, value in self.summary[:6]]
 
     @property
     def rom_note(self) -> str:

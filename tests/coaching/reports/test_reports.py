@@ -222,3 +222,16 @@ def test_counts_and_events_below_the_sure_confidence_say_they_are_uncertain() ->
     assert rows["Cadence"] == "110 steps/min (uncertain steps included)"
     assert rows["Best jump height"] == "0.05 m"
     assert dict(summary_rows({"step_count": 2}, {}))["Steps"] == "2"  # no events given: as before
+
+
+def test_a_key_number_tile_shows_the_number_large_and_its_qualifier_small() -> None:
+    # basketball_pan_240p's report had "not measured: needs a side view (the athlete was seen from
+    # the front or back)" in the tiles' large bold type, eleven lines high in Chromium.
+    from coaching.reports.figures import kpi_parts
+
+    assert kpi_parts("2 (2 uncertain)") == ("2", "2 uncertain")
+    assert kpi_parts("not measured: needs a side view (the athlete was seen from the front or back)") == (
+        "Not measured", "needs a side view (the athlete was seen from the front or back)")
+    assert kpi_parts("115°") == ("115°", "")
+    assert kpi_parts("110 steps/min (uncertain steps included)") == ("110 steps/min", "uncertain steps included")
+    assert kpi_parts("88° (front/back view: needs a side view)") == ("88°", "front/back view: needs a side view")
