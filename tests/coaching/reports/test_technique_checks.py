@@ -26,7 +26,7 @@ def test_a_movement_without_rules_has_no_to_work_on_tile(client, world) -> None:
     html = client.get(reverse("analysis_report", args=[world.analysis.pk])).content.decode()
     tiles = _tile(html)
     assert "To work on" not in tiles
-    assert "<dt>Technique checks</dt><dd>None for this movement</dd>" in tiles
+    assert '<dt>Technique checks</dt><dd>None<small class="kpi-note">for this movement</small></dd>' in tiles
     assert "No technique rule judges a general / other movement" in html
 
 
