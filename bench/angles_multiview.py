@@ -251,9 +251,36 @@ def _truth(demo: Demo, slot: int, use: tuple[bool, ...], sides: str = "views"
     return truth, check
 
 
+def _span(x: np.ndarray) -> float:
+    """5th to 95th percentile span of the finite values (NaN with fewer than two)."""
+    x = x[np.isfinite(x)]
+    return float(np.subtract(*np.percentile(x, [95, 5]))) if x.size >= 2 else float("nan")
+
+
+def rom_pair(kin: Any, name: str, true: np.ndarray, others: list[np.ndarray]) -> tuple[float, float, float] | None:
+    """(the report's range of motion of ``name``, the reference's over the same frames, the
+    reference's own noise), degrees: :func:`inference.feedback.measures.range_of_motion`
+    (5th-95th percentile of the samples reported with confidence >= 0.5, its minimum of samples)
+    over the frames with a 3D value; the same span of the 3D angle over the frames the product
+    used; the median distance of the other camera triplets' spans over those frames from it. None
+    where the report would show no range."""
+    from inference.feedback.measures import range_of_motion, tracked_angle
+
+    frames = np.zeros(kin.timestamps.size, bool)
+    frames[: true.size] = np.isfinite(true)
+    product = range_of_motion(kin, name, frames)
+    if not np.isfinite(product):
+        return None
+    used = np.isfinite(tracked_angle(kin, name)[: true.size]) & np.isfinite(true)
+    reference = _span(true[used])
+    apart = [abs(_span(o[: true.size][used]) - reference) for o in others]
+    return product, reference, float(np.nanmedian(apart)) if np.isfinite(apart).any() else float("nan")
+
+
 def collect(demo: Demo, views: str, pooled: dict[str, Samples], check: dict[str, Any], depth: bool,
-            sides: str = "views") -> None:
-    """Add every person of ``demo``'s judged camera to ``pooled`` (per joint)."""
+            sides: str = "views", roms: list[dict[str, Any]] | None = None) -> None:
+    """Add every person of ``demo``'s judged camera to ``pooled`` (per joint), and to ``roms`` each
+    range of motion the report would show with the reference's (:func:`rom_pair`)."""
     from inference.kinematics import compute_kinematics
     from inference.kinematics.angles import HINGE_STOP, OUTSIDE_RANGE_CONFIDENCE
 
@@ -279,6 +306,9 @@ def collect(demo: Demo, views: str, pooled: dict[str, Samples], check: dict[str,
             ok = np.isfinite(got)
             assert np.allclose(product[ok], conf[ok], atol=1e-6), f"{name}: the factors do not make the confidence"
             sel = ok & np.isfinite(true)
+            if roms is not None and (pair := rom_pair(kin, name, true, [o[name] for o in others])) is not None:
+                roms.append({"demo": demo.name, "camera": demo.camera, "person": slot, "angle": name,
+                             "report": pair[0], "reference": pair[1], "reference_noise": pair[2]})
             s = pooled.setdefault(joint, Samples(factors={k: [] for k in f}))
             s.frames += int(np.isfinite(true).sum())
             s.error.extend((got[sel] - true[sel]).tolist())
@@ -373,6 +403,23 @@ def draw(demo: Demo, views: str, folder: Path) -> None:
         cv2.imwrite(str(folder / f"{demo.name}_{demo.camera}_person{slot}_frame{middle}.png"), image)
 
 
+def rom_table(roms: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Per joint (sides pooled): how many ranges the report would show, the median of report −
+    reference, the median and worst absolute difference, and the share off by more than OFF_DEG."""
+    out = {}
+    for joint in JOINTS:
+        mine = [r for r in roms if r["angle"].split("_", 1)[1] == joint]
+        diff = np.array([r["report"] - r["reference"] for r in mine])
+        noise = np.array([r["reference_noise"] for r in mine])
+        if diff.size:
+            out[joint] = {"ranges": int(diff.size), "median": float(np.median(diff)),
+                          "abs_median": float(np.median(np.abs(diff))), "worst": float(np.abs(diff).max()),
+                          "off": float(np.mean(np.abs(diff) > OFF_DEG)),
+                          "reference_noise": float(np.nanmedian(noise)) if np.isfinite(noise).any() else float("nan"),
+                          "reference_off": float(np.mean(noise[np.isfinite(noise)] > OFF_DEG)) if np.isfinite(noise).any() else float("nan")}  # fmt: skip
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--views", choices=VIEWS, default="others",
@@ -394,12 +441,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     pooled: dict[str, Samples] = {}
     check: dict[str, Any] = {}
+    roms: list[dict[str, Any]] = []
     for name in POSE2SIM_DEMOS:
         demo = load_demo(name, args.reuse)
         check[f"{name} cam01"] = {"same file as the dev clip": same_as_dev_clip(name)}
         for anchor in range(len(POSE2SIM_CAMERAS)) if args.camera == "every" else (POSE2SIM_CAMERAS.index(args.camera),):
             demo.anchor = anchor
-            collect(demo, args.views, pooled, check, args.blazepose_depth, args.sides)
+            collect(demo, args.views, pooled, check, args.blazepose_depth, args.sides, roms)
             if args.draw:
                 draw(demo, args.views, args.draw)
     print(f"# 2D angles ({args.camera}) against the multi-view reference (views: {args.views}, sides: {args.sides})\n\n"
@@ -418,8 +466,23 @@ def main(argv: list[str] | None = None) -> int:
             cells = [_cell(r[k], unit) for k, unit in (("kept", "%"), ("within", ""), ("median", "°"), ("abs_median", "°"),
                                                         ("abs_p90", "°"), ("off", "%"), ("stable_samples", ""), ("stable_off", "%"))]
             print(f"| {joint}: {label} | {r['samples']} | " + " | ".join(cells) + " |")
+    ranges = rom_table(roms)
+    print(f"\n## Ranges of motion as the report shows them (5th-95th percentile, confidence >= 0.5) against the "
+          f"reference's over the same frames (off: more than {OFF_DEG:.0f}° apart)\n")
+    print("Reference noise: the median distance of the other camera triplets' ranges over the same frames.\n")
+    print("| joint | ranges shown | report − reference median | abs median | worst | off | reference noise median | reference noise off |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for joint, r in ranges.items():
+        print(f"| {joint} | {r['ranges']} | {_cell(r['median'], '°')} | {_cell(r['abs_median'], '°')} | "
+              f"{_cell(r['worst'], '°')} | {_cell(r['off'], '%')} | {_cell(r['reference_noise'], '°')} | "
+              f"{_cell(r['reference_off'], '%')} |")
+    print("\n| demo | camera | person | angle | report | reference | reference noise |\n| --- | --- | --- | --- | --- | --- | --- |")
+    for r in roms:
+        print(f"| {r['demo']} | {r['camera']} | {r['person']} | {r['angle']} | {r['report']:.0f}° | {r['reference']:.0f}° | "
+              f"{_cell(r['reference_noise'], '°')} |")
     if args.json:
-        args.json.write_text(json.dumps({"views": args.views, "sides": args.sides, "calibration": check, "angles": table}, indent=1))
+        args.json.write_text(json.dumps({"views": args.views, "sides": args.sides, "calibration": check, "angles": table,
+                                         "ranges_of_motion": {"table": ranges, "pairs": roms}}, indent=1))  # fmt: skip
     return 0
 
 
