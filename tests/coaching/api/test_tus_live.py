@@ -20,6 +20,25 @@ from tests.coaching.api.tus_client import TusClient
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
+@pytest.fixture(autouse=True)
+def _server_done_with_the_database(live_server):  # noqa: ANN001, ANN202
+    """After each test, wait (10 s at most) until no other connection to the test database is in
+    a query or a transaction: the live server's thread may still be finishing the request whose
+    connection was dropped, and the teardown's TRUNCATE then deadlocked against its reads (CI,
+    2026-12-01: "deadlock detected" at teardown, and the next test's flush failed)."""
+    from django.db import connection
+
+    yield
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')")
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
+
+
 def _client(live_server, world) -> TusClient:  # noqa: ANN001
     _, secret = api_token_create(user=world.coach, name="capture app")
     return TusClient(live_server.url, secret)
