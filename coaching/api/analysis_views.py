@@ -28,7 +28,7 @@ from coaching.athletes.permissions import Action
 from coaching.learning.selectors import report_moves
 from coaching.reports.exports import EXPORTS, ExportUnavailable, analysis_export_build
 from coaching.serving import content_disposition_header, serve_field_file
-from inference.feedback.engine import Finding, sorted_findings
+from inference.feedback.engine import stored_findings
 
 
 class NotFinished(APIException):
@@ -116,7 +116,7 @@ class AnalysisFindings(APIView):
     def get(self, request: Request, analysis_id: int) -> Response:
         """Technique findings, majors first then by time (the report's order)."""
         feedback = _finished(request, analysis_id).summary.get("feedback") or {}
-        findings = sorted_findings(Finding.from_dict(f) for f in feedback.get("findings", []))
+        findings = stored_findings(feedback.get("findings", []))
         return Response({"analysis": analysis_id, "findings": [f.as_dict() for f in findings],
                          "skipped": feedback.get("skipped", []),
                          "reason": feedback.get("reason") or ""})

@@ -19,7 +19,7 @@ from coaching.learning.models import ActionLabel, SegmentationWeights, TeamActio
 from coaching.reports.selectors import rule_name
 from coaching.storage import local_path
 from inference.actions.classes import ActionClass
-from inference.feedback.engine import Finding, sorted_findings
+from inference.feedback.engine import stored_findings
 
 
 def _unpacked(field_file: FieldFile, key: str) -> Path:
@@ -123,7 +123,7 @@ def report_moves(*, analysis: Analysis) -> dict[str, object]:
         "reason": actions.get("reason") or "",
         # Technique rules judged inside the recognised moves (inference/feedback/actions.py).
         "feedback": [{"movement": movement, "spans": data.get("spans", []),
-                      "findings": sorted_findings(Finding.from_dict(f) for f in data.get("findings", [])),
+                      "findings": stored_findings(data.get("findings", [])),
                       "passed": len(data.get("passed", [])),
                       "skipped": [{**x, "name": rule_name(str(x.get("rule", "")))} for x in data.get("skipped", [])]}
                      for movement, data in (actions.get("feedback") or {}).items()],

@@ -44,8 +44,14 @@ JOINTS: dict[str, tuple[str, ...]] = {
 # in this order: joint by joint, left then right. The stored summary cannot give the order:
 # PostgreSQL's jsonb keeps keys shortest first ("trunk", "left_hip", "left_knee", "right_hip" …),
 # which put the left knee among the key numbers without the right one.
-SUMMARY_ANGLES: tuple[str, ...] = tuple(n for joint in ("knee", "hip", "ankle", "shoulder", "elbow", "trunk")
+# Not the elbow: its range from one camera was off by more than 15° in 15 of 21 person-views of
+# the Pose2Sim four-camera check (median 30°; bench/angles_multiview.py --camera every,
+# docs/angles_multiview.md), too coarse for a key number; its chart stays, with ELBOW_NOTE.
+SUMMARY_ANGLES: tuple[str, ...] = tuple(n for joint in ("knee", "hip", "ankle", "shoulder", "trunk")
                                         for n in JOINTS[joint])
+# Under the elbow's charts: what its 2D flexion can and cannot say.
+ELBOW_NOTE = ("2D elbow angle: exact only with the arm's plane facing the camera; against four cameras "
+              "its range was off by 30° in the median")
 
 
 def decimate(t: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
@@ -137,9 +143,12 @@ def angle_reference(name: str) -> str:
 def side_view_note(kin: Kinematics, joint: str) -> str:
     """What a chart of a side-view-only joint (inference.kinematics.angles.needs_side_view: the
     knee, ankle, signed hip and shoulder) says where the athlete was measured but not seen from
-    the side: the angle is left out there, not drawn as fact. "" for other joints and where
-    nothing was left out for the view."""
+    the side: the angle is left out there, not drawn as fact. The elbow's charts say how coarse
+    its 2D flexion is (:data:`ELBOW_NOTE`). "" for other joints and where nothing was left out
+    for the view."""
     names = JOINTS[joint]
+    if joint == "elbow":
+        return ELBOW_NOTE
     if not all(needs_side_view(n) for n in names):
         return ""
     view = kin.view()

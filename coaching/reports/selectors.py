@@ -22,7 +22,8 @@ from coaching.reports.figures import (
 )
 from coaching.reports.models import Render, RenderKind
 from coaching.storage import read_stored
-from inference.feedback.engine import Finding, sorted_findings
+from inference.feedback.engine import Finding, stored_findings
+from inference.feedback.rule_ids import RETIRED_RULE_IDS
 from inference.feedback.rules import rules_for
 from inference.kinematics.core import Kinematics
 from inference.kinematics.events import is_uncertain
@@ -120,13 +121,14 @@ def report_get(*, analysis: Analysis) -> Report:
     silhouette = silhouette_figure(analysis.summary.get("silhouette") or {}, figures.get("untracked"))
     if silhouette is not None:
         figures = {**figures, "silhouette": silhouette}
-    findings = sorted_findings(Finding.from_dict(f) for f in feedback.get("findings", []))
+    findings = stored_findings(feedback.get("findings", []))
     return Report(
         analysis,
         figures=figures,
         joints=[j for j in JOINTS if j in figures["angles"]],
         findings=findings,
-        skipped=[{**s, "name": rule_name(str(s.get("rule", "")))} for s in feedback.get("skipped", [])],
+        skipped=[{**s, "name": rule_name(str(s.get("rule", "")))} for s in feedback.get("skipped", [])
+                 if s.get("rule") not in RETIRED_RULE_IDS],
         events=[{**e, "uncertain": is_uncertain(e)} for e in events.get("events", [])],
         summary=summary_rows(events.get("summary", {}), feedback.get("ranges_of_motion", {}),
                              feedback.get("view"), events.get("events", [])),

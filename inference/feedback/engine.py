@@ -27,7 +27,7 @@ from inference.feedback.measures import (
     view_of,
     windows_text,
 )
-from inference.feedback.rule_ids import RuleId
+from inference.feedback.rule_ids import RETIRED_RULE_IDS, RuleId
 from inference.feedback.rules import Rule, rules_for
 from inference.feedback.severity import Severity
 from inference.kinematics.core import Kinematics
@@ -82,6 +82,12 @@ class Finding:
             message=str(data["message"]), suggestion=str(data["suggestion"]), source=str(data.get("source", "")),
             effect=None if data.get("effect") is None else float(data["effect"]), effect_unit=str(data.get("effect_unit", "")),
         )  # fmt: skip
+
+
+def stored_findings(stored: Iterable[Mapping[str, Any]]) -> list[Finding]:
+    """Findings as stored (:meth:`Finding.as_dict`), in the report's order, without those of
+    retired rules (:data:`~inference.feedback.rule_ids.RETIRED_RULE_IDS`)."""
+    return sorted_findings(Finding.from_dict(f) for f in stored if f.get("rule") not in RETIRED_RULE_IDS)
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -60,13 +60,20 @@ _LSI = ("limb symmetry index ≥ 90 % as a return-to-sport criterion: Grindem et
         "Br J Sports Med 50:804; 85 % warning is our choice")  # fmt: skip
 
 
+# The joints whose left and right ranges of motion are compared. Not the elbow: its 2D flexion
+# depends on how the arm's plane faces the camera, and in views from the front the pose model
+# exchanged the arms, so the wrong one got named (rule_ids.RETIRED_RULE_IDS says what was
+# measured). Knee, hip and shoulder flexion are judged from the side only (their skipped reason).
+SYMMETRY_JOINTS = ("knee", "hip", "shoulder")
+
+
 def _symmetry_rules(movements: tuple[Movement, ...]) -> tuple[Rule, ...]:
     return tuple(
         Rule(RuleId(f"symmetry.{joint}"), movements, "rom_symmetry", "below", 85.0, 70.0, "%",
              f"The left and right {joint}s moved through different ranges: the smaller is {{value}} % of the larger.",
              "Check both sides do the same work; film both sides or from the front to confirm, and practise the weaker side.",
              _LSI, min_effect=ROM_DIFF_NOISE_DEG, effect_unit="°", params={"joint": joint})
-        for joint in ("knee", "hip", "shoulder", "elbow")
+        for joint in SYMMETRY_JOINTS
     )  # fmt: skip
 
 

@@ -84,3 +84,16 @@ def test_action_tables_are_keyed_by_action_classes() -> None:
     assert set(CLIP_CLASSES.values()) == set(WINDOW_CLASSES) - {ActionClass.IDLE}
     assert all(isinstance(m, Movement) for m in ACTION_MOVEMENTS.values())
     assert all(isinstance(m, Movement) for m, _ in REP_EVENTS.values())
+
+
+def test_findings_stored_under_a_retired_rule_are_left_out_when_read() -> None:
+    # An analysis stored before symmetry.elbow was retired shows what a re-run would: no finding
+    # of a rule that is no longer judged (inference.feedback.rule_ids.RETIRED_RULE_IDS).
+    from inference.feedback import stored_findings
+    from inference.feedback.rule_ids import RETIRED_RULE_IDS
+
+    assert "symmetry.elbow" in RETIRED_RULE_IDS and not RETIRED_RULE_IDS & {r.value for r in RuleId}
+    kept = {"rule": "squat.depth", "severity": "major", "value": -30.0, "threshold": 0.0, "unit": "°",
+            "fault": "below", "time_ranges": [[1.0, 2.0]], "message": "m", "suggestion": "s", "source": "x"}
+    retired = {**kept, "rule": "symmetry.elbow", "unit": "%", "value": 19.0, "threshold": 85.0}
+    assert [f.rule for f in stored_findings([retired, kept])] == [RuleId.SQUAT_DEPTH]

@@ -235,3 +235,17 @@ def test_a_key_number_tile_shows_the_number_large_and_its_qualifier_small() -> N
     assert kpi_parts("115°") == ("115°", "")
     assert kpi_parts("110 steps/min (uncertain steps included)") == ("110 steps/min", "uncertain steps included")
     assert kpi_parts("88° (front/back view: needs a side view)") == ("88°", "front/back view: needs a side view")
+
+
+def test_the_elbow_has_a_chart_with_its_limits_but_no_range_among_the_numbers() -> None:
+    # Its range from one camera was off by more than 15° in 15 of 21 person-views of the
+    # four-camera check (docs/angles_multiview.md): no key number; the chart says how coarse it is.
+    from coaching.reports.figures import ELBOW_NOTE, SUMMARY_ANGLES, angle_figure
+    from tests.support import squat_kinematics
+
+    ranges = {"left_elbow": 23.0, "right_elbow": 118.0, "trunk": 37.0}
+    rows = dict(summary_rows({}, ranges, "front"))
+    assert "Range of motion, trunk" in rows and not any("elbow" in label for label in rows)
+    assert not any("elbow" in name for name in SUMMARY_ANGLES)
+    figure = angle_figure(squat_kinematics(depth=60), "elbow", [])
+    assert [a["text"] for a in figure["layout"]["annotations"]] == [ELBOW_NOTE]

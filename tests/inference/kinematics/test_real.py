@@ -123,13 +123,14 @@ def test_feedback_json_is_complete_and_honest_about_the_view(analysed: tuple[obj
     _, out = analysed
     feedback = json.loads((out / "feedback.json").read_text())
     assert feedback["view"] == "front"  # he faces the camera (bench/truth; the per-frame view of 9e54e58)
-    ids = {f["rule"] for f in feedback["findings"]} | set(feedback["passed"])
-    assert ids == {"symmetry.elbow"}
     # The signed hip and shoulder (9e54e58) and knee flexion are side-view angles: from the front
-    # they are not judged, and the report says why instead of comparing two projections.
+    # they are not judged, and the report says why instead of comparing two projections. The
+    # elbow's rule, which judged him here (his right arm goes up over the head and ends bent at
+    # the hip, the left stays nearly straight: a true asymmetry, read as 118° against 23° where
+    # the four-camera reference has 74° against 32°), is retired: across the Pose2Sim views it
+    # named the right arm with the right verdict in 3 of 9 (inference.feedback.rule_ids).
+    assert feedback["findings"] == [] and feedback["passed"] == []
     skipped = {x["rule"]: x["reason"] for x in feedback["skipped"]}
+    assert set(skipped) == {"symmetry.hip", "symmetry.shoulder", "symmetry.knee"}
     for joint in ("hip", "shoulder", "knee"):
         assert "needs a side view" in skipped[f"symmetry.{joint}"], joint
-    # The right arm goes up over the head and ends bent at the hip; the left stays nearly straight.
-    elbow = next(f for f in feedback["findings"] if f["rule"] == "symmetry.elbow")
-    assert elbow["severity"] == "major" and elbow["time_ranges"] == [[0.0, 1.65]]
