@@ -50,8 +50,8 @@ JOINTS: dict[str, tuple[str, ...]] = {
 SUMMARY_ANGLES: tuple[str, ...] = tuple(n for joint in ("knee", "hip", "ankle", "shoulder", "trunk")
                                         for n in JOINTS[joint])
 # Under the elbow's charts: what its 2D flexion can and cannot say.
-ELBOW_NOTE = ("2D elbow angle: exact only with the arm's plane facing the camera; against four cameras "
-              "its range was off by 30° in the median")
+# (one line under the chart: longer ones are cut at its width)
+ELBOW_NOTE = "2D elbow angle, coarse: its range was 30° off in the median against four cameras"
 
 
 def decimate(t: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
