@@ -58,6 +58,26 @@ def metric_rows_write_safely(*, analysis: Analysis) -> int:
         return 0
 
 
+def metric_rows_rewrite(*, team_id: int | None = None) -> tuple[int, int, int]:
+    """:func:`metric_rows_write` for the latest finished analysis of every video (of one team when
+    ``team_id`` is given), one transaction per video; returns (videos, rows, failures). For the
+    rows written before a metric's definition changed (``manage.py rewrite_metrics``)."""
+    done = Analysis.objects.filter(status=Status.DONE)
+    if team_id is not None:
+        done = done.filter(video__team_id=team_id)
+    latest: dict[int, Analysis] = {}
+    for analysis in done.select_related("video").order_by("video_id", "created_at"):
+        latest[analysis.video_id] = analysis  # the last one created wins
+    rows = failed = 0
+    for analysis in latest.values():
+        try:
+            rows += metric_rows_write(analysis=analysis)
+        except Exception:  # noqa: BLE001 - one broken analysis does not stop the others
+            log.exception("metric rows of analysis %s were not rewritten", analysis.pk)
+            failed += 1
+    return len(latest), rows, failed
+
+
 def reference_set(*, team: Team, analysis: Analysis, segment: Segment, user: User) -> Reference:
     """Make the segment the team's reference for its action (replacing the previous one)."""
     core = segment.core or (None, None)

@@ -189,3 +189,29 @@ def test_trend_axis_is_in_days_and_a_fortnight_wide_for_few_sessions() -> None:
     many = Series("squat", "squat_depth", "deg", [Point(date(2026, 9, 1), 90.0, 1, 0.0),
                                                   Point(date(2026, 11, 27), 95.0, 2, 0.0)])
     assert "range" not in trend_figure(many)["layout"]["xaxis"]
+
+
+def test_rewrite_metrics_writes_old_rows_with_todays_definitions(world) -> None:  # noqa: ANN001
+    # A row written under an old definition (cadence over every step: 36 steps/min for three steps
+    # 0.5 s apart and one 4 s later) is rewritten from the stored analysis: the report's 120.
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from inference.kinematics.events import Event
+    from tests.support import squat_video
+
+    analysis = squat_video(world.ann, recorded=date(2026, 3, 2), depth=90)
+    steps = [Event("step", end - 0.3, end, side).as_dict()
+             for end, side in ((0.5, "right"), (1.0, "left"), (1.5, "right"), (3.9, "left"))]
+    analysis.summary = {**analysis.summary, "events": {"events": steps}}
+    analysis.save()
+    MetricRow.objects.create(team=world.ann.team, athlete=world.ann, analysis=analysis, recorded_on=date(2026, 3, 2),
+                             action="squat", metric="cadence_spm", value=36.0, unit="steps/min", t_start=0.5, t_end=3.9)
+    out = StringIO()
+    call_command("rewrite_metrics", "--team", str(world.ann.team_id), stdout=out)
+    videos = Analysis.objects.filter(status=Status.DONE, video__team=world.ann.team).values("video").distinct().count()
+    assert out.getvalue().startswith(f"{videos} video(s): ") and "failed" not in out.getvalue()
+    cadence = MetricRow.objects.get(analysis=analysis, metric="cadence_spm")
+    assert cadence.value == pytest.approx(120.0) and (cadence.t_start, cadence.t_end) == (0.5, 1.5)
+    assert MetricRow.objects.filter(analysis=analysis, metric="knee_rom").exists()  # the rest as a run writes them
