@@ -67,13 +67,19 @@ def test_the_truth_foot_lies_on_skin_in_its_frame() -> None:
             assert skin.mean() > 0.3, (landing["demo"], cam)  # the sole's lowest point: skin above it
 
 
+def _walker(seconds: float):  # noqa: ANN202 - (Kinematics, FootContacts, {side: touch-down times})
+    """A constructed walker (0.6 s stance, 0.4 s swing) over ``seconds``: its kinematics, foot
+    contacts and true touch-downs."""
+    t = np.arange(int(seconds * FS)) / FS
+    kp, touch = gait(t, stance=0.6, swing=0.4)
+    kin = compute_kinematics(sequence(kp, t), 0)
+    return kin, contacts_of(kin), touch
+
+
 def test_candidate_instants_on_a_constructed_gait() -> None:
     # Feet that stop dead at each true touch-down: the speed and place instants find it within two
     # frames; the rule's own instants are the product's; the still-speed instant is never earlier.
-    t = np.arange(int(5 * FS)) / FS
-    kp, touch = gait(t, stance=0.6, swing=0.4)
-    kin = compute_kinematics(sequence(kp, t), 0)
-    contacts = contacts_of(kin)
+    kin, contacts, touch = _walker(5.0)
     steps = list(detect_events(kin, "walk").of_kind("step"))
     found = 0
     for swing in swings(contacts):
@@ -120,10 +126,7 @@ def test_step_ends_move_to_the_instant_only_inside_the_block() -> None:
     # The constructed foot's speed falls through half its top (touch_down) at the stop and below
     # STILL_SPEED (the product's step end, events._at_rest) about a frame later, the contact
     # low-pass's spread: moved to touch_down the ends come that frame earlier, only inside.
-    t = np.arange(int(4 * FS)) / FS
-    kp, _ = gait(t, stance=0.6, swing=0.4)
-    kin = compute_kinematics(sequence(kp, t), 0)
-    contacts = contacts_of(kin)
+    kin, contacts, _ = _walker(4.0)
     before = list(detect_events(kin, "walk").of_kind("step"))
     swing_of = {(s.side, s.lift_off): s for s in swings(contacts)}
     want = sorted(candidates(contacts, swing_of[(e.side, e.start)], before)["touch_down"] for e in before)
