@@ -2,11 +2,11 @@
 (:mod:`.measures`) and their evaluation into findings (:mod:`.engine`). See docs/kinematics.md."""
 
 from inference.feedback.engine import (
-           Feedback,
-           Finding,
-           evaluate_feedback,
-           sorted_findings,
-           stored_findings,
+    Feedback,
+    Finding,
+    evaluate_feedback,
+    sorted_findings,
+    stored_findings,
 )
 from inference.feedback.rule_ids import RuleId
 from inference.feedback.rules import MOVEMENTS, RULES, Rule, rules_for
