@@ -10,6 +10,13 @@ data do.
 - sports2d 0.8.34 (wheel, BSD-3-Clause, never installed): ``Sports2D/Demo/demo.mp4``, cached as
   ``sports2d_demo.mp4`` (7.7 s, 1768x994, 30 fps, outdoors: a man doing jumping jacks on a box,
   leaping off it and running off; a woman walking across). Truth: bench/truth/sports2d_demo.json.
+  Held out: never looked at to choose or tune anything, only scored.
+- sports2d 0.3.0 (wheel, BSD-3-Clause, never installed): its ``Sports2D/Demo/demo.mp4``, an
+  earlier and different demo, cached as ``football_sprint_slowmo.mp4`` (1.8 s, 1376x910, 30 fps:
+  a phone recording of a televised slow-motion replay: a footballer in white sprinting side-on
+  under a following pan, a player in red sliding to the ball). A **development** clip, not held
+  out: its frames were looked at to write bench/truth/football_sprint_slowmo.json and it may be
+  used to choose and tune, as ../shared/media's clips are.
 - pose2sim 0.10.49 (wheel, BSD-3-Clause, never installed): the four synchronised cameras of its
   Demo_SinglePerson and Demo_MultiPerson (``videos/cam01-04.mp4``, 1080 or 1088 x 1920, 60 fps, 100 frames;
   cam01 of each is byte-identical to ../shared/media's lab_walk_portrait_60fps.mp4 and
@@ -66,6 +73,10 @@ CLIPS: tuple[EvalClip, ...] = (
              "733b6db70742636ae9c35d870c22bd416582f579abd5881bee93a14bb0e2655d",
              "Sports2D/Demo/demo.mp4",
              "d9a66417185647b112304b57093f0c180f37a768e6a14daca75ca541f3b78039"),
+    EvalClip("football_sprint_slowmo.mp4", "sports2d==0.3.0",
+             "82101b6328648798b1620e180981a09aaf85628f4c696648642b7d3df23e71a2",
+             "Sports2D/Demo/demo.mp4",
+             "220fd6088e4cfa5b5646ac4a09423962d64c0db8813e81a69f24bc24a98e2edb"),
 )  # fmt: skip
 
 POSE2SIM = "pose2sim==0.10.49"
