@@ -296,3 +296,32 @@ def test_a_homography_no_camera_makes_in_one_frame_is_refused() -> None:
     assert 1.5 > MAX_FRAME_SCALE and background_homography(before, through(zoom)) is None
     warp = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [3e-3, 0.0, 1.0]])
     assert background_homography(before, through(warp)) is None
+
+
+def test_a_homography_only_part_of_the_background_agrees_with_or_fitted_on_one_cluster_is_refused() -> None:
+    # The same plausible turn: refused when 40 % of the corners move otherwise (their own blur, a
+    # screen's pattern: the fit is no model of the camera), and when every corner lies in one
+    # quarter of the picture (ill-conditioned away from it); the translation then stands in.
+    from inference.kinematics.camera import (
+        HOMOGRAPHY_MIN_INLIER_SHARE,
+        HOMOGRAPHY_MIN_SPREAD,
+        background_homography,
+    )
+
+    rng = np.random.default_rng(1)
+    size = (192, 108)
+    turn = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 0.3], [2e-4, 0.0, 1.0]])
+
+    def through(points: np.ndarray) -> np.ndarray:
+        p = np.c_[points, np.ones(len(points))] @ turn.T
+        return p[:, :2] / p[:, 2:]
+
+    before = rng.uniform((0, 0), size, size=(60, 2))
+    assert background_homography(before, through(before), size) is not None
+    stray = through(before)
+    stray[:24] += rng.uniform(-6, 6, size=(24, 2))  # 40 % of the corners: 0.6 < the share asked for
+    assert 0.6 < HOMOGRAPHY_MIN_INLIER_SHARE and background_homography(before, stray, size) is None
+    cluster = rng.uniform((140, 0), (190, 50), size=(60, 2))  # the top-right quarter
+    assert HOMOGRAPHY_MIN_SPREAD > 50 / 108
+    assert background_homography(cluster, through(cluster), size) is None
+    assert background_homography(cluster, through(cluster)) is not None  # no size given: not judged
