@@ -202,11 +202,16 @@ def velocity_figure(kin: Kinematics, joint: str, events: list[dict[str, Any]]) -
     return {"data": data, "layout": _with_note(layout, side_view_note(kin, joint), data)}
 
 
+SPAN_ROUNDING_S = 0.0005  # stored spans are rounded to the millisecond (camera_moved_spans)
+
+
 def in_spans(t: np.ndarray, spans: list[tuple[float, float]] | list[list[float]]) -> np.ndarray:
-    """(T,) whether each time lies inside one of ``spans`` [(start, end)] (ends included)."""
+    """(T,) whether each time lies inside one of ``spans`` [(start, end)] (ends included, within
+    the half millisecond the stored spans were rounded to: a span ending at frame 1.7633 s is
+    stored as 1.763 and must still hold that frame)."""
     inside = np.zeros(t.shape, bool)
     for start, end in spans:
-        inside |= (t >= start) & (t <= end)
+        inside |= (t >= start - SPAN_ROUNDING_S) & (t <= end + SPAN_ROUNDING_S)
     return inside
 
 

@@ -100,7 +100,7 @@ def camera_moved(summary: dict[str, Any]) -> list[tuple[float, float]]:
 def _figures(analysis: Analysis, events: list[dict[str, Any]]) -> dict[str, Any]:
     """Figures of a finished run never change until its files do (a new athlete pick stores a
     new kinematics file), so they are cached under the file's name."""
-    key = f"report-figures:v3:{analysis.pk}:{analysis.kinematics.name}"
+    key = f"report-figures:v4:{analysis.pk}:{analysis.kinematics.name}"
     figures = cache.get(key)
     if figures is None:
         figures = report_figures(kinematics_load(analysis=analysis), events, camera_moved(analysis.summary))
