@@ -331,15 +331,24 @@ def kpi_parts(value: str) -> tuple[str, str]:
     return value, ""
 
 
+# A walk or a run has steps: none found there is the detector's failure, not a count.
+GAIT_MOVEMENTS = ("walk", "run")
+NO_STEP_SEEN = ("not measured: no whole step was seen (a step is a foot seen leaving the ground and "
+                "landing while the other stands)")
+
+
 def summary_rows(events_summary: dict[str, Any], ranges: dict[str, float | None],
-                 view: str | None = None, events: list[dict[str, Any]] | None = None) -> list[tuple[str, str]]:
+                 view: str | None = None, events: list[dict[str, Any]] | None = None,
+                 movement: str | None = None) -> list[tuple[str, str]]:
     """The summary table: (label, value) rows for what was measured. ``view`` is the camera view
     of the athlete (feedback's "side", "front", "oblique", "unknown"): from the front, sagittal-
     plane ranges say that a side view is needed to measure them, and filmed from the front or at an
     angle, one row names the side-view joints (inference.kinematics.angles.needs_side_view) that
     have no range at all for that reason. ``events`` (the stored events): a count says how many of
     its events are uncertain (:func:`inference.kinematics.events.is_uncertain`), and a value read
-    from events of a kind (a height, a flight time, a cadence) says when uncertain ones are among them."""
+    from events of a kind (a height, a flight time, a cadence) says when uncertain ones are among them.
+    ``movement`` (the one the events were found for): for a walk or a run, no step found is said
+    as not measured (:data:`NO_STEP_SEEN`), not as "0" — the athlete stepped, the detector missed."""
     rows: list[tuple[str, str]] = []
     counted = {"rep_count": "rep", "jump_count": "jump", "step_count": "step"}
     derived = {"best_jump_height_m": "jump", "mean_flight_time_s": "jump", "cadence_spm": "step"}
@@ -349,6 +358,9 @@ def summary_rows(events_summary: dict[str, Any], ranges: dict[str, float | None]
               "step_count": ("Steps", "{:.0f}"), "cadence_spm": ("Cadence", "{:.0f} steps/min")}
     for key, (label, fmt) in labels.items():
         value = events_summary.get(key)
+        if key == "step_count" and value == 0 and movement in GAIT_MOVEMENTS:
+            rows.append((label, NO_STEP_SEEN))
+            continue
         if value is not None:
             shown = fmt.format(value)
             kind = counted.get(key) or derived.get(key)

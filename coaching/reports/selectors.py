@@ -131,7 +131,7 @@ def report_get(*, analysis: Analysis) -> Report:
                  if s.get("rule") not in RETIRED_RULE_IDS],
         events=[{**e, "uncertain": is_uncertain(e)} for e in events.get("events", [])],
         summary=summary_rows(events.get("summary", {}), feedback.get("ranges_of_motion", {}),
-                             feedback.get("view"), events.get("events", [])),
+                             feedback.get("view"), events.get("events", []), events.get("movement")),
         movement=Movement.parse(events.get("movement")),
         scale_reason=(events.get("scale") or {}).get("reason") or "",
         # The movement the feedback judged (its own record; the events' for older runs).

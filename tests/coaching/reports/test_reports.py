@@ -65,6 +65,12 @@ def test_figures_are_decimated_with_left_and_right_and_events(squats) -> None:
         "not measured: needs a side view (the athlete was seen from the front or back)")
     assert "Range of motion, ankle, shoulder" not in dict(summary_rows({}, ranges, "side"))
     assert dict(summary_rows({}, ranges, "side"))["Range of motion, left knee"] == "50°"
+    # A walk or a run with no step found: not measured, not "0" (the athlete stepped; football_
+    # sprint_slowmo's report said "Steps 0" for a sprint). Standing still under general: 0 steps.
+    assert dict(summary_rows({"step_count": 0}, {}, movement="run"))["Steps"].startswith("not measured: no whole step")
+    assert dict(summary_rows({"step_count": 0}, {}, movement="walk"))["Steps"].startswith("not measured")
+    assert dict(summary_rows({"step_count": 0}, {}, movement="general"))["Steps"] == "0"
+    assert dict(summary_rows({"step_count": 3}, {}, movement="run"))["Steps"] == "3"
 
 
 def test_a_front_view_has_arm_and_thigh_charts_in_any_view() -> None:
