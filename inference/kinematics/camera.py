@@ -33,6 +33,10 @@ CORNER_QUALITY = 0.01  # cv2.goodFeaturesToTrack qualityLevel: relative to the s
 CORNER_SPACING = 6  # px at WORK_SIDE between corners
 LK_WINDOW = 9  # px at WORK_SIDE, Lucas–Kanade's window (3 pyramid levels follow shifts of ~30 px a frame)
 MIN_CORNERS = 8  # fewer tracked corners than this: no measure for the frame (NaN)
+# A corner is kept only where Lucas–Kanade, run back from where it went, returns within this many
+# px at WORK_SIDE (the forward-backward check): on motion-blurred grass many corners slide
+# (football_sprint_slowmo.mp4, docs/kinematics.md "Camera motion").
+LK_BACK_PX = 0.5
 BOX_MARGIN = 0.15  # a person's keypoint box grown by this share of its height on every side
 # The homography per frame (:func:`background_homography`): RANSAC's reprojection bound at WORK_SIDE
 # (the corners' distance from the fitted homography on the handheld basketball clip: 0.12 px median
@@ -116,13 +120,17 @@ def people_mask(shape: tuple[int, int], people: np.ndarray, factor: float) -> np
 def followed_corners(previous: np.ndarray, current: np.ndarray,
                      mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """((M, 2), (M, 2)): the corners of ``previous`` (grey, where ``mask`` is non-zero) and where
-    Lucas-Kanade followed them in ``current``, the images' pixels; None when fewer than MIN_CORNERS."""
+    Lucas-Kanade followed them in ``current``, the images' pixels, keeping those it follows back
+    to within LK_BACK_PX of where they started; None when fewer than MIN_CORNERS."""
     corners = cv2.goodFeaturesToTrack(previous, MAX_CORNERS, CORNER_QUALITY, CORNER_SPACING, mask=mask)
     if corners is None or len(corners) < MIN_CORNERS:
         return None
     moved, status, _err = cv2.calcOpticalFlowPyrLK(previous, current, corners, None,  # type: ignore[call-overload]
                                                    winSize=(LK_WINDOW, LK_WINDOW), maxLevel=2)
-    ok = status.ravel() == 1
+    back, status_back, _err = cv2.calcOpticalFlowPyrLK(current, previous, moved, None,  # type: ignore[call-overload]
+                                                       winSize=(LK_WINDOW, LK_WINDOW), maxLevel=2)
+    returned = np.linalg.norm(back.reshape(-1, 2) - corners.reshape(-1, 2), axis=1) < LK_BACK_PX
+    ok = (status.ravel() == 1) & (status_back.ravel() == 1) & returned
     if ok.sum() < MIN_CORNERS:
         return None
     return corners.reshape(-1, 2)[ok], moved.reshape(-1, 2)[ok]
