@@ -13,7 +13,7 @@ data do.
   Held out: never looked at to choose or tune anything, only scored.
 - sports2d 0.3.0 (wheel, BSD-3-Clause, never installed): its ``Sports2D/Demo/demo.mp4``, an
   earlier and different demo, cached as ``football_sprint_slowmo.mp4`` (1.8 s, 1376x910, 30 fps:
-  a phone recording of a televised slow-motion replay: a footballer in white sprinting side-on
+  a slow-motion replay from a football broadcast: a footballer in white sprinting side-on
   under a following pan, a player in red sliding to the ball). A **development** clip, not held
   out: its frames were looked at to write bench/truth/football_sprint_slowmo.json and it may be
   used to choose and tune, as ../shared/media's clips are.

@@ -47,7 +47,7 @@ HOMOGRAPHY_MIN_INLIERS = 16
 # ...and at least this share of the followed corners: a fit that only part of the background
 # agrees with within HOMOGRAPHY_RANSAC_PX is no model of the camera's motion, the median shift
 # stands. basketball_pan_240p (handheld, zooms, turns): 0.93-0.97 of the corners are inliers
-# (p10, median over 295 frames); football_sprint_slowmo (a phone filming a TV replay, motion-
+# (p10, median over 295 frames); football_sprint_slowmo (a broadcast replay, motion-
 # blurred grass): 0.41-0.56, and its homography read at the feet is further off a grass template
 # than the median shift (docs/kinematics.md, "Camera motion").
 HOMOGRAPHY_MIN_INLIER_SHARE = 0.8
