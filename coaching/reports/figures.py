@@ -13,6 +13,7 @@ from inference.feedback.measures import VIEW_WORDS
 from inference.kinematics.angles import ANGLES, needs_side_view
 from inference.kinematics.core import Kinematics
 from inference.kinematics.events import is_uncertain
+from inference.movements import Movement
 
 MAX_POINTS = 500  # per trace on screen; a 10-minute 60 fps clip is 36,000 frames
 MIN_CONFIDENCE = 0.5  # frames below this are drawn as gaps
@@ -332,7 +333,7 @@ def kpi_parts(value: str) -> tuple[str, str]:
 
 
 # A walk or a run has steps: none found there is the detector's failure, not a count.
-GAIT_MOVEMENTS = ("walk", "run")
+GAIT_MOVEMENTS = (Movement.WALK.value, Movement.RUN.value)
 NO_STEP_SEEN = ("not measured: no whole step was seen (a step is a foot seen leaving the ground and "
                 "landing while the other stands)")
 

@@ -46,10 +46,10 @@ HOMOGRAPHY_RANSAC_PX = 1.0
 HOMOGRAPHY_MIN_INLIERS = 16
 # ...and at least this share of the followed corners: a fit that only part of the background
 # agrees with within HOMOGRAPHY_RANSAC_PX is no model of the camera's motion, the median shift
-# stands. basketball_pan_240p (handheld, zooms, turns): 0.93-0.97 of the corners are inliers
-# (p10, median over 295 frames); football_sprint_slowmo (a broadcast replay, motion-
-# blurred grass): 0.41-0.56, and its homography read at the feet is further off a grass template
-# than the median shift (docs/kinematics.md, "Camera motion").
+# stands. basketball_pan_240p (handheld, zooms, turns): 0.95-0.99 of the corners are inliers
+# (p10, median over 295 frames; 0.93-0.97 before LK_BACK_PX); football_sprint_slowmo (a broadcast
+# replay, motion-blurred grass): 0.52-0.61 (0.41-0.56 before), and its homography read at the feet
+# was further off a grass template than the median shift (docs/kinematics.md, "Camera motion").
 HOMOGRAPHY_MIN_INLIER_SHARE = 0.8
 # ...and inliers spread over at least this share of the picture's width and of its height: a
 # homography fitted on one cluster of corners is ill-conditioned away from it (football_sprint_
@@ -77,7 +77,7 @@ SMOOTH_S = 0.5
 # A span shorter than this is not reported (the smoothing window: shorter spans are one outlier).
 MIN_SPAN_S = 0.5
 # "The camera moved": the background's smoothed speed over the athlete's stature in pixels.
-# Measured (docs/kinematics.md, "Camera motion").on the four tripod clips (lab walk, lab two people,
+# Measured (docs/kinematics.md, "Camera motion") on the four tripod clips (lab walk, lab two people,
 # indoor, the held-out Sports2D demo — static by looking at their frames): the smoothed speed peaks
 # at 0.008 statures/s, a single frame at 0.032. The threshold is 12× the smoothed peak and 3× the
 # single-frame one; it is also the error that matters to a coach: 0.1 statures/s is 17.5 cm/s for a
