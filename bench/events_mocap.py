@@ -12,7 +12,8 @@ BlazePose points, 0.009-0.023 statures at the 95th percentile: :data:`inference.
 LIFT_HEIGHT`) with 0.3 % wild points, at 30 and 60 fps. Each view goes through
 ``compute_kinematics`` and ``detect_events`` as the scoreboard's adapter calls them (flights from
 "jump", steps from "walk") and is scored with :mod:`bench.scoring.measures` against the truth.
-Events touching down within :data:`EDGE_S` of a view's ends are not judged. Prints one row per
+Events touching down within :data:`EDGE_S` of a view's ends are not judged (a detection matched to
+such a true event neither). Prints one row per
 clip and frame rate and the totals, with issue 18's targets; cadence is judged on walk and run;
 then why each missed true step was missed (:data:`MISS_CAUSES`).
 
@@ -275,21 +276,30 @@ def _kinematics(keypoints: np.ndarray, t: np.ndarray, fps: float, camera: Camera
     return compute_kinematics(poses, 0)
 
 
-def _score(motion: Motion, kin: Any, t: np.ndarray, fps: float, background: np.ndarray | None = None) -> Tally:
+def _score(motion: Motion, kin: Any, t: np.ndarray, fps: float, background: np.ndarray | None = None,
+           judge_start: bool = False) -> Tally:
     """One view's tally: flights from detect_events(kin, "jump"), steps from (kin, "walk"), both
-    given ``background`` (the camera's track; None: picture coordinates)."""
+    given ``background`` (the camera's track; None: picture coordinates). ``judge_start``: events
+    are judged from the view's first frame (a view cut from a longer take: the truth there is the
+    whole motion's), not from :data:`EDGE_S` after it."""
     from inference.kinematics.events import FLIGHT_KINDS, cadence, detect_events
 
     truth = motion_truth(motion)
     jumps = [(e.start, e.end) for e in detect_events(kin, "jump", background=background).events if e.kind in FLIGHT_KINDS]
     step_events = detect_events(kin, "walk", background=background).of_kind("step")
-    lo, hi = t[0] + EDGE_S, t[-1] - EDGE_S
+    lo, hi = t[0] + (0.0 if judge_start else EDGE_S), t[-1] - EDGE_S
 
-    def judged(events: list[Any], instant: int) -> list[Any]:
-        return [e for e in events if lo <= e[instant] <= hi]
+    def judged(found: list[Any], true: list[Any], times: slice) -> tuple[list[Any], list[Any]]:
+        """The true events whose last instant lies inside [lo, hi], and the detected ones matched
+        (on the instants ``times``) to those or, unmatched, inside it: a detection matched to a true
+        event outside is judged neither way (its instant may fall on the other side of the edge)."""
+        pairs = dict(mes.match_events([e[times] for e in found], [e[times] for e in true]))
+        inside = [lo <= e[times][-1] <= hi for e in true]
+        kept = [e for i, e in enumerate(found) if (inside[pairs[i]] if i in pairs else lo <= e[times][-1] <= hi)]
+        return kept, [e for e, keep in zip(true, inside, strict=True) if keep]
 
-    j = mes.score_jumps(judged(jumps, 1), judged(list(truth.jumps), 1))
-    detected, true_steps = judged([(e.end, e.side or "") for e in step_events], 0), judged(list(truth.steps), 0)
+    j = mes.score_jumps(*judged(jumps, list(truth.jumps), slice(0, 2)))
+    detected, true_steps = judged([(e.end, e.side or "") for e in step_events], list(truth.steps), slice(0, 1))
     s = mes.score_steps(detected, true_steps)
     matched = {k for _, k in mes.match_events([(c,) for c, _ in detected], [(c,) for c, _ in true_steps])}
     missed = [x for k, x in enumerate(true_steps) if k not in matched]
@@ -306,6 +316,10 @@ def _score(motion: Motion, kin: Any, t: np.ndarray, fps: float, background: np.n
 
 
 MODES = ("static", "pan, picture", "pan, stabilised", "pan, homography", "pan, cumulative map")
+# --cut: each static view also cut to begin this many seconds (uniform) after EDGE_S into the
+# motion, as a clip trimmed mid-stride begins: the touch-downs of swings that began before its first
+# frame are judged (the truth knows them from the whole motion).
+CUT_S = (0.0, 1.0)
 
 
 def cumulative_map(kin: Any, camera: dict[str, Any]) -> Any:
@@ -327,14 +341,20 @@ def cumulative_map(kin: Any, camera: dict[str, Any]) -> Any:
 
 
 def score_view(motion: Motion, camera: Camera, fps: float, rng: np.random.Generator,
-               pan_rng: np.random.Generator | None = None) -> dict[str, Tally]:
+               pan_rng: np.random.Generator | None = None, cut_rng: np.random.Generator | None = None) -> dict[str, Tally]:
     """{mode: tally} of one view: "static" always; with ``pan_rng`` the same view (same points and
     noise) panned (:func:`pan_yaw`), its events read in the picture's coordinates and in
-    background-stabilised ones from the true background shift (not the optical-flow measure)."""
+    background-stabilised ones from the true background shift (not the optical-flow measure); with
+    ``cut_rng`` the static view cut to start mid-movement (:data:`CUT_S` after :data:`EDGE_S`) and
+    judged from its first frame (views with less than 2 EDGE_S left after the cut are not read)."""
     from inference.kinematics.camera import athlete_track, background_track
 
     keypoints, t = render(motion, camera, fps, rng, rng.uniform(*NOISE_STATURES))
     out = {"static": _score(motion, _kinematics(keypoints, t, fps, camera), t, fps)}
+    if cut_rng is not None:
+        k = int(np.searchsorted(t, EDGE_S + cut_rng.uniform(*CUT_S)))
+        if t[-1] - t[min(k, t.size - 1)] >= 2 * EDGE_S:  # a short motion (jump): nothing left to judge
+            out["cut start"] = _score(motion, _kinematics(keypoints[k:], t[k:], fps, camera), t[k:], fps, judge_start=True)
     if pan_rng is not None:
         names = get_skeleton("blazepose33").keypoints
         head, ankles = keypoints[:, names.index("nose"), :2], keypoints[:, [names.index("right_ankle"), names.index("left_ankle")], :2]
@@ -384,22 +404,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fps", type=float, nargs="*", default=[30.0, 60.0])
     parser.add_argument("--clips", nargs="*", default=list(CLIPS))
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--cut", action="store_true",
+                        help="also read each static view cut to start mid-movement (CUT_S), judged from its first frame")
     parser.add_argument("--pan", action="store_true",
                         help="also pan each view (pan_yaw) and read its events in the picture and against the true camera motion (translation, homography)")
     args = parser.parse_args(argv)
     folder = data_dir()
     humanoid = load_humanoid(folder / "humanoid.urdf")
-    modes = MODES if args.pan else MODES[:1]
+    modes = (MODES if args.pan else MODES[:1]) + (("cut start",) if args.cut else ())
+    tables = len(modes) > 1  # one table per mode, printed at the end
     total, per = {m: Tally() for m in modes}, {m: {} for m in modes}
     rows: dict[str, list[str]] = {m: [] for m in modes}
 
-    def emit(mode: str, line: str) -> None:  # one table, printed as it goes; with --pan, tables at the end
+    def emit(mode: str, line: str) -> None:  # one table, printed as it goes; with --pan or --cut, tables at the end
         rows[mode].append(line)
-        if not args.pan:
+        if not tables:
             print(line, flush=True)
 
     print("targets: recall and precision ≥ 0.9, timing ≤ 2 frames, flight-time error ≤ 20 %, cadence within 5 %\n")
-    if not args.pan:
+    if not tables:
         print("| " + HEADER + " |\n|" + " --- |" * len(HEADER.split(" | ")))
     for name in args.clips:
         motion = load_motion(folder, name, CLIP_SECONDS.get(name, SECONDS), humanoid)
@@ -414,22 +437,23 @@ def main(argv: list[str] | None = None) -> int:
             clip = CLIPS.index(name) if name in CLIPS else 99
             rng = np.random.default_rng([args.seed, clip, int(fps)])
             pan_rng = np.random.default_rng([args.seed, clip, int(fps), 1]) if args.pan else None  # the static draws stay as they were
+            cut_rng = np.random.default_rng([args.seed, clip, int(fps), 2]) if args.cut else None
             tally = {m: Tally() for m in modes}
             for _ in range(args.cameras):
-                for mode, view in score_view(motion, random_camera(rng, motion), fps, rng, pan_rng).items():
+                for mode, view in score_view(motion, random_camera(rng, motion), fps, rng, pan_rng, cut_rng).items():
                     tally[mode].add(view)
             for mode in modes:
                 per[mode][f"{name}@{fps:g}"] = tally[mode].summary()
                 total[mode].add(tally[mode])
                 emit(mode, "| " + row(f"{name} @ {fps:g}", per[mode][f"{name}@{fps:g}"]) + " |")
-            if args.pan:
+            if tables:
                 print(f"done: {name} @ {fps:g}", flush=True)
     for mode in modes:
-        if args.pan:
+        if tables:
             print(f"\n{mode}:\n\n| " + HEADER + " |\n|" + " --- |" * len(HEADER.split(" | ")))
             print("\n".join(rows[mode]))
         print("| " + row("**all**", total[mode].summary()) + " |")
-        print(f"\nmissed true steps, by cause ({mode}, all views):" if args.pan else "\nmissed true steps, by cause (all views):")
+        print(f"\nmissed true steps, by cause ({mode}, all views):" if tables else "\nmissed true steps, by cause (all views):")
         for cause, why in MISS_CAUSES.items():
             print(f"- {cause}: {total[mode].step_misses[cause]} ({why})")
     if PAN_SPEEDS:
@@ -439,7 +463,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         out = {"per_clip": per[modes[0]], "total": total[modes[0]].summary()}
         if args.pan:
-            out["pan"] = {m: {"per_clip": per[m], "total": total[m].summary()} for m in modes[1:]}
+            out["pan"] = {m: {"per_clip": per[m], "total": total[m].summary()} for m in modes[1:] if m.startswith("pan")}
+        if args.cut:
+            out["cut"] = {"per_clip": per["cut start"], "total": total["cut start"].summary()}
         args.json.write_text(json.dumps(out | {"args": vars(args) | {"json": str(args.json)}}, indent=1, default=float) + "\n")
     return 0
 
