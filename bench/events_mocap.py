@@ -251,7 +251,7 @@ def miss_causes(kin: Any, steps: list[Any], missed: list[tuple[float, str]], bac
     found = {(e.side, round(e.end, 6)) for e in steps}
     out: Counter[str] = Counter()
     for time, side in missed:
-        near = [s for s in (swings(contacts) if contacts else []) if s.side == side and abs(s.touch_down - time) <= SWING_SEARCH_S]
+        near = [s for s in (swings(contacts, cut=True) if contacts else []) if s.side == side and abs(s.touch_down - time) <= SWING_SEARCH_S]
         if not near:
             out["no swing"] += 1
             continue

@@ -33,7 +33,7 @@ import numpy as np
 
 from inference.kinematics.angles import needs_side_view, view_labels
 from inference.kinematics.core import Kinematics
-from inference.kinematics.events import Event, Events, contacts_of
+from inference.kinematics.events import Event, Events, contacts_of, swing_seen
 from inference.kinematics.filters import runs
 from inference.kinematics.ground import MIN_SWING_S
 
@@ -337,10 +337,13 @@ def _steps(ctx: Context) -> list[Event] | str:
 
 
 def knee_drive(ctx: Context) -> Measured:
-    """Peak hip flexion of the swinging leg during each step."""
+    """Peak hip flexion of the swinging leg during each step whose whole swing was seen."""
     steps = _steps(ctx)
     if isinstance(steps, str):
         return steps
+    steps = [s for s in steps if swing_seen(s)]  # a swing cut by the clip's start may miss its peak
+    if not steps:
+        return "no whole swing was seen"
     kin = ctx.kin
     hips = {s: tracked_angle(kin, f"{s}_hip") for s in ("left", "right")}
     found = [Instance(float(v), s.start, s.end) for s in steps if s.side in hips

@@ -88,6 +88,9 @@ MAX_STEP_TIME_S = 1.5
 # landmark model looks at the person through a 256 × 256 crop (pose_landmark_full input); a smaller
 # person is upsampled into it, and their foot points jitter by a larger share of their size.
 RESOLVED_STATURE_PX = 256.0
+# A step's value set to 1 where its swing began before the clip's first frame (find_steps): its
+# start is the first frame, not a lift-off.
+CUT_FLAG = "swing_began_before_clip"
 
 
 # Below this an event is reported as uncertain, not dropped: the floor the charts, rules and CSV put
@@ -234,7 +237,10 @@ class Swing:
     lift_off / touch_down: seconds where the foot starts moving and comes to rest, on its speed;
     leaves / lands: seconds where its sole rises above and comes back within :data:`LIFT_HEIGHT`
     of where it stood (NaN where the sole never rises that far); displacement: statures between
-    where the foot stood before and after (NaN unknown). See :func:`swings`."""
+    where the foot stood before and after (NaN unknown). ``cut``: the swing began before the first
+    frame (``first`` is 0; ``lift_off`` is the first frame's time and ``leaves`` NaN, as neither
+    was seen, and ``displacement`` is from where the foot was in the first frames, a lower bound
+    of a forward swing's). See :func:`swings`."""
 
     side: str
     first: int
@@ -244,6 +250,7 @@ class Swing:
     leaves: float = float("nan")
     lands: float = float("nan")
     displacement: float = float("nan")
+    cut: bool = False
 
     @property
     def off_ground(self) -> tuple[float, float]:
@@ -300,15 +307,17 @@ def _displacement(contacts: FootContacts, side: str, first: int, stop: int) -> f
         return float("nan")
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices: unknown, NaN
-        before = np.nanmedian(xy[max(0, first - 3) : first], axis=0)
+        before = np.nanmedian(xy[max(0, first - 3) : first] if first else xy[:3], axis=0)  # first 0: a cut swing
         after = np.nanmedian(xy[stop : stop + 3], axis=0)
         moved = np.nanmin(np.linalg.norm(after - before, axis=-1))
     return float(moved / contacts.stature_px[stop])
 
 
-def swings(contacts: FootContacts) -> list[Swing]:
+def swings(contacts: FootContacts, cut: bool = False) -> list[Swing]:
     """Every time a foot leaves the ground and comes back, with the foot seen all along, sorted by
-    touch-down. Two pairs of instants, interpolated between frames:
+    touch-down; with ``cut`` also a foot off the ground from the first frame that comes back
+    (``Swing.cut``: a clip trimmed mid-stride; its lift-off was not seen). Two pairs of instants,
+    interpolated between frames:
 
     - on the foot's speed (``lift_off``, ``touch_down``: when it starts moving and comes to rest):
       from the first (last) frame off the ground, up the ramp of rising speed to its top, then
@@ -325,18 +334,21 @@ def swings(contacts: FootContacts) -> list[Swing]:
         on, known, speed = contacts.contact[side], contacts.known[side], contacts.speed[side]
         sole, stature = contacts.sole[side], contacts.stature_px
         for first, stop in runs(~on):
-            if first == 0 or stop == on.size or not known[first:stop].all():
+            if (first == 0 and not cut) or stop == on.size or not known[first:stop].all():
                 continue  # the clip's ends, or frames where the foot is not seen: no swing to time
-            top = _edge_peak(speed, first, +1, stop)
-            lift = _speed_crossing(speed, t, first - REFINE_FRAMES, top + 1, LIFT_SPEED_FRACTION * speed[top], rising=True)
+            lift, leaves = float(t[0]), None
+            if first:
+                top = _edge_peak(speed, first, +1, stop)
+                rises = _speed_crossing(speed, t, first - REFINE_FRAMES, top + 1, LIFT_SPEED_FRACTION * speed[top], rising=True)
+                lift = float(t[first]) if rises is None else rises
+                leaves = _height_instant((_floor_row(contacts, side, first - 1, -1) - sole) / stature, t, first, stop, True)
             top = _edge_peak(speed, stop - 1, -1, first - 1)
             touch = _speed_crossing(speed, t, top, stop + REFINE_FRAMES, TOUCH_SPEED_FRACTION * speed[top], rising=False)
-            lift = float(t[first]) if lift is None else lift
             touch = float(t[stop]) if touch is None else touch
-            leaves = _height_instant((_floor_row(contacts, side, first - 1, -1) - sole) / stature, t, first, stop, True)
             lands = _height_instant((_floor_row(contacts, side, stop, +1) - sole) / stature, t, first, stop, False)
             out.append(Swing(side, first, stop, lift, max(touch, lift), np.nan if leaves is None else leaves,
-                             np.nan if lands is None else lands, _displacement(contacts, side, first, stop)))  # fmt: skip
+                             np.nan if lands is None else lands, _displacement(contacts, side, first, stop),
+                             first == 0))  # fmt: skip
     return sorted(out, key=lambda s: s.touch_down)
 
 
@@ -415,22 +427,40 @@ def find_steps(contacts: FootContacts, config: EventConfig = EventConfig()) -> l
     instants, whichever reach further: a kick's foot accelerates all the way, so half the top of
     its ramp (the speed's lift-off) comes late, after the other foot of a hop-step had left the
     ground. ``start`` is the lift-off, ``end`` when the foot has come to rest (:func:`_at_rest`);
-    sorted by ``end``."""
+    sorted by ``end``.
+
+    A swing already under way in the first frame (a clip trimmed mid-stride: ``Swing.cut``) is a
+    step when its seen part meets the same rules (single support from the first frame on, as that
+    is no take-off), its displacement read from the first frames
+    (a lower bound), and ending within :data:`MAX_STEP_TIME_S` of the first frame (a foot
+    seen moving for longer, e.g. in a turning camera's picture, may never have stood); its
+    ``start`` is the first frame, it has no ``swing_time_s`` and its
+    :data:`CUT_FLAG` value is 1 (:func:`swing_seen`). On motion capture cut mid-movement (bench/events_mocap.py --cut,
+    docs/kinematics.md) this finds the first touch-down of the clip that was otherwise lost."""
     t, steps = contacts.timestamps, []
-    for swing in swings(contacts):
+    for swing in swings(contacts, cut=True):
         other = "left" if swing.side == "right" else "right"
         begin, end = min(swing.lift_off, t[swing.first]), max(swing.touch_down, t[swing.stop - 1])
-        inside = (t > begin + config.both_feet_s) & (t < end - config.both_feet_s)
+        # a cut swing's first frame is no take-off: single support counts from it
+        inside = (t >= begin if swing.cut else t > begin + config.both_feet_s) & (t < end - config.both_feet_s)
         if not (contacts.contact[other] & inside).any():
             continue
         if not swing.displacement >= MIN_STEP_DISPLACEMENT:  # put back where it was (or unknown)
             continue
+        if swing.cut and end - t[0] > MAX_STEP_TIME_S:  # longer than a step takes: a foot never still in the picture
+            continue
         rest = _at_rest(contacts, swing)
         confidence = _foot_confidence(contacts, swing.side, swing.lift_off, rest)
-        steps.append(Event("step", swing.lift_off, rest, swing.side,
-                           {"swing_time_s": rest - swing.lift_off,
-                            "displacement_statures": swing.displacement}, confidence))  # fmt: skip
+        values = {"displacement_statures": swing.displacement}
+        values |= {CUT_FLAG: 1.0} if swing.cut else {"swing_time_s": rest - swing.lift_off}
+        steps.append(Event("step", swing.lift_off, rest, swing.side, values, confidence))
     return sorted(steps, key=lambda e: e.end)
+
+
+def swing_seen(step: Event) -> bool:
+    """Whether a step's lift-off was seen (its ``start`` is the lift-off and it has a swing time),
+    rather than its swing having begun before the clip (:data:`CUT_FLAG`, :func:`find_steps`)."""
+    return not step.values.get(CUT_FLAG)
 
 
 def alternating_steps(steps: list[Event]) -> list[list[Event]]:
@@ -459,8 +489,11 @@ def cadence(steps: list[Event]) -> float | None:
     the two spans measure the same period with independent errors: on motion capture (bench/
     events_mocap.py, walk and run, 48 views, seeds 0-2) the mean cadence error fell from 2.9/4.1/3.3 %
     (touch-downs only) to 2.0/2.8/2.7 % and the worst from 10.1/16.2/13.4 % to 7.3/11.8/10.0 %;
-    lift-offs alone gave 2.9 % and 12.4 % (seed 0)."""
-    chains = [c for c in alternating_steps(steps) if len(c) >= MIN_CADENCE_STEPS]
+    lift-offs alone gave 2.9 % and 12.4 % (seed 0). Only steps whose lift-off was seen count
+    (:func:`swing_seen`): with the first touch-down of a swing cut by the clip's start counted too,
+    the worst of those views went 7.3 -> 10.4 % (a front view's foot seen to stop 0.2 s early)."""
+    whole = [s for s in steps if swing_seen(s)]  # a swing cut by the clip's start has no lift-off
+    chains = [c for c in alternating_steps(whole) if len(c) >= MIN_CADENCE_STEPS]
     span = sum((c[-1].end - c[0].end) + (c[-1].start - c[0].start) for c in chains)
     if not chains or span <= 0:
         return None

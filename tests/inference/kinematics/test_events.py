@@ -9,6 +9,7 @@ import pytest
 from inference.kinematics import KinematicsConfig, compute_kinematics
 from inference.kinematics.core import Kinematics
 from inference.kinematics.events import (
+    CUT_FLAG,
     LIFT_HEIGHT,
     RESOLVED_STATURE_PX,
     Event,
@@ -18,6 +19,7 @@ from inference.kinematics.events import (
     contacts_of,
     detect_events,
     find_reps,
+    swing_seen,
 )
 from inference.kinematics.synthetic import body25_to, on_ground, sequence, side_view_body25
 from inference.skeleton import BODY25_NAMES
@@ -191,6 +193,23 @@ def test_one_foot_stepping_out_and_back_twice_gives_steps_but_no_cadence() -> No
     assert alternating_steps(steps) == [[steps[0]], [steps[1]]] and cadence(steps) is None
 
 
+def test_a_clip_trimmed_mid_stride_counts_its_first_touch_down() -> None:
+    # A walk whose right foot swings 0.5-0.9 s, cut at 0.7 s: the first touch-down's lift-off is
+    # before the clip. It is a step (the seen part of its swing meets the rules), marked as such:
+    # its start is the first frame and it has no swing time; the cadence is read without it.
+    t = np.arange(int(6 * FS)) / FS
+    kp, touch = gait(t, stance=0.6, swing=0.4)
+    whole = detect_events(compute_kinematics(sequence(kp, t), 0), "walk").of_kind("step")
+    cut = int(0.7 * FS)
+    steps = detect_events(compute_kinematics(sequence(kp[cut:], t[cut:] - t[cut]), 0), "walk").of_kind("step")
+    first = steps[0]
+    assert first.side == "right" and first.end == pytest.approx(touch["right"][0] - t[cut], abs=2 / FS)
+    assert first.start == 0.0 and first.values[CUT_FLAG] == 1.0 and "swing_time_s" not in first.values
+    assert not swing_seen(first) and all(swing_seen(s) for s in steps[1:])
+    assert [(s.side, round(s.end + t[cut], 3)) for s in steps[1:]] == [(s.side, round(s.end, 3)) for s in whole[1:]]
+    assert cadence(steps) == pytest.approx(cadence(steps[1:])) == pytest.approx(cadence(whole), rel=0.02)
+
+
 def move_foot(kp: np.ndarray, side: str, dx: np.ndarray, dy: np.ndarray) -> None:
     """Shift one foot's points (ankle, heel, toes) of BODY_25 keypoints by (dx, dy) pixels, (T,) each."""
     for name in ("Ankle", "Heel", "BigToe", "SmallToe"):
@@ -294,6 +313,13 @@ def test_cadence_is_read_over_whole_strides() -> None:
     assert cadence(three) == pytest.approx(60.0 * 2 / 1.0)
     # a run broken by one foot stepping twice: only the stride counts
     assert cadence([*three, Event("step", 2.6, 3.0, "right"), Event("step", 3.2, 3.6, "left")]) == pytest.approx(120.0)
+
+
+def test_cadence_leaves_out_a_step_whose_swing_began_before_the_clip() -> None:
+    steps = [Event("step", 0.0, 0.5, "right", {CUT_FLAG: 1.0}), Event("step", 0.6, 1.0, "left"),
+             Event("step", 1.1, 1.5, "right"), Event("step", 1.6, 2.0, "left")]  # fmt: skip
+    assert cadence(steps) == pytest.approx(cadence(steps[1:])) == pytest.approx(120.0)
+    assert cadence(steps[:3]) is None  # two whole steps are no stride
 
 
 def test_cadence_reads_the_period_from_lift_offs_and_touch_downs() -> None:
