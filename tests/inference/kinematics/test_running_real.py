@@ -3,14 +3,16 @@
 bench/truth/football_sprint_slowmo.json, written from the frames. A sprinter's strides have a
 flight phase (both feet off the ground between one foot's lift-off and the other's touch-down),
 and a panning camera moves the planted foot across the picture: neither may read as a jump, and a
-step the detector reports must be one the frames show. The three touch-downs themselves are not
-found yet (docs/kinematics.md, "Side-on running on a development clip"); the scoreboard says so."""
+step the detector reports must be one the frames show. The right touch-down (truth 1.062 s), whose
+swing runs from the clip's first frame in the detected contacts, is found as a step of a swing
+already under way (``swing_seen`` false); the two left ones are not found yet (docs/kinematics.md,
+"Side-on running on a development clip"); the scoreboard says so."""
 
 from __future__ import annotations
 
 import pytest
 
-from inference.kinematics.events import FLIGHT_KINDS, detect_events
+from inference.kinematics.events import FLIGHT_KINDS, detect_events, swing_seen
 from inference.kinematics.points import point_index
 from tests.truth import load_truth
 
@@ -44,5 +46,9 @@ def test_the_sprint_is_one_tracked_athlete_with_no_flight_and_no_step_the_frames
     flights = [e for e in detect_events(kin, "jump", background=background).events if e.kind in FLIGHT_KINDS]
     assert truth["jumps"] == [] and flights == [], [(e.kind, e.start, e.end) for e in flights]
     true_steps = [s["t"] for s in truth["steps"]]
-    for step in detect_events(kin, "run", background=background).of_kind("step"):
+    steps = detect_events(kin, "run", background=background).of_kind("step")
+    for step in steps:
         assert min(abs(step.end - t) for t in true_steps) <= MATCH_S, (step.end, true_steps)
+    right = next(s for s in truth["steps"] if s["foot"] == "right")
+    found = [s for s in steps if s.side == "right" and abs(s.end - right["t"]) <= 2 / 30.0]  # the issue's 2 frames
+    assert len(found) == 1 and not swing_seen(found[0]), [(s.side, s.end) for s in steps]
