@@ -26,7 +26,7 @@ from inference.feedback.engine import Finding, stored_findings
 from inference.feedback.rule_ids import RETIRED_RULE_IDS
 from inference.feedback.rules import rules_for
 from inference.kinematics.core import Kinematics
-from inference.kinematics.events import is_uncertain
+from inference.kinematics.events import is_uncertain, swing_seen
 from inference.movements import Movement
 
 
@@ -129,7 +129,7 @@ def report_get(*, analysis: Analysis) -> Report:
         findings=findings,
         skipped=[{**s, "name": rule_name(str(s.get("rule", "")))} for s in feedback.get("skipped", [])
                  if s.get("rule") not in RETIRED_RULE_IDS],
-        events=[{**e, "uncertain": is_uncertain(e)} for e in events.get("events", [])],
+        events=[{**e, "uncertain": is_uncertain(e), "swing_cut": not swing_seen(e)} for e in events.get("events", [])],
         summary=summary_rows(events.get("summary", {}), feedback.get("ranges_of_motion", {}),
                              feedback.get("view"), events.get("events", []), events.get("movement")),
         movement=Movement.parse(events.get("movement")),

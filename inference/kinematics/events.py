@@ -457,10 +457,12 @@ def find_steps(contacts: FootContacts, config: EventConfig = EventConfig()) -> l
     return sorted(steps, key=lambda e: e.end)
 
 
-def swing_seen(step: Event) -> bool:
-    """Whether a step's lift-off was seen (its ``start`` is the lift-off and it has a swing time),
-    rather than its swing having begun before the clip (:data:`CUT_FLAG`, :func:`find_steps`)."""
-    return not step.values.get(CUT_FLAG)
+def swing_seen(step: Event | dict[str, Any]) -> bool:
+    """Whether a step (or its stored dict) had its lift-off seen (its ``start`` is the lift-off and
+    it has a swing time), rather than its swing having begun before the clip (:data:`CUT_FLAG`,
+    :func:`find_steps`)."""
+    values = step.values if isinstance(step, Event) else (step.get("values") or {})
+    return not values.get(CUT_FLAG)
 
 
 def alternating_steps(steps: list[Event]) -> list[list[Event]]:

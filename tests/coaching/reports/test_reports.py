@@ -155,6 +155,27 @@ def test_report_page_and_downloads_on_a_real_analysis(client, world, analysed) -
     assert client.get(reverse("analysis_export", args=[analysed.pk, "exe"])).status_code == 404
 
 
+def test_a_step_whose_swing_began_before_the_video_says_so_in_the_events(client, world, analysed) -> None:
+    # football_sprint_slowmo.mp4's right touch-down: its swing runs from the first frame (issue 18),
+    # so the listed 0.00-1.06 s is no swing time.
+    from inference.kinematics.events import CUT_FLAG
+
+    summary = analysed.summary
+    events = {**summary["events"], "events": [
+        {"kind": "step", "start": 0.0, "end": 1.055, "side": "right", "values": {CUT_FLAG: 1.0}, "confidence": 0.93},
+        {"kind": "step", "start": 1.2, "end": 1.6, "side": "left", "values": {"swing_time_s": 0.4}, "confidence": 0.9}]}
+    analysed.summary = {**summary, "events": events}
+    analysed.save(update_fields=["summary"])
+    try:
+        html = client.get(reverse("analysis_report", args=[analysed.pk])).content.decode()
+    finally:
+        analysed.summary = summary
+        analysed.save(update_fields=["summary"])
+    listed = html.split('<ul class="events">')[1].split("</ul>")[0]
+    assert listed.count("under way when the video began") == 1
+    assert "(right) · its swing was under way when the video began" in listed
+
+
 def test_report_of_an_unfinished_analysis_says_so(client, world) -> None:
     client.force_login(world.coach)
     pending = Analysis.objects.create(video=world.video)
