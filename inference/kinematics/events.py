@@ -418,6 +418,20 @@ def _at_rest(contacts: FootContacts, swing: Swing) -> float:
     return swing.touch_down if still is None else max(swing.touch_down, still)
 
 
+def _flight_landing(contacts: FootContacts, swing: Swing, config: EventConfig) -> bool:
+    """Whether the other foot, seen, is off the ground when ``swing``'s foot touches down and lands
+    more than :attr:`EventConfig.both_feet_s` and at most :data:`MAX_STEP_TIME_S` after it: the
+    landing of a running stride, whose other foot's stance lay before a cut swing's first frame
+    (a two-footed landing has the feet down within ``both_feet_s``; a hop's other foot stays up)."""
+    other = "left" if swing.side == "right" else "right"
+    t, on, known = contacts.timestamps, contacts.contact[other], contacts.known[other]
+    later = np.flatnonzero(on[swing.stop :])
+    if not later.size or later[0] == 0:
+        return False
+    lands = swing.stop + int(later[0])
+    return bool(known[swing.stop : lands + 1].all()) and config.both_feet_s < t[lands] - t[swing.stop] <= MAX_STEP_TIME_S
+
+
 def find_steps(contacts: FootContacts, config: EventConfig = EventConfig()) -> list[Event]:
     """Steps: a foot's touch-down after a swing during which the other foot was on the ground, not
     only at the swing's first and last :attr:`EventConfig.both_feet_s` (that is a two-footed jump's
@@ -431,7 +445,8 @@ def find_steps(contacts: FootContacts, config: EventConfig = EventConfig()) -> l
 
     A swing already under way in the first frame (a clip trimmed mid-stride: ``Swing.cut``) is a
     step when its seen part meets the same rules (single support from the first frame on, as that
-    is no take-off), its displacement read from the first frames
+    is no take-off; or, where the other foot is in the air all along, a running stride's landing:
+    :func:`_flight_landing`), its displacement read from the first frames
     (a lower bound), and ending within :data:`MAX_STEP_TIME_S` of the first frame (a foot
     seen moving for longer, e.g. in a turning camera's picture, may never have stood); its
     ``start`` is the first frame, it has no ``swing_time_s`` and its
@@ -443,7 +458,7 @@ def find_steps(contacts: FootContacts, config: EventConfig = EventConfig()) -> l
         begin, end = min(swing.lift_off, t[swing.first]), max(swing.touch_down, t[swing.stop - 1])
         # a cut swing's first frame is no take-off: single support counts from it
         inside = (t >= begin if swing.cut else t > begin + config.both_feet_s) & (t < end - config.both_feet_s)
-        if not (contacts.contact[other] & inside).any():
+        if not (contacts.contact[other] & inside).any() and not (swing.cut and _flight_landing(contacts, swing, config)):
             continue
         if not swing.displacement >= MIN_STEP_DISPLACEMENT:  # put back where it was (or unknown)
             continue

@@ -210,6 +210,27 @@ def test_a_clip_trimmed_mid_stride_counts_its_first_touch_down() -> None:
     assert cadence(steps) == pytest.approx(cadence(steps[1:])) == pytest.approx(cadence(whole), rel=0.02)
 
 
+def test_a_run_trimmed_in_flight_counts_its_first_landing_but_a_hop_does_not() -> None:
+    # Running (0.2 s stance, 0.5 s swing): the right foot swings 0.5-1.0 s, the left stands until
+    # 0.85 s and lands again at 1.35 s. Cut at 0.88 s, the left foot is in the air for all of the
+    # right swing's seen part, so single support cannot be seen; the left foot landing 0.35 s
+    # after the right is a running stride's (a two-footed landing would be within both_feet_s).
+    t = np.arange(int(4 * FS)) / FS
+    kp, touch = gait(t, stance=0.2, swing=0.5)
+    cut = int(0.88 * FS)
+    steps = detect_events(compute_kinematics(sequence(kp[cut:], t[cut:] - t[cut]), 0), "walk").of_kind("step")
+    assert steps[0].side == "right" and steps[0].end == pytest.approx(touch["right"][0] - t[cut], abs=2 / FS)
+    assert not swing_seen(steps[0]) and [s.side for s in steps[:3]] == ["right", "left", "right"]
+    # The same cut with the left foot held up throughout (hopping on the right): no step at 1.0 s.
+    left = [BODY25_NAMES.index("L" + n) for n in ("Ankle", "Heel", "BigToe", "SmallToe")]
+    hop = kp.copy()
+    hop[:, left] = kp[cut, left][None]
+    hop[:, left, 1] -= 0.2 * PX_PER_M
+    hop[:, left, 0] += (kp[:, BODY25_NAMES.index("MidHip"), 0] - kp[cut, BODY25_NAMES.index("MidHip"), 0])[:, None]
+    steps = detect_events(compute_kinematics(sequence(hop[cut:], t[cut:] - t[cut]), 0), "walk").of_kind("step")
+    assert steps == [], [(s.side, s.end) for s in steps]
+
+
 def move_foot(kp: np.ndarray, side: str, dx: np.ndarray, dy: np.ndarray) -> None:
     """Shift one foot's points (ankle, heel, toes) of BODY_25 keypoints by (dx, dy) pixels, (T,) each."""
     for name in ("Ankle", "Heel", "BigToe", "SmallToe"):
