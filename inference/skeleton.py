@@ -237,6 +237,18 @@ def mapping(source: str, target: str) -> tuple[tuple[int, ...], ...]:
     )
 
 
+# The torso as a closed polygon (BODY_25 names): left shoulder, right shoulder, right hip, left hip.
+TORSO_RING = ("LShoulder", "RShoulder", "RHip", "LHip")
+
+
+def torso_ring(skeleton: str) -> tuple[int, ...]:
+    """Indices of the :data:`TORSO_RING` points in ``skeleton``'s keypoints (each keypoint set
+    names its shoulders and hips differently: "left_shoulder", "LShoulder")."""
+    body25 = get_skeleton("body25")
+    table = mapping(skeleton, "body25")
+    return tuple(table[body25.index(name)][0] for name in TORSO_RING)
+
+
 def convert(keypoints: np.ndarray, source: str, target: str) -> np.ndarray:
     """Re-express keypoints of one set in another.
 

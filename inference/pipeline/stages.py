@@ -122,7 +122,7 @@ def pose_stage(run: Run) -> None:
             people = np.array(people, np.float32, copy=True)
             if camera is not None:
                 camera.update(frame, people, t * clock)
-            colours = torso_colours(frame, people)  # the shirts, for stitching tracks offline
+            colours = torso_colours(frame, people, run.skeleton)  # the shirts, for stitching tracks offline
             people[..., 0] *= scale[0]
             people[..., 1] *= scale[1]
             run.tracker.update(people, t * clock, colours)

@@ -1,7 +1,8 @@
 """Appearance of a person: a colour histogram of the torso (shirts tell players apart when their
 tracks break: two team-mates in a crossing, a player behind another).
 
-The torso is the quadrilateral of shoulders and hips (BlazePose-33 11, 12, 24, 23), shrunk
+The torso is the quadrilateral of shoulders and hips (:func:`inference.skeleton.torso_ring` of the
+poses' keypoint set: BlazePose-33 11, 12, 24, 23; COCO-18 5, 2, 8, 11), shrunk
 towards its centre so that arms and background at its edges count less. Its pixels go into an
 HSV histogram of ``HUE_BINS x SAT_BINS x VAL_BINS`` cells (hue alone is meaningless for white,
 grey and black shirts, so saturation and value have bins too), normalised to sum 1. Two
@@ -17,7 +18,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-TORSO = (11, 12, 24, 23)  # left shoulder, right shoulder, right hip, left hip: a closed polygon
+from inference.skeleton import torso_ring
+
 HUE_BINS, SAT_BINS, VAL_BINS = 8, 3, 3
 BINS = HUE_BINS * SAT_BINS * VAL_BINS
 SHRINK = 0.7  # of the torso kept around its centre (arms and background sit at its edges)
@@ -25,14 +27,16 @@ MIN_PIXELS = 12  # fewer torso pixels than this (a person far away, side on) giv
 MIN_CONFIDENCE = 0.5  # of each torso keypoint
 
 
-def torso_colours(frame: np.ndarray, poses: np.ndarray) -> np.ndarray:
-    """(P, B) the torso histogram of each pose (NaN rows where the torso is not visible)."""
+def torso_colours(frame: np.ndarray, poses: np.ndarray, skeleton: str = "blazepose33") -> np.ndarray:
+    """(P, B) the torso histogram of each pose (NaN rows where the torso is not visible); poses
+    in ``skeleton``'s keypoint set."""
     out = np.full((len(poses), BINS), np.nan, np.float32)
     if not len(poses):
         return out
     hsv = cv2.cvtColor(frame, cv2.COLOR_BGR2HSV)
+    torso = list(torso_ring(skeleton))
     for p, pose in enumerate(poses):
-        corners = pose[list(TORSO)]
+        corners = pose[torso]
         if not (np.isfinite(corners[:, :2]).all() and (np.nan_to_num(corners[:, 2]) >= MIN_CONFIDENCE).all()):
             continue
         centre = corners[:, :2].mean(0)

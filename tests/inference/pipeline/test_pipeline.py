@@ -233,3 +233,22 @@ def test_reanalyze_follows_another_athlete(walk_result) -> None:  # type: ignore
     np.testing.assert_array_equal(other.masks.masks.foreground, result.masks.masks.foreground)  # type: ignore[union-attr]
     assert not np.array_equal(other.masks.masks.athlete, result.masks.masks.athlete)  # type: ignore[union-attr]
     assert other.kinematics is not None and other.kinematics is not result.kinematics
+
+
+def test_the_openpose_engine_runs_every_stage_on_a_real_clip(tmp_path: Path) -> None:
+    # A coach can pick OpenPose at upload; its COCO-18 poses crashed the pose stage (the torso's
+    # colour read BlazePose-33 indices), so every such analysis failed.
+    from inference.models import ModelError
+    from inference.pipeline import AnalysisConfig, analyze
+
+    clip = MEDIA / "indoor_two_people_1080p.mp4"
+    if not clip.is_file():
+        pytest.skip(f"real clips not found at {MEDIA}")
+    try:
+        result = analyze(clip, AnalysisConfig(backend="openpose"), workdir=tmp_path)
+    except ModelError as error:
+        pytest.skip(f"OpenPose model not fetched: {error}")
+    assert result.poses.skeleton == "coco18" and result.athlete_index is not None
+    assert result.kinematics is not None and result.events is not None and result.masks is not None
+    seen = (result.poses.keypoints[:, result.athlete_index, :, 2] > 0.3).any(axis=1)
+    assert seen.mean() > 0.9  # both people stand in the room throughout; the athlete is found in it
