@@ -264,6 +264,21 @@ def test_running_rules_stay_quiet_inside_their_noise_floor(rule: str, inside: di
     assert fired(*running(**{**posture, **beyond}), "run") == {rule: "warning"}
 
 
+def test_knee_drive_is_not_read_from_a_swing_that_began_before_the_clip() -> None:
+    """A step whose swing was under way in the first frame (its start is the first frame, not the
+    lift-off) may have passed its peak hip flexion before the clip: knee drive reads whole swings."""
+    from dataclasses import replace
+
+    from inference.kinematics.events import CUT_FLAG
+
+    kin, events = running(8.0, 29.0)  # a weak knee drive in every step
+    cut = Events("run", tuple(replace(s, values={CUT_FLAG: 1.0}) for s in STEPS), {})
+    assert fired(kin, events, "run") == {"run.knee_drive": "warning"}
+    feedback = evaluate_feedback(kin, cut, "run")
+    assert "run.knee_drive" not in {f.rule for f in feedback.findings}
+    assert feedback.skipped["run.knee_drive"] == "no whole swing was seen"
+
+
 def test_a_touch_down_where_the_athlete_was_not_seen_is_not_judged() -> None:
     """The shank at contact would be 26° (major overstride); the frames around each touch-down are
     gaps the kinematics fill by interpolation, which the rule must not read as a measurement."""
