@@ -500,21 +500,27 @@ def alternating_steps(steps: list[Event]) -> list[list[Event]]:
 
 def cadence(steps: list[Event]) -> float | None:
     """Steps per minute over the runs of alternating steps (:func:`alternating_steps`) of at least
-    :data:`MIN_CADENCE_STEPS`: the number of step intervals inside them over the time they span,
-    read twice, between touch-downs (``end``) and between lift-offs (``start``), and pooled (None
-    without such a run). Each step's two instants are timed separately, each to about a frame, so
-    the two spans measure the same period with independent errors: on motion capture (bench/
-    events_mocap.py, walk and run, 48 views, seeds 0-2) the mean cadence error fell from 2.9/4.1/3.3 %
-    (touch-downs only) to 2.0/2.8/2.7 % and the worst from 10.1/16.2/13.4 % to 7.3/11.8/10.0 %;
-    lift-offs alone gave 2.9 % and 12.4 % (seed 0). Only steps whose lift-off was seen count
-    (:func:`swing_seen`): with the first touch-down of a swing cut by the clip's start counted too,
-    the worst of those views went 7.3 -> 10.4 % (a front view's foot seen to stop 0.2 s early)."""
+    :data:`MIN_CADENCE_STEPS`: 60 over the median step time, each step time read as half a stride
+    (two consecutive intervals, so the feet's different step times cancel), between touch-downs
+    (``end``) and between lift-offs (``start``), pooled (None without such a run). Each step's two
+    instants are timed separately, each to about a frame, so the two read the same period with
+    independent errors; the median leaves out one mistimed instant where a run is long enough to
+    outvote it (a run of three steps has one stride each way: their mean). On motion capture
+    (bench/events_mocap.py --clips walk run, 48 views a seed), mean / worst cadence error, seeds
+    0-4: touch-downs' span only 2.9/4.1/3.3 % and 10.1/16.2/13.4 % (seeds 0-2); touch-down and
+    lift-off spans pooled 2.0/2.8/2.7/2.1/2.5 % and 7.3/11.8/10.0/9.1/12.9 %; the median half
+    stride 1.6/1.8/1.5/1.9/1.9 % and 6.1/6.8/10.0/7.5/12.9 % (seeds 3-4 drawn after the choice).
+    Only steps whose lift-off was seen count (:func:`swing_seen`): with the first touch-down of a
+    swing cut by the clip's start counted too, the worst view of seed 0 went 7.3 -> 10.4 % (a
+    front view's foot seen to stop 0.2 s early)."""
     whole = [s for s in steps if swing_seen(s)]  # a swing cut by the clip's start has no lift-off
     chains = [c for c in alternating_steps(whole) if len(c) >= MIN_CADENCE_STEPS]
-    span = sum((c[-1].end - c[0].end) + (c[-1].start - c[0].start) for c in chains)
-    if not chains or span <= 0:
+    halves = [(c[i + 2].end - c[i].end) / 2 for c in chains for i in range(len(c) - 2)]
+    halves += [(c[i + 2].start - c[i].start) / 2 for c in chains for i in range(len(c) - 2)]
+    period = float(np.median(halves)) if halves else 0.0
+    if period <= 0:
         return None
-    return 60.0 * 2 * sum(len(c) - 1 for c in chains) / span
+    return 60.0 / period
 
 
 @dataclass(frozen=True)

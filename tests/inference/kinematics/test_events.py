@@ -354,6 +354,16 @@ def test_cadence_reads_the_period_from_lift_offs_and_touch_downs() -> None:
     assert abs(cadence(steps) - 120.0) < 0.55 * abs(touch_downs_only - 120.0)
 
 
+def test_cadence_is_the_median_half_stride_so_one_late_touch_down_does_not_move_it() -> None:
+    # Six alternating steps 0.5 s apart, the last touch-down 3 frames late at 30 fps: the span
+    # from first to last touch-down (what the cadence was) reads it as a slower gait.
+    steps = [Event("step", 0.1 + 0.5 * i, 0.5 + 0.5 * i + (0.1 if i == 5 else 0.0), "right" if i % 2 else "left")
+             for i in range(6)]  # fmt: skip
+    assert cadence(steps) == pytest.approx(120.0)
+    spans = 2 * 5 / ((steps[-1].end - steps[0].end) + (steps[-1].start - steps[0].start))
+    assert 60.0 * spans == pytest.approx(117.6, abs=0.1)  # the pooled spans' reading
+
+
 def test_steps_seconds_apart_are_not_one_gait() -> None:
     """basketball_pan_240p's steps (left 2.84 s, right 7.25 s, left 7.41 s) alternate feet but the
     first is 4.4 s before the next: no cadence (it read 26 steps/min); at walking step times the
