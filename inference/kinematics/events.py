@@ -446,12 +446,12 @@ def find_steps(contacts: FootContacts, config: EventConfig = EventConfig()) -> l
     A swing already under way in the first frame (a clip trimmed mid-stride: ``Swing.cut``) is a
     step when its seen part meets the same rules (single support from the first frame on, as that
     is no take-off; or, where the other foot is in the air all along, a running stride's landing:
-    :func:`_flight_landing`), its displacement read from the first frames
-    (a lower bound), and ending within :data:`MAX_STEP_TIME_S` of the first frame (a foot
-    seen moving for longer, e.g. in a turning camera's picture, may never have stood); its
-    ``start`` is the first frame, it has no ``swing_time_s`` and its
-    :data:`CUT_FLAG` value is 1 (:func:`swing_seen`). On motion capture cut mid-movement (bench/events_mocap.py --cut,
-    docs/kinematics.md) this finds the first touch-down of the clip that was otherwise lost."""
+    :func:`_flight_landing`), its displacement read from the first frames (a lower bound), and
+    ending within :data:`MAX_STEP_TIME_S` of the first frame (a foot seen moving for longer, e.g.
+    in a turning camera's picture, may never have stood); its ``start`` is the first frame, it has
+    no ``swing_time_s`` and its :data:`CUT_FLAG` value is 1 (:func:`swing_seen`). On motion
+    capture cut mid-movement (bench/events_mocap.py --cut, docs/kinematics.md) this finds the first
+    touch-down of the clip that was otherwise lost."""
     t, steps = contacts.timestamps, []
     for swing in swings(contacts, cut=True):
         other = "left" if swing.side == "right" else "right"
@@ -511,9 +511,9 @@ def cadence(steps: list[Event]) -> float | None:
     lift-off spans pooled 2.0/2.8/2.7/2.1/2.5 % and 7.3/11.8/10.0/9.1/12.9 %; the median half
     stride 1.6/1.8/1.5/1.9/1.9 % and 6.1/6.8/10.0/7.5/12.9 % (seeds 3-4 drawn after the choice);
     the 90th percentile under 5 % in 7 of 8 runs against 3 (seeds 0-3, static and panned views;
-    docs/kinematics.md, "Cadence"). Only steps whose lift-off was seen count (:func:`swing_seen`): with the first touch-down of a
-    swing cut by the clip's start counted too, the worst view of seed 0 went 7.3 -> 10.4 % (a
-    front view's foot seen to stop 0.2 s early)."""
+    docs/kinematics.md, "Cadence"). Only steps whose lift-off was seen count (:func:`swing_seen`):
+    with the first touch-down of a swing cut by the clip's start counted too, the worst view of
+    seed 0 went 7.3 -> 10.4 % (a front view's foot seen to stop 0.2 s early)."""
     whole = [s for s in steps if swing_seen(s)]  # a swing cut by the clip's start has no lift-off
     chains = [c for c in alternating_steps(whole) if len(c) >= MIN_CADENCE_STEPS]
     halves = [(c[i + 2].end - c[i].end) / 2 for c in chains for i in range(len(c) - 2)]
