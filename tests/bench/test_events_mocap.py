@@ -55,6 +55,20 @@ def test_a_side_view_of_the_walk_through_the_detectors_finds_its_steps():
     assert panned["pan, picture"].steps[0] < panned["pan, homography"].steps[0]
 
 
+def test_a_walk_cut_mid_stride_is_judged_from_its_first_frame():
+    """--cut: the view also cut to begin mid-motion and judged from its first frame; the first
+    touch-down after the cut, whose swing began before it, is found too."""
+    from bench.events_mocap import EDGE_S, score_view
+    from inference.actions.mocap import Camera
+
+    camera = Camera(azimuth=90.0, elevation=5.0, distance=6.0, focal=1400.0, size=(1920, 1080))
+    views = score_view(motion("walk"), camera, 30.0, np.random.default_rng(0), cut_rng=np.random.default_rng(2))
+    found, missed, false = views["cut start"].steps
+    assert missed == 0 and false <= 1 and found >= 3, views["cut start"].steps
+    assert views["static"].steps == score_view(motion("walk"), camera, 30.0, np.random.default_rng(0))["static"].steps
+    assert EDGE_S > 0  # the uncut view leaves its ends unjudged; the cut one only its end
+
+
 def test_a_forward_jump_seen_end_on_is_found():
     """Seen from in front at hip height, both feet look still at the top of the flight (fails
     before inference/kinematics/apex.py: the flight split into two short swings, no jump)."""
