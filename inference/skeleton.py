@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
 
@@ -241,9 +241,11 @@ def mapping(source: str, target: str) -> tuple[tuple[int, ...], ...]:
 TORSO_RING = ("LShoulder", "RShoulder", "RHip", "LHip")
 
 
+@cache
 def torso_ring(skeleton: str) -> tuple[int, ...]:
     """Indices of the :data:`TORSO_RING` points in ``skeleton``'s keypoints (each keypoint set
-    names its shoulders and hips differently: "left_shoulder", "LShoulder")."""
+    names its shoulders and hips differently: "left_shoulder", "LShoulder"); cached, as the pose
+    stage asks for it every frame."""
     body25 = get_skeleton("body25")
     table = mapping(skeleton, "body25")
     return tuple(table[body25.index(name)][0] for name in TORSO_RING)
